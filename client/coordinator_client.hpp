@@ -1,0 +1,39 @@
+// The client side of the coordinator's unix socket: used by the wrapper (local slots,
+// remote compiles) and by `ferry make`/`ferry ninja` (cluster capacity). Starts the
+// coordinator on first use. Blocking I/O: these are short-lived processes with one request
+// in flight.
+#pragma once
+
+#include "config/hosts.hpp"
+#include "remote/protocol/messages.hpp"
+#include "util/fd.hpp"
+#include "util/result.hpp"
+
+#include <string>
+
+namespace ferry::client {
+
+class CoordinatorClient {
+  public:
+    // Connects to the coordinator for `config` (one per user and configuration, see
+    // coordinator/paths.hpp), starting it if it is not running. `hosts_flag` is passed on
+    // to a coordinator it starts. Errc::unavailable if it cannot be reached or started:
+    // callers then compile locally.
+    static Result<CoordinatorClient> connect(const config::Config& config,
+                                             const std::string& hosts_flag = {},
+                                             bool start_if_needed = true);
+
+    // Blocks until the coordinator grants a local slot. The slot is held until
+    // release_local() or until this connection closes (a crashed wrapper frees its slot).
+    Result<void> acquire_local(std::string_view what);
+    Result<void> release_local();
+    Result<proto::IpcCompileResult> compile(const proto::IpcCompile& request);
+    Result<proto::IpcStatus> status();
+    Result<void> shutdown();
+
+  private:
+    explicit CoordinatorClient(Fd fd) : m_fd(std::move(fd)) {}
+    Fd m_fd;
+};
+
+} // namespace ferry::client

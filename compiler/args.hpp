@@ -1,0 +1,63 @@
+// The argument analyser: decides whether a compiler command line can run on a runner, and
+// derives the commands each side runs. Client side: analyse(). Runner side: reroot_args(),
+// which enforces the argument policy and moves every path under the job's mirror root.
+//
+// Distributable: exactly one source of a known language compiled with -c or -S. Everything
+// else (links, -E, -M alone, several sources, stdin, -march=native, unknown options...)
+// runs locally, unchanged, and `reason` says why.
+#pragma once
+
+#include "util/result.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ferry::compiler {
+
+enum class Family { gcc, clang };
+
+// "clang", "clang++-14", "x86_64-linux-gnu-clang" -> clang; everything else -> gcc.
+Family family_of(std::string_view compiler_name);
+// "c++" for g++, c++, clang++ (and versioned/prefixed forms), "c" otherwise.
+std::string driver_of(std::string_view compiler_name);
+// gcc, g++, cc, c++, clang, clang++, optionally with a target prefix (x86_64-linux-gnu-)
+// and/or a version suffix (-12, -14, -14.0).
+bool is_known_compiler_name(std::string_view compiler_name);
+
+struct Analysis {
+    bool remote = false;
+    std::string reason;   // why it runs locally; empty when remote
+    std::string language; // "c" or "c++" (what the source compiles as)
+    std::string source;   // the source argument, as given
+    std::string object;   // the output (-o, or the default name a local compile uses)
+    // Files the remote compile writes and the runner sends back (object, .dwo), spelled
+    // as the compiler will write them (relative to cwd or absolute).
+    std::vector<std::string> outputs;
+    // The client-side pass: the original arguments with -c/-S replaced by -E, the output
+    // sent to /dev/null, -H and -v added (to list every file read and the search path),
+    // and the dependency options kept, with -MF/-MQ made explicit so the depfile is byte
+    // for byte what a local compile writes.
+    std::vector<std::string> scan_args;
+    // The arguments for the runner: dependency-file options removed (the client writes
+    // the depfile), everything else as given.
+    std::vector<std::string> remote_args;
+    std::string depfile; // path the scan writes, empty if none
+    // -I/-isystem/-idirafter/-iquote directories named on the command line, as given.
+    std::vector<std::string> user_include_dirs;
+};
+
+// `args` excludes the compiler itself. `env` lets the analyser send jobs local when
+// variables that change include search (CPATH, C_INCLUDE_PATH...) are set.
+Analysis analyse(std::string_view compiler_name, const std::vector<std::string>& args,
+                 const std::vector<std::string>& env = {});
+
+// Runner side. Checks every argument against the policy (options that load code or touch
+// files outside the job are refused: -fplugin=, -specs=, -B, -wrapper, @file, -save-temps,
+// -fdump-*, ...; paths that climb out of the root) and rewrites each absolute path the
+// compiler would open or write to `root` + path. Relative paths stay relative (the
+// compiler runs in root + cwd). Errc::refused names the offending argument.
+Result<std::vector<std::string>> reroot_args(const std::vector<std::string>& args,
+                                             std::string_view root, std::string_view cwd);
+
+} // namespace ferry::compiler

@@ -1,0 +1,56 @@
+// The cluster description: which runners exist and how ferry talks to them. Read from
+// hosts.toml (toml++) or, for people coming from distcc, $FERRY_HOSTS in DISTCC_HOSTS
+// grammar. A mistake is an error naming the file, line and key; ferry never guesses.
+#pragma once
+
+#include "util/result.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ferry::config {
+
+inline constexpr uint16_t kDefaultPort = 3633;
+
+struct Runner {
+    std::string name;    // defaults to "host:port"
+    std::string host;    // IPv4/IPv6 literal or a name resolved at connect time
+    uint16_t port = kDefaultPort;
+    uint32_t slots = 0;  // 0: use what the runner reports
+};
+
+struct Config {
+    std::vector<Runner> runners;
+    uint32_t local_slots = 0;         // 0 in the file means "number of CPUs"; resolved on load
+    uint32_t connect_timeout_ms = 2000;
+    uint32_t job_timeout_ms = 300000; // a job not answered by then is retried elsewhere
+    uint32_t backoff_ms = 10000;      // a failed runner is avoided this long, then probed
+    int compression_level = 1;        // zstd level, 0 = off
+    bool warn_on_fallback = true;     // one warning line when a job falls back to local
+    uint32_t idle_timeout_s = 300;    // the coordinator exits after this long idle
+    std::string key_file;             // shared secret for runner authentication (optional)
+    std::string source;               // where this came from: a path, or "$FERRY_HOSTS"
+    std::string fingerprint;          // hash of the source text: one coordinator per config
+};
+
+struct LoadOptions {
+    std::string hosts_flag;                  // --hosts FILE, highest priority
+    std::optional<std::string> ferry_hosts;  // $FERRY_HOSTS (wins over files when set)
+    std::optional<std::string> hosts_file;   // $FERRY_HOSTS_FILE
+    std::string home;                        // $HOME, for ~/.config/ferry/hosts.toml
+    std::string system_file = "/etc/ferry/hosts.toml";
+};
+
+// Options from this process's environment.
+LoadOptions options_from_environment(std::string hosts_flag = {});
+
+// Order: --hosts, $FERRY_HOSTS, $FERRY_HOSTS_FILE, ~/.config/ferry/hosts.toml,
+// /etc/ferry/hosts.toml. With none of them, an empty cluster (everything local).
+Result<Config> load(const LoadOptions& options);
+
+Result<Config> parse_hosts_toml(std::string_view text, std::string_view source_name);
+Result<Config> parse_distcc_hosts(std::string_view spec);
+
+} // namespace ferry::config

@@ -1,0 +1,19 @@
+// Where a user's coordinator lives: a 0700 directory under $XDG_RUNTIME_DIR (or
+// /tmp/ferry-$UID), one socket per configuration fingerprint, so two builds with different
+// clusters never share a coordinator.
+#pragma once
+
+#include "config/hosts.hpp"
+#include "util/result.hpp"
+
+#include <string>
+
+namespace ferry::coordinator {
+
+// Creates the directory if needed and checks it is ours and 0700.
+Result<std::string> runtime_dir();
+std::string socket_path(const std::string& dir, const config::Config& config);
+std::string lock_path(const std::string& dir, const config::Config& config);
+std::string log_path(const std::string& dir, const config::Config& config);
+
+} // namespace ferry::coordinator

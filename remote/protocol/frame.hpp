@@ -1,0 +1,86 @@
+// Framing for every ferry connection (runner TCP and the coordinator's unix socket).
+// A frame is a 16-byte header and a payload:
+//   magic "FRY1" | u8 version | u8 type | u8 flags | u8 reserved | u32 payload_len | u32 raw_len
+// little-endian. flags bit 0: payload is zstd-compressed; raw_len is its decompressed size
+// (equal to payload_len when not compressed). Both lengths are checked against Limits
+// before a byte is allocated. The full specification is docs/protocol.md.
+#pragma once
+
+#include "util/result.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+
+namespace ferry::proto {
+
+inline constexpr uint8_t kProtocolVersion = 1;
+inline constexpr size_t kHeaderSize = 16;
+inline constexpr char kMagic[4] = {'F', 'R', 'Y', '1'};
+inline constexpr uint8_t kFlagZstd = 1;
+
+enum class MsgType : uint8_t {
+    // runner protocol (coordinator <-> ferryd)
+    runner_hello = 1, // ferryd -> client, first frame on a connection
+    client_hello = 2, // client -> ferryd, answer to the greeting
+    job_request = 3,
+    need_files = 4,
+    file_data = 5,
+    job_result = 6,
+    error = 7,        // either direction: fatal for the connection
+    stats_request = 8,
+    stats = 9,
+    ping = 10,
+    pong = 11,
+    // coordinator IPC (wrapper/ferry make <-> coordinator over the unix socket)
+    ipc_acquire_local = 32,
+    ipc_granted = 33,
+    ipc_release_local = 34,
+    ipc_compile = 35,
+    ipc_compile_result = 36,
+    ipc_status_request = 37,
+    ipc_status = 38,
+    ipc_shutdown = 39,
+};
+
+const char* msg_type_name(MsgType type);
+bool is_known_msg_type(uint8_t type);
+
+struct Limits {
+    uint32_t max_payload = 256u << 20; // on the wire
+    uint32_t max_raw = 512u << 20;     // after decompression
+};
+
+struct Frame {
+    MsgType type{};
+    std::string payload; // decompressed
+};
+
+// zstd_level 0 sends the payload uncompressed; small payloads (< 512 bytes) are never
+// compressed because zstd would only make them larger.
+std::string encode_frame(MsgType type, std::string_view payload, int zstd_level = 0);
+
+// Incremental decoder for a byte stream: feed what arrived, then pop whole frames. After an
+// error the decoder stays failed (the connection must be dropped).
+class FrameDecoder {
+  public:
+    explicit FrameDecoder(Limits limits = {}) : m_limits(limits) {}
+    Result<void> feed(std::string_view bytes);
+    bool has_frame() const { return !m_frames.empty(); }
+    Frame pop();
+    // Bytes of a partial frame still buffered (a peer that closes with this non-zero has
+    // closed mid-frame).
+    size_t buffered() const { return m_buffer.size(); }
+
+  private:
+    Limits m_limits;
+    std::string m_buffer;
+    std::deque<Frame> m_frames;
+    bool m_failed = false;
+};
+
+// Decodes exactly one frame from `bytes` (tests, fuzzing). Errors on trailing bytes.
+Result<Frame> decode_single_frame(std::string_view bytes, Limits limits = {});
+
+} // namespace ferry::proto

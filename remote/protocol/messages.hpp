@@ -1,0 +1,241 @@
+// The messages of ferry's two protocols, as plain structs with encode/decode.
+//  - Runner protocol (coordinator <-> ferryd over TCP): ferryd greets with RunnerHello
+//    (version, slots, compilers with identities), the client answers ClientHello, then any
+//    number of jobs run concurrently on the connection, tagged by job_id:
+//      JobRequest -> [NeedFiles -> FileData] -> JobResult
+//  - Coordinator IPC (wrapper <-> coordinator over a unix socket), the Ipc* messages.
+// decode() of every message rejects truncated payloads, trailing bytes and bad enums.
+#pragma once
+
+#include "remote/protocol/frame.hpp"
+#include "util/result.hpp"
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ferry::proto {
+
+using EnvList = std::vector<std::pair<std::string, std::string>>;
+
+// A compiler a runner offers. `id` is the identity hash (binary + cc1/cc1plus + version +
+// target, see compiler/identity.hpp); a job goes only to a runner with the same id and driver.
+struct CompilerInfo {
+    std::string name;    // as on the runner's allowlist: "gcc", "clang++-14"
+    std::string driver;  // "c" (gcc, cc, clang) or "c++" (g++, c++, clang++)
+    std::string target;  // -dumpmachine
+    std::string version; // first line of --version
+    std::string id;      // 32 hex digits
+};
+
+struct RunnerHello {
+    uint32_t protocol_version = kProtocolVersion;
+    std::string runner_name;
+    uint32_t slots = 0;
+    std::vector<CompilerInfo> compilers;
+    std::string challenge; // nonce for authentication; empty when the runner has no key
+};
+
+struct ClientHello {
+    uint32_t protocol_version = kProtocolVersion;
+    std::string client_name;
+    std::string auth_response; // HMAC of the challenge; empty without a key
+};
+
+// One file the compile reads, at the absolute path the client's compiler saw it (lexical,
+// may contain ".." as the compiler spelled it). The runner materialises it at
+// <job root> + normalize(path).
+struct FileEntry {
+    std::string path;
+    std::string hash; // 32 hex digits (XXH3-128 of the content)
+    uint64_t size = 0;
+};
+
+struct JobRequest {
+    uint64_t job_id = 0;
+    std::string compiler_name; // from the runner's RunnerHello
+    std::string compiler_id;
+    std::string cwd;                       // client's absolute working directory
+    std::vector<std::string> args;         // compiler arguments (not argv[0]), as the client ran them
+    EnvList env;                           // only variables that affect the compile
+    std::vector<FileEntry> files;          // everything the compile reads, system headers too
+    std::vector<std::string> system_include_dirs; // the compiler's built-in <...> dirs, in order
+    std::vector<std::string> outputs;      // files to send back, as in args (relative to cwd or absolute)
+    std::string language;                 // "c" or "c++" (decides -nostdinc++)
+    bool color_diagnostics = false;        // client's stderr is a terminal
+};
+
+struct NeedFiles {
+    uint64_t job_id = 0;
+    std::vector<std::string> hashes;
+};
+
+struct FileBlob {
+    std::string hash;
+    std::string data;
+};
+
+struct FileData {
+    uint64_t job_id = 0;
+    std::vector<FileBlob> blobs;
+};
+
+enum class JobStatus : uint8_t {
+    completed = 0, // the compiler ran; exit_code/stderr are its own
+    refused = 1,   // policy said no (argument, compiler, limits); do not retry elsewhere
+    failed = 2,    // the runner could not run it (disk, spawn, timeout); retry elsewhere
+};
+
+struct OutputFile {
+    std::string path; // as in JobRequest::outputs
+    std::string data;
+};
+
+struct JobResult {
+    uint64_t job_id = 0;
+    JobStatus status = JobStatus::failed;
+    std::string message; // why, for refused/failed
+    int32_t exit_code = -1;
+    int32_t term_signal = 0;
+    std::string stdout_data;
+    std::string stderr_data;
+    std::vector<OutputFile> outputs;
+    uint64_t compile_ms = 0;
+};
+
+enum class ErrorCode : uint32_t {
+    protocol = 1,      // malformed or unexpected frame
+    version = 2,       // unsupported protocol version
+    not_allowed = 3,   // peer address not in --allow
+    auth = 4,          // authentication failed
+    overloaded = 5,    // too many connections / queued jobs
+    shutting_down = 6,
+};
+
+struct ErrorMsg {
+    ErrorCode code = ErrorCode::protocol;
+    std::string message;
+};
+
+struct Stats {
+    uint64_t jobs_received = 0;
+    uint64_t jobs_completed = 0; // compiler ran (any exit code)
+    uint64_t jobs_failed = 0;
+    uint64_t jobs_refused = 0;
+    uint32_t jobs_active = 0;
+    uint32_t jobs_queued = 0;
+    uint64_t files_received = 0;
+    uint64_t cache_hits = 0;
+    uint32_t slots = 0;
+};
+
+// ---- coordinator IPC ----
+
+struct IpcAcquireLocal {
+    uint32_t pid = 0;
+    std::string what; // "preprocess", "compile", "link": for status display
+};
+
+struct IpcCompile {
+    std::string compiler_path;  // absolute path of the real compiler on this machine
+    std::string driver;         // "c" or "c++"
+    std::string cwd;
+    std::vector<std::string> args;
+    EnvList env;
+    std::vector<std::string> files; // absolute (lexical) paths of everything the compile reads
+    std::vector<std::string> system_include_dirs;
+    std::vector<std::string> outputs;
+    std::string language;
+    bool color_diagnostics = false;
+};
+
+struct IpcCompileResult {
+    bool ran_remotely = false; // false: the wrapper must compile locally
+    std::string runner;        // name of the runner that compiled it
+    std::string warning;       // one line for the user (a runner failed...), may be empty
+    int32_t exit_code = -1;
+    int32_t term_signal = 0;
+    std::string stdout_data;
+    std::string stderr_data;
+    std::vector<OutputFile> outputs;
+};
+
+struct RunnerStatus {
+    std::string name;
+    std::string address; // "127.0.0.2:3633"
+    std::string state;   // "up", "connecting", "down", "backoff"
+    uint32_t slots = 0;
+    uint32_t in_flight = 0;
+    uint64_t jobs_done = 0;
+    uint64_t failures = 0;
+    std::string last_error;
+};
+
+struct IpcStatus {
+    std::vector<RunnerStatus> runners;
+    uint32_t remote_capacity = 0; // slots of runners that are up
+    uint32_t local_slots = 0;
+    uint32_t local_in_use = 0;
+    uint32_t queued = 0;
+    uint64_t jobs_remote = 0;
+    uint64_t jobs_local = 0; // jobs sent back to compile locally
+    uint32_t pid = 0;
+};
+
+// encode(x) gives a payload; pair it with the right MsgType in encode_frame().
+std::string encode(const RunnerHello&);
+std::string encode(const ClientHello&);
+std::string encode(const JobRequest&);
+std::string encode(const NeedFiles&);
+std::string encode(const FileData&);
+std::string encode(const JobResult&);
+std::string encode(const ErrorMsg&);
+std::string encode(const Stats&);
+std::string encode(const IpcAcquireLocal&);
+std::string encode(const IpcCompile&);
+std::string encode(const IpcCompileResult&);
+std::string encode(const IpcStatus&);
+
+Result<void> decode(std::string_view payload, RunnerHello&);
+Result<void> decode(std::string_view payload, ClientHello&);
+Result<void> decode(std::string_view payload, JobRequest&);
+Result<void> decode(std::string_view payload, NeedFiles&);
+Result<void> decode(std::string_view payload, FileData&);
+Result<void> decode(std::string_view payload, JobResult&);
+Result<void> decode(std::string_view payload, ErrorMsg&);
+Result<void> decode(std::string_view payload, Stats&);
+Result<void> decode(std::string_view payload, IpcAcquireLocal&);
+Result<void> decode(std::string_view payload, IpcCompile&);
+Result<void> decode(std::string_view payload, IpcCompileResult&);
+Result<void> decode(std::string_view payload, IpcStatus&);
+
+// The MsgType each struct travels as, so senders write frame(msg) instead of pairing by hand.
+MsgType type_of(const RunnerHello&);
+MsgType type_of(const ClientHello&);
+MsgType type_of(const JobRequest&);
+MsgType type_of(const NeedFiles&);
+MsgType type_of(const FileData&);
+MsgType type_of(const JobResult&);
+MsgType type_of(const ErrorMsg&);
+MsgType type_of(const Stats&);
+MsgType type_of(const IpcAcquireLocal&);
+MsgType type_of(const IpcCompile&);
+MsgType type_of(const IpcCompileResult&);
+MsgType type_of(const IpcStatus&);
+
+template <typename Msg> std::string frame(const Msg& msg, int zstd_level = 0) {
+    return encode_frame(type_of(msg), encode(msg), zstd_level);
+}
+
+// Decode a frame's payload as Msg, checking the frame's type first.
+template <typename Msg> Result<Msg> decode_as(const Frame& f) {
+    Msg msg;
+    if (f.type != type_of(msg))
+        return make_error(Errc::protocol, "expected a {} frame, got {}", msg_type_name(type_of(msg)),
+                          msg_type_name(f.type));
+    FERRY_TRY_VOID(decode(f.payload, msg));
+    return msg;
+}
+
+} // namespace ferry::proto

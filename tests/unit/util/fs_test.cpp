@@ -1,0 +1,87 @@
+#include "util/fs.hpp"
+#include "util/temp_dir.hpp"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+using namespace ferry;
+
+TEST_CASE("normalize_path collapses dots and slashes lexically") {
+    CHECK(normalize_path("/a//b/./c") == "/a/b/c");
+    CHECK(normalize_path("/a/b/../c") == "/a/c");
+    CHECK(normalize_path("/..") == "/");
+    CHECK(normalize_path("/usr/lib/gcc/x86_64-linux-gnu/12/../../../../include/c++/12") ==
+          "/usr/include/c++/12");
+    CHECK(normalize_path("a/../../b") == "../b");
+    CHECK(normalize_path("./") == ".");
+}
+
+TEST_CASE("stays_within detects climbing out of a root") {
+    CHECK(stays_within("/usr/lib/gcc/x/12/../../../../include"));
+    CHECK_FALSE(stays_within("/a/../../etc"));
+    CHECK_FALSE(stays_within("../x", 0));
+    CHECK(stays_within("../x", 1));
+    CHECK_FALSE(stays_within("../../x", 1));
+    CHECK(path_depth("/home/u/p") == 3);
+    CHECK(path_depth("/") == 0);
+}
+
+TEST_CASE("absolute_path, dirname, basename, join_path") {
+    CHECK(absolute_path("/home/u", "src/../a.c") == "/home/u/a.c");
+    CHECK(absolute_path("/home/u", "/x/y") == "/x/y");
+    CHECK(dirname("a/b.c") == "a");
+    CHECK(dirname("b.c") == ".");
+    CHECK(dirname("/b.c") == "/");
+    CHECK(basename("/x/y.o") == "y.o");
+    CHECK(join_path("/a", "b") == "/a/b");
+    CHECK(join_path("/a/", "/b") == "/b");
+}
+
+TEST_CASE("TempDir removes everything it holds, read-only directories included") {
+    std::string path;
+    {
+        auto dir = TempDir::create("/tmp", "ferry-test-");
+        REQUIRE(dir);
+        path = dir->path();
+        REQUIRE(make_dirs(path + "/x/y"));
+        REQUIRE(write_file(path + "/x/y/f", "data"));
+        std::filesystem::permissions(path + "/x", std::filesystem::perms::owner_read |
+                                                      std::filesystem::perms::owner_exec);
+        CHECK(std::filesystem::exists(path + "/x/y/f"));
+    }
+    CHECK_FALSE(std::filesystem::exists(path));
+}
+
+TEST_CASE("write_file_atomic replaces content and leaves no temporary file") {
+    auto dir = TempDir::create("/tmp", "ferry-test-");
+    REQUIRE(dir);
+    std::string f = dir->path() + "/out.o";
+    REQUIRE(write_file_atomic(f, "one"));
+    REQUIRE(write_file_atomic(f, "two"));
+    auto content = read_file(f);
+    REQUIRE(content);
+    CHECK(*content == "two");
+    int entries = 0;
+    for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(dir->path())) ++entries;
+    CHECK(entries == 1);
+    auto missing = read_file(dir->path() + "/nope");
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().code == Errc::not_found);
+}
+
+TEST_CASE("find_in_path honours order and the skip predicate") {
+    auto a = TempDir::create("/tmp", "ferry-test-");
+    auto b = TempDir::create("/tmp", "ferry-test-");
+    REQUIRE(a);
+    REQUIRE(b);
+    REQUIRE(write_file(a->path() + "/tool", "#!/bin/sh\n", 0755));
+    REQUIRE(write_file(b->path() + "/tool", "#!/bin/sh\n", 0755));
+    std::string path_env = a->path() + ":" + b->path();
+    CHECK(find_in_path("tool", path_env) == a->path() + "/tool");
+    static std::string skip_dir;
+    skip_dir = a->path();
+    auto skip = [](const std::string& c) { return c.rfind(skip_dir, 0) == 0; };
+    CHECK(find_in_path("tool", path_env, skip) == b->path() + "/tool");
+    CHECK(find_in_path("absent-tool", path_env).empty());
+}

@@ -1,0 +1,64 @@
+#include "util/subprocess.hpp"
+
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+using namespace ferry;
+
+TEST_CASE("run_process captures output and exit status") {
+    RunOptions o;
+    o.argv = {"sh", "-c", "echo out; echo err >&2; exit 3"};
+    auto r = run_process(o);
+    REQUIRE(r);
+    CHECK(r->out == "out\n");
+    CHECK(r->err == "err\n");
+    CHECK(r->exit_code == 3);
+    CHECK(r->shell_status() == 3);
+}
+
+TEST_CASE("run_process reports signals and missing programs") {
+    RunOptions o;
+    o.argv = {"sh", "-c", "kill -9 $$"};
+    auto r = run_process(o);
+    REQUIRE(r);
+    CHECK(r->term_signal == 9);
+    CHECK(r->shell_status() == 137);
+
+    RunOptions missing;
+    missing.argv = {"/nonexistent/ferry-no-such-program"};
+    missing.program = missing.argv[0];
+    auto m = run_process(missing);
+    REQUIRE_FALSE(m);
+    CHECK(m.error().code == Errc::not_found);
+}
+
+TEST_CASE("children inherit no descriptor above 2") {
+    // A non-CLOEXEC descriptor, like make's jobserver pipe as a child of make sees it.
+    int raw[2];
+    REQUIRE(::pipe(raw) == 0);
+    // High numbers, so they cannot be confused with the fd ls opens for the listing.
+    int fds[2] = {::dup2(raw[0], 57), ::dup2(raw[1], 58)};
+    ::close(raw[0]);
+    ::close(raw[1]);
+    RunOptions o;
+    o.argv = {"sh", "-c", "ls /proc/self/fd"};
+    auto r = run_process(o);
+    ::close(fds[0]);
+    ::close(fds[1]);
+    REQUIRE(r);
+    // ls sees 0, 1, 2 and the directory fd it opened itself: nothing of ours.
+    CHECK(r->out.find(std::to_string(fds[0]) + "\n") == std::string::npos);
+    CHECK(r->out.find(std::to_string(fds[1]) + "\n") == std::string::npos);
+}
+
+TEST_CASE("run_process uses cwd and env") {
+    RunOptions o;
+    o.argv = {"sh", "-c", "pwd; echo $FERRY_X"};
+    o.program = "/bin/sh";
+    o.cwd = "/tmp";
+    o.env = std::vector<std::string>{"FERRY_X=42"};
+    auto r = run_process(o);
+    REQUIRE(r);
+    CHECK(r->out == "/tmp\n42\n");
+}

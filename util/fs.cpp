@@ -1,0 +1,186 @@
+#include "util/fs.hpp"
+
+#include "util/fd.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <random>
+#include <vector>
+
+namespace ferry {
+
+Result<std::string> read_file(const std::string& path, size_t max_size) {
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return errno_error("open " + path, errno);
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) return errno_error("stat " + path, errno);
+    if (static_cast<size_t>(st.st_size) > max_size)
+        return make_error(Errc::invalid, "{}: {} bytes is over the limit of {}", path,
+                          st.st_size, max_size);
+    std::string data;
+    data.reserve(static_cast<size_t>(st.st_size));
+    char buf[65536];
+    for (;;) {
+        ssize_t n = ::read(fd.get(), buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return errno_error("read " + path, errno);
+        }
+        if (n == 0) break;
+        data.append(buf, static_cast<size_t>(n));
+        if (data.size() > max_size)
+            return make_error(Errc::invalid, "{}: over the limit of {} bytes", path, max_size);
+    }
+    return data;
+}
+
+static Result<void> write_all(int fd, std::string_view data, const std::string& path) {
+    while (!data.empty()) {
+        ssize_t n = ::write(fd, data.data(), data.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return errno_error("write " + path, errno);
+        }
+        data.remove_prefix(static_cast<size_t>(n));
+    }
+    return ok();
+}
+
+Result<void> write_file(const std::string& path, std::string_view data, unsigned mode) {
+    Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+    if (!fd) return errno_error("create " + path, errno);
+    return write_all(fd.get(), data, path);
+}
+
+Result<void> write_file_atomic(const std::string& path, std::string_view data, unsigned mode) {
+    std::string tmp = path + ".ferry-tmp-XXXXXX";
+    std::vector<char> name(tmp.begin(), tmp.end());
+    name.push_back('\0');
+    Fd fd(::mkostemp(name.data(), O_CLOEXEC));
+    if (!fd) return errno_error("create temporary file for " + path, errno);
+    std::string tmp_path(name.data());
+    auto written = write_all(fd.get(), data, tmp_path);
+    if (written && ::fchmod(fd.get(), mode & ~[] {
+            mode_t m = ::umask(0);
+            ::umask(m);
+            return m;
+        }()) != 0)
+        written = errno_error("chmod " + tmp_path, errno);
+    if (written && ::rename(tmp_path.c_str(), path.c_str()) != 0)
+        written = errno_error("rename to " + path, errno);
+    if (!written) ::unlink(tmp_path.c_str());
+    return written;
+}
+
+Result<void> make_dirs(const std::string& path, unsigned mode) {
+    if (path.empty()) return ok();
+    std::string partial;
+    size_t pos = 0;
+    while (pos != std::string::npos) {
+        size_t next = path.find('/', pos + 1);
+        partial = path.substr(0, next);
+        pos = next;
+        if (partial.empty() || partial == "/") continue;
+        if (::mkdir(partial.c_str(), mode) != 0 && errno != EEXIST)
+            return errno_error("mkdir " + partial, errno);
+    }
+    return ok();
+}
+
+static std::vector<std::string_view> split_components(std::string_view path) {
+    std::vector<std::string_view> parts;
+    size_t i = 0;
+    while (i < path.size()) {
+        size_t j = path.find('/', i);
+        if (j == std::string_view::npos) j = path.size();
+        if (j > i) parts.push_back(path.substr(i, j - i));
+        i = j + 1;
+    }
+    return parts;
+}
+
+std::string normalize_path(std::string_view path) {
+    const bool absolute = !path.empty() && path[0] == '/';
+    std::vector<std::string_view> out;
+    for (auto part : split_components(path)) {
+        if (part == ".") continue;
+        if (part == "..") {
+            if (!out.empty() && out.back() != "..") {
+                out.pop_back();
+                continue;
+            }
+            if (absolute) continue; // "/.." is "/"
+        }
+        out.push_back(part);
+    }
+    std::string result = absolute ? "/" : "";
+    for (size_t i = 0; i < out.size(); ++i) {
+        if (i) result += '/';
+        result += out[i];
+    }
+    if (result.empty()) result = ".";
+    return result;
+}
+
+std::string absolute_path(std::string_view cwd, std::string_view path) {
+    if (!path.empty() && path[0] == '/') return normalize_path(path);
+    return normalize_path(std::string(cwd) + "/" + std::string(path));
+}
+
+bool stays_within(std::string_view path, int start_depth) {
+    int depth = (!path.empty() && path[0] == '/') ? 0 : start_depth;
+    for (auto part : split_components(path)) {
+        if (part == ".") continue;
+        depth += part == ".." ? -1 : 1;
+        if (depth < 0) return false;
+    }
+    return true;
+}
+
+int path_depth(std::string_view normalized_absolute) {
+    return static_cast<int>(split_components(normalized_absolute).size());
+}
+
+std::string dirname(std::string_view path) {
+    auto slash = path.rfind('/');
+    if (slash == std::string_view::npos) return ".";
+    if (slash == 0) return "/";
+    return std::string(path.substr(0, slash));
+}
+
+std::string basename(std::string_view path) {
+    auto slash = path.rfind('/');
+    return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+std::string join_path(std::string_view a, std::string_view b) {
+    if (a.empty() || (!b.empty() && b[0] == '/')) return std::string(b);
+    std::string r(a);
+    if (r.back() != '/') r += '/';
+    r += b;
+    return r;
+}
+
+std::string find_in_path(std::string_view name, std::string_view path_env,
+                         bool (*skip)(const std::string& candidate)) {
+    size_t i = 0;
+    while (i <= path_env.size()) {
+        size_t j = path_env.find(':', i);
+        if (j == std::string_view::npos) j = path_env.size();
+        std::string dir(path_env.substr(i, j - i));
+        i = j + 1;
+        if (dir.empty()) dir = "."; // POSIX: an empty PATH entry is the current directory
+        std::string candidate = dir + "/" + std::string(name);
+        struct stat st {};
+        if (::stat(candidate.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+        if (::access(candidate.c_str(), X_OK) != 0) continue;
+        if (skip && skip(candidate)) continue;
+        return candidate;
+    }
+    return {};
+}
+
+} // namespace ferry

@@ -1,0 +1,170 @@
+#include "util/subprocess.hpp"
+
+#include "util/fd.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+extern char** environ;
+
+namespace ferry {
+namespace {
+
+Result<Pipe> make_pipe() {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) return errno_error("pipe", errno);
+    return Pipe{Fd(fds[0]), Fd(fds[1])};
+}
+
+std::vector<char*> c_strings(const std::vector<std::string>& v) {
+    std::vector<char*> out;
+    out.reserve(v.size() + 1);
+    for (auto& s : v) out.push_back(const_cast<char*>(s.c_str()));
+    out.push_back(nullptr);
+    return out;
+}
+
+// RAII for the posix_spawn attribute objects.
+struct SpawnSetup {
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attr;
+    SpawnSetup() {
+        posix_spawn_file_actions_init(&actions);
+        posix_spawnattr_init(&attr);
+        // Children start with default signal dispositions and an empty mask, whatever the
+        // daemon that starts them has blocked or ignored (SIGPIPE, SIGCHLD...).
+        sigset_t all, none;
+        sigfillset(&all);
+        sigemptyset(&none);
+        posix_spawnattr_setsigdefault(&attr, &all);
+        posix_spawnattr_setsigmask(&attr, &none);
+    }
+    ~SpawnSetup() {
+        posix_spawn_file_actions_destroy(&actions);
+        posix_spawnattr_destroy(&attr);
+    }
+    SpawnSetup(const SpawnSetup&) = delete;
+    SpawnSetup& operator=(const SpawnSetup&) = delete;
+};
+
+Result<pid_t> do_spawn(SpawnSetup& s, const std::string& program, bool search,
+                       const std::vector<std::string>& argv, const std::vector<std::string>* env) {
+    auto args = c_strings(argv);
+    std::vector<char*> envp;
+    if (env) envp = c_strings(*env);
+    pid_t pid = -1;
+    int rc = search ? ::posix_spawnp(&pid, program.c_str(), &s.actions, &s.attr, args.data(),
+                                     env ? envp.data() : environ)
+                    : ::posix_spawn(&pid, program.c_str(), &s.actions, &s.attr, args.data(),
+                                    env ? envp.data() : environ);
+    if (rc != 0) return errno_error("start " + program, rc);
+    return pid;
+}
+
+} // namespace
+
+Result<ProcessResult> run_process(const RunOptions& o) {
+    if (o.argv.empty()) return make_error(Errc::invalid, "run_process: empty argv");
+    SpawnSetup s;
+    Pipe out, err;
+    if (o.capture_stdout) {
+        FERRY_TRY(p, make_pipe());
+        out = std::move(*p);
+        posix_spawn_file_actions_adddup2(&s.actions, out.write.get(), STDOUT_FILENO);
+    }
+    if (o.capture_stderr) {
+        FERRY_TRY(p, make_pipe());
+        err = std::move(*p);
+        posix_spawn_file_actions_adddup2(&s.actions, err.write.get(), STDERR_FILENO);
+    }
+    if (o.stdin_null)
+        posix_spawn_file_actions_addopen(&s.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    if (!o.cwd.empty()) posix_spawn_file_actions_addchdir_np(&s.actions, o.cwd.c_str());
+    posix_spawn_file_actions_addclosefrom_np(&s.actions, 3);
+
+    const bool search = o.program.empty();
+    FERRY_TRY(pid, do_spawn(s, search ? o.argv[0] : o.program, search, o.argv,
+                            o.env ? &*o.env : nullptr));
+    out.write.reset();
+    err.write.reset();
+
+    ProcessResult result;
+    bool overflow = false;
+    std::vector<pollfd> fds;
+    while (out.read || err.read) {
+        fds.clear();
+        if (out.read) fds.push_back({out.read.get(), POLLIN, 0});
+        if (err.read) fds.push_back({err.read.get(), POLLIN, 0});
+        if (::poll(fds.data(), fds.size(), -1) < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        for (auto& p : fds) {
+            if (!p.revents) continue;
+            char buf[65536];
+            ssize_t n = ::read(p.fd, buf, sizeof buf);
+            if (n < 0 && errno == EINTR) continue;
+            Fd& which = p.fd == out.read.get() ? out.read : err.read;
+            std::string& sink = p.fd == out.read.get() ? result.out : result.err;
+            if (n <= 0) {
+                which.reset();
+                continue;
+            }
+            sink.append(buf, static_cast<size_t>(n));
+            if (sink.size() > o.max_capture && !overflow) {
+                overflow = true;
+                ::kill(*pid, SIGKILL);
+            }
+        }
+    }
+    int status = 0;
+    while (::waitpid(*pid, &status, 0) < 0) {
+        if (errno != EINTR) return errno_error("waitpid", errno);
+    }
+    if (overflow)
+        return make_error(Errc::invalid, "{}: output over the limit of {} bytes", o.argv[0],
+                          o.max_capture);
+    if (WIFSIGNALED(status)) result.term_signal = WTERMSIG(status);
+    else result.exit_code = WEXITSTATUS(status);
+    return result;
+}
+
+Result<pid_t> spawn_detached(const std::vector<std::string>& argv, const std::string& program,
+                             const std::string& log_file) {
+    SpawnSetup s;
+    posix_spawnattr_setflags(&s.attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF |
+                                          POSIX_SPAWN_SETSIGMASK);
+    posix_spawn_file_actions_addopen(&s.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&s.actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    if (log_file.empty())
+        posix_spawn_file_actions_addopen(&s.actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    else
+        posix_spawn_file_actions_addopen(&s.actions, STDERR_FILENO, log_file.c_str(),
+                                         O_WRONLY | O_CREAT | O_APPEND, 0644);
+    posix_spawn_file_actions_addclosefrom_np(&s.actions, 3);
+    return do_spawn(s, program, false, argv, nullptr);
+}
+
+void exec_or_die(const std::string& program, const std::vector<std::string>& argv) {
+    auto args = c_strings(argv);
+    ::execv(program.c_str(), args.data());
+    int err = errno;
+    std::string msg = "ferry: cannot run " + program + ": " + std::strerror(err) + "\n";
+    [[maybe_unused]] auto n = ::write(STDERR_FILENO, msg.data(), msg.size());
+    ::_exit(err == ENOENT ? 127 : 126);
+}
+
+std::vector<std::string> current_environment() {
+    std::vector<std::string> env;
+    for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
+    return env;
+}
+
+} // namespace ferry
