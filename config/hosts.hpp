@@ -41,6 +41,7 @@ struct LoadOptions {
     std::optional<std::string> hosts_file;   // $FERRY_HOSTS_FILE
     std::string home;                        // $HOME, for ~/.config/ferry/hosts.toml
     std::string system_file = "/etc/ferry/hosts.toml";
+    std::optional<std::string> idle_timeout; // $FERRY_IDLE_TIMEOUT: overrides idle_timeout_s
 };
 
 // Options from this process's environment.
@@ -52,5 +53,12 @@ Result<Config> load(const LoadOptions& options);
 
 Result<Config> parse_hosts_toml(std::string_view text, std::string_view source_name);
 Result<Config> parse_distcc_hosts(std::string_view spec);
+
+// An address as a user wrote it (IPv4, IPv6 with or without brackets, or a host name) in the
+// form runners are compared and connected by: IPv6 compressed and without brackets, names in
+// lower case. The error message says what is wrong with it, without naming where it came from.
+Result<std::string> canonical_host(std::string_view address);
+// "host:port", with brackets around an IPv6 literal: a runner's default name.
+std::string endpoint_string(std::string_view host, uint16_t port);
 
 } // namespace ferry::config

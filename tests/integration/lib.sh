@@ -120,3 +120,52 @@ hosts_for() {
 }
 
 have() { command -v "$1" >/dev/null 2>&1; }
+
+# ---- compiling the same thing locally and through ferry ----
+
+# Copies the core fixture project to $PROJ (a path under $TEST_TMP).
+setup_core_project() {
+    PROJ="$TEST_TMP/proj"
+    mkdir -p "$PROJ"
+    cp -r "$FERRY_SOURCE_DIR/tests/integration/fixtures/core/." "$PROJ/"
+    mkdir -p "$PROJ/build" "$TEST_TMP/ref"
+}
+
+# compile_both COMPILER "FLAGS" SOURCE OUTPUT [EXTRA_OUTPUT...]
+# Compiles in $PROJ with the plain compiler, sets the outputs aside, compiles the same command
+# through ferry at the same paths, and compares every output byte for byte, the stderr text
+# and the exit status. Sets LOCAL_RC/FERRY_RC; outputs of the ferry run stay in place.
+compile_both() {
+    local cc=$1 flags=$2 src=$3 out=$4
+    shift 4
+    local extra=("$@") f
+    local outs=("$out" "${extra[@]}")
+    # shellcheck disable=SC2086
+    (cd "$PROJ" && rm -f "${outs[@]}" && LC_ALL=C $cc $flags -c "$src" -o "$out" \
+        >"$TEST_TMP/local.out" 2>"$TEST_TMP/local.err") && LOCAL_RC=0 || LOCAL_RC=$?
+    for f in "${outs[@]}"; do
+        if [ -e "$PROJ/$f" ]; then mv "$PROJ/$f" "$TEST_TMP/ref/$(basename "$f")"; fi
+    done
+    # shellcheck disable=SC2086
+    (cd "$PROJ" && LC_ALL=C "$FERRY" $cc $flags -c "$src" -o "$out" \
+        >"$TEST_TMP/ferry.out" 2>"$TEST_TMP/ferry.err") && FERRY_RC=0 || FERRY_RC=$?
+    assert_eq "$LOCAL_RC" "$FERRY_RC" "exit status of '$cc $flags -c $src'"
+    cmp -s "$TEST_TMP/local.err" "$TEST_TMP/ferry.err" ||
+        fail "stderr differs for '$cc $flags -c $src':$(diff "$TEST_TMP/local.err" "$TEST_TMP/ferry.err" | head -20)"
+    cmp -s "$TEST_TMP/local.out" "$TEST_TMP/ferry.out" || fail "stdout differs for '$cc $flags -c $src'"
+    for f in "${outs[@]}"; do
+        if [ -e "$TEST_TMP/ref/$(basename "$f")" ]; then
+            [ -e "$PROJ/$f" ] || fail "ferry did not write $f for '$cc $flags -c $src'"
+            assert_files_identical "$TEST_TMP/ref/$(basename "$f")" "$PROJ/$f" \
+                "$f from '$cc $flags -c $src'"
+        else
+            [ ! -e "$PROJ/$f" ] || fail "ferry wrote $f, a local compile does not"
+        fi
+    done
+}
+
+total_jobs_done() {
+    local n=0 addr
+    for addr in "$@"; do n=$((n + $(ferryd_jobs_done "$addr"))); done
+    echo $n
+}

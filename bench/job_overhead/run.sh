@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Per-job overhead on a tiny translation unit: plain `gcc -c`, `ferry gcc -c` to a loopback
+# ferryd, and `distcc gcc -c` to a loopback distccd (Debian's distcc), measured side by side:
+# each round runs the three once, in turn, so machine noise hits all of them alike.
+# Usage: bench/job_overhead/run.sh [ROUNDS] [BUILD_DIR]   (default 60 rounds, build/ci-gcc)
+set -euo pipefail
+rounds=${1:-60}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=${2:-$root/build/ci-gcc}
+FERRY=$build/client/ferry
+FERRYD=$build/remote/runner/ferryd
+[ -x "$FERRY" ] && [ -x "$FERRYD" ] || { echo "build ferry first (scripts/test.sh or cmake)"; exit 2; }
+command -v distccd >/dev/null || { echo "distcc is not installed (scripts/install-deps.sh)"; exit 2; }
+
+tmp=$(mktemp -d /tmp/ferry-bench-XXXXXX)
+pids=()
+cleanup() {
+    XDG_RUNTIME_DIR=$tmp/run "$FERRY" shutdown >/dev/null 2>&1 || true
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    pkill -f "distccd.*$tmp" 2>/dev/null || true
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+mkdir -m 700 "$tmp/run"
+export XDG_RUNTIME_DIR=$tmp/run FERRY_IDLE_TIMEOUT=600
+
+cat >"$tmp/tiny.c" <<'C'
+int add(int a, int b) { return a + b; }
+C
+
+"$FERRYD" --listen 127.0.0.20:3700 --jobs 2 --log-file "$tmp/ferryd.log" &
+pids+=($!)
+distccd --daemon --no-detach --allow 127.0.0.0/8 --listen 127.0.0.21 --port 3701 --jobs 2 \
+    --log-file "$tmp/distccd.log" --pid-file "$tmp/distccd.pid" &
+pids+=($!)
+sleep 1
+
+export FERRY_HOSTS="127.0.0.20:3700/2"
+export DISTCC_HOSTS="127.0.0.21:3701/2"
+export DISTCC_FALLBACK=0 DISTCC_SKIP_LOCAL_RETRY=1 DISTCC_DIR=$tmp/distcc
+cd "$tmp"
+# Warm up: starts the coordinator, fills caches, proves each path works remotely.
+"$FERRY" gcc -O2 -c tiny.c -o f.o
+distcc gcc -O2 -c tiny.c -o d.o
+gcc -O2 -c tiny.c -o g.o
+grep -q 'job .* exit 0' ferryd.log || { echo "ferry did not compile remotely"; exit 1; }
+grep -q 'COMPILE_OK' distccd.log || { echo "distcc did not compile remotely:"; tail distccd.log; exit 1; }
+
+now() { date +%s%N; }
+: >gcc.txt; : >ferry.txt; : >distcc.txt
+for ((i = 0; i < rounds; i++)); do
+    t0=$(now); gcc -O2 -c tiny.c -o g.o; t1=$(now); echo $(((t1 - t0) / 1000)) >>gcc.txt
+    t0=$(now); "$FERRY" gcc -O2 -c tiny.c -o f.o; t1=$(now); echo $(((t1 - t0) / 1000)) >>ferry.txt
+    t0=$(now); distcc gcc -O2 -c tiny.c -o d.o; t1=$(now); echo $(((t1 - t0) / 1000)) >>distcc.txt
+done
+cmp -s g.o f.o || { echo "ferry's object differs from gcc's"; exit 1; }
+median() { sort -n "$1" | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+mg=$(median gcc.txt); mf=$(median ferry.txt); md=$(median distcc.txt)
+remote_ferry=$(grep -c 'job .* exit 0' ferryd.log)
+remote_distcc=$(grep -c 'COMPILE_OK' distccd.log)
+cat <<REPORT
+rounds: $rounds (interleaved), tiny.c (one function), gcc -O2 -c, one loopback runner each
+median wall time per job (microseconds):
+  gcc (local)        $mg
+  ferry gcc          $mf   overhead $((mf - mg)) us
+  distcc gcc         $md   overhead $((md - mg)) us
+ferry/distcc overhead ratio: $(awk -v f=$((mf - mg)) -v d=$((md - mg)) 'BEGIN{printf "%.2f", f/d}')
+jobs the runners logged: ferryd $remote_ferry, distccd $remote_distcc
+REPORT

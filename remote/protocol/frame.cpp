@@ -1,0 +1,230 @@
+#include "remote/protocol/frame.hpp"
+
+#include <zstd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+
+namespace ferry::proto {
+
+namespace {
+
+// Below this, zstd's own frame header outweighs what it can save.
+constexpr size_t kMinCompressSize = 512;
+// A long-lived connection that once carried a huge frame should not keep its buffer forever.
+constexpr size_t kKeepBufferCapacity = 1u << 20;
+
+struct Header {
+    MsgType type{};
+    uint8_t flags = 0;
+    uint32_t payload_len = 0;
+    uint32_t raw_len = 0;
+};
+
+void put_u32(std::string& out, uint32_t v) {
+    for (int i = 0; i < 4; ++i)
+        out.push_back(static_cast<char>(static_cast<uint8_t>(v >> (8 * i))));
+}
+
+uint32_t get_u32(std::string_view in, size_t pos) {
+    uint32_t v = 0;
+    for (size_t i = 0; i < 4; ++i)
+        v |= static_cast<uint32_t>(static_cast<uint8_t>(in[pos + i])) << (8 * i);
+    return v;
+}
+
+// The bytes a peer sent instead of our magic, printable: an HTTP client shows up as 'GET '.
+std::string printable(std::string_view bytes) {
+    std::string out;
+    for (char c : bytes) {
+        auto u = static_cast<uint8_t>(c);
+        if (u >= 0x20 && u < 0x7f && c != '\'' && c != '\\')
+            out.push_back(c);
+        else
+            out += fmt::format("\\x{:02x}", u);
+    }
+    return out;
+}
+
+// Everything that can be judged from the 16 header bytes, so a hostile length is rejected
+// before a single payload byte is buffered for it.
+Result<Header> parse_header(std::string_view h, const Limits& limits) {
+    if (std::memcmp(h.data(), kMagic, sizeof kMagic) != 0)
+        return make_error(Errc::protocol, "bad magic '{}'", printable(h.substr(0, 4)));
+    const auto version = static_cast<uint8_t>(h[4]);
+    if (version != kProtocolVersion)
+        return make_error(Errc::protocol, "protocol version {}, this build speaks {}", version,
+                          kProtocolVersion);
+    const auto type = static_cast<uint8_t>(h[5]);
+    if (!is_known_msg_type(type))
+        return make_error(Errc::protocol, "unknown message type {}", type);
+    Header out;
+    out.type = static_cast<MsgType>(type);
+    out.flags = static_cast<uint8_t>(h[6]);
+    if ((out.flags & ~kFlagZstd) != 0)
+        return make_error(Errc::protocol, "unknown frame flags 0x{:02x}", out.flags);
+    const auto reserved = static_cast<uint8_t>(h[7]);
+    if (reserved != 0)
+        return make_error(Errc::protocol, "reserved header byte is 0x{:02x}, must be 0", reserved);
+    out.payload_len = get_u32(h, 8);
+    out.raw_len = get_u32(h, 12);
+    if (out.payload_len > limits.max_payload)
+        return make_error(Errc::protocol, "frame payload of {} bytes exceeds the limit of {}",
+                          out.payload_len, limits.max_payload);
+    if (out.raw_len > limits.max_raw)
+        return make_error(Errc::protocol,
+                          "frame decompresses to {} bytes, which exceeds the limit of {}",
+                          out.raw_len, limits.max_raw);
+    if ((out.flags & kFlagZstd) == 0 && out.raw_len != out.payload_len)
+        return make_error(Errc::protocol,
+                          "uncompressed frame with payload_len {} but raw_len {} (must be equal)",
+                          out.payload_len, out.raw_len);
+    return out;
+}
+
+Result<std::string> decompress(std::string_view payload, uint32_t raw_len) {
+    // Exactly one zstd frame: ZSTD_decompress would otherwise carry on into whatever follows.
+    const size_t frame_size = ZSTD_findFrameCompressedSize(payload.data(), payload.size());
+    if (ZSTD_isError(frame_size))
+        return make_error(Errc::protocol, "corrupt zstd payload: {}",
+                          ZSTD_getErrorName(frame_size));
+    if (frame_size != payload.size())
+        return make_error(Errc::protocol, "zstd payload has {} bytes after its frame",
+                          payload.size() - frame_size);
+    const unsigned long long content = ZSTD_getFrameContentSize(payload.data(), payload.size());
+    if (content == ZSTD_CONTENTSIZE_UNKNOWN)
+        return make_error(Errc::protocol, "zstd payload does not declare its content size");
+    if (content == ZSTD_CONTENTSIZE_ERROR)
+        return make_error(Errc::protocol, "corrupt zstd payload header");
+    if (content != raw_len)
+        return make_error(Errc::protocol, "zstd payload declares {} bytes but raw_len is {}",
+                          content, raw_len);
+    std::string out(raw_len, '\0');
+    const size_t n = ZSTD_decompress(out.data(), out.size(), payload.data(), payload.size());
+    if (ZSTD_isError(n))
+        return make_error(Errc::protocol, "corrupt zstd payload: {}", ZSTD_getErrorName(n));
+    if (n != raw_len)
+        return make_error(Errc::protocol, "zstd payload decompressed to {} bytes, raw_len is {}",
+                          n, raw_len);
+    return out;
+}
+
+Result<std::string> decode_payload(const Header& h, std::string_view payload) {
+    if ((h.flags & kFlagZstd) != 0) return decompress(payload, h.raw_len);
+    return std::string(payload);
+}
+
+} // namespace
+
+const char* msg_type_name(MsgType type) {
+    switch (type) {
+    case MsgType::runner_hello: return "runner_hello";
+    case MsgType::client_hello: return "client_hello";
+    case MsgType::job_request: return "job_request";
+    case MsgType::need_files: return "need_files";
+    case MsgType::file_data: return "file_data";
+    case MsgType::job_result: return "job_result";
+    case MsgType::error: return "error";
+    case MsgType::stats_request: return "stats_request";
+    case MsgType::stats: return "stats";
+    case MsgType::ping: return "ping";
+    case MsgType::pong: return "pong";
+    case MsgType::ipc_acquire_local: return "ipc_acquire_local";
+    case MsgType::ipc_granted: return "ipc_granted";
+    case MsgType::ipc_release_local: return "ipc_release_local";
+    case MsgType::ipc_compile: return "ipc_compile";
+    case MsgType::ipc_compile_result: return "ipc_compile_result";
+    case MsgType::ipc_status_request: return "ipc_status_request";
+    case MsgType::ipc_status: return "ipc_status";
+    case MsgType::ipc_shutdown: return "ipc_shutdown";
+    }
+    return "unknown";
+}
+
+bool is_known_msg_type(uint8_t type) {
+    return std::strcmp(msg_type_name(static_cast<MsgType>(type)), "unknown") != 0;
+}
+
+std::string encode_frame(MsgType type, std::string_view payload, int zstd_level) {
+    // Callers keep payloads far below max_payload; a 4 GiB payload is a bug, not a condition.
+    if (payload.size() > std::numeric_limits<uint32_t>::max())
+        throw std::length_error("ferry frame payload larger than 4 GiB");
+    std::string compressed;
+    bool use_zstd = false;
+    if (zstd_level != 0 && payload.size() >= kMinCompressSize) {
+        const int level = std::clamp(zstd_level, ZSTD_minCLevel(), ZSTD_maxCLevel());
+        compressed.resize(ZSTD_compressBound(payload.size()));
+        const size_t n = ZSTD_compress(compressed.data(), compressed.size(), payload.data(),
+                                       payload.size(), level);
+        // Incompressible data (objects already compressed...) goes as is.
+        if (!ZSTD_isError(n) && n < payload.size()) {
+            compressed.resize(n);
+            use_zstd = true;
+        }
+    }
+    const std::string_view body = use_zstd ? std::string_view(compressed) : payload;
+    std::string out;
+    out.reserve(kHeaderSize + body.size());
+    out.append(kMagic, sizeof kMagic);
+    out.push_back(static_cast<char>(kProtocolVersion));
+    out.push_back(static_cast<char>(type));
+    out.push_back(static_cast<char>(use_zstd ? kFlagZstd : 0));
+    out.push_back('\0');
+    put_u32(out, static_cast<uint32_t>(body.size()));
+    put_u32(out, static_cast<uint32_t>(payload.size()));
+    out.append(body);
+    return out;
+}
+
+Result<void> FrameDecoder::feed(std::string_view bytes) {
+    if (m_failed)
+        return make_error(Errc::protocol, "frame decoder already failed on this connection");
+    m_buffer.append(bytes);
+    const std::string_view buffered = m_buffer;
+    size_t pos = 0;
+    auto fail = [this](Error e) -> Result<void> {
+        m_failed = true;
+        std::string().swap(m_buffer);
+        return e;
+    };
+    while (buffered.size() - pos >= kHeaderSize) {
+        auto header = parse_header(buffered.substr(pos, kHeaderSize), m_limits);
+        if (!header) return fail(std::move(header.error()));
+        if (buffered.size() - pos - kHeaderSize < header->payload_len) break;
+        auto payload =
+            decode_payload(*header, buffered.substr(pos + kHeaderSize, header->payload_len));
+        if (!payload) return fail(std::move(payload.error()));
+        m_frames.push_back(Frame{header->type, std::move(*payload)});
+        pos += kHeaderSize + header->payload_len;
+    }
+    m_buffer.erase(0, pos);
+    if (m_buffer.empty() && m_buffer.capacity() > kKeepBufferCapacity) std::string().swap(m_buffer);
+    return ok();
+}
+
+Frame FrameDecoder::pop() {
+    if (m_frames.empty()) return Frame{};
+    Frame f = std::move(m_frames.front());
+    m_frames.pop_front();
+    return f;
+}
+
+Result<Frame> decode_single_frame(std::string_view bytes, Limits limits) {
+    if (bytes.size() < kHeaderSize)
+        return make_error(Errc::protocol, "truncated frame: {} of the {} header bytes",
+                          bytes.size(), kHeaderSize);
+    FERRY_TRY(header, parse_header(bytes.substr(0, kHeaderSize), limits));
+    const std::string_view rest = bytes.substr(kHeaderSize);
+    if (rest.size() < header->payload_len)
+        return make_error(Errc::protocol, "truncated frame: {} of the {} payload bytes",
+                          rest.size(), header->payload_len);
+    if (rest.size() > header->payload_len)
+        return make_error(Errc::protocol, "{} trailing bytes after the frame",
+                          rest.size() - header->payload_len);
+    FERRY_TRY(payload, decode_payload(*header, rest));
+    return Frame{header->type, std::move(*payload)};
+}
+
+} // namespace ferry::proto

@@ -1,0 +1,2 @@
+// Temporary: replaced as the runner modules land.
+namespace ferry::runner {}

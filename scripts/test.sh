@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it (.ci/run): a warnings-as-errors build with every unit and
+# integration suite, then the same suites under AddressSanitizer + UndefinedBehaviorSanitizer
+# (clang), with the fuzz targets run briefly on their corpora. Exits non-zero if anything fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+jobs=$(nproc)
+
+run_suite() { # build-dir, cmake args...
+    local dir=$1
+    shift
+    cmake -S "$root" -B "$dir" -G Ninja -DFERRY_WERROR=ON "$@" >/dev/null
+    cmake --build "$dir" -j"$jobs"
+    (cd "$dir" && ctest --output-on-failure -j"$jobs" --timeout 600)
+}
+
+echo "=== build and test (gcc, warnings as errors)"
+run_suite build/ci-gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+if [ "${FERRY_SKIP_SANITIZE:-0}" != 1 ]; then
+    echo "=== build and test under ASan+UBSan (clang), fuzz targets on their corpora"
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+    export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    CC=clang CXX=clang++ run_suite build/ci-sanitize -DCMAKE_BUILD_TYPE=Debug \
+        -DFERRY_SANITIZE=ON -DFERRY_FUZZ=ON
+fi
+echo "=== all tests passed"
