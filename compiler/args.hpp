@@ -57,6 +57,10 @@ Analysis analyse(std::string_view compiler_name, const std::vector<std::string>&
 // -fdump-*, ...; paths that climb out of the root) and rewrites each absolute path the
 // compiler would open or write to `root` + path. Relative paths stay relative (the
 // compiler runs in root + cwd). Errc::refused names the offending argument.
+// The caller adds its own options to the result, not to `args` (they would be rerooted
+// twice): -nostdinc and -isystem <root>/<dir> anywhere, but -ffile-prefix-map=<root>= before
+// the result, because gcc applies the last matching map (measured) and a user's rerooted
+// -ffile-prefix-map=<root>/home/u/p=. must win over it; clang applies the longest OLD.
 Result<std::vector<std::string>> reroot_args(const std::vector<std::string>& args,
                                              std::string_view root, std::string_view cwd);
 

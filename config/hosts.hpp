@@ -15,15 +15,15 @@ namespace ferry::config {
 inline constexpr uint16_t kDefaultPort = 3633;
 
 struct Runner {
-    std::string name;    // defaults to "host:port"
-    std::string host;    // IPv4/IPv6 literal or a name resolved at connect time
+    std::string name; // defaults to "host:port"
+    std::string host; // IPv4/IPv6 literal or a name resolved at connect time
     uint16_t port = kDefaultPort;
-    uint32_t slots = 0;  // 0: use what the runner reports
+    uint32_t slots = 0; // 0: use what the runner reports
 };
 
 struct Config {
     std::vector<Runner> runners;
-    uint32_t local_slots = 0;         // 0 in the file means "number of CPUs"; resolved on load
+    uint32_t local_slots = 0; // 0 in the file means "number of CPUs"; resolved on load
     uint32_t connect_timeout_ms = 2000;
     uint32_t job_timeout_ms = 300000; // a job not answered by then is retried elsewhere
     uint32_t backoff_ms = 10000;      // a failed runner is avoided this long, then probed
@@ -36,10 +36,10 @@ struct Config {
 };
 
 struct LoadOptions {
-    std::string hosts_flag;                  // --hosts FILE, highest priority
-    std::optional<std::string> ferry_hosts;  // $FERRY_HOSTS (wins over files when set)
-    std::optional<std::string> hosts_file;   // $FERRY_HOSTS_FILE
-    std::string home;                        // $HOME, for ~/.config/ferry/hosts.toml
+    std::string hosts_flag;                 // --hosts FILE, highest priority
+    std::optional<std::string> ferry_hosts; // $FERRY_HOSTS (wins over files when set)
+    std::optional<std::string> hosts_file;  // $FERRY_HOSTS_FILE
+    std::string home;                       // $HOME, for ~/.config/ferry/hosts.toml
     std::string system_file = "/etc/ferry/hosts.toml";
     std::optional<std::string> idle_timeout; // $FERRY_IDLE_TIMEOUT: overrides idle_timeout_s
 };

@@ -1,11 +1,10 @@
 #include "remote/protocol/frame.hpp"
 
-#include <zstd.h>
-
 #include <algorithm>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
+#include <zstd.h>
 
 namespace ferry::proto {
 
@@ -106,8 +105,8 @@ Result<std::string> decompress(std::string_view payload, uint32_t raw_len) {
     if (ZSTD_isError(n))
         return make_error(Errc::protocol, "corrupt zstd payload: {}", ZSTD_getErrorName(n));
     if (n != raw_len)
-        return make_error(Errc::protocol, "zstd payload decompressed to {} bytes, raw_len is {}",
-                          n, raw_len);
+        return make_error(Errc::protocol, "zstd payload decompressed to {} bytes, raw_len is {}", n,
+                          raw_len);
     return out;
 }
 
@@ -120,25 +119,44 @@ Result<std::string> decode_payload(const Header& h, std::string_view payload) {
 
 const char* msg_type_name(MsgType type) {
     switch (type) {
-    case MsgType::runner_hello: return "runner_hello";
-    case MsgType::client_hello: return "client_hello";
-    case MsgType::job_request: return "job_request";
-    case MsgType::need_files: return "need_files";
-    case MsgType::file_data: return "file_data";
-    case MsgType::job_result: return "job_result";
-    case MsgType::error: return "error";
-    case MsgType::stats_request: return "stats_request";
-    case MsgType::stats: return "stats";
-    case MsgType::ping: return "ping";
-    case MsgType::pong: return "pong";
-    case MsgType::ipc_acquire_local: return "ipc_acquire_local";
-    case MsgType::ipc_granted: return "ipc_granted";
-    case MsgType::ipc_release_local: return "ipc_release_local";
-    case MsgType::ipc_compile: return "ipc_compile";
-    case MsgType::ipc_compile_result: return "ipc_compile_result";
-    case MsgType::ipc_status_request: return "ipc_status_request";
-    case MsgType::ipc_status: return "ipc_status";
-    case MsgType::ipc_shutdown: return "ipc_shutdown";
+    case MsgType::runner_hello:
+        return "runner_hello";
+    case MsgType::client_hello:
+        return "client_hello";
+    case MsgType::job_request:
+        return "job_request";
+    case MsgType::need_files:
+        return "need_files";
+    case MsgType::file_data:
+        return "file_data";
+    case MsgType::job_result:
+        return "job_result";
+    case MsgType::error:
+        return "error";
+    case MsgType::stats_request:
+        return "stats_request";
+    case MsgType::stats:
+        return "stats";
+    case MsgType::ping:
+        return "ping";
+    case MsgType::pong:
+        return "pong";
+    case MsgType::ipc_acquire_local:
+        return "ipc_acquire_local";
+    case MsgType::ipc_granted:
+        return "ipc_granted";
+    case MsgType::ipc_release_local:
+        return "ipc_release_local";
+    case MsgType::ipc_compile:
+        return "ipc_compile";
+    case MsgType::ipc_compile_result:
+        return "ipc_compile_result";
+    case MsgType::ipc_status_request:
+        return "ipc_status_request";
+    case MsgType::ipc_status:
+        return "ipc_status";
+    case MsgType::ipc_shutdown:
+        return "ipc_shutdown";
     }
     return "unknown";
 }

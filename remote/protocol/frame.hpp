@@ -28,7 +28,7 @@ enum class MsgType : uint8_t {
     need_files = 4,
     file_data = 5,
     job_result = 6,
-    error = 7,        // either direction: fatal for the connection
+    error = 7, // either direction: fatal for the connection
     stats_request = 8,
     stats = 9,
     ping = 10,

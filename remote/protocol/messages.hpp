@@ -27,6 +27,8 @@ struct CompilerInfo {
     std::string target;  // -dumpmachine
     std::string version; // first line of --version
     std::string id;      // 32 hex digits
+
+    bool operator==(const CompilerInfo&) const = default;
 };
 
 struct RunnerHello {
@@ -35,12 +37,16 @@ struct RunnerHello {
     uint32_t slots = 0;
     std::vector<CompilerInfo> compilers;
     std::string challenge; // nonce for authentication; empty when the runner has no key
+
+    bool operator==(const RunnerHello&) const = default;
 };
 
 struct ClientHello {
     uint32_t protocol_version = kProtocolVersion;
     std::string client_name;
     std::string auth_response; // HMAC of the challenge; empty without a key
+
+    bool operator==(const ClientHello&) const = default;
 };
 
 // One file the compile reads, at the absolute path the client's compiler saw it (lexical,
@@ -50,35 +56,45 @@ struct FileEntry {
     std::string path;
     std::string hash; // 32 hex digits (XXH3-128 of the content)
     uint64_t size = 0;
+
+    bool operator==(const FileEntry&) const = default;
 };
 
 struct JobRequest {
     uint64_t job_id = 0;
     std::string compiler_name; // from the runner's RunnerHello
     std::string compiler_id;
-    std::string cwd;                       // client's absolute working directory
-    std::vector<std::string> args;         // compiler arguments (not argv[0]), as the client ran them
-    EnvList env;                           // only variables that affect the compile
-    std::vector<FileEntry> files;          // everything the compile reads, system headers too
+    std::string cwd;               // client's absolute working directory
+    std::vector<std::string> args; // compiler arguments (not argv[0]), as the client ran them
+    EnvList env;                   // only variables that affect the compile
+    std::vector<FileEntry> files;  // everything the compile reads, system headers too
     std::vector<std::string> system_include_dirs; // the compiler's built-in <...> dirs, in order
-    std::vector<std::string> outputs;      // files to send back, as in args (relative to cwd or absolute)
-    std::string language;                 // "c" or "c++" (decides -nostdinc++)
-    bool color_diagnostics = false;        // client's stderr is a terminal
+    std::vector<std::string> outputs; // to send back, as in args (cwd-relative or absolute)
+    std::string language;             // "c" or "c++" (decides -nostdinc++)
+    bool color_diagnostics = false;   // client's stderr is a terminal
+
+    bool operator==(const JobRequest&) const = default;
 };
 
 struct NeedFiles {
     uint64_t job_id = 0;
     std::vector<std::string> hashes;
+
+    bool operator==(const NeedFiles&) const = default;
 };
 
 struct FileBlob {
     std::string hash;
     std::string data;
+
+    bool operator==(const FileBlob&) const = default;
 };
 
 struct FileData {
     uint64_t job_id = 0;
     std::vector<FileBlob> blobs;
+
+    bool operator==(const FileData&) const = default;
 };
 
 enum class JobStatus : uint8_t {
@@ -90,6 +106,8 @@ enum class JobStatus : uint8_t {
 struct OutputFile {
     std::string path; // as in JobRequest::outputs
     std::string data;
+
+    bool operator==(const OutputFile&) const = default;
 };
 
 struct JobResult {
@@ -102,20 +120,24 @@ struct JobResult {
     std::string stderr_data;
     std::vector<OutputFile> outputs;
     uint64_t compile_ms = 0;
+
+    bool operator==(const JobResult&) const = default;
 };
 
 enum class ErrorCode : uint32_t {
-    protocol = 1,      // malformed or unexpected frame
-    version = 2,       // unsupported protocol version
-    not_allowed = 3,   // peer address not in --allow
-    auth = 4,          // authentication failed
-    overloaded = 5,    // too many connections / queued jobs
+    protocol = 1,    // malformed or unexpected frame
+    version = 2,     // unsupported protocol version
+    not_allowed = 3, // peer address not in --allow
+    auth = 4,        // authentication failed
+    overloaded = 5,  // too many connections / queued jobs
     shutting_down = 6,
 };
 
 struct ErrorMsg {
     ErrorCode code = ErrorCode::protocol;
     std::string message;
+
+    bool operator==(const ErrorMsg&) const = default;
 };
 
 struct Stats {
@@ -128,6 +150,8 @@ struct Stats {
     uint64_t files_received = 0;
     uint64_t cache_hits = 0;
     uint32_t slots = 0;
+
+    bool operator==(const Stats&) const = default;
 };
 
 // ---- coordinator IPC ----
@@ -135,11 +159,13 @@ struct Stats {
 struct IpcAcquireLocal {
     uint32_t pid = 0;
     std::string what; // "preprocess", "compile", "link": for status display
+
+    bool operator==(const IpcAcquireLocal&) const = default;
 };
 
 struct IpcCompile {
-    std::string compiler_path;  // absolute path of the real compiler on this machine
-    std::string driver;         // "c" or "c++"
+    std::string compiler_path; // absolute path of the real compiler on this machine
+    std::string driver;        // "c" or "c++"
     std::string cwd;
     std::vector<std::string> args;
     EnvList env;
@@ -148,6 +174,8 @@ struct IpcCompile {
     std::vector<std::string> outputs;
     std::string language;
     bool color_diagnostics = false;
+
+    bool operator==(const IpcCompile&) const = default;
 };
 
 struct IpcCompileResult {
@@ -159,6 +187,8 @@ struct IpcCompileResult {
     std::string stdout_data;
     std::string stderr_data;
     std::vector<OutputFile> outputs;
+
+    bool operator==(const IpcCompileResult&) const = default;
 };
 
 struct RunnerStatus {
@@ -170,6 +200,8 @@ struct RunnerStatus {
     uint64_t jobs_done = 0;
     uint64_t failures = 0;
     std::string last_error;
+
+    bool operator==(const RunnerStatus&) const = default;
 };
 
 struct IpcStatus {
@@ -181,6 +213,8 @@ struct IpcStatus {
     uint64_t jobs_remote = 0;
     uint64_t jobs_local = 0; // jobs sent back to compile locally
     uint32_t pid = 0;
+
+    bool operator==(const IpcStatus&) const = default;
 };
 
 // encode(x) gives a payload; pair it with the right MsgType in encode_frame().
@@ -228,12 +262,17 @@ template <typename Msg> std::string frame(const Msg& msg, int zstd_level = 0) {
     return encode_frame(type_of(msg), encode(msg), zstd_level);
 }
 
+// ipc_granted, ipc_release_local, ipc_status_request, ipc_shutdown, stats_request, ping and
+// pong carry no payload (no struct): send encode_frame(type, {}), check with expect_empty().
+bool has_empty_payload(MsgType type);
+Result<void> expect_empty(const Frame& f, MsgType type);
+
 // Decode a frame's payload as Msg, checking the frame's type first.
 template <typename Msg> Result<Msg> decode_as(const Frame& f) {
     Msg msg;
     if (f.type != type_of(msg))
-        return make_error(Errc::protocol, "expected a {} frame, got {}", msg_type_name(type_of(msg)),
-                          msg_type_name(f.type));
+        return make_error(Errc::protocol, "expected a {} frame, got {}",
+                          msg_type_name(type_of(msg)), msg_type_name(f.type));
     FERRY_TRY_VOID(decode(f.payload, msg));
     return msg;
 }

@@ -26,9 +26,15 @@ Error truncated(size_t need, size_t pos, size_t remaining) {
 
 } // namespace
 
-void Writer::u8(uint8_t v) { m_out.push_back(static_cast<char>(v)); }
-void Writer::u32(uint32_t v) { put_le(m_out, v); }
-void Writer::u64(uint64_t v) { put_le(m_out, v); }
+void Writer::u8(uint8_t v) {
+    m_out.push_back(static_cast<char>(v));
+}
+void Writer::u32(uint32_t v) {
+    put_le(m_out, v);
+}
+void Writer::u64(uint64_t v) {
+    put_le(m_out, v);
+}
 
 void Writer::str(std::string_view s) {
     u32(static_cast<uint32_t>(s.size()));
@@ -115,6 +121,10 @@ Result<std::vector<std::pair<std::string, std::string>>> Reader::pairs() {
 
 Result<uint32_t> Reader::count(size_t min_element_size) {
     FERRY_TRY(n, u32());
+    if (*n > kMaxListCount)
+        return make_error(Errc::protocol,
+                          "list of {} elements at offset {} exceeds the limit of {}", *n, m_pos - 4,
+                          kMaxListCount);
     // An element of size 0 would let any count through; every element costs at least a byte.
     const size_t min_size = std::max<size_t>(min_element_size, 1);
     if (*n > remaining() / min_size)

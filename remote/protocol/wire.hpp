@@ -13,6 +13,10 @@
 
 namespace ferry::proto {
 
+// No list on the wire has more elements than this (a compile's files, args...), so a payload
+// of many tiny elements cannot expand into gigabytes of empty strings in memory.
+inline constexpr uint32_t kMaxListCount = 1u << 20;
+
 class Writer {
   public:
     void u8(uint8_t v);
@@ -41,7 +45,8 @@ class Reader {
     Result<std::vector<std::string>> strs();
     Result<std::vector<std::pair<std::string, std::string>>> pairs();
     // A list count, checked against what remains assuming each element needs at least
-    // `min_element_size` bytes, so a hostile count cannot trigger a huge reserve().
+    // `min_element_size` bytes, so a hostile count cannot trigger a huge reserve(), and
+    // against kMaxListCount.
     Result<uint32_t> count(size_t min_element_size);
     Result<void> finish() const; // error if bytes remain
     size_t remaining() const { return m_in.size() - m_pos; }

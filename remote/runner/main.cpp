@@ -1,7 +1,161 @@
-// ferryd: the runner service (being written).
-#include <cstdio>
+// ferryd: the runner service. Wires the pieces together in the order that makes every
+// start-up error visible on the terminal: options, sockets, (with --daemon) detaching with a
+// pipe back to the terminal, the pid file, privileges, compilers, directories, event loop.
+#include "remote/runner/exec_limits.hpp"
+#include "remote/runner/listen_socket.hpp"
+#include "remote/runner/options.hpp"
+#include "remote/runner/process_setup.hpp"
+#include "remote/runner/server.hpp"
+#include "util/fs.hpp"
+#include "util/log.hpp"
+#include "util/temp_dir.hpp"
 
-int main() {
-    std::fputs("ferryd: not implemented yet\n", stderr);
-    return 2;
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <optional>
+#include <signal.h>
+#include <unistd.h>
+
+namespace {
+
+using namespace ferry;
+using namespace ferry::runner;
+
+bool g_log_to_file = false;
+std::optional<DaemonNotifier> g_daemon; // set once detached
+
+// Start-up errors go to the log and to the terminal: directly, or through the process that
+// waits for the daemon.
+int fail(int code, const std::string& message) {
+    log::error("{}", message);
+    if (g_daemon)
+        g_daemon->failed(message);
+    else if (g_log_to_file)
+        std::fprintf(stderr, "ferryd: %s\n", message.c_str());
+    return code;
+}
+
+std::string default_name(const Options& options) {
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) != 0) std::strcpy(host, "localhost");
+    const auto& first = options.listen.front().text;
+    return fmt::format("{}:{}", host, first.substr(first.rfind(':') + 1));
+}
+
+int run(int argc, char** argv) {
+    auto parsed = parse_options(argc, argv);
+    if (!parsed.options) return parsed.exit_code;
+    const Options& options = *parsed.options;
+
+    log::set_program("ferryd");
+    if (options.verbose) log::set_level(log::Level::debug);
+    if (!options.log_file.empty()) {
+        if (!log::set_file(options.log_file)) {
+            std::fprintf(stderr, "ferryd: cannot open log file %s: %s\n", options.log_file.c_str(),
+                         std::strerror(errno));
+            return 2;
+        }
+        g_log_to_file = true;
+    }
+    std::vector<Fd> sockets;
+    std::vector<std::string> names;
+    for (const auto& address : options.listen) {
+        auto fd = bind_listener(address);
+        if (!fd) return fail(1, fd.error().message);
+        sockets.push_back(std::move(*fd));
+        names.push_back(address.text);
+    }
+    // Detach first, so the pid is final and the pid file is written while we may still
+    // write where root keeps them; the terminal still hears of every error that follows.
+    if (options.daemon) {
+        auto detached = daemonize();
+        if (!detached) return fail(1, detached.error().message);
+        g_daemon.emplace(std::move(*detached));
+    }
+    std::optional<PidFile> pid_file;
+    if (!options.pid_file.empty()) {
+        auto created = PidFile::create(options.pid_file);
+        if (!created) return fail(1, created.error().message);
+        pid_file.emplace(std::move(*created));
+    }
+
+    const bool was_root = ::geteuid() == 0;
+    if (auto dropped = drop_privileges(options.user); !dropped)
+        return fail(dropped.error().code == Errc::refused ? 2 : 1, dropped.error().message);
+    if (was_root)
+        log::info("running as user {}{}", options.user.empty() ? kFallbackUser : options.user,
+                  options.user.empty() ? " (started as root without --user)" : "");
+
+    const char* path = std::getenv("PATH");
+    std::string path_env = path && *path ? path : "/usr/local/bin:/usr/bin:/bin";
+    auto allowlist = CompilerAllowlist::resolve(options.compilers, path_env);
+    if (!allowlist) return fail(1, allowlist.error().message);
+    if (allowlist->empty()) return fail(1, "no compilers found on PATH (see --compiler)");
+    for (const auto& c : allowlist->compilers())
+        log::info("compiler {}: {} ({}, {}, id {})", c.name, c.path, c.version, c.target, c.id);
+    for (const auto& name : names)
+        log::info("listening on {}", name);
+
+    const char* tmpdir = std::getenv("TMPDIR");
+    auto state = TempDir::create(tmpdir && *tmpdir == '/' ? tmpdir : "/tmp", "ferryd-");
+    if (!state) return fail(1, state.error().message);
+    std::string jobs_dir = state->path() + "/jobs";
+    if (auto made = make_dirs(jobs_dir, 0700); !made) return fail(1, made.error().message);
+    bool private_cache = options.cache_dir.empty();
+    auto cache = FileCache::open(private_cache ? state->path() + "/cache" : options.cache_dir,
+                                 options.cache_size_bytes);
+    if (!cache) return fail(1, cache.error().message);
+
+    ServerConfig config;
+    config.options = options;
+    config.allowlist = std::move(*allowlist);
+    config.name = options.name.empty() ? default_name(options) : options.name;
+    config.jobs_dir = jobs_dir;
+    config.job.limits = options.limits;
+    config.job.timeout_seconds = options.job_timeout_seconds;
+    config.job.path_env = path_env;
+    log::info("runner '{}': {} slots, cache {} ({} MiB){}", config.name, options.jobs, cache->dir(),
+              options.cache_size_bytes >> 20, private_cache ? ", private" : "");
+
+    uv_loop_t loop;
+    if (int rc = uv_loop_init(&loop); rc != 0)
+        return fail(1, fmt::format("event loop: {}", uv_strerror(rc)));
+    int exit_code = 0;
+    {
+        Server server(&loop, std::move(config), *cache);
+        if (auto started = server.start(std::move(sockets), names); !started) {
+            exit_code = fail(1, started.error().message);
+        } else {
+            if (g_daemon) g_daemon->ready();
+            uv_run(&loop, UV_RUN_DEFAULT);
+        }
+    }
+    uv_run(&loop, UV_RUN_DEFAULT); // the close callbacks of what the server still held
+    if (int rc = uv_loop_close(&loop); rc != 0) {
+        uv_walk(
+            &loop,
+            [](uv_handle_t* h, void*) {
+                log::error("handle still open at exit: {}", uv_handle_type_name(h->type));
+            },
+            nullptr);
+        exit_code = exit_code ? exit_code : 1;
+    }
+    if (private_cache) cache->clear();
+    return exit_code;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    // The compiler trampoline: must run before anything else, it is not a ferryd.
+    if (argc > 1 && std::strcmp(argv[1], kExecWithLimits) == 0) exec_with_limits(argc, argv);
+    ::signal(SIGPIPE, SIG_IGN);
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        ferry::log::error("fatal: {}", e.what());
+        return 1;
+    }
 }

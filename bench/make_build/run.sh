@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Wall time of a real make-based build — a few directories of the Linux kernel from Debian's
+# linux-source-6.1 — three ways, side by side in one run:
+#   local    make -jN                                  (N = CPUs)
+#   ferry    ferry make CC="<ferry> gcc"               (2 ferryd on loopback, pool from them)
+#   distcc   make -jM CC="distcc gcc"                  (2 distccd on loopback, M = 2 x CPUs,
+#                                                       distcc's own recommendation)
+# Each build starts from `make clean` of the measured directories (the tree is configured
+# once). Medians of RUNS runs go to RESULTS.md with the command that produced them.
+#
+#   bench/make_build/run.sh [--runs N] [--dirs "lib/ kernel/"]
+# Needs: linux-source-6.1 (apt-get install linux-source-6.1), distcc, bc, flex, bison,
+# libelf-dev, libssl-dev; FERRY and FERRYD (default: build/client/ferry, build/remote/runner/ferryd).
+set -euo pipefail
+
+RUNS=3
+DIRS="lib/"
+while [ $# -gt 0 ]; do
+    case $1 in
+    --runs) RUNS=$2; shift 2 ;;
+    --dirs) DIRS=$2; shift 2 ;;
+    *) echo "usage: $0 [--runs N] [--dirs \"lib/ ...\"]" >&2; exit 2 ;;
+    esac
+done
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+FERRY=${FERRY:-$ROOT/build/client/ferry}
+FERRYD=${FERRYD:-$ROOT/build/remote/runner/ferryd}
+[ -x "$FERRY" ] && [ -x "$FERRYD" ] || { echo "build ferry and ferryd first (or set FERRY/FERRYD)" >&2; exit 1; }
+command -v distccd >/dev/null || { echo "needs distcc (apt-get install distcc)" >&2; exit 1; }
+TARBALL=$(ls /usr/src/linux-source-6.1*.tar.xz 2>/dev/null | head -1)
+[ -n "$TARBALL" ] || { echo "needs linux-source-6.1 (apt-get install linux-source-6.1)" >&2; exit 1; }
+
+CPUS=$(nproc)
+WORK=$(mktemp -d /tmp/ferry-bench-XXXXXX)
+PIDS=()
+cleanup() {
+    set +e
+    "$FERRY" shutdown >/dev/null 2>&1
+    for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
+    sleep 0.5
+    for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+export XDG_RUNTIME_DIR="$WORK/run" HOME="$WORK/home"
+mkdir -p -m 0700 "$XDG_RUNTIME_DIR" "$HOME"
+unset MAKEFLAGS MFLAGS MAKELEVEL FERRY_HOSTS FERRY_HOSTS_FILE
+
+echo "unpacking $(basename "$TARBALL")" >&2
+tar -C "$WORK" -xf "$TARBALL"
+SRC=$(ls -d "$WORK"/linux-source-6.1*/ | head -1)
+make -C "$SRC" -s defconfig >/dev/null
+make -C "$SRC" -s -j"$CPUS" prepare >/dev/null 2>&1
+
+PORT_F=23640 PORT_D=23650
+for a in 127.0.0.8 127.0.0.9; do
+    "$FERRYD" --listen "$a:$PORT_F" --allow 127.0.0.0/8 --jobs "$CPUS" --log-file "$WORK/ferryd-$a.log" &
+    PIDS+=($!)
+    # distccd drops root for the distcc user, who cannot open a file in $WORK: log to
+    # stderr, which this shell opened before the drop.
+    distccd --daemon --no-detach --allow 127.0.0.0/8 --listen "$a" --port "$PORT_D" \
+        --jobs "$CPUS" --log-stderr 2>"$WORK/distccd-$a.log" &
+    PIDS+=($!)
+done
+sleep 1
+export FERRY_HOSTS="localhost/$CPUS 127.0.0.8:$PORT_F/$CPUS 127.0.0.9:$PORT_F/$CPUS"
+export DISTCC_HOSTS="127.0.0.8:$PORT_D/$CPUS 127.0.0.9:$PORT_D/$CPUS"
+DISTCC_J=$((2 * 2 * CPUS)) # distcc's advice: twice the CPUs of the servers
+
+clean() { for d in $DIRS; do find "$SRC/$d" \( -name '*.o' -o -name '*.a' \) -delete; done; }
+run_one() { # mode -> seconds
+    clean
+    local t0 t1
+    t0=$(date +%s.%N)
+    case $1 in
+    local) make -C "$SRC" -s -j"$CPUS" $DIRS ;;
+    ferry) "$FERRY" make -C "$SRC" -s CC="$FERRY gcc" $DIRS ;;
+    distcc) make -C "$SRC" -s -j"$DISTCC_J" CC="distcc gcc" $DIRS ;;
+    esac >"$WORK/$1.log" 2>&1 || { echo "$1 build failed:" >&2; tail -20 "$WORK/$1.log" >&2; exit 1; }
+    t1=$(date +%s.%N)
+    echo "$t1 - $t0" | bc
+}
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+declare -A TIMES
+for ((r = 1; r <= RUNS; r++)); do
+    for mode in local ferry distcc; do # interleaved, so drift hits every mode alike
+        s=$(run_one $mode)
+        echo "run $r $mode: $s s" >&2
+        TIMES[$mode]+="$s "
+    done
+done
+
+{
+    echo "# make_build: Linux 6.1 \`$DIRS\`, local vs ferry make vs distcc"
+    echo
+    echo "Produced by: \`bench/make_build/run.sh --runs $RUNS --dirs \"$DIRS\"\` on $(date -u +%Y-%m-%d)"
+    echo "Machine: $CPUS CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')),"
+    echo "$(make --version | head -1), $(gcc --version | head -1), $(distcc --version | head -1)."
+    echo "Both runners of each tool are on loopback addresses of this same machine, so"
+    echo "distribution cannot add CPUs here: the figures compare overheads and scheduling."
+    echo
+    echo "| mode | command | median wall time (s) | runs (s) |"
+    echo "|---|---|---|---|"
+    for mode in local ferry distcc; do
+        case $mode in
+        local) cmd="make -j$CPUS" ;;
+        ferry) cmd="ferry make CC=\"ferry gcc\" (pool = 2x$CPUS remote + $CPUS local)" ;;
+        distcc) cmd="make -j$DISTCC_J CC=\"distcc gcc\"" ;;
+        esac
+        med=$(tr ' ' '\n' <<<"${TIMES[$mode]}" | grep . | median)
+        echo "| $mode | \`$cmd\` | $med | ${TIMES[$mode]}|"
+    done
+} >"$HERE/RESULTS.md"
+cat "$HERE/RESULTS.md"

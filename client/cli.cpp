@@ -1,0 +1,122 @@
+#include "client/cli.hpp"
+
+#include "client/commands.hpp"
+#include "client/invocation.hpp"
+#include "client/wrapper.hpp"
+#include "coordinator/daemon.hpp"
+#include "integrations/make/make_command.hpp"
+#include "integrations/make/run_command.hpp"
+#include "integrations/ninja/ninja_command.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <utility>
+
+#ifndef FERRY_VERSION
+#define FERRY_VERSION "unknown"
+#endif
+
+namespace ferry::client {
+namespace {
+
+constexpr const char* kUsage =
+    R"(ferry: distributed C/C++ compilation around the GNU make jobserver.
+
+Compile (runs remotely when it can, locally otherwise; same outputs, diagnostics, exit status):
+  ferry [--hosts FILE] COMPILER ARGS...   e.g. ferry gcc -c foo.c -o foo.o, CC="ferry gcc"
+  COMPILER ARGS...                        through a symlink named after the compiler
+                                          (gcc -> ferry) in a directory early on PATH
+  ferry /usr/bin/cc ARGS...               as CMAKE_C_COMPILER_LAUNCHER=ferry passes it
+
+Build with the cluster's capacity (a jobserver sized to the runners that are up):
+  ferry [--hosts FILE] make [MAKE ARGS...]
+  ferry [--hosts FILE] ninja [NINJA ARGS...]
+  ferry [--hosts FILE] run -- COMMAND...
+)";
+
+constexpr const char* kFooter = R"(
+Hosts come from --hosts FILE, $FERRY_HOSTS ("host:port/slots ..."), $FERRY_HOSTS_FILE,
+~/.config/ferry/hosts.toml or /etc/ferry/hosts.toml, in that order.)";
+
+// make, ninja and run take the rest of the line verbatim, options included.
+int run_integration(const std::string& name, std::vector<std::string> args,
+                    const std::string& hosts_flag) {
+    if (name == "make") return integrations::make_command(args, hosts_flag);
+    if (name == "ninja") return integrations::ninja_command(args, hosts_flag);
+    if (!args.empty() && args.front() == "--") args.erase(args.begin());
+    if (args.empty()) {
+        std::fputs("ferry run: no command given (ferry run -- COMMAND...)\n", stderr);
+        return 2;
+    }
+    return integrations::run_command(args, hosts_flag);
+}
+
+int parse_own_command_line(const std::vector<std::string>& argv) {
+    CLI::App app(kUsage, "ferry");
+    app.footer(kFooter);
+    app.fallthrough(); // `ferry status --hosts F` as well as `ferry --hosts F status`
+    std::string hosts_flag;
+    app.add_option("--hosts", hosts_flag, "hosts file (hosts.toml)");
+    bool version = false;
+    app.add_flag("--version", version, "print the version and exit");
+
+    auto* status = app.add_subcommand("status", "show the coordinator's runners, slots and jobs");
+    auto* shutdown = app.add_subcommand("shutdown", "stop the coordinator if it is running");
+    // Listed for --help; the real dispatch happens before CLI11 sees their arguments.
+    const std::pair<const char*, const char*> kIntegrations[] = {
+        {"make", "run GNU make with a cluster-sized jobserver"},
+        {"ninja", "run ninja at the cluster's capacity"},
+        {"run", "run any command (after --) with a cluster-sized jobserver"}};
+    for (const auto& [name, description] : kIntegrations) {
+        auto* sub = app.add_subcommand(name, description);
+        sub->prefix_command();
+        sub->allow_extras();
+    }
+    coordinator::DaemonOptions daemon;
+    auto* coord = app.add_subcommand("coordinator", "run the coordinator daemon");
+    coord->group(""); // hidden: started by ferry itself
+    coord->add_option("--socket", daemon.socket_path, "unix socket to listen on")->required();
+    coord->add_flag("--foreground", daemon.foreground, "log to stderr");
+
+    std::vector<std::string> reversed(argv.rbegin(), argv.rend() - 1);
+    try {
+        app.parse(std::move(reversed));
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? 0 : 2; // --help is success; a usage error is 2, as in make
+    }
+
+    if (version) {
+        std::printf("ferry %s\n", FERRY_VERSION);
+        return 0;
+    }
+    if (status->parsed()) return status_command(hosts_flag);
+    if (shutdown->parsed()) return shutdown_command(hosts_flag);
+    if (coord->parsed()) {
+        daemon.hosts_flag = hosts_flag;
+        return coordinator::run_daemon(daemon);
+    }
+    for (const char* name : {"make", "ninja", "run"})
+        if (auto* sub = app.get_subcommand(name); sub->parsed())
+            return run_integration(name, sub->remaining(), hosts_flag);
+    std::fputs(app.help().c_str(), stderr);
+    return 2;
+}
+
+} // namespace
+
+int run_cli(const std::vector<std::string>& argv) {
+    const Invocation inv = parse_invocation(argv);
+    switch (inv.kind) {
+    case Invocation::Kind::compiler:
+        run_wrapper(inv);
+    case Invocation::Kind::subcommand:
+        if (inv.subcommand == "make" || inv.subcommand == "ninja" || inv.subcommand == "run")
+            return run_integration(inv.subcommand, inv.args, inv.hosts_flag);
+        break;
+    case Invocation::Kind::options:
+        break;
+    }
+    return parse_own_command_line(argv);
+}
+
+} // namespace ferry::client

@@ -1,0 +1,91 @@
+#include "client/commands.hpp"
+
+#include "client/coordinator_client.hpp"
+#include "config/hosts.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fmt/format.h>
+#include <thread>
+
+namespace ferry::client {
+namespace {
+
+constexpr auto kSettleTime = std::chrono::seconds(2);
+
+bool any_connecting(const proto::IpcStatus& status) {
+    return std::any_of(status.runners.begin(), status.runners.end(),
+                       [](const proto::RunnerStatus& r) { return r.state == "connecting"; });
+}
+
+} // namespace
+
+std::string format_status(const proto::IpcStatus& status, const std::string& config_source) {
+    std::string out = fmt::format("coordinator pid {}, hosts from {}\n", status.pid,
+                                  config_source.empty() ? "(none)" : config_source);
+    if (status.runners.empty()) {
+        out += "no runners: every job compiles locally\n";
+    } else {
+        size_t name_width = 6, address_width = 7;
+        for (const auto& r : status.runners) {
+            name_width = std::max(name_width, r.name.size());
+            address_width = std::max(address_width, r.address.size());
+        }
+        out += fmt::format("{:<{}}  {:<{}}  {:<10}  {:>5}  {:>4}  {:>8}  {:>8}  {}\n", "RUNNER",
+                           name_width, "ADDRESS", address_width, "STATE", "SLOTS", "BUSY", "JOBS",
+                           "FAILURES", "LAST ERROR");
+        for (const auto& r : status.runners)
+            out += fmt::format("{:<{}}  {:<{}}  {:<10}  {:>5}  {:>4}  {:>8}  {:>8}  {}\n", r.name,
+                               name_width, r.address, address_width, r.state, r.slots, r.in_flight,
+                               r.jobs_done, r.failures, r.last_error);
+    }
+    out += fmt::format("remote capacity: {} slots\n", status.remote_capacity);
+    out += fmt::format("local slots: {} of {} in use\n", status.local_in_use, status.local_slots);
+    out += fmt::format("queued: {}\n", status.queued);
+    out += fmt::format("jobs: {} remote, {} local\n", status.jobs_remote, status.jobs_local);
+    return out;
+}
+
+int status_command(const std::string& hosts_flag) {
+    auto config = config::load(config::options_from_environment(hosts_flag));
+    if (!config) {
+        std::fprintf(stderr, "ferry: %s\n", config.error().message.c_str());
+        return 1;
+    }
+    auto client = CoordinatorClient::connect(*config, hosts_flag, true);
+    if (!client) {
+        std::fprintf(stderr, "ferry: cannot reach the coordinator: %s\n",
+                     client.error().message.c_str());
+        return 1;
+    }
+    auto status = client->status();
+    // A coordinator started just now is still dialling its runners; give the connections a
+    // moment so the table shows where they stand rather than "connecting" everywhere.
+    const auto deadline = std::chrono::steady_clock::now() + kSettleTime;
+    while (status && any_connecting(*status) && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        status = client->status();
+    }
+    if (!status) {
+        std::fprintf(stderr, "ferry: %s\n", status.error().message.c_str());
+        return 1;
+    }
+    std::fputs(format_status(*status, config->source).c_str(), stdout);
+    return 0;
+}
+
+int shutdown_command(const std::string& hosts_flag) {
+    auto config = config::load(config::options_from_environment(hosts_flag));
+    if (!config) {
+        std::fprintf(stderr, "ferry: %s\n", config.error().message.c_str());
+        return 0;
+    }
+    auto client = CoordinatorClient::connect(*config, hosts_flag, false);
+    if (!client) return 0; // nothing running: already the state asked for
+    if (auto stopped = client->shutdown(); !stopped)
+        std::fprintf(stderr, "ferry: %s\n", stopped.error().message.c_str());
+    return 0;
+}
+
+} // namespace ferry::client

@@ -1,0 +1,20 @@
+// `ferry status` and `ferry shutdown`: what the coordinator says about the cluster, printed
+// like distccmon-text, and stopping it. Both return the process exit status.
+#pragma once
+
+#include "remote/protocol/messages.hpp"
+
+#include <string>
+
+namespace ferry::client {
+
+// The status table: one line per runner, then capacity, local slots and counters.
+std::string format_status(const proto::IpcStatus& status, const std::string& config_source);
+
+// Starts the coordinator if needed, so the runners' connection states are live.
+int status_command(const std::string& hosts_flag);
+
+// Stops the coordinator if one runs; never starts one. Exit 0 either way.
+int shutdown_command(const std::string& hosts_flag);
+
+} // namespace ferry::client

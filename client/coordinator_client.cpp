@@ -1,0 +1,201 @@
+#include "client/coordinator_client.hpp"
+
+#include "coordinator/paths.hpp"
+#include "util/subprocess.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <thread>
+#include <unistd.h>
+
+namespace ferry::client {
+namespace {
+
+// How long a wrapper waits for a coordinator it started to listen.
+constexpr auto kStartTimeout = std::chrono::seconds(3);
+// How long `ferry shutdown` waits for the coordinator to close the connection.
+constexpr int kShutdownWaitMs = 5000;
+
+// `err` receives connect()'s errno: ENOENT and ECONNREFUSED mean nobody listens there.
+Result<Fd> connect_unix(const std::string& path, int& err) {
+    err = 0;
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (path.size() >= sizeof addr.sun_path)
+        return make_error(Errc::invalid, "socket path too long: {}", path);
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!fd) return errno_error("socket", errno);
+    int rc;
+    do {
+        rc = ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
+    } while (rc != 0 && errno == EINTR);
+    if (rc != 0) {
+        err = errno;
+        return errno_error("connect " + path, err);
+    }
+    return fd;
+}
+
+Result<void> send_all(int fd, std::string_view data) {
+    while (!data.empty()) {
+        ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return make_error(Errc::unavailable, "coordinator: {}", std::strerror(errno));
+        }
+        data.remove_prefix(static_cast<size_t>(n));
+    }
+    return ok();
+}
+
+// Reads exactly `size` bytes; a closed connection is Errc::unavailable.
+Result<void> recv_exact(int fd, char* buf, size_t size) {
+    size_t got = 0;
+    while (got < size) {
+        ssize_t n = ::recv(fd, buf + got, size - got, 0);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return make_error(Errc::unavailable, "coordinator: {}", std::strerror(errno));
+        }
+        if (n == 0) return make_error(Errc::unavailable, "coordinator closed the connection");
+        got += static_cast<size_t>(n);
+    }
+    return ok();
+}
+
+uint32_t read_le32(const char* p) {
+    return static_cast<uint32_t>(static_cast<unsigned char>(p[0])) |
+           static_cast<uint32_t>(static_cast<unsigned char>(p[1])) << 8 |
+           static_cast<uint32_t>(static_cast<unsigned char>(p[2])) << 16 |
+           static_cast<uint32_t>(static_cast<unsigned char>(p[3])) << 24;
+}
+
+// One request, one answer: the coordinator never sends unasked, so a frame is read whole
+// (header, then exactly its payload) and no bytes are left over between calls.
+Result<proto::Frame> read_frame(int fd) {
+    std::string bytes(proto::kHeaderSize, '\0');
+    FERRY_TRY_VOID(recv_exact(fd, bytes.data(), bytes.size()));
+    const uint32_t payload_len = read_le32(bytes.data() + 8);
+    if (payload_len > proto::Limits{}.max_payload)
+        return make_error(Errc::protocol, "coordinator: frame of {} bytes is over the limit",
+                          payload_len);
+    bytes.resize(proto::kHeaderSize + payload_len);
+    FERRY_TRY_VOID(recv_exact(fd, bytes.data() + proto::kHeaderSize, payload_len));
+    FERRY_TRY(frame, proto::decode_single_frame(bytes));
+    if (frame->type == proto::MsgType::error) {
+        proto::ErrorMsg err;
+        if (proto::decode(frame->payload, err))
+            return make_error(Errc::refused, "coordinator: {}", err.message);
+        return make_error(Errc::protocol, "coordinator sent a malformed error frame");
+    }
+    return std::move(*frame);
+}
+
+template <typename Msg> Result<Msg> read_message(int fd) {
+    FERRY_TRY(frame, read_frame(fd));
+    return proto::decode_as<Msg>(*frame);
+}
+
+Result<void> spawn_coordinator(const std::string& socket, const std::string& log,
+                               const std::string& hosts_flag) {
+    char self[PATH_MAX];
+    if (::realpath("/proc/self/exe", self) == nullptr)
+        return make_error(Errc::unavailable, "cannot find our own executable");
+    std::vector<std::string> argv = {"ferry", "coordinator", "--socket", socket};
+    if (!hosts_flag.empty()) {
+        argv.push_back("--hosts");
+        argv.push_back(hosts_flag);
+    }
+    FERRY_TRY(pid, spawn_detached(argv, self, log));
+    (void)pid; // its own session; it outlives us and init reaps it
+    return ok();
+}
+
+} // namespace
+
+Result<CoordinatorClient> CoordinatorClient::connect(const config::Config& config,
+                                                     const std::string& hosts_flag,
+                                                     bool start_if_needed) {
+    auto dir = coordinator::runtime_dir();
+    if (!dir) return Error{Errc::unavailable, dir.error().message};
+    const std::string socket = coordinator::socket_path(*dir, config);
+
+    int err = 0;
+    auto fd = connect_unix(socket, err);
+    if (fd) return CoordinatorClient(std::move(*fd));
+    if (!start_if_needed || (err != ENOENT && err != ECONNREFUSED))
+        return Error{Errc::unavailable, fd.error().message};
+
+    // Several wrappers may start one at once; the coordinator's lock lets one survive and
+    // everyone connects to it.
+    auto started = spawn_coordinator(socket, coordinator::log_path(*dir, config), hosts_flag);
+    if (!started)
+        return make_error(Errc::unavailable, "cannot start the coordinator: {}",
+                          started.error().message);
+    const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
+    auto pause = std::chrono::milliseconds(5);
+    for (;;) {
+        fd = connect_unix(socket, err);
+        if (fd) return CoordinatorClient(std::move(*fd));
+        if (std::chrono::steady_clock::now() >= deadline) break;
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::milliseconds(100));
+    }
+    return make_error(Errc::unavailable, "the coordinator did not start ({})", fd.error().message);
+}
+
+Result<void> CoordinatorClient::acquire_local(std::string_view what) {
+    proto::IpcAcquireLocal req;
+    req.pid = static_cast<uint32_t>(::getpid());
+    req.what = std::string(what);
+    FERRY_TRY_VOID(send_all(m_fd.get(), proto::frame(req)));
+    FERRY_TRY(frame, read_frame(m_fd.get()));
+    return proto::expect_empty(*frame, proto::MsgType::ipc_granted);
+}
+
+Result<void> CoordinatorClient::release_local() {
+    return send_all(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_release_local, {}));
+}
+
+Result<proto::IpcCompileResult> CoordinatorClient::compile(const proto::IpcCompile& request) {
+    FERRY_TRY_VOID(send_all(m_fd.get(), proto::frame(request)));
+    return read_message<proto::IpcCompileResult>(m_fd.get());
+}
+
+Result<proto::IpcStatus> CoordinatorClient::status() {
+    FERRY_TRY_VOID(
+        send_all(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_status_request, {})));
+    return read_message<proto::IpcStatus>(m_fd.get());
+}
+
+Result<void> CoordinatorClient::shutdown() {
+    FERRY_TRY_VOID(send_all(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_shutdown, {})));
+    // No answer comes; wait for the coordinator to drop us, so that the caller can rely on
+    // it having stopped accepting work.
+    pollfd p{m_fd.get(), POLLIN, 0};
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(kShutdownWaitMs);
+    for (;;) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        deadline - std::chrono::steady_clock::now())
+                        .count();
+        if (left <= 0) return make_error(Errc::timeout, "the coordinator did not stop");
+        int rc = ::poll(&p, 1, static_cast<int>(left));
+        if (rc < 0 && errno == EINTR) continue;
+        if (rc <= 0) return make_error(Errc::timeout, "the coordinator did not stop");
+        char buf[256];
+        ssize_t n = ::recv(m_fd.get(), buf, sizeof buf, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return ok();
+    }
+}
+
+} // namespace ferry::client

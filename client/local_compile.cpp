@@ -1,0 +1,49 @@
+#include "client/local_compile.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+namespace ferry::client {
+
+ProcessResult run_compiler_here(const std::string& compiler_path,
+                                const std::vector<std::string>& args) {
+    RunOptions options;
+    options.program = compiler_path;
+    // The full path as argv[0]: gcc finds its own cc1 and as relative to argv[0], and a bare
+    // name would lead it back to a masquerade symlink on PATH.
+    options.argv.push_back(compiler_path);
+    options.argv.insert(options.argv.end(), args.begin(), args.end());
+    options.capture_stdout = false;
+    options.capture_stderr = false;
+    options.stdin_null = false;
+    auto result = run_process(options);
+    if (result) return std::move(*result);
+    std::fprintf(stderr, "ferry: cannot run %s: %s\n", compiler_path.c_str(),
+                 result.error().message.c_str());
+    ProcessResult failed;
+    failed.exit_code = result.error().code == Errc::not_found ? 127 : 126;
+    return failed;
+}
+
+void exit_like(int exit_code, int term_signal) {
+    std::fflush(stdout);
+    std::fflush(stderr);
+    if (term_signal > 0) {
+        // The compiler already crashed; a core of the wrapper would only mislead.
+        rlimit no_core{0, 0};
+        ::setrlimit(RLIMIT_CORE, &no_core);
+        ::signal(term_signal, SIG_DFL);
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, term_signal);
+        ::sigprocmask(SIG_UNBLOCK, &set, nullptr);
+        ::raise(term_signal);
+        std::_Exit(128 + term_signal); // a signal whose default is not to terminate
+    }
+    std::exit(exit_code);
+}
+
+} // namespace ferry::client

@@ -1,0 +1,209 @@
+#include "client/wrapper.hpp"
+
+#include "client/compiler_resolve.hpp"
+#include "client/coordinator_client.hpp"
+#include "client/local_compile.hpp"
+#include "client/outputs.hpp"
+#include "client/request.hpp"
+#include "compiler/args.hpp"
+#include "compiler/scan.hpp"
+#include "config/hosts.hpp"
+#include "util/fs.hpp"
+#include "util/subprocess.hpp"
+
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <unistd.h>
+
+namespace ferry::client {
+namespace {
+
+void print_line(const std::string& text) {
+    std::fprintf(stderr, "%s\n", text.c_str());
+}
+
+void write_verbatim(int fd, std::string_view data) {
+    while (!data.empty()) {
+        ssize_t n = ::write(fd, data.data(), data.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return; // nobody reads our output any more; the exit status still counts
+        }
+        data.remove_prefix(static_cast<size_t>(n));
+    }
+}
+
+std::string current_dir() {
+    char buf[PATH_MAX];
+    if (::getcwd(buf, sizeof buf) == nullptr) return {};
+    return buf;
+}
+
+// "compile" or "link", for `ferry status` only.
+std::string local_job_kind(const std::vector<std::string>& args) {
+    for (const auto& arg : args)
+        if (arg == "-c" || arg == "-S" || arg == "-E") return "compile";
+    return "link";
+}
+
+class Wrapper {
+  public:
+    explicit Wrapper(const Invocation& inv) : m_inv(inv) {}
+
+    [[noreturn]] void run() {
+        m_cwd = current_dir();
+        const char* path_env = std::getenv("PATH");
+        auto resolved = resolve_compiler(m_inv.compiler, path_env ? path_env : "/usr/bin:/bin",
+                                         self_executable(), m_cwd);
+        if (!resolved) {
+            print_line(resolved.error().message);
+            exit_like(127, 0);
+        }
+        m_compiler_path = std::move(*resolved);
+        m_name = basename(m_inv.compiler);
+        m_env = current_environment();
+
+        auto config = config::load(config::options_from_environment(m_inv.hosts_flag));
+        if (!config) {
+            print_line("ferry: " + config.error().message + "; compiling locally");
+            compile_locally();
+        }
+        m_config = std::move(*config);
+        if (m_cwd.empty()) compile_locally(); // a deleted cwd: nothing to mirror remotely
+
+        const auto analysis = compiler::analyse(m_name, m_inv.args, m_env);
+        if (!analysis.remote || m_config.runners.empty()) {
+            connect_quietly();
+            compile_locally();
+        }
+        compile_remotely(analysis);
+    }
+
+  private:
+    void connect_quietly() {
+        auto client = CoordinatorClient::connect(m_config, m_inv.hosts_flag, true);
+        if (client) m_client.emplace(std::move(*client));
+    }
+
+    void warn(const std::string& text) {
+        if (m_config.warn_on_fallback) print_line(text);
+    }
+
+    void lost_coordinator(const Error& e) {
+        warn("ferry: lost the coordinator (" + e.message + "); compiling locally");
+        m_client.reset();
+    }
+
+    // Under a local slot when a coordinator is there; without one when it is not (a build
+    // must never fail because ferry's daemon is missing).
+    [[noreturn]] void compile_locally() {
+        if (m_client) {
+            auto slot = m_client->acquire_local(local_job_kind(m_inv.args));
+            if (!slot) lost_coordinator(slot.error());
+        }
+        ProcessResult result = run_compiler_here(m_compiler_path, m_inv.args);
+        m_client.reset(); // closing the connection frees the slot
+        exit_like(result.exit_code, result.term_signal);
+    }
+
+    [[noreturn]] void compile_remotely(const compiler::Analysis& analysis) {
+        auto client = CoordinatorClient::connect(m_config, m_inv.hosts_flag, true);
+        if (!client) {
+            warn("ferry: cannot reach the coordinator (" + client.error().message +
+                 "); compiling locally");
+            compile_locally();
+        }
+        m_client.emplace(std::move(*client));
+
+        auto scan = run_scan(analysis);
+        if (!scan) compile_locally(); // the compiler prints its own diagnostics there
+
+        CompileInputs in;
+        in.compiler_path = m_compiler_path;
+        in.compiler_name = m_name;
+        in.cwd = m_cwd;
+        in.env = m_env;
+        in.stderr_is_tty = ::isatty(STDERR_FILENO) == 1;
+        in.term = std::getenv("TERM");
+        auto result = m_client->compile(build_request(in, analysis, *scan));
+        if (!result) {
+            lost_coordinator(result.error());
+            compile_locally();
+        }
+        if (!result->ran_remotely) {
+            if (!result->warning.empty()) print_line(result->warning);
+            compile_locally();
+        }
+        m_client.reset(); // the job is done; free the connection before writing
+        finish_remote(analysis, *result);
+    }
+
+    // The scan (-E -H -v) under a local slot. nullopt: compile locally instead (the
+    // coordinator went away, or the scan itself failed).
+    std::optional<compiler::ScanResult> run_scan(const compiler::Analysis& analysis) {
+        if (auto slot = m_client->acquire_local("preprocess"); !slot) {
+            lost_coordinator(slot.error());
+            return std::nullopt;
+        }
+        RunOptions options;
+        options.program = m_compiler_path;
+        options.argv.push_back(m_compiler_path);
+        options.argv.insert(options.argv.end(), analysis.scan_args.begin(),
+                            analysis.scan_args.end());
+        auto scan = run_process(options);
+        if (auto released = m_client->release_local(); !released) {
+            lost_coordinator(released.error());
+            return std::nullopt;
+        }
+        if (!scan || scan->term_signal != 0 || scan->exit_code != 0) return std::nullopt;
+        return compiler::parse_scan_output(scan->err);
+    }
+
+    [[noreturn]] void finish_remote(const compiler::Analysis& analysis,
+                                    const proto::IpcCompileResult& result) {
+        const bool succeeded = result.exit_code == 0 && result.term_signal == 0;
+        auto selection = select_outputs(result.outputs, analysis.outputs);
+        for (const auto& path : selection.ignored)
+            print_line("ferry: warning: ignoring unexpected output " + path + " from " +
+                       result.runner);
+        if (succeeded && !has_output(selection, analysis.object)) {
+            // A runner that reports success without the object would lose it: redo it here.
+            warn("ferry: " + result.runner + " sent no " + analysis.object + "; compiling locally");
+            connect_quietly();
+            compile_locally();
+        }
+        if (succeeded) {
+            if (auto written = write_outputs(selection); !written) {
+                print_line("ferry: " + written.error().message);
+                exit_like(1, 0);
+            }
+        } else if (compiler::family_of(m_name) == compiler::Family::clang) {
+            // A failed compile writes nothing; clang also removes what an earlier build left
+            // (gcc does not). Do what the local compiler would.
+            for (const auto& path : analysis.outputs)
+                ::unlink(path.c_str());
+        }
+        write_verbatim(STDOUT_FILENO, result.stdout_data);
+        write_verbatim(STDERR_FILENO, result.stderr_data);
+        exit_like(result.exit_code, result.term_signal);
+    }
+
+    const Invocation& m_inv;
+    std::string m_cwd;
+    std::string m_compiler_path;
+    std::string m_name;
+    std::vector<std::string> m_env;
+    config::Config m_config;
+    std::optional<CoordinatorClient> m_client;
+};
+
+} // namespace
+
+void run_wrapper(const Invocation& invocation) {
+    Wrapper(invocation).run();
+}
+
+} // namespace ferry::client

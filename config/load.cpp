@@ -1,0 +1,130 @@
+// Finding the configuration: the first source that is set wins, and the result carries a
+// fingerprint of where it came from and what it said, so two builds with different clusters
+// (or the same file edited) get different coordinators instead of sharing a stale one.
+#include "config/hosts.hpp"
+#include "util/fs.hpp"
+#include "util/hash.hpp"
+
+#include <cerrno>
+#include <charconv>
+#include <climits>
+#include <cstdlib>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace ferry::config {
+
+namespace {
+
+constexpr size_t kMaxFileSize = size_t(1) << 20; // a hosts file is a few hundred bytes
+constexpr uint32_t kMaxIdleS = 604'800;          // as client.idle_timeout_s
+constexpr uint32_t kMaxCpus = 1024;              // as client.local_slots
+constexpr std::string_view kNoSource = "(none)";
+
+std::string fingerprint(std::string_view kind, std::string_view path, std::string_view text) {
+    std::string input;
+    input.append(kind).push_back('\0');
+    input.append(path).push_back('\0');
+    input.append(text);
+    return hash_hex(input);
+}
+
+std::string resolved_path(const std::string& path) {
+    // Symlinks resolved, so one file reached two ways is one configuration (one coordinator).
+    char buf[PATH_MAX];
+    if (::realpath(path.c_str(), buf)) return buf;
+    char cwd[PATH_MAX];
+    if (::getcwd(cwd, sizeof cwd)) return absolute_path(cwd, path);
+    return normalize_path(path);
+}
+
+bool missing(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) != 0 && (errno == ENOENT || errno == ENOTDIR);
+}
+
+// `origin` says who named the file ("--hosts", "FERRY_HOSTS_FILE", ...) for error messages.
+Result<Config> from_file(const std::string& path, std::string_view origin) {
+    auto text = read_file(path, kMaxFileSize);
+    if (!text) return make_error(text.error().code, "{}: {}", origin, text.error().message);
+    FERRY_TRY(config, parse_hosts_toml(*text, path));
+    std::string absolute = resolved_path(path);
+    // A relative key file is relative to the hosts file, not to wherever make happens to run.
+    if (!config->key_file.empty() && config->key_file.front() != '/')
+        config->key_file = normalize_path(join_path(dirname(absolute), config->key_file));
+    config->source = absolute;
+    config->fingerprint = fingerprint("file", absolute, *text);
+    return config;
+}
+
+Result<Config> from_sources(const LoadOptions& options) {
+    if (!options.hosts_flag.empty()) return from_file(options.hosts_flag, "--hosts");
+    if (options.ferry_hosts) {
+        // Set but empty is a deliberate "no runners", as an empty DISTCC_HOSTS is for distcc.
+        FERRY_TRY(config, parse_distcc_hosts(*options.ferry_hosts));
+        config->fingerprint = fingerprint("env", "", *options.ferry_hosts);
+        return config;
+    }
+    if (options.hosts_file) {
+        if (options.hosts_file->empty())
+            return make_error(Errc::invalid,
+                              "FERRY_HOSTS_FILE is set but empty: name a file or unset it");
+        return from_file(*options.hosts_file, "FERRY_HOSTS_FILE");
+    }
+    if (!options.home.empty()) {
+        std::string user_file = join_path(options.home, ".config/ferry/hosts.toml");
+        if (!missing(user_file)) return from_file(user_file, user_file);
+    }
+    if (!options.system_file.empty() && !missing(options.system_file))
+        return from_file(options.system_file, options.system_file);
+    Config config;
+    config.source = std::string(kNoSource);
+    config.fingerprint = fingerprint("none", "", "");
+    return config;
+}
+
+Result<uint32_t> idle_timeout_from(std::string_view text) {
+    uint32_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value < 1 || value > kMaxIdleS)
+        return make_error(Errc::invalid,
+                          "FERRY_IDLE_TIMEOUT: expected a number of seconds from 1 to {}, got {:?}",
+                          kMaxIdleS, text);
+    return value;
+}
+
+uint32_t cpu_count() {
+    long n = ::sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1) return 1;
+    return static_cast<uint32_t>(std::min<long>(n, kMaxCpus));
+}
+
+std::optional<std::string> env(const char* name) {
+    const char* value = std::getenv(name);
+    if (!value) return std::nullopt;
+    return std::string(value);
+}
+
+} // namespace
+
+LoadOptions options_from_environment(std::string hosts_flag) {
+    LoadOptions options;
+    options.hosts_flag = std::move(hosts_flag);
+    options.ferry_hosts = env("FERRY_HOSTS");
+    options.hosts_file = env("FERRY_HOSTS_FILE");
+    options.home = env("HOME").value_or("");
+    options.idle_timeout = env("FERRY_IDLE_TIMEOUT");
+    return options;
+}
+
+Result<Config> load(const LoadOptions& options) {
+    FERRY_TRY(config, from_sources(options));
+    if (options.idle_timeout) {
+        FERRY_TRY(seconds, idle_timeout_from(*options.idle_timeout));
+        config->idle_timeout_s = *seconds;
+    }
+    if (config->local_slots == 0) config->local_slots = cpu_count();
+    return config;
+}
+
+} // namespace ferry::config

@@ -1,0 +1,70 @@
+#include "coordinator/file_store.hpp"
+
+#include "util/fs.hpp"
+#include "util/hash.hpp"
+
+#include <cerrno>
+#include <ctime>
+#include <sys/stat.h>
+
+namespace ferry::coordinator {
+
+namespace {
+
+// Writes closer than this to "now" may not have moved the mtime yet.
+constexpr int64_t kRacyWindowNs = int64_t(2) * 1000 * 1000 * 1000;
+constexpr size_t kMaxFileSize = size_t(512) << 20; // protocol limit for a decompressed frame
+
+int64_t realtime_ns() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_REALTIME, &ts);
+    return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+} // namespace
+
+FileStore::FileStore(std::function<int64_t()> now_ns)
+    : m_now_ns(now_ns ? std::move(now_ns) : std::function<int64_t()>(realtime_ns)) {}
+
+Result<proto::FileEntry> FileStore::entry(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        Error e = errno_error(fmt::format("stat {}", path), errno);
+        e.code = Errc::compile_locally;
+        return e;
+    }
+    if (!S_ISREG(st.st_mode))
+        return make_error(Errc::compile_locally, "{} is not a regular file", path);
+    Stamp stamp{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino),
+                static_cast<uint64_t>(st.st_size),
+                int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+    if (auto it = m_cache.find(path); it != m_cache.end()) {
+        if (it->second.stamp == stamp) return proto::FileEntry{path, it->second.hash, stamp.size};
+        m_cache.erase(it);
+    }
+    auto hash = hash_file_hex(path);
+    if (!hash) {
+        Error e = hash.error();
+        e.code = Errc::compile_locally;
+        return e;
+    }
+    ++m_hashes_computed;
+    if (stamp.mtime_ns < m_now_ns() - kRacyWindowNs) m_cache[path] = Cached{stamp, *hash};
+    return proto::FileEntry{path, *hash, stamp.size};
+}
+
+Result<std::string> FileStore::blob(const std::string& path, const std::string& hash) {
+    auto data = read_file(path, kMaxFileSize);
+    if (!data) {
+        Error e = data.error();
+        e.code = Errc::compile_locally;
+        return e;
+    }
+    if (hash_hex(*data) != hash) {
+        m_cache.erase(path);
+        return make_error(Errc::compile_locally, "{} changed during the build", path);
+    }
+    return data;
+}
+
+} // namespace ferry::coordinator

@@ -1,0 +1,50 @@
+// The client's files as the runners see them: content hashes for the JobRequest manifest and
+// blobs for NeedFiles. A build ships the same headers with every job, so a hash is cached
+// by path and reused while the file's device, inode, size and mtime are unchanged. A file
+// modified in the last few seconds is never cached (its mtime may not move on the next
+// write within the file system's timestamp granularity), the way git treats racy entries.
+#pragma once
+
+#include "remote/protocol/messages.hpp"
+#include "util/result.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <unordered_map>
+
+namespace ferry::coordinator {
+
+class FileStore {
+  public:
+    // `now_ns` is the wall clock (CLOCK_REALTIME, the clock of file mtimes); tests replace it.
+    explicit FileStore(std::function<int64_t()> now_ns = {});
+
+    // Hash and size of `path`. Errc::compile_locally if it cannot be read.
+    Result<proto::FileEntry> entry(const std::string& path);
+    // The content of `path`, checked against `hash`: a file that changed since the manifest
+    // was made is an error (the job must then compile locally).
+    Result<std::string> blob(const std::string& path, const std::string& hash);
+
+    size_t hashes_computed() const { return m_hashes_computed; }
+    size_t cached() const { return m_cache.size(); }
+
+  private:
+    struct Stamp {
+        uint64_t dev = 0;
+        uint64_t ino = 0;
+        uint64_t size = 0;
+        int64_t mtime_ns = 0;
+        bool operator==(const Stamp&) const = default;
+    };
+    struct Cached {
+        Stamp stamp;
+        std::string hash;
+    };
+
+    std::function<int64_t()> m_now_ns;
+    std::unordered_map<std::string, Cached> m_cache;
+    size_t m_hashes_computed = 0;
+};
+
+} // namespace ferry::coordinator

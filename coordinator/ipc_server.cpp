@@ -1,0 +1,83 @@
+#include "coordinator/ipc_server.hpp"
+
+#include "util/log.hpp"
+
+#include <cerrno>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+namespace ferry::coordinator {
+
+Result<std::unique_ptr<IpcServer>> IpcServer::listen(uv_loop_t* loop, const std::string& path,
+                                                     IpcEvents& events) {
+    if (path.size() >= sizeof(sockaddr_un::sun_path))
+        return make_error(Errc::invalid, "socket path too long ({} bytes): {}", path.size(), path);
+    std::unique_ptr<IpcServer> server(new IpcServer(loop, path, events));
+    FERRY_TRY(listener, UvHandle<uv_pipe_t>::create(server.get(), [loop](uv_pipe_t* p) {
+                  return uv_pipe_init(loop, p, 0);
+              }));
+    server->m_listener = std::move(*listener);
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+        return errno_error(fmt::format("remove stale socket {}", path), errno);
+    int rc = uv_pipe_bind(server->m_listener.get(), path.c_str());
+    if (rc < 0) return uv_error(fmt::format("bind {}", path), rc);
+    if (::chmod(path.c_str(), 0600) != 0) return errno_error(fmt::format("chmod {}", path), errno);
+    rc = uv_listen(server->m_listener.stream(), 128, &IpcServer::on_connection);
+    if (rc < 0) return uv_error(fmt::format("listen {}", path), rc);
+    return server;
+}
+
+IpcServer::~IpcServer() {
+    close_all();
+}
+
+void IpcServer::on_connection(uv_stream_t* listener, int status) {
+    auto* self = owner_of<IpcServer>(listener);
+    if (!self) return;
+    if (status < 0) {
+        log::warning("accept on {}: {}", self->m_path, uv_strerror(status));
+        return;
+    }
+    self->accept();
+}
+
+void IpcServer::accept() {
+    auto pipe = UvHandle<uv_pipe_t>::create(
+        nullptr, [this](uv_pipe_t* p) { return uv_pipe_init(m_loop, p, 0); });
+    if (!pipe) return log::warning("accept: {}", pipe.error().message);
+    int rc = uv_accept(m_listener.stream(), pipe->stream());
+    if (rc < 0) return log::warning("accept: {}", uv_strerror(rc));
+    ConnectionId id = m_next_id++;
+    auto stream = FrameStream::start(
+        std::move(*pipe).release_as<uv_stream_t>(), proto::Limits{},
+        [this, id](proto::Frame frame) { m_events.ipc_frame(id, std::move(frame)); },
+        [this, id](const Error& why) {
+            m_connections.erase(id);
+            m_events.ipc_closed(id, why.message);
+        });
+    if (!stream) return log::warning("accept: {}", stream.error().message);
+    m_connections.emplace(id, std::move(*stream));
+}
+
+void IpcServer::send(ConnectionId connection, std::string bytes) {
+    if (auto it = m_connections.find(connection); it != m_connections.end())
+        it->second->send(std::move(bytes));
+}
+
+void IpcServer::close_connection(ConnectionId connection, const std::string& why) {
+    auto it = m_connections.find(connection);
+    if (it == m_connections.end()) return;
+    m_connections.erase(it); // the FrameStream closes its handle without calling back
+    m_events.ipc_closed(connection, why);
+}
+
+void IpcServer::close_all() {
+    m_connections.clear();
+    if (m_listener) {
+        m_listener.reset();
+        ::unlink(m_path.c_str());
+    }
+}
+
+} // namespace ferry::coordinator

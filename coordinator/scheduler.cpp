@@ -1,0 +1,323 @@
+#include "coordinator/scheduler.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace ferry::coordinator {
+
+const char* runner_state_name(RunnerState state) {
+    switch (state) {
+    case RunnerState::connecting:
+        return "connecting";
+    case RunnerState::up:
+        return "up";
+    case RunnerState::backoff:
+        return "backoff";
+    }
+    return "?";
+}
+
+Scheduler::Scheduler(std::vector<RunnerSetup> runners, Options options, Dispatcher& dispatcher,
+                     Clock clock)
+    : m_options(options), m_dispatcher(dispatcher), m_clock(std::move(clock)) {
+    m_runners.reserve(runners.size());
+    for (auto& setup : runners) {
+        RunnerView view;
+        view.setup = std::move(setup);
+        m_runners.push_back(std::move(view));
+    }
+}
+
+RunnerState Scheduler::state(size_t runner) const {
+    const RunnerView& v = m_runners.at(runner);
+    switch (v.link) {
+    case RunnerView::Link::connecting:
+        return RunnerState::connecting;
+    case RunnerView::Link::down:
+        return RunnerState::backoff;
+    case RunnerView::Link::connected:
+        break;
+    }
+    return m_clock() < v.backoff_until_ms ? RunnerState::backoff : RunnerState::up;
+}
+
+uint32_t Scheduler::remote_capacity() const {
+    uint32_t total = 0;
+    for (size_t i = 0; i < m_runners.size(); ++i)
+        if (state(i) == RunnerState::up) total += m_runners[i].slots;
+    return total;
+}
+
+// ---- runner events ----
+
+void Scheduler::runner_connecting(size_t runner) {
+    m_runners.at(runner).link = RunnerView::Link::connecting;
+}
+
+void Scheduler::runner_up(size_t runner, const proto::RunnerHello& hello) {
+    RunnerView& v = m_runners.at(runner);
+    v.link = RunnerView::Link::connected;
+    v.compilers = hello.compilers;
+    v.compilers_known = true;
+    v.slots = v.setup.slots != 0 ? v.setup.slots : hello.slots;
+    v.backoff_until_ms = 0; // the reconnect was the probe
+    pump();
+}
+
+void Scheduler::runner_down(size_t runner, const std::string& reason) {
+    RunnerView& v = m_runners.at(runner);
+    if (v.link == RunnerView::Link::down) return;
+    v.link = RunnerView::Link::down;
+    back_off(runner, reason);
+    std::vector<Job> retry;
+    for (auto it = m_running.begin(); it != m_running.end();) {
+        if (it->second.runner != runner) {
+            ++it;
+            continue;
+        }
+        Job job = std::move(it->second);
+        it = m_running.erase(it);
+        if (job.cancelled) continue;
+        job.tried[runner] = reason;
+        job.last_runner = runner;
+        job.last_failure = Job::Failure::failed;
+        retry.push_back(std::move(job));
+    }
+    v.in_flight = 0;
+    // Oldest first at the front: they have waited longest.
+    for (auto it = retry.rbegin(); it != retry.rend(); ++it)
+        requeue_front(std::move(*it));
+    pump();
+}
+
+void Scheduler::job_result(size_t runner, proto::JobResult result) {
+    auto it = m_running.find(result.job_id);
+    if (it == m_running.end() || it->second.runner != runner) return; // stale or unknown
+    Job job = std::move(it->second);
+    m_running.erase(it);
+    RunnerView& v = m_runners[runner];
+    --v.in_flight;
+    if (job.cancelled) {
+        pump();
+        return;
+    }
+    switch (result.status) {
+    case proto::JobStatus::completed:
+        ++v.jobs_done;
+        v.recent_failures = 0;
+        ++m_jobs_remote;
+        m_dispatcher.finish_remote(job.id, runner, std::move(result));
+        break;
+    case proto::JobStatus::refused:
+        job.tried[runner] = fmt::format("refused: {}", result.message);
+        job.last_runner = runner;
+        job.last_failure = Job::Failure::refused;
+        if (++job.refusals >= m_options.max_refusals)
+            finish_locally(job);
+        else
+            requeue_front(std::move(job));
+        break;
+    case proto::JobStatus::failed:
+        job.tried[runner] = result.message;
+        job.last_runner = runner;
+        job.last_failure = Job::Failure::failed;
+        back_off(runner, fmt::format("job failed: {}", result.message));
+        requeue_front(std::move(job));
+        break;
+    }
+    pump();
+}
+
+// ---- jobs ----
+
+void Scheduler::submit(JobId id, JobSpec spec) {
+    Job job;
+    job.id = id;
+    job.spec = std::move(spec);
+    m_queue.push_back(std::move(job));
+    pump();
+}
+
+void Scheduler::cancel(JobId id) {
+    auto queued =
+        std::find_if(m_queue.begin(), m_queue.end(), [id](const Job& job) { return job.id == id; });
+    if (queued != m_queue.end()) {
+        m_queue.erase(queued);
+        return;
+    }
+    if (auto it = m_running.find(id); it != m_running.end()) it->second.cancelled = true;
+}
+
+void Scheduler::abandon(JobId id, const std::string& warning) {
+    auto queued =
+        std::find_if(m_queue.begin(), m_queue.end(), [id](const Job& job) { return job.id == id; });
+    if (queued != m_queue.end()) {
+        m_queue.erase(queued);
+    } else if (auto it = m_running.find(id); it != m_running.end()) {
+        bool cancelled = it->second.cancelled;
+        --m_runners[it->second.runner].in_flight;
+        m_running.erase(it);
+        if (cancelled) return pump();
+    } else {
+        return;
+    }
+    ++m_jobs_local;
+    m_dispatcher.finish_local(id, warning);
+    pump();
+}
+
+void Scheduler::tick() {
+    pump();
+}
+
+// ---- placement ----
+
+const proto::CompilerInfo* Scheduler::matching_compiler(const RunnerView& r,
+                                                        const JobSpec& spec) const {
+    const proto::CompilerInfo* found = nullptr;
+    for (const auto& info : r.compilers) {
+        if (info.id != spec.compiler_id || info.driver != spec.driver) continue;
+        if (info.name == spec.compiler_name) return &info;
+        if (!found) found = &info;
+    }
+    return found;
+}
+
+Scheduler::Fit Scheduler::fit(const Job& job, size_t runner, std::string* why) const {
+    auto set_why = [why](std::string text) {
+        if (why) *why = std::move(text);
+    };
+    const RunnerView& v = m_runners[runner];
+    if (auto t = job.tried.find(runner); t != job.tried.end()) {
+        set_why(t->second);
+        return Fit::unusable;
+    }
+    if (v.compilers_known && !matching_compiler(v, job.spec)) {
+        set_why("compiler differs");
+        return Fit::unusable;
+    }
+    switch (state(runner)) {
+    case RunnerState::backoff:
+        set_why(v.last_error.empty() ? "backoff" : v.last_error);
+        return Fit::unusable;
+    case RunnerState::connecting:
+        set_why("connecting");
+        return Fit::waiting;
+    case RunnerState::up:
+        break;
+    }
+    if (v.slots == 0) {
+        set_why("no slots");
+        return Fit::unusable;
+    }
+    return v.in_flight < v.slots ? Fit::free : Fit::busy;
+}
+
+bool Scheduler::less_loaded(size_t a, size_t b) const {
+    const RunnerView& ra = m_runners[a];
+    const RunnerView& rb = m_runners[b];
+    uint64_t load_a = uint64_t(ra.in_flight) * rb.slots;
+    uint64_t load_b = uint64_t(rb.in_flight) * ra.slots;
+    if (load_a != load_b) return load_a < load_b;
+    if (ra.recent_failures != rb.recent_failures) return ra.recent_failures < rb.recent_failures;
+    size_t n = m_runners.size();
+    return (a + n - m_round_robin % n) % n < (b + n - m_round_robin % n) % n;
+}
+
+bool Scheduler::place(Job& job) {
+    std::optional<size_t> best;
+    bool can_wait = false;
+    for (size_t r = 0; r < m_runners.size(); ++r) {
+        switch (fit(job, r, nullptr)) {
+        case Fit::free:
+            if (!best || less_loaded(r, *best)) best = r;
+            break;
+        case Fit::busy:
+        case Fit::waiting:
+            can_wait = true;
+            break;
+        case Fit::unusable:
+            break;
+        }
+    }
+    if (best) {
+        RunnerView& v = m_runners[*best];
+        m_round_robin = *best + 1;
+        ++v.in_flight;
+        std::string compiler_name = matching_compiler(v, job.spec)->name;
+        job.runner = *best;
+        JobId id = job.id;
+        m_running.emplace(id, std::move(job));
+        m_dispatcher.dispatch(id, *best, compiler_name);
+        return true;
+    }
+    if (can_wait) return false;
+    finish_locally(job);
+    return true;
+}
+
+void Scheduler::pump() {
+    if (m_pumping) {
+        m_pump_again = true;
+        return;
+    }
+    m_pumping = true;
+    do {
+        m_pump_again = false;
+        std::deque<Job> pending;
+        pending.swap(m_queue);
+        std::deque<Job> kept;
+        for (auto& job : pending)
+            if (!place(job)) kept.push_back(std::move(job));
+        // Anything queued while we were busy goes after what was already waiting.
+        for (auto& job : m_queue)
+            kept.push_back(std::move(job));
+        m_queue.swap(kept);
+    } while (m_pump_again);
+    m_pumping = false;
+}
+
+void Scheduler::requeue_front(Job job) {
+    m_queue.push_front(std::move(job));
+}
+
+void Scheduler::finish_locally(const Job& job) {
+    std::string warning;
+    if (m_options.warn_on_fallback && !m_runners.empty()) {
+        const std::string& last = m_runners[job.last_runner].setup.name;
+        switch (job.last_failure) {
+        case Job::Failure::failed:
+            warning = fmt::format("ferry: runner {} failed ({}); compiling locally", last,
+                                  job.tried.at(job.last_runner));
+            break;
+        case Job::Failure::refused:
+            warning = fmt::format("ferry: runner {} {}; compiling locally", last,
+                                  job.tried.at(job.last_runner));
+            break;
+        case Job::Failure::none: {
+            std::string reasons;
+            for (size_t r = 0; r < m_runners.size(); ++r) {
+                std::string why;
+                fit(job, r, &why);
+                if (!reasons.empty()) reasons += ", ";
+                reasons += fmt::format("{}: {}", m_runners[r].setup.name, why);
+            }
+            warning = fmt::format("ferry: no runner available for {} ({}); compiling locally",
+                                  job.spec.compiler_name, reasons);
+            break;
+        }
+        }
+    }
+    ++m_jobs_local;
+    m_dispatcher.finish_local(job.id, warning);
+}
+
+void Scheduler::back_off(size_t runner, const std::string& reason) {
+    RunnerView& v = m_runners[runner];
+    ++v.failures;
+    ++v.recent_failures;
+    v.last_error = reason;
+    v.backoff_until_ms = m_clock() + m_options.backoff_ms;
+}
+
+} // namespace ferry::coordinator

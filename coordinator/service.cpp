@@ -1,0 +1,349 @@
+#include "coordinator/service.hpp"
+
+#include "coordinator/status.hpp"
+#include "util/fs.hpp"
+#include "util/log.hpp"
+
+#include <csignal>
+#include <unistd.h>
+
+namespace ferry::coordinator {
+
+namespace {
+
+constexpr uint64_t kTickMs = 500;
+
+std::string job_label(const proto::IpcCompile& request) {
+    if (!request.outputs.empty()) return basename(request.outputs.front());
+    return basename(request.compiler_path);
+}
+
+std::string client_name() {
+    char host[256] = {};
+    size_t size = sizeof host;
+    if (uv_os_gethostname(host, &size) != 0) std::snprintf(host, sizeof host, "localhost");
+    return fmt::format("ferry-coordinator@{}/{}", host, ::getpid());
+}
+
+} // namespace
+
+Result<std::unique_ptr<Service>> Service::start(uv_loop_t* loop, config::Config config,
+                                                const std::string& socket_path,
+                                                CompilerIds::Probe probe) {
+    std::unique_ptr<Service> service(new Service(loop, std::move(config), std::move(probe)));
+    FERRY_TRY_VOID(service->open(socket_path));
+    return service;
+}
+
+Service::Service(uv_loop_t* loop, config::Config config, CompilerIds::Probe probe)
+    : m_loop(loop), m_config(std::move(config)), m_compilers(std::move(probe)),
+      m_slots(m_config.local_slots) {}
+
+Service::~Service() {
+    stop("exiting");
+}
+
+Result<void> Service::open(const std::string& socket_path) {
+    std::vector<RunnerSetup> setups;
+    for (const auto& runner : m_config.runners)
+        setups.push_back(RunnerSetup{runner.name, runner_address(runner), runner.slots});
+    Scheduler::Options options;
+    options.backoff_ms = m_config.backoff_ms;
+    options.warn_on_fallback = m_config.warn_on_fallback;
+    m_scheduler = std::make_unique<Scheduler>(std::move(setups), options, *this,
+                                              [loop = m_loop] { return uv_now(loop); });
+
+    auto make_timer = [this]() {
+        return UvHandle<uv_timer_t>::create(
+            this, [this](uv_timer_t* t) { return uv_timer_init(m_loop, t); });
+    };
+    auto make_signal = [this](int signum) -> Result<UvHandle<uv_signal_t>> {
+        FERRY_TRY(handle, UvHandle<uv_signal_t>::create(
+                              this, [this](uv_signal_t* s) { return uv_signal_init(m_loop, s); }));
+        int rc = uv_signal_start(
+            handle->get(),
+            [](uv_signal_t* s, int) {
+                if (auto* self = owner_of<Service>(s)) self->on_signal();
+            },
+            signum);
+        if (rc < 0) return uv_error("uv_signal_start", rc);
+        return handle;
+    };
+    FERRY_TRY(tick, make_timer());
+    m_tick = std::move(*tick);
+    FERRY_TRY(sigterm, make_signal(SIGTERM));
+    m_sigterm = std::move(*sigterm);
+    FERRY_TRY(sigint, make_signal(SIGINT));
+    m_sigint = std::move(*sigint);
+
+    FERRY_TRY(server, IpcServer::listen(m_loop, socket_path, *this));
+    m_server = std::move(*server);
+
+    RunnerLink::Options link_options;
+    link_options.connect_timeout_ms = m_config.connect_timeout_ms;
+    link_options.job_timeout_ms = m_config.job_timeout_ms;
+    link_options.backoff_ms = m_config.backoff_ms;
+    link_options.compression_level = m_config.compression_level;
+    link_options.client_name = client_name();
+    for (size_t i = 0; i < m_config.runners.size(); ++i) {
+        FERRY_TRY(link,
+                  RunnerLink::create(m_loop, i, m_config.runners[i], link_options, m_files, *this));
+        m_links.push_back(std::move(*link));
+    }
+    m_last_down_reason.resize(m_links.size());
+    for (auto& link : m_links)
+        link->start();
+
+    if (!m_config.key_file.empty())
+        log::warning("key_file is set, but runner authentication is not implemented yet: "
+                     "connecting without it");
+    m_last_busy_ms = now_ms();
+    uv_timer_start(m_tick.get(), &timer_trampoline<Service, &Service::on_tick>, kTickMs, kTickMs);
+    log::info("coordinator listening on {}: {} runner(s), {} local slot(s), configuration {}",
+              socket_path, m_config.runners.size(), m_slots.capacity(),
+              m_config.source.empty() ? "(none)" : m_config.source);
+    return ok();
+}
+
+void Service::stop(const std::string& why) {
+    if (m_stopped) return;
+    m_stopped = true;
+    log::info("coordinator stopping: {}", why);
+    if (m_server) m_server->close_all();
+    for (auto& link : m_links)
+        link->stop();
+    m_tick.reset();
+    m_sigterm.reset();
+    m_sigint.reset();
+}
+
+void Service::on_signal() {
+    stop("signal");
+}
+
+void Service::on_tick() {
+    m_scheduler->tick();
+    bool busy = m_server->connections() > 0 || !m_jobs.empty() || !m_scheduler->idle();
+    if (busy) {
+        if (!m_config.key_file.empty())
+            log::warning("key_file is set, but runner authentication is not implemented yet: "
+                         "connecting without it");
+        m_last_busy_ms = now_ms();
+        return;
+    }
+    if (now_ms() - m_last_busy_ms >= uint64_t(m_config.idle_timeout_s) * 1000)
+        stop(fmt::format("idle for {} s", m_config.idle_timeout_s));
+}
+
+// ---- IPC ----
+
+void Service::ipc_frame(ConnectionId connection, proto::Frame frame) {
+    auto handled = handle_frame(connection, frame);
+    if (!handled) {
+        log::warning("closing client connection {}: {}", connection, handled.error().message);
+        m_server->close_connection(connection, handled.error().message);
+    }
+}
+
+Result<void> Service::handle_frame(ConnectionId connection, const proto::Frame& frame) {
+    auto expect_empty = [&]() -> Result<void> {
+        if (!frame.payload.empty())
+            return make_error(Errc::protocol, "{} frame with a payload",
+                              proto::msg_type_name(frame.type));
+        return ok();
+    };
+    switch (frame.type) {
+    case proto::MsgType::ipc_acquire_local: {
+        FERRY_TRY(request, proto::decode_as<proto::IpcAcquireLocal>(frame));
+        if (m_slots.acquire(connection))
+            m_server->send(connection, proto::encode_frame(proto::MsgType::ipc_granted, {}));
+        return ok();
+    }
+    case proto::MsgType::ipc_release_local: {
+        FERRY_TRY_VOID(expect_empty());
+        std::vector<OwnerId> granted;
+        if (!m_slots.release(connection, granted))
+            return make_error(Errc::protocol, "released a local slot it did not hold");
+        grant(granted);
+        return ok();
+    }
+    case proto::MsgType::ipc_compile: {
+        FERRY_TRY(request, proto::decode_as<proto::IpcCompile>(frame));
+        compile(connection, std::move(*request));
+        return ok();
+    }
+    case proto::MsgType::ipc_status_request: {
+        FERRY_TRY_VOID(expect_empty());
+        m_server->send(connection, proto::frame(make_status(*m_scheduler, m_slots,
+                                                            static_cast<uint32_t>(::getpid()))));
+        return ok();
+    }
+    case proto::MsgType::ipc_shutdown:
+        FERRY_TRY_VOID(expect_empty());
+        stop("asked to shut down");
+        return ok();
+    default:
+        return make_error(Errc::protocol, "unexpected {} frame", proto::msg_type_name(frame.type));
+    }
+}
+
+void Service::ipc_closed(ConnectionId connection, const std::string&) {
+    std::vector<OwnerId> granted;
+    m_slots.drop_owner(connection, granted);
+    grant(granted);
+    // Its jobs' answers are no longer wanted; a running one keeps its runner slot until the
+    // runner answers.
+    for (auto it = m_jobs.begin(); it != m_jobs.end();) {
+        if (it->second.owner != connection) {
+            ++it;
+            continue;
+        }
+        JobId id = it->first;
+        log::info("job {} {}: client went away", id, it->second.label);
+        it = m_jobs.erase(it);
+        m_scheduler->cancel(id);
+    }
+    if (!m_config.key_file.empty())
+        log::warning("key_file is set, but runner authentication is not implemented yet: "
+                     "connecting without it");
+    m_last_busy_ms = now_ms();
+}
+
+void Service::grant(const std::vector<OwnerId>& owners) {
+    for (OwnerId owner : owners)
+        m_server->send(owner, proto::encode_frame(proto::MsgType::ipc_granted, {}));
+}
+
+// ---- jobs ----
+
+void Service::compile(ConnectionId connection, proto::IpcCompile request) {
+    std::string label = job_label(request);
+    if (m_config.runners.empty()) return reply_local(connection, label, "no runners configured");
+    auto identity = m_compilers.identity(request.compiler_path);
+    if (!identity) return reply_local(connection, label, identity.error().message);
+    Job job;
+    job.owner = connection;
+    job.files.reserve(request.files.size());
+    for (const auto& path : request.files) {
+        auto entry = m_files.entry(path);
+        if (!entry) return reply_local(connection, label, entry.error().message);
+        job.files.push_back(std::move(*entry));
+    }
+    job.compiler_id = identity->id;
+    job.label = label;
+    job.submitted_ms = now_ms();
+    JobSpec spec{identity->id, request.driver, basename(request.compiler_path)};
+    job.request = std::move(request);
+    JobId id = m_next_job++;
+    m_jobs.emplace(id, std::move(job));
+    m_scheduler->submit(id, std::move(spec));
+}
+
+void Service::reply_local(ConnectionId connection, const std::string& label,
+                          const std::string& why) {
+    log::info("job {}: local ({})", label, why);
+    m_scheduler->record_local();
+    proto::IpcCompileResult result;
+    result.ran_remotely = false;
+    m_server->send(connection, proto::frame(result));
+}
+
+void Service::dispatch(JobId id, size_t runner, const std::string& compiler_name) {
+    auto it = m_jobs.find(id);
+    if (it == m_jobs.end()) return;
+    Job& job = it->second;
+    job.dispatched_ms = now_ms();
+    const proto::IpcCompile& in = job.request;
+    proto::JobRequest request;
+    request.job_id = id;
+    request.compiler_name = compiler_name;
+    request.compiler_id = job.compiler_id;
+    request.cwd = in.cwd;
+    request.args = in.args;
+    request.env = in.env;
+    request.files = job.files;
+    request.system_include_dirs = in.system_include_dirs;
+    request.outputs = in.outputs;
+    request.language = in.language;
+    request.color_diagnostics = in.color_diagnostics;
+    m_links[runner]->send_job(request);
+}
+
+void Service::finish_remote(JobId id, size_t runner, proto::JobResult result) {
+    auto it = m_jobs.find(id);
+    if (it == m_jobs.end()) return;
+    Job job = std::move(it->second);
+    m_jobs.erase(it);
+    const std::string& name = m_config.runners[runner].name;
+    log::info("job {} {}: remote on {}, exit {}{}, {} ms (compile {} ms, waited {} ms)", id,
+              job.label, name, result.exit_code,
+              result.term_signal ? fmt::format(" signal {}", result.term_signal) : "",
+              now_ms() - job.submitted_ms, result.compile_ms, job.dispatched_ms - job.submitted_ms);
+    proto::IpcCompileResult answer;
+    answer.ran_remotely = true;
+    answer.runner = name;
+    answer.exit_code = result.exit_code;
+    answer.term_signal = result.term_signal;
+    answer.stdout_data = std::move(result.stdout_data);
+    answer.stderr_data = std::move(result.stderr_data);
+    answer.outputs = std::move(result.outputs);
+    m_server->send(job.owner, proto::frame(answer));
+}
+
+void Service::finish_local(JobId id, const std::string& warning) {
+    auto it = m_jobs.find(id);
+    if (it == m_jobs.end()) return;
+    Job job = std::move(it->second);
+    m_jobs.erase(it);
+    log::info("job {} {}: local after {} ms{}{}", id, job.label, now_ms() - job.submitted_ms,
+              warning.empty() ? "" : ": ", warning);
+    proto::IpcCompileResult answer;
+    answer.ran_remotely = false;
+    answer.warning = warning;
+    m_server->send(job.owner, proto::frame(answer));
+}
+
+// ---- runner links ----
+
+void Service::link_connecting(size_t runner) {
+    log::debug("runner {}: connecting", m_config.runners[runner].name);
+    m_scheduler->runner_connecting(runner);
+}
+
+void Service::link_up(size_t runner, const proto::RunnerHello& hello) {
+    const auto& config = m_config.runners[runner];
+    log::info("runner {} ({}): up as '{}', {} slot(s){}, {} compiler(s)", config.name,
+              m_links[runner]->address(), hello.runner_name,
+              config.slots ? config.slots : hello.slots, config.slots ? " (configured)" : "",
+              hello.compilers.size());
+    m_last_down_reason[runner].clear();
+    m_scheduler->runner_up(runner, hello);
+}
+
+void Service::link_down(size_t runner, const std::string& reason) {
+    // A dead runner is probed every backoff period; say so once, not every time.
+    std::string& last = m_last_down_reason[runner];
+    if (reason != last)
+        log::info("runner {} ({}): backoff for {} ms: {}", m_config.runners[runner].name,
+                  m_links[runner]->address(), m_config.backoff_ms, reason);
+    else
+        log::debug("runner {}: still down: {}", m_config.runners[runner].name, reason);
+    last = reason;
+    m_scheduler->runner_down(runner, reason);
+}
+
+void Service::link_job_result(size_t runner, proto::JobResult result) {
+    if (result.status != proto::JobStatus::completed)
+        log::info("job {}: runner {} answered {}: {}", result.job_id, m_config.runners[runner].name,
+                  result.status == proto::JobStatus::refused ? "refused" : "failed",
+                  result.message);
+    m_scheduler->job_result(runner, std::move(result));
+}
+
+void Service::link_job_unservable(size_t runner, uint64_t job, const Error& why) {
+    log::info("job {}: cannot send files to {}: {}", job, m_config.runners[runner].name,
+              why.message);
+    m_scheduler->abandon(job, "");
+}
+
+} // namespace ferry::coordinator

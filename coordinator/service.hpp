@@ -1,0 +1,94 @@
+// The coordinator's moving parts wired together on one libuv loop: the IPC server (wrappers),
+// the runner links, the scheduler, the local slots, the file and compiler caches. It turns
+// an IpcCompile into a scheduled job and its outcome into an IpcCompileResult, and decides
+// when the coordinator has been idle long enough to exit. daemon.cpp owns the process
+// concerns (configuration, lock, log file, loop) around it.
+#pragma once
+
+#include "config/hosts.hpp"
+#include "coordinator/compiler_ids.hpp"
+#include "coordinator/file_store.hpp"
+#include "coordinator/ipc_server.hpp"
+#include "coordinator/local_slots.hpp"
+#include "coordinator/runner_link.hpp"
+#include "coordinator/scheduler.hpp"
+#include "coordinator/uv_handle.hpp"
+#include "remote/protocol/messages.hpp"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <uv.h>
+#include <vector>
+
+namespace ferry::coordinator {
+
+class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatcher {
+  public:
+    // Listens on `socket_path` and starts connecting to every runner. `probe` replaces
+    // compiler::probe (tests).
+    static Result<std::unique_ptr<Service>> start(uv_loop_t* loop, config::Config config,
+                                                  const std::string& socket_path,
+                                                  CompilerIds::Probe probe = {});
+    Service(const Service&) = delete;
+    Service& operator=(const Service&) = delete;
+    ~Service() override;
+
+    // Closes every handle; the loop then runs out of work.
+    void stop(const std::string& why);
+
+  private:
+    struct Job {
+        ConnectionId owner = 0;
+        proto::IpcCompile request;
+        std::vector<proto::FileEntry> files;
+        std::string compiler_id;
+        std::string label; // for the log: the first output
+        uint64_t submitted_ms = 0;
+        uint64_t dispatched_ms = 0;
+    };
+
+    Service(uv_loop_t* loop, config::Config config, CompilerIds::Probe probe);
+    Result<void> open(const std::string& socket_path);
+
+    // IpcEvents
+    void ipc_frame(ConnectionId connection, proto::Frame frame) override;
+    void ipc_closed(ConnectionId connection, const std::string& why) override;
+    // RunnerLinkEvents
+    void link_connecting(size_t runner) override;
+    void link_up(size_t runner, const proto::RunnerHello& hello) override;
+    void link_down(size_t runner, const std::string& reason) override;
+    void link_job_result(size_t runner, proto::JobResult result) override;
+    void link_job_unservable(size_t runner, uint64_t job, const Error& why) override;
+    // Dispatcher
+    void dispatch(JobId job, size_t runner, const std::string& compiler_name) override;
+    void finish_remote(JobId job, size_t runner, proto::JobResult result) override;
+    void finish_local(JobId job, const std::string& warning) override;
+
+    Result<void> handle_frame(ConnectionId connection, const proto::Frame& frame);
+    void compile(ConnectionId connection, proto::IpcCompile request);
+    void reply_local(ConnectionId connection, const std::string& label, const std::string& why);
+    void grant(const std::vector<OwnerId>& owners);
+    void on_tick();
+    void on_signal();
+    uint64_t now_ms() const { return uv_now(m_loop); }
+
+    uv_loop_t* m_loop;
+    config::Config m_config;
+    FileStore m_files;
+    CompilerIds m_compilers;
+    LocalSlots m_slots;
+    std::unique_ptr<Scheduler> m_scheduler;
+    std::vector<std::unique_ptr<RunnerLink>> m_links;
+    std::vector<std::string> m_last_down_reason; // per runner, until it is up again
+    std::unique_ptr<IpcServer> m_server;
+    UvHandle<uv_timer_t> m_tick;
+    UvHandle<uv_signal_t> m_sigterm;
+    UvHandle<uv_signal_t> m_sigint;
+    std::map<JobId, Job> m_jobs;
+    JobId m_next_job = 1;
+    uint64_t m_last_busy_ms = 0;
+    bool m_stopped = false;
+};
+
+} // namespace ferry::coordinator

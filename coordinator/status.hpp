@@ -1,0 +1,16 @@
+// The coordinator's answer to `ferry status` (and to `ferry make`, which sizes its jobserver
+// from the remote capacity): every runner's state and load, the local slots, the queue and
+// the counters, as one IpcStatus.
+#pragma once
+
+#include "coordinator/local_slots.hpp"
+#include "coordinator/scheduler.hpp"
+#include "remote/protocol/messages.hpp"
+
+#include <cstdint>
+
+namespace ferry::coordinator {
+
+proto::IpcStatus make_status(const Scheduler& scheduler, const LocalSlots& slots, uint32_t pid);
+
+} // namespace ferry::coordinator

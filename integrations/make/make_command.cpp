@@ -1,0 +1,40 @@
+#include "integrations/make/make_command.hpp"
+
+#include "integrations/make/build_env.hpp"
+#include "integrations/make/pool_session.hpp"
+#include "util/subprocess.hpp"
+
+#include <cstdio>
+
+namespace ferry::integrations {
+
+int make_command(const std::vector<std::string>& args, const std::string& hosts_flag) {
+    std::vector<std::string> argv = {"make"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<std::string> env = current_environment();
+    set_wrapper_compilers(env, args);
+
+    // Under a pool ferry made, the pool is already the cluster's: join it, one pool per
+    // build however deep `ferry make` nests.
+    if (inside_ferry_pool()) exec_with_env(argv, env, "ferry make");
+    // The user's -jN wins: make becomes the master of its own N-slot pool.
+    if (has_jobs_option(args)) {
+        std::fputs("ferry make: -j given, so make runs its own pool of that size; drop -j to "
+                   "size it to the cluster\n",
+                   stderr);
+        exec_with_env(argv, env, "ferry make");
+    }
+
+    SessionOptions o;
+    o.argv = std::move(argv);
+    o.env = std::move(env);
+    o.name = "ferry make";
+    // make >= 4.4 takes the fifo (its own default); 4.3 and older only the pipe.
+    auto version = tool_version("make");
+    o.style = version && *version >= std::pair{4, 4} ? jobserver::ChildStyle::fifo
+                                                     : jobserver::ChildStyle::pipe;
+    auto capacity = coordinator_capacity(hosts_flag);
+    return run_under_pool(o, *capacity);
+}
+
+} // namespace ferry::integrations

@@ -1,0 +1,69 @@
+#include "remote/runner/compile_command.hpp"
+
+#include "compiler/args.hpp"
+#include "remote/runner/mirror.hpp"
+
+#include <array>
+
+namespace ferry::runner {
+
+bool is_allowed_env(std::string_view name) {
+    static constexpr std::array<std::string_view, 9> kAllowed = {
+        "LANG",       "LC_ALL",   "LC_MESSAGES", "LC_CTYPE", "SOURCE_DATE_EPOCH",
+        "GCC_COLORS", "GCC_URLS", "TERM_URLS",   "COLUMNS"};
+    for (auto allowed : kAllowed)
+        if (name == allowed) return true;
+    return false;
+}
+
+CompileCommand build_compile_command(const compiler::Identity& compiler,
+                                     const proto::JobRequest& request, std::string_view root,
+                                     const std::vector<std::string>& rerooted_args,
+                                     std::string_view job_dir, std::string_view path_env) {
+    CompileCommand cmd;
+    cmd.program = compiler.path;
+    cmd.cwd = mirrored_path(root, request.cwd);
+    cmd.argv.push_back(compiler.name);
+    cmd.argv.insert(cmd.argv.end(), rerooted_args.begin(), rerooted_args.end());
+    cmd.argv.push_back("-nostdinc");
+    if (request.language == "c++") cmd.argv.push_back("-nostdinc++");
+    for (const auto& dir : request.system_include_dirs) {
+        cmd.argv.push_back("-isystem");
+        cmd.argv.push_back(std::string(root) + dir); // lexical, as the client's compiler spelled it
+    }
+    cmd.argv.push_back("-ffile-prefix-map=" + std::string(root) + "=");
+    if (request.color_diagnostics) cmd.argv.push_back("-fdiagnostics-color=always");
+
+    cmd.env.push_back("PATH=" + std::string(path_env));
+    cmd.env.push_back("TMPDIR=" + std::string(job_dir));
+    for (const auto& [name, value] : request.env) {
+        if (!is_allowed_env(name) || value.find('\0') != std::string::npos) continue;
+        bool duplicate = false;
+        for (const auto& kept : cmd.env)
+            duplicate = duplicate || kept.compare(0, name.size() + 1, name + "=") == 0;
+        if (!duplicate) cmd.env.push_back(name + "=" + value);
+    }
+    return cmd;
+}
+
+std::string strip_root(std::string_view text, std::string_view root) {
+    if (root.empty()) return std::string(text);
+    std::string out;
+    out.reserve(text.size());
+    size_t pos = 0;
+    for (;;) {
+        size_t hit = text.find(root, pos);
+        if (hit == std::string_view::npos) break;
+        out.append(text.substr(pos, hit - pos));
+        pos = hit + root.size();
+    }
+    out.append(text.substr(pos));
+    return out;
+}
+
+std::string source_of(std::string_view compiler_name, const std::vector<std::string>& args) {
+    auto analysis = compiler::analyse(compiler_name, args);
+    return analysis.source.empty() ? "?" : analysis.source;
+}
+
+} // namespace ferry::runner

@@ -1,0 +1,339 @@
+#include "remote/runner/connection.hpp"
+
+#include "compiler/args.hpp"
+#include "remote/runner/compile_command.hpp"
+#include "remote/runner/server.hpp"
+#include "util/fs.hpp"
+#include "util/hash.hpp"
+#include "util/log.hpp"
+
+namespace ferry::runner {
+
+// How long a connection we are closing may linger for its last frames to reach the peer.
+static constexpr uint64_t kFlushTimeoutMs = 2000;
+// Results larger than this go compressed (objects with debug info compress well).
+static constexpr size_t kCompressAbove = 4096;
+
+static Connection* owner(const void* handle) {
+    return static_cast<Connection*>(static_cast<const uv_handle_t*>(handle)->data);
+}
+
+Connection::Connection(Server& server, uint64_t id, UvHandle<uv_tcp_t> tcp, std::string peer)
+    : m_server(server), m_id(id), m_tcp(std::move(tcp)), m_peer(std::move(peer)) {
+    m_tcp.get()->data = this;
+}
+
+Connection::~Connection() = default;
+
+void Connection::start(bool allowed) {
+    int rc = uv_read_start(
+        m_tcp.stream(),
+        [](uv_handle_t* h, size_t, uv_buf_t* buf) {
+            Connection* c = owner(h);
+            *buf = c ? uv_buf_init(c->m_buffer.data(), static_cast<unsigned>(c->m_buffer.size()))
+                     : uv_buf_init(nullptr, 0);
+        },
+        [](uv_stream_t* s, ssize_t n, const uv_buf_t*) {
+            if (Connection* c = owner(s)) c->on_read(n);
+        });
+    if (rc != 0) {
+        log::warning("{}: cannot read: {}", m_peer, uv_strerror(rc));
+        retire_self();
+        return;
+    }
+    if (!allowed) return; // the server sends the refusal
+    const auto& config = m_server.config();
+    proto::RunnerHello hello;
+    hello.runner_name = config.name;
+    hello.slots = config.options.jobs;
+    hello.compilers = config.allowlist.infos();
+    send(proto::frame(hello));
+}
+
+void Connection::send(std::string bytes) {
+    if (!m_tcp.initialized()) return;
+    if (auto sent = uv_write_string(m_tcp.stream(), std::move(bytes)); !sent) {
+        log::info("{}: {}", m_peer, sent.error().message);
+        retire_self();
+    }
+}
+
+void Connection::retire_self() {
+    m_closing = true;
+    m_server.retire(m_id);
+}
+
+void Connection::refuse(proto::ErrorCode code, std::string message) {
+    send(proto::frame(proto::ErrorMsg{code, std::move(message)}));
+    close_after_flush();
+}
+
+void Connection::protocol_error(const std::string& message) {
+    log::warning("{}: protocol error: {}", m_peer, message);
+    refuse(proto::ErrorCode::protocol, message);
+}
+
+void Connection::close_after_flush() {
+    if (m_closing) return;
+    m_closing = true;
+    // Keep reading (and discarding) until the peer closes or the timer fires: closing with
+    // unread bytes makes the kernel send a reset, which can destroy the error frame before
+    // the peer reads it.
+    struct ShutdownRequest {
+        uv_shutdown_t req{};
+    };
+    auto request = std::make_unique<ShutdownRequest>();
+    request->req.data = request.get();
+    int rc = uv_shutdown(&request->req, m_tcp.stream(), [](uv_shutdown_t* req, int) {
+        std::unique_ptr<ShutdownRequest> done(static_cast<ShutdownRequest*>(req->data));
+    });
+    if (rc != 0) {
+        retire_self();
+        return;
+    }
+    request.release(); // freed by its callback
+    if (uv_timer_init(m_tcp.get()->loop, m_flush_timer.get()) != 0) {
+        retire_self();
+        return;
+    }
+    m_flush_timer.set_initialized();
+    m_flush_timer.get()->data = this;
+    uv_timer_start(
+        m_flush_timer.get(),
+        [](uv_timer_t* t) {
+            if (Connection* c = owner(t)) c->retire_self();
+        },
+        kFlushTimeoutMs, 0);
+}
+
+void Connection::on_read(ssize_t nread) {
+    if (nread < 0) {
+        if (!m_closing && m_decoder.buffered() > 0)
+            log::info("{}: closed the connection in the middle of a frame", m_peer);
+        else if (nread != UV_EOF)
+            log::info("{}: {}", m_peer, uv_strerror(static_cast<int>(nread)));
+        else
+            log::debug("{}: disconnected", m_peer);
+        retire_self();
+        return;
+    }
+    if (m_closing || nread == 0) return;
+    if (auto fed = m_decoder.feed({m_buffer.data(), static_cast<size_t>(nread)}); !fed) {
+        protocol_error(fed.error().message);
+        return;
+    }
+    while (!m_closing && m_decoder.has_frame()) {
+        proto::Frame frame = m_decoder.pop();
+        if (auto handled = handle_frame(frame); !handled) protocol_error(handled.error().message);
+    }
+}
+
+Result<void> Connection::handle_frame(const proto::Frame& frame) {
+    log::debug("{}: {} frame, {} bytes", m_peer, proto::msg_type_name(frame.type),
+               frame.payload.size());
+    if (!m_greeted) {
+        if (frame.type != proto::MsgType::client_hello)
+            return make_error(Errc::protocol, "expected client_hello first, got {}",
+                              proto::msg_type_name(frame.type));
+        return on_client_hello(frame);
+    }
+    switch (frame.type) {
+    case proto::MsgType::job_request:
+        return on_job_request(frame);
+    case proto::MsgType::file_data:
+        return on_file_data(frame);
+    case proto::MsgType::stats_request:
+        FERRY_TRY_VOID(proto::expect_empty(frame, proto::MsgType::stats_request));
+        send(proto::frame(m_server.current_stats()));
+        return ok();
+    case proto::MsgType::ping:
+        FERRY_TRY_VOID(proto::expect_empty(frame, proto::MsgType::ping));
+        send(proto::encode_frame(proto::MsgType::pong, {}));
+        return ok();
+    case proto::MsgType::error: {
+        auto error = proto::decode_as<proto::ErrorMsg>(frame);
+        log::info("{}: the client reported an error: {}", m_peer,
+                  error ? error->message : error.error().message);
+        close_after_flush();
+        return ok();
+    }
+    default:
+        return make_error(Errc::protocol, "unexpected {} frame", proto::msg_type_name(frame.type));
+    }
+}
+
+Result<void> Connection::on_client_hello(const proto::Frame& frame) {
+    FERRY_TRY(hello, proto::decode_as<proto::ClientHello>(frame));
+    if (hello->protocol_version != proto::kProtocolVersion) {
+        log::warning("{}: speaks protocol version {}, not {}", m_peer, hello->protocol_version,
+                     proto::kProtocolVersion);
+        refuse(proto::ErrorCode::version,
+               fmt::format("protocol version {} is not supported (this runner speaks {})",
+                           hello->protocol_version, proto::kProtocolVersion));
+        return ok();
+    }
+    m_greeted = true;
+    log::info("{}: client '{}' connected", m_peer, hello->client_name);
+    return ok();
+}
+
+void Connection::answer(uint64_t job_id, proto::JobStatus status, std::string message) {
+    bool refused = status == proto::JobStatus::refused;
+    log::info("job {} from {}: {}: {}", job_id, m_peer, refused ? "refused" : "failed", message);
+    auto& stats = m_server.stats();
+    (refused ? stats.jobs_refused : stats.jobs_failed)++;
+    proto::JobResult result;
+    result.job_id = job_id;
+    result.status = status;
+    result.message = std::move(message);
+    send(proto::frame(result));
+}
+
+Result<void> Connection::on_job_request(const proto::Frame& frame) {
+    FERRY_TRY(decoded, proto::decode_as<proto::JobRequest>(frame));
+    proto::JobRequest& request = *decoded;
+    const uint64_t id = request.job_id;
+    if (m_pending.count(id) || m_submitted.count(id))
+        return make_error(Errc::protocol, "job id {} is already in use on this connection", id);
+    m_abandoned.erase(id);
+    m_server.stats().jobs_received++;
+    const auto& config = m_server.config();
+    using proto::JobStatus;
+
+    if (m_server.draining()) {
+        answer(id, JobStatus::failed, "the runner is shutting down");
+        return ok();
+    }
+    if (m_pending.size() + m_server.jobs_waiting() >= config.options.max_queue) {
+        answer(id, JobStatus::failed, "queue full");
+        return ok();
+    }
+    auto compiler = config.allowlist.find(request.compiler_name, request.compiler_id);
+    if (!compiler) {
+        answer(id, JobStatus::refused, compiler.error().message);
+        return ok();
+    }
+    auto plan = plan_mirror(request, config.manifest);
+    if (!plan) {
+        answer(id, JobStatus::refused, plan.error().message);
+        return ok();
+    }
+    auto dir = TempDir::create(config.jobs_dir, "job-");
+    if (!dir) {
+        answer(id, JobStatus::failed, dir.error().message);
+        return ok();
+    }
+    PendingJob job{JobSetup{}, std::move(*plan), {}};
+    JobSetup& setup = job.setup;
+    setup.dir = std::move(*dir);
+    setup.root = setup.dir->path() + "/root";
+    auto rerooted = compiler::reroot_args(request.args, setup.root, request.cwd);
+    if (!rerooted) {
+        answer(id, rerooted.error().code == Errc::refused ? JobStatus::refused : JobStatus::failed,
+               rerooted.error().message);
+        return ok();
+    }
+    setup.rerooted_args = std::move(*rerooted);
+    setup.key = m_server.next_job_key();
+    setup.connection_id = m_id;
+    setup.peer = m_peer;
+    setup.compiler = *compiler;
+    setup.source = source_of(request.compiler_name, request.args);
+    if (auto made = make_dirs(setup.root, 0755); !made) {
+        answer(id, JobStatus::failed, made.error().message);
+        return ok();
+    }
+    if (auto made = create_directories(setup.root, job.plan); !made) {
+        answer(id, JobStatus::failed, "building the mirror: " + made.error().message);
+        return ok();
+    }
+    for (const auto& [hash, targets] : job.plan.placements) {
+        auto cached = m_server.cache().lookup(hash);
+        if (!cached) {
+            job.missing.insert(hash);
+            continue;
+        }
+        m_server.stats().cache_hits++;
+        if (auto placed = place_file(setup.root, targets, *cached); !placed) {
+            answer(id, JobStatus::failed, "building the mirror: " + placed.error().message);
+            return ok();
+        }
+    }
+    log::debug("job {} from {}: {} {}, {} files, {} to fetch", id, m_peer, request.compiler_name,
+               setup.source, job.plan.placements.size(), job.missing.size());
+    request.files.clear();
+    request.files.shrink_to_fit();
+    setup.request = std::move(request);
+
+    if (job.missing.empty()) {
+        m_submitted.insert(id);
+        m_server.submit(std::move(setup));
+        return ok();
+    }
+    proto::NeedFiles need{id, {job.missing.begin(), job.missing.end()}};
+    m_pending.emplace(id, std::move(job));
+    send(proto::frame(need));
+    return ok();
+}
+
+Result<void> Connection::on_file_data(const proto::Frame& frame) {
+    FERRY_TRY(data, proto::decode_as<proto::FileData>(frame));
+    const uint64_t id = data->job_id;
+    if (m_abandoned.count(id)) return ok(); // answered already; these were in flight
+    auto it = m_pending.find(id);
+    if (it == m_pending.end())
+        return make_error(Errc::protocol, "file_data for job {}, which is not waiting for files",
+                          id);
+    PendingJob& job = it->second;
+    for (const auto& blob : data->blobs) {
+        if (!job.missing.count(blob.hash))
+            return make_error(Errc::protocol, "job {}: content {} was not asked for", id,
+                              blob.hash);
+        if (job.plan.sizes[blob.hash] != blob.data.size())
+            return make_error(Errc::protocol,
+                              "job {}: content {} is {} bytes, the manifest said {}", id, blob.hash,
+                              blob.data.size(), job.plan.sizes[blob.hash]);
+        if (hash_hex(blob.data) != blob.hash)
+            return make_error(Errc::protocol, "job {}: the data sent as {} does not match its hash",
+                              id, blob.hash);
+        m_server.stats().files_received++;
+        auto stored = m_server.cache().insert(blob.hash, blob.data);
+        Result<void> placed =
+            stored ? place_file(job.setup.root, job.plan.placements[blob.hash], *stored)
+                   : Result<void>(stored.error());
+        if (!placed) {
+            answer(id, proto::JobStatus::failed, "storing a file: " + placed.error().message);
+            m_pending.erase(it);
+            m_abandoned.insert(id);
+            return ok();
+        }
+        job.missing.erase(blob.hash);
+    }
+    // Only now: everything this job needs is linked into its mirror, so eviction is safe.
+    m_server.cache().trim();
+    if (job.missing.empty()) {
+        JobSetup setup = std::move(job.setup);
+        m_pending.erase(it);
+        m_submitted.insert(id);
+        m_server.submit(std::move(setup));
+    }
+    return ok();
+}
+
+void Connection::send_result(const proto::JobResult& result) {
+    if (!m_submitted.erase(result.job_id)) return;
+    size_t size = result.stdout_data.size() + result.stderr_data.size();
+    for (const auto& out : result.outputs)
+        size += out.data.size();
+    send(proto::frame(result, size > kCompressAbove ? 1 : 0));
+}
+
+void Connection::fail_pending(const std::string& message) {
+    for (auto& [id, job] : m_pending) {
+        answer(id, proto::JobStatus::failed, message);
+        m_abandoned.insert(id);
+    }
+    m_pending.clear();
+}
+
+} // namespace ferry::runner

@@ -1,0 +1,80 @@
+// One client connection: the greeting, then frames decoded with limits (a hostile length is
+// refused before anything is allocated for it), and per job the intake: compiler and
+// argument policy, manifest checks, the mirror filled from the cache, NeedFiles for what is
+// missing, FileData checked blob by blob. Anything malformed or out of order ends this
+// connection with an ErrorMsg; other connections never notice.
+#pragma once
+
+#include "remote/protocol/frame.hpp"
+#include "remote/protocol/messages.hpp"
+#include "remote/runner/job.hpp"
+#include "remote/runner/mirror.hpp"
+#include "remote/runner/uv_handle.hpp"
+
+#include <array>
+#include <map>
+#include <set>
+#include <string>
+#include <uv.h>
+
+namespace ferry::runner {
+
+class Server;
+
+class Connection {
+  public:
+    Connection(Server& server, uint64_t id, UvHandle<uv_tcp_t> tcp, std::string peer);
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+    ~Connection();
+
+    // Greets the peer, or tells it it is not allowed and closes.
+    void start(bool allowed);
+    void refuse(proto::ErrorCode code, std::string message);
+
+    void send_result(const proto::JobResult& result);
+    // Shutting down: jobs still waiting for files are answered "failed" now.
+    void fail_pending(const std::string& message);
+    // Flush what was written, then retire.
+    void close_after_flush();
+    // Jobs sent to the server whose results are not yet back.
+    size_t jobs_in_flight() const { return m_submitted.size(); }
+    bool closing() const { return m_closing; }
+
+    uint64_t id() const { return m_id; }
+    const std::string& peer() const { return m_peer; }
+
+  private:
+    struct PendingJob {
+        JobSetup setup;
+        MirrorPlan plan;
+        std::set<std::string> missing;
+    };
+
+    void on_read(ssize_t nread);
+    Result<void> handle_frame(const proto::Frame& frame);
+    Result<void> on_client_hello(const proto::Frame& frame);
+    Result<void> on_job_request(const proto::Frame& frame);
+    Result<void> on_file_data(const proto::Frame& frame);
+    // Answers a job that never reaches the queue (refused or failed at intake).
+    void answer(uint64_t job_id, proto::JobStatus status, std::string message);
+    void protocol_error(const std::string& message);
+    void send(std::string bytes);
+    // Stop handling frames and let the server destroy this connection.
+    void retire_self();
+
+    Server& m_server;
+    uint64_t m_id;
+    UvHandle<uv_tcp_t> m_tcp;
+    UvHandle<uv_timer_t> m_flush_timer;
+    std::string m_peer;
+    proto::FrameDecoder m_decoder;
+    std::array<char, 65536> m_buffer{};
+    bool m_greeted = false; // ClientHello received
+    bool m_closing = false;
+    std::map<uint64_t, PendingJob> m_pending; // waiting for FileData
+    std::set<uint64_t> m_submitted;           // with the server
+    std::set<uint64_t> m_abandoned;           // failed at drain: late FileData is ignored
+};
+
+} // namespace ferry::runner

@@ -1,0 +1,32 @@
+// Resource limits for compilers. uv_spawn has no hook between fork and exec, so ferryd runs
+// itself as a trampoline: /proc/self/exe --exec-with-limits CPU AS FSIZE PROGRAM -- ARGV...
+// sets the limits in the child and execv()s the compiler, which keeps the pid (the job's
+// timeout and kill still hit the compiler) and needs no shell.
+#pragma once
+
+#include "remote/runner/options.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ferry::runner {
+
+inline constexpr const char* kExecWithLimits = "--exec-with-limits";
+
+// The argv that makes /proc/self/exe run `program` as `argv` under `limits`.
+std::vector<std::string> trampoline_argv(const ResourceLimits& limits, const std::string& program,
+                                         const std::vector<std::string>& argv);
+
+struct TrampolineCall {
+    ResourceLimits limits;
+    std::string program;
+    std::vector<std::string> argv;
+};
+// Parses what trampoline_argv() built (argv[0] is ferryd itself). nullopt if malformed.
+std::optional<TrampolineCall> parse_trampoline(int argc, char** argv);
+
+// Runs the trampoline: never returns (exit 127 with a message when exec fails).
+[[noreturn]] void exec_with_limits(int argc, char** argv);
+
+} // namespace ferry::runner

@@ -1,0 +1,188 @@
+#include "remote/runner/job.hpp"
+
+#include "remote/runner/compile_command.hpp"
+#include "remote/runner/exec_limits.hpp"
+#include "remote/runner/outputs.hpp"
+
+#include <cstring>
+#include <signal.h>
+
+namespace ferry::runner {
+
+Job::Job(uv_loop_t* loop, JobSetup setup, const JobSettings& settings, Done done)
+    : m_loop(loop), m_setup(std::move(setup)), m_settings(settings), m_done(std::move(done)) {}
+
+Job::~Job() {
+    // Destroyed while the compiler runs (forced exit): it must not outlive us, and with it
+    // gone nothing writes into the directory TempDir is about to remove.
+    if (m_spawned && !m_exited) kill_group();
+}
+
+static Job* owner(const void* handle) {
+    return static_cast<Job*>(static_cast<const uv_handle_t*>(handle)->data);
+}
+
+Result<void> Job::start() {
+    CompileCommand cmd =
+        build_compile_command(*m_setup.compiler, m_setup.request, m_setup.root,
+                              m_setup.rerooted_args, m_setup.dir->path(), m_settings.path_env);
+    std::vector<std::string> args = trampoline_argv(m_settings.limits, cmd.program, cmd.argv);
+    std::vector<char*> argv, envp;
+    for (auto& a : args)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    for (auto& e : cmd.env)
+        envp.push_back(e.data());
+    envp.push_back(nullptr);
+
+    for (auto* pipe : {&m_out, &m_err}) {
+        if (int rc = uv_pipe_init(m_loop, pipe->get(), 0); rc != 0)
+            return make_error(Errc::io, "pipe: {}", uv_strerror(rc));
+        pipe->set_initialized();
+        pipe->get()->data = this;
+    }
+    if (int rc = uv_timer_init(m_loop, m_timer.get()); rc != 0)
+        return make_error(Errc::io, "timer: {}", uv_strerror(rc));
+    m_timer.set_initialized();
+    m_timer.get()->data = this;
+
+    uv_stdio_container_t stdio[3];
+    stdio[0].flags = UV_IGNORE;
+    stdio[1].flags = static_cast<uv_stdio_flags>(UV_CREATE_PIPE | UV_WRITABLE_PIPE);
+    stdio[1].data.stream = m_out.stream();
+    stdio[2].flags = static_cast<uv_stdio_flags>(UV_CREATE_PIPE | UV_WRITABLE_PIPE);
+    stdio[2].data.stream = m_err.stream();
+
+    uv_process_options_t options{};
+    options.exit_cb = [](uv_process_t* p, int64_t status, int sig) {
+        if (Job* job = owner(p)) job->on_exit(status, sig);
+    };
+    options.file = "/proc/self/exe";
+    options.args = argv.data();
+    options.env = envp.data();
+    options.cwd = cmd.cwd.c_str();
+    // Its own process group, so a timeout or a vanished client kills cc1 and as too, and a
+    // Ctrl-C meant for ferryd does not reach compiles it still wants to finish.
+    options.flags = UV_PROCESS_DETACHED;
+    options.stdio_count = 3;
+    options.stdio = stdio;
+
+    m_start_ns = uv_hrtime();
+    int rc = uv_spawn(m_loop, m_process.get(), &options);
+    m_process.set_initialized(); // libuv requires uv_close even after a failed spawn
+    if (rc != 0) return make_error(Errc::io, "cannot start {}: {}", cmd.program, uv_strerror(rc));
+    m_process.get()->data = this;
+    m_spawned = true;
+    m_pid = m_process.get()->pid;
+
+    auto alloc = [](uv_handle_t* h, size_t, uv_buf_t* buf) {
+        Job* job = owner(h);
+        *buf = job ? uv_buf_init(job->m_buffer.data(), static_cast<unsigned>(job->m_buffer.size()))
+                   : uv_buf_init(nullptr, 0);
+    };
+    auto read = [](uv_stream_t* s, ssize_t n, const uv_buf_t*) {
+        if (Job* job = owner(s)) job->on_read(s, n);
+    };
+    for (auto* pipe : {&m_out, &m_err}) {
+        if (int read_rc = uv_read_start(pipe->stream(), alloc, read); read_rc != 0) {
+            kill_group();
+            (pipe == &m_out ? m_out_done : m_err_done) = true;
+        }
+    }
+    uv_timer_start(
+        m_timer.get(),
+        [](uv_timer_t* t) {
+            if (Job* job = owner(t)) job->on_timeout();
+        },
+        uint64_t(m_settings.timeout_seconds) * 1000, 0);
+    return ok();
+}
+
+void Job::kill_group() {
+    if (m_pid > 0 && !m_exited) ::kill(-m_pid, SIGKILL);
+}
+
+void Job::cancel() {
+    m_cancelled = true;
+    kill_group();
+}
+
+void Job::on_timeout() {
+    m_timed_out = true;
+    kill_group();
+}
+
+void Job::on_read(uv_stream_t* stream, ssize_t nread) {
+    bool is_out = stream == m_out.stream();
+    if (nread < 0) { // EOF or error: this pipe is done either way
+        uv_read_stop(stream);
+        (is_out ? m_out_done : m_err_done) = true;
+        maybe_finish();
+        return;
+    }
+    std::string& sink = is_out ? m_stdout : m_stderr;
+    if (sink.size() + static_cast<size_t>(nread) > m_settings.max_output) {
+        if (m_kill_reason.empty())
+            m_kill_reason = fmt::format("the compiler wrote more than {} MiB to {}",
+                                        m_settings.max_output >> 20, is_out ? "stdout" : "stderr");
+        kill_group();
+        return;
+    }
+    sink.append(m_buffer.data(), static_cast<size_t>(nread));
+}
+
+void Job::on_exit(int64_t exit_status, int term_signal) {
+    m_exited = true;
+    m_end_ns = uv_hrtime();
+    m_exit_status = exit_status;
+    m_term_signal = term_signal;
+    uv_timer_stop(m_timer.get());
+    if (m_timed_out || m_cancelled || !m_kill_reason.empty()) {
+        // A grandchild that escaped the group could hold the pipes open for ever; what it
+        // would still say does not matter for a job we killed.
+        m_out_done = m_err_done = true;
+        uv_read_stop(m_out.stream());
+        uv_read_stop(m_err.stream());
+    }
+    maybe_finish();
+}
+
+void Job::maybe_finish() {
+    if (m_finished || !m_exited || !m_out_done || !m_err_done) return;
+    m_finished = true;
+    proto::JobResult result = build_result();
+    Done done = std::move(m_done);
+    done(*this, std::move(result)); // may destroy *this: nothing after this line
+}
+
+proto::JobResult Job::build_result() {
+    proto::JobResult r;
+    r.job_id = m_setup.request.job_id;
+    r.compile_ms = (m_end_ns - m_start_ns) / 1000000;
+    auto failed = [&](std::string message) {
+        r.status = proto::JobStatus::failed;
+        r.message = std::move(message);
+        return r;
+    };
+    if (m_cancelled) return failed("cancelled");
+    if (m_timed_out) return failed(fmt::format("timed out after {} s", m_settings.timeout_seconds));
+    if (!m_kill_reason.empty()) return failed(m_kill_reason);
+    if (m_term_signal == SIGXCPU) return failed("the compiler went over the runner's CPU limit");
+    if (m_term_signal == SIGXFSZ)
+        return failed("the compiler went over the runner's file size limit");
+    if (m_exit_status == 127 && m_stderr.rfind("ferryd: ", 0) == 0)
+        return failed("could not run the compiler: " + m_stderr.substr(0, m_stderr.find('\n')));
+
+    auto outputs = collect_outputs(m_setup.root, m_setup.request.cwd, m_setup.request.outputs,
+                                   m_settings.max_output_file);
+    if (!outputs) return failed("reading the outputs: " + outputs.error().message);
+    r.status = proto::JobStatus::completed;
+    r.exit_code = static_cast<int32_t>(m_exit_status);
+    r.term_signal = m_term_signal;
+    r.stdout_data = strip_root(m_stdout, m_setup.root);
+    r.stderr_data = strip_root(m_stderr, m_setup.root);
+    r.outputs = std::move(*outputs);
+    return r;
+}
+
+} // namespace ferry::runner

@@ -1,0 +1,90 @@
+// One compile on this runner, from the moment all its files are in the mirror until its
+// result is built: the compiler runs under the limits trampoline in its own process group,
+// its stdout/stderr come back through libuv pipes, a timer enforces --job-timeout. The job
+// owns its directory (TempDir), so the mirror and every output vanish with the Job object,
+// whichever way it ends.
+#pragma once
+
+#include "compiler/identity.hpp"
+#include "remote/protocol/messages.hpp"
+#include "remote/runner/options.hpp"
+#include "remote/runner/uv_handle.hpp"
+#include "util/temp_dir.hpp"
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <uv.h>
+#include <vector>
+
+namespace ferry::runner {
+
+// Everything decided when the request was accepted.
+struct JobSetup {
+    uint64_t key = 0;           // unique in this ferryd
+    uint64_t connection_id = 0; // whose result it is
+    std::string peer;           // for the log
+    proto::JobRequest request;  // files cleared once they are in the mirror
+    const compiler::Identity* compiler = nullptr;
+    std::string source;         // for the log
+    std::optional<TempDir> dir; // always set; optional only because TempDir has no empty state
+    std::string root;           // dir/root
+    std::vector<std::string> rerooted_args;
+};
+
+struct JobSettings {
+    ResourceLimits limits;
+    unsigned timeout_seconds = 300;
+    std::string path_env;                       // PATH the compiler gets
+    size_t max_output = size_t(64) << 20;       // stdout or stderr
+    size_t max_output_file = size_t(512) << 20; // each output file
+};
+
+class Job {
+  public:
+    // Called once, from a libuv callback, when the result is ready. The Job may be destroyed
+    // from inside it.
+    using Done = std::function<void(Job&, proto::JobResult)>;
+
+    Job(uv_loop_t* loop, JobSetup setup, const JobSettings& settings, Done done);
+    ~Job();
+    Job(const Job&) = delete;
+    Job& operator=(const Job&) = delete;
+
+    Result<void> start();
+    // The client went away: kill the compiler; Done still fires once it is gone.
+    void cancel();
+
+    const JobSetup& setup() const { return m_setup; }
+    bool cancelled() const { return m_cancelled; }
+
+  private:
+    void on_exit(int64_t exit_status, int term_signal);
+    void on_read(uv_stream_t* stream, ssize_t nread);
+    void on_timeout();
+    void kill_group();
+    void maybe_finish();
+    proto::JobResult build_result();
+
+    uv_loop_t* m_loop;
+    JobSetup m_setup;
+    JobSettings m_settings;
+    Done m_done;
+    UvHandle<uv_process_t> m_process;
+    UvHandle<uv_pipe_t> m_out;
+    UvHandle<uv_pipe_t> m_err;
+    UvHandle<uv_timer_t> m_timer;
+    std::array<char, 65536> m_buffer{};
+    std::string m_stdout, m_stderr;
+    int m_pid = 0;
+    bool m_spawned = false, m_exited = false, m_out_done = false, m_err_done = false;
+    bool m_finished = false, m_cancelled = false, m_timed_out = false;
+    std::string m_kill_reason; // why we killed it (output too large)
+    int64_t m_exit_status = -1;
+    int m_term_signal = 0;
+    uint64_t m_start_ns = 0, m_end_ns = 0;
+};
+
+} // namespace ferry::runner

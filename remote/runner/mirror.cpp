@@ -1,0 +1,159 @@
+#include "remote/runner/mirror.hpp"
+
+#include "util/fs.hpp"
+#include "util/hash.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <unistd.h>
+
+namespace ferry::runner {
+
+static std::vector<std::string_view> components(std::string_view path) {
+    std::vector<std::string_view> parts;
+    size_t i = 0;
+    while (i < path.size()) {
+        size_t j = path.find('/', i);
+        if (j == std::string_view::npos) j = path.size();
+        if (j > i) parts.push_back(path.substr(i, j - i));
+        i = j + 1;
+    }
+    return parts;
+}
+
+Result<std::vector<std::string>> lexical_directories(std::string_view path, bool is_file) {
+    if (path.empty() || path[0] != '/')
+        return make_error(Errc::refused, "'{}' is not an absolute path", path);
+    if (!stays_within(path)) return make_error(Errc::refused, "'{}' climbs out of the root", path);
+    std::vector<std::string> out;
+    std::vector<std::string_view> stack; // the normalised directory walked so far
+    auto current = [&] {
+        std::string dir = "/";
+        for (size_t i = 0; i < stack.size(); ++i) {
+            if (i) dir += '/';
+            dir += stack[i];
+        }
+        return dir;
+    };
+    auto parts = components(path);
+    for (size_t i = 0; i < parts.size(); ++i) {
+        auto part = parts[i];
+        if (part == ".") continue;
+        if (part == "..") {
+            // The kernel resolves ".." physically: the directory it leaves must exist.
+            out.push_back(current());
+            stack.pop_back();
+            continue;
+        }
+        stack.push_back(part);
+    }
+    if (is_file) {
+        if (stack.empty()) return make_error(Errc::refused, "'{}' names no file", path);
+        stack.pop_back();
+    }
+    out.push_back(current());
+    // make_dirs creates ancestors anyway: keep only the deepest directories.
+    std::vector<std::string> deepest;
+    for (const auto& dir : out) {
+        bool ancestor = false;
+        for (const auto& other : out)
+            ancestor =
+                ancestor || (other.size() > dir.size() && other.compare(0, dir.size(), dir) == 0 &&
+                             (dir == "/" || other[dir.size()] == '/'));
+        if (!ancestor && std::find(deepest.begin(), deepest.end(), dir) == deepest.end())
+            deepest.push_back(dir);
+    }
+    return deepest;
+}
+
+std::string mirrored_path(std::string_view root, std::string_view client_path) {
+    std::string normal = normalize_path(client_path);
+    if (normal == "/") return std::string(root);
+    return std::string(root) + normal;
+}
+
+static bool has_nul(std::string_view s) {
+    return s.find('\0') != std::string_view::npos;
+}
+
+static Result<void> add_directories(MirrorPlan& plan, std::string_view path, bool is_file,
+                                    const ManifestLimits& limits) {
+    if (path.size() > limits.max_path_length)
+        return make_error(Errc::refused, "path of {} bytes is over the limit of {}", path.size(),
+                          limits.max_path_length);
+    if (has_nul(path)) return make_error(Errc::refused, "path contains a NUL byte");
+    FERRY_TRY(dirs, lexical_directories(path, is_file));
+    plan.directories.insert(dirs->begin(), dirs->end());
+    return ok();
+}
+
+Result<MirrorPlan> plan_mirror(const proto::JobRequest& request, const ManifestLimits& limits) {
+    MirrorPlan plan;
+    if (request.files.size() > limits.max_files)
+        return make_error(Errc::refused, "{} files is over the limit of {}", request.files.size(),
+                          limits.max_files);
+    if (request.cwd.empty() || request.cwd[0] != '/')
+        return make_error(Errc::refused, "working directory '{}' is not absolute", request.cwd);
+    FERRY_TRY_VOID(add_directories(plan, request.cwd, false, limits));
+
+    std::map<std::string, std::string> hash_at; // normalised path -> hash
+    for (const auto& f : request.files) {
+        if (!is_hash_hex(f.hash))
+            return make_error(Errc::refused, "file '{}': '{}' is not a content hash", f.path,
+                              f.hash);
+        if (f.size > limits.max_total_bytes || plan.total_bytes + f.size > limits.max_total_bytes)
+            return make_error(Errc::refused, "the files add up to more than {} bytes",
+                              limits.max_total_bytes);
+        if (auto added = add_directories(plan, f.path, true, limits); !added)
+            return make_error(Errc::refused, "file '{}': {}", f.path, added.error().message);
+        std::string normal = normalize_path(f.path);
+        auto [it, inserted] = hash_at.emplace(normal, f.hash);
+        if (!inserted) {
+            if (it->second != f.hash)
+                return make_error(Errc::refused, "file '{}' is listed twice with different content",
+                                  normal);
+            continue;
+        }
+        auto [size_it, new_hash] = plan.sizes.emplace(f.hash, f.size);
+        if (!new_hash && size_it->second != f.size)
+            return make_error(Errc::refused, "content {} is listed with two different sizes",
+                              f.hash);
+        plan.placements[f.hash].push_back(normal);
+        plan.total_bytes += f.size;
+    }
+    for (const auto& dir : request.system_include_dirs)
+        if (auto added = add_directories(plan, dir, false, limits); !added)
+            return make_error(Errc::refused, "system include directory '{}': {}", dir,
+                              added.error().message);
+    for (const auto& out : request.outputs) {
+        if (out.empty()) return make_error(Errc::refused, "an output path is empty");
+        std::string spelled = out[0] == '/' ? out : request.cwd + "/" + out;
+        if (auto added = add_directories(plan, spelled, true, limits); !added)
+            return make_error(Errc::refused, "output '{}': {}", out, added.error().message);
+    }
+    for (const auto& [path, hash] : hash_at)
+        if (plan.directories.count(path))
+            return make_error(Errc::refused, "'{}' is both a file and a directory", path);
+    return plan;
+}
+
+Result<void> create_directories(const std::string& root, const MirrorPlan& plan) {
+    for (const auto& dir : plan.directories)
+        FERRY_TRY_VOID(make_dirs(mirrored_path(root, dir)));
+    return ok();
+}
+
+Result<void> place_file(const std::string& root, const std::vector<std::string>& targets,
+                        const std::string& source) {
+    for (const auto& target : targets) {
+        std::string dest = mirrored_path(root, target);
+        if (::link(source.c_str(), dest.c_str()) == 0) continue;
+        int err = errno;
+        if (err != EXDEV && err != EPERM && err != EMLINK) return errno_error("link " + dest, err);
+        FERRY_TRY(data, read_file(source));
+        FERRY_TRY_VOID(write_file(dest, *data, 0444));
+    }
+    return ok();
+}
+
+} // namespace ferry::runner

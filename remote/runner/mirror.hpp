@@ -1,0 +1,56 @@
+// The job's mirrored root (ARCHITECTURE.md, "the mirrored root"): every file the client's
+// compiler read is materialised at <root> + its client path, so the compiler opens the same
+// paths, spelled the same way, as on the client. Paths are kept lexical: the compiler may
+// walk "12/../../../../include", so every directory such a walk passes through must exist,
+// not just the normalised parent. plan_mirror() checks a whole request against the policy
+// (absolute paths, nothing that climbs out of the root, size and count limits) before any
+// file is touched; the rest only does what the plan says.
+#pragma once
+
+#include "remote/protocol/messages.hpp"
+#include "util/result.hpp"
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ferry::runner {
+
+struct ManifestLimits {
+    size_t max_files = 100000;
+    uint64_t max_total_bytes = uint64_t(2) << 30;
+    size_t max_path_length = 4096;
+};
+
+// The normalised directories (client paths) that must exist for a lexical walk of the
+// absolute `path` to succeed: the prefix before each ".." and, when `path` names a file,
+// its normalised parent (when it names a directory, the directory itself).
+// "/usr/lib/gcc/x/12/../../../../include/c++/12/iostream" (file) ->
+//   {"/usr/lib/gcc/x/12", "/usr/include/c++/12"}. Errc::refused if the walk escapes "/".
+Result<std::vector<std::string>> lexical_directories(std::string_view path, bool is_file);
+
+struct MirrorPlan {
+    std::set<std::string> directories;                          // normalised client paths
+    std::map<std::string, std::vector<std::string>> placements; // hash -> normalised paths
+    std::map<std::string, uint64_t> sizes;                      // hash -> declared size
+    uint64_t total_bytes = 0;
+};
+
+// Errc::refused, naming the offending entry, when the request breaks the policy.
+Result<MirrorPlan> plan_mirror(const proto::JobRequest& request, const ManifestLimits& limits);
+
+// <root> + each planned directory (mkdir -p).
+Result<void> create_directories(const std::string& root, const MirrorPlan& plan);
+
+// Puts `source` at <root> + each target: a hard link when possible (the cache may then evict
+// its entry without the job noticing), a copy otherwise.
+Result<void> place_file(const std::string& root, const std::vector<std::string>& targets,
+                        const std::string& source);
+
+// <root> + normalised client path.
+std::string mirrored_path(std::string_view root, std::string_view client_path);
+
+} // namespace ferry::runner

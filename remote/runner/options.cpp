@@ -1,0 +1,177 @@
+#include "remote/runner/options.hpp"
+
+#include "util/fs.hpp"
+
+#include <CLI/CLI.hpp>
+#include <arpa/inet.h>
+#include <charconv>
+#include <cstdio>
+#include <netinet/in.h>
+#include <thread>
+#include <unistd.h>
+
+namespace ferry::runner {
+
+static Result<uint16_t> parse_port(std::string_view digits, std::string_view whole) {
+    unsigned port = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || port == 0 ||
+        port > 65535)
+        return make_error(Errc::invalid, "'{}': the port must be a number from 1 to 65535", whole);
+    return static_cast<uint16_t>(port);
+}
+
+Result<ListenAddress> parse_listen_address(std::string_view text) {
+    std::string host;
+    uint16_t port = kDefaultPort;
+    if (!text.empty() && text[0] == '[') {
+        auto close = text.find(']');
+        if (close == std::string_view::npos)
+            return make_error(Errc::invalid, "'{}': missing ']' after an IPv6 address", text);
+        host = std::string(text.substr(1, close - 1));
+        auto rest = text.substr(close + 1);
+        if (!rest.empty()) {
+            if (rest[0] != ':')
+                return make_error(Errc::invalid, "'{}': expected ':PORT' after ']'", text);
+            FERRY_TRY(p, parse_port(rest.substr(1), text));
+            port = *p;
+        }
+    } else if (text.find(':') != text.rfind(':')) {
+        host = std::string(text); // a bare IPv6 address (several colons): no port
+    } else if (auto colon = text.find(':'); colon != std::string_view::npos) {
+        host = std::string(text.substr(0, colon));
+        FERRY_TRY(p, parse_port(text.substr(colon + 1), text));
+        port = *p;
+    } else {
+        host = std::string(text);
+    }
+
+    ListenAddress out;
+    auto* in4 = reinterpret_cast<sockaddr_in*>(&out.address);
+    auto* in6 = reinterpret_cast<sockaddr_in6*>(&out.address);
+    if (::inet_pton(AF_INET, host.c_str(), &in4->sin_addr) == 1) {
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons(port);
+        out.length = sizeof(sockaddr_in);
+        out.text = fmt::format("{}:{}", host, port);
+    } else if (::inet_pton(AF_INET6, host.c_str(), &in6->sin6_addr) == 1) {
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons(port);
+        out.length = sizeof(sockaddr_in6);
+        out.text = fmt::format("[{}]:{}", host, port);
+    } else {
+        return make_error(Errc::invalid,
+                          "'{}' is not ADDRESS:PORT with a numeric IPv4 or [IPv6] address", text);
+    }
+    return out;
+}
+
+Result<void> validate_options(const Options& options) {
+    if (!options.allow_given) {
+        for (const auto& l : options.listen) {
+            if (!is_loopback(l.sockaddr_ptr()))
+                return make_error(Errc::invalid,
+                                  "--listen {} is not a loopback address: say who may connect "
+                                  "with --allow (e.g. --allow 192.168.1.0/24)",
+                                  l.text);
+        }
+    }
+    if (options.jobs == 0) return make_error(Errc::invalid, "--jobs must be at least 1");
+    if (options.job_timeout_seconds == 0)
+        return make_error(Errc::invalid, "--job-timeout must be at least 1 second");
+    if (options.max_connections == 0)
+        return make_error(Errc::invalid, "--max-connections must be at least 1");
+    return ok();
+}
+
+static std::string absolute_from_cwd(const std::string& path) {
+    if (path.empty() || path[0] == '/') return path;
+    char buf[4096];
+    if (!::getcwd(buf, sizeof buf)) return path;
+    return absolute_path(buf, path);
+}
+
+ParsedOptions parse_options(int argc, char** argv) {
+    CLI::App app{"ferryd: the ferry runner. Compiles jobs sent by ferry clients in a private "
+                 "mirror of the client's paths.",
+                 "ferryd"};
+    std::vector<std::string> listen, allow;
+    Options o;
+    o.jobs = std::max(1u, std::thread::hardware_concurrency());
+    uint64_t cache_mb = o.cache_size_bytes >> 20;
+    uint64_t as_mb = o.limits.address_space >> 20;
+    uint64_t fsize_mb = o.limits.file_size >> 20;
+    uint64_t cpu_seconds = 0;
+    bool cpu_given = false;
+
+    app.add_option("--listen", listen,
+                   "ADDRESS:PORT to listen on (repeatable; IPv6 as [::1]:3633; default "
+                   "127.0.0.1:3633)");
+    app.add_option("--allow", allow,
+                   "address range allowed to connect (repeatable; default 127.0.0.0/8 and "
+                   "::1/128)");
+    app.add_option("--jobs,-j", o.jobs, "compiles run at once (default: number of CPUs)");
+    app.add_flag("--daemon", o.daemon, "detach from the terminal after binding");
+    app.add_option("--log-file", o.log_file, "append the log here instead of stderr");
+    app.add_option("--pid-file", o.pid_file, "write the process id here (removed at exit)");
+    app.add_option("--user", o.user, "when started as root, run as this user");
+    app.add_option("--name", o.name, "runner name in the greeting (default hostname:port)");
+    app.add_option("--compiler", o.compilers,
+                   "compiler name or path to offer (repeatable; replaces the default list)");
+    app.add_option("--job-timeout", o.job_timeout_seconds,
+                   "seconds a compile may take before it is killed (default 300)");
+    app.add_option("--max-queue", o.max_queue,
+                   "jobs that may wait for files or a slot (default 4 x --jobs, at least 16)");
+    app.add_option("--max-connections", o.max_connections,
+                   "client connections at once (default 256)");
+    app.add_option("--cache-dir", o.cache_dir,
+                   "file cache directory (default: private, removed at exit)");
+    app.add_option("--cache-size", cache_mb, "file cache size in MiB (default 1024)");
+    app.add_option("--limit-cpu", cpu_seconds,
+                   "CPU seconds per compile, 0 for none (default: --job-timeout)")
+        ->each([&](const std::string&) { cpu_given = true; });
+    app.add_option("--limit-memory", as_mb,
+                   "address space per compile in MiB, 0 for none (default 4096)");
+    app.add_option("--limit-file-size", fsize_mb,
+                   "largest file a compile may write in MiB, 0 for none (default 1024)");
+    app.add_flag("--verbose,-v", o.verbose, "log each frame and file transfer");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return {std::nullopt, app.exit(e)};
+    } catch (const CLI::ParseError& e) {
+        std::fprintf(stderr, "ferryd: %s\nRun 'ferryd --help' for the options.\n", e.what());
+        return {std::nullopt, 2};
+    }
+
+    auto fail = [](const Error& e) {
+        std::fprintf(stderr, "ferryd: %s\n", e.message.c_str());
+        return ParsedOptions{std::nullopt, 2};
+    };
+    if (listen.empty()) listen.push_back(fmt::format("127.0.0.1:{}", kDefaultPort));
+    for (const auto& l : listen) {
+        auto parsed = parse_listen_address(l);
+        if (!parsed) return fail(parsed.error());
+        o.listen.push_back(std::move(*parsed));
+    }
+    o.allow_given = !allow.empty();
+    if (allow.empty()) allow = {"127.0.0.0/8", "::1/128"};
+    for (const auto& a : allow) {
+        auto parsed = Cidr::parse(a);
+        if (!parsed) return fail(parsed.error());
+        o.allow.push_back(*parsed);
+    }
+    o.cache_size_bytes = cache_mb << 20;
+    o.limits.address_space = as_mb << 20;
+    o.limits.file_size = fsize_mb << 20;
+    o.limits.cpu_seconds = cpu_given ? cpu_seconds : o.job_timeout_seconds;
+    if (o.max_queue == 0) o.max_queue = std::max(16u, 4 * o.jobs);
+    o.log_file = absolute_from_cwd(o.log_file);
+    o.pid_file = absolute_from_cwd(o.pid_file);
+    o.cache_dir = absolute_from_cwd(o.cache_dir);
+    if (auto valid = validate_options(o); !valid) return fail(valid.error());
+    return {std::move(o), 0};
+}
+
+} // namespace ferry::runner

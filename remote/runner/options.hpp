@@ -1,0 +1,68 @@
+// ferryd's command line: what the runner listens on, who may connect, how many jobs it runs
+// and the limits it puts on them. Parsing is separate from acting on it so every option
+// error is reported the same way (a message and exit status 2) before anything starts.
+#pragma once
+
+#include "util/cidr.hpp"
+#include "util/result.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <sys/socket.h>
+#include <vector>
+
+namespace ferry::runner {
+
+inline constexpr uint16_t kDefaultPort = 3633;
+
+struct ListenAddress {
+    std::string text; // as given, normalised: "127.0.0.2:3633", "[::1]:3633"
+    sockaddr_storage address{};
+    socklen_t length = 0;
+    const sockaddr* sockaddr_ptr() const { return reinterpret_cast<const sockaddr*>(&address); }
+};
+
+// "127.0.0.2:3633", "[::1]:3633", or an address alone (port 3633). Numeric addresses only:
+// a runner should not depend on name resolution to decide where it listens.
+Result<ListenAddress> parse_listen_address(std::string_view text);
+
+struct ResourceLimits {
+    uint64_t cpu_seconds = 0;                   // RLIMIT_CPU; 0: unlimited
+    uint64_t address_space = uint64_t(4) << 30; // RLIMIT_AS in bytes; 0: unlimited
+    uint64_t file_size = uint64_t(1) << 30;     // RLIMIT_FSIZE in bytes; 0: unlimited
+};
+
+struct Options {
+    std::vector<ListenAddress> listen;
+    std::vector<Cidr> allow;
+    bool allow_given = false;
+    unsigned jobs = 1;
+    bool daemon = false;
+    std::string log_file;
+    std::string pid_file;
+    std::string user;
+    std::string name;                   // empty: hostname:port
+    std::vector<std::string> compilers; // empty: the default allowlist
+    unsigned job_timeout_seconds = 300;
+    unsigned max_queue = 0; // jobs waiting for files or a slot
+    unsigned max_connections = 256;
+    std::string cache_dir; // empty: private, removed at exit
+    uint64_t cache_size_bytes = uint64_t(1) << 30;
+    ResourceLimits limits;
+    bool verbose = false;
+};
+
+// Either options to run with, or an exit status (0 after --help, 2 after an error) with
+// the text already printed.
+struct ParsedOptions {
+    std::optional<Options> options;
+    int exit_code = 0;
+};
+
+ParsedOptions parse_options(int argc, char** argv);
+
+// Checks that need the whole set (e.g. a non-loopback --listen without --allow).
+Result<void> validate_options(const Options& options);
+
+} // namespace ferry::runner

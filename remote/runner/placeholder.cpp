@@ -1,2 +1,0 @@
-// Temporary: replaced as the runner modules land.
-namespace ferry::runner {}

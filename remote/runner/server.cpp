@@ -1,0 +1,288 @@
+#include "remote/runner/server.hpp"
+
+#include "remote/runner/connection.hpp"
+#include "remote/runner/peer.hpp"
+#include "util/cidr.hpp"
+#include "util/log.hpp"
+
+#include <signal.h>
+
+namespace ferry::runner {
+
+template <typename T> static Server* owner(T* handle) {
+    return static_cast<Server*>(handle->data);
+}
+
+Server::Server(uv_loop_t* loop, ServerConfig config, FileCache& cache)
+    : m_loop(loop), m_config(std::move(config)), m_cache(cache),
+      m_queue(m_config.options.jobs, m_config.options.max_queue) {}
+
+Server::~Server() {
+    // Anything still alive dies with us: compilers are killed by ~Job, job directories go
+    // with their TempDir, handles are closed (the caller runs the loop to free them).
+    m_jobs.clear();
+    m_waiting.clear();
+    m_connections.clear();
+    m_dead_jobs.clear();
+    m_dead_connections.clear();
+}
+
+Result<void> Server::start(std::vector<Fd> listeners, const std::vector<std::string>& names) {
+    for (size_t i = 0; i < listeners.size(); ++i) {
+        UvHandle<uv_tcp_t> tcp;
+        if (int rc = uv_tcp_init(m_loop, tcp.get()); rc != 0)
+            return make_error(Errc::io, "tcp: {}", uv_strerror(rc));
+        tcp.set_initialized();
+        if (int rc = uv_tcp_open(tcp.get(), listeners[i].get()); rc != 0)
+            return make_error(Errc::io, "listen on {}: {}", names[i], uv_strerror(rc));
+        listeners[i].release(); // the handle owns the socket now
+        tcp.get()->data = this;
+        int rc = uv_listen(tcp.stream(), 128, [](uv_stream_t* s, int status) {
+            Server* server = owner(s);
+            if (!server) return;
+            if (status != 0) {
+                log::warning("accept: {}", uv_strerror(status));
+                return;
+            }
+            server->on_connection(s);
+        });
+        if (rc != 0) return make_error(Errc::io, "listen on {}: {}", names[i], uv_strerror(rc));
+        m_listeners.push_back(std::move(tcp));
+    }
+    for (auto [handle, signum] : {std::pair{&m_sigterm, SIGTERM}, std::pair{&m_sigint, SIGINT}}) {
+        if (int rc = uv_signal_init(m_loop, handle->get()); rc != 0)
+            return make_error(Errc::io, "signal: {}", uv_strerror(rc));
+        handle->set_initialized();
+        handle->get()->data = this;
+        int rc = uv_signal_start(
+            handle->get(),
+            [](uv_signal_t* h, int sig) {
+                if (Server* server = owner(h)) server->on_signal(sig);
+            },
+            signum);
+        if (rc != 0) return make_error(Errc::io, "signal: {}", uv_strerror(rc));
+    }
+    if (int rc = uv_idle_init(m_loop, m_reaper.get()); rc != 0)
+        return make_error(Errc::io, "idle: {}", uv_strerror(rc));
+    m_reaper.set_initialized();
+    m_reaper.get()->data = this;
+    return ok();
+}
+
+void Server::on_connection(uv_stream_t* listener) {
+    UvHandle<uv_tcp_t> client;
+    if (int rc = uv_tcp_init(m_loop, client.get()); rc != 0) {
+        log::warning("accept: {}", uv_strerror(rc));
+        return;
+    }
+    client.set_initialized();
+    if (int rc = uv_accept(listener, client.stream()); rc != 0) {
+        log::warning("accept: {}", uv_strerror(rc));
+        return;
+    }
+    sockaddr_storage addr{};
+    int len = sizeof addr;
+    auto* peer = reinterpret_cast<sockaddr*>(&addr);
+    if (int rc = uv_tcp_getpeername(client.get(), peer, &len); rc != 0) {
+        log::warning("accept: getpeername: {}", uv_strerror(rc));
+        return;
+    }
+    uv_tcp_nodelay(client.get(), 1);
+    uint64_t id = ++m_last_connection_id;
+    std::string peer_name = address_to_string(peer);
+    auto connection = std::make_unique<Connection>(*this, id, std::move(client), peer_name);
+    Connection* c = connection.get();
+    bool allowed = peer_allowed(m_config.options.allow, peer);
+    bool overloaded = m_connections.size() >= m_config.options.max_connections;
+    m_connections.emplace(id, std::move(connection));
+    c->start(allowed && !overloaded);
+    if (!allowed) {
+        log::warning("refused connection from {}: not in --allow", peer_name);
+        c->refuse(proto::ErrorCode::not_allowed,
+                  fmt::format("address {} is not allowed (see --allow)", host_of(peer)));
+    } else if (overloaded) {
+        log::warning("refused connection from {}: already {} connections", peer_name,
+                     m_config.options.max_connections);
+        c->refuse(proto::ErrorCode::overloaded,
+                  fmt::format("too many connections (this runner takes {})",
+                              m_config.options.max_connections));
+    } else {
+        log::debug("connection from {}", peer_name);
+    }
+}
+
+proto::Stats Server::current_stats() {
+    proto::Stats s = m_stats;
+    s.jobs_active = static_cast<uint32_t>(m_jobs.size());
+    s.jobs_queued = static_cast<uint32_t>(m_waiting.size());
+    s.slots = m_config.options.jobs;
+    return s;
+}
+
+void Server::submit(JobSetup setup) {
+    uint64_t key = setup.key;
+    switch (m_queue.admit(key)) {
+    case JobQueue::Admit::full: {
+        proto::JobResult result;
+        result.job_id = setup.request.job_id;
+        result.status = proto::JobStatus::failed;
+        result.message = "queue full";
+        log::info("job {} from {}: failed: queue full", setup.request.job_id, setup.peer);
+        m_stats.jobs_failed++;
+        deliver(setup, result);
+        return;
+    }
+    case JobQueue::Admit::queued:
+        m_waiting.emplace(key, std::move(setup));
+        return;
+    case JobQueue::Admit::run_now:
+        m_waiting.emplace(key, std::move(setup));
+        start_job(key);
+        return;
+    }
+}
+
+void Server::start_job(uint64_t key) {
+    std::optional<uint64_t> next = key;
+    while (next) {
+        auto node = m_waiting.extract(*next);
+        auto job = std::make_unique<Job>(
+            m_loop, std::move(node.mapped()), m_config.job,
+            [this](Job& j, proto::JobResult result) { on_job_done(j, std::move(result)); });
+        auto started = job->start();
+        if (started) {
+            log::debug("job {} from {}: started, {} running", job->setup().request.job_id,
+                       job->setup().peer, m_jobs.size() + 1);
+            m_jobs.emplace(*next, std::move(job));
+            return;
+        }
+        const JobSetup& setup = job->setup();
+        log::warning("job {} from {}: failed: {}", setup.request.job_id, setup.peer,
+                     started.error().message);
+        m_stats.jobs_failed++;
+        proto::JobResult result;
+        result.job_id = setup.request.job_id;
+        result.status = proto::JobStatus::failed;
+        result.message = started.error().message;
+        deliver(setup, result);
+        next = m_queue.finish(*next);
+    }
+}
+
+void Server::deliver(const JobSetup& setup, const proto::JobResult& result) {
+    auto it = m_connections.find(setup.connection_id);
+    if (it != m_connections.end()) it->second->send_result(result);
+}
+
+void Server::on_job_done(Job& job, proto::JobResult result) {
+    const JobSetup& setup = job.setup();
+    uint64_t key = setup.key;
+    if (job.cancelled()) {
+        log::info("job {} from {}: cancelled (the client went away)", setup.request.job_id,
+                  setup.peer);
+    } else if (result.status == proto::JobStatus::completed) {
+        m_stats.jobs_completed++;
+        std::string signal =
+            result.term_signal ? fmt::format(" (signal {})", result.term_signal) : "";
+        log::info("job {} from {}: {} {} -> exit {}{} in {} ms", setup.request.job_id, setup.peer,
+                  setup.compiler->name, setup.source, result.exit_code, signal, result.compile_ms);
+        deliver(setup, result);
+    } else {
+        m_stats.jobs_failed++;
+        log::warning("job {} from {}: {} {} failed: {}", setup.request.job_id, setup.peer,
+                     setup.compiler->name, setup.source, result.message);
+        deliver(setup, result);
+    }
+    auto it = m_jobs.find(key);
+    if (it != m_jobs.end()) {
+        m_dead_jobs.push_back(std::move(it->second));
+        m_jobs.erase(it);
+    }
+    reap_later();
+    if (auto next = m_queue.finish(key)) start_job(*next);
+    check_drained();
+}
+
+void Server::retire(uint64_t connection_id) {
+    auto it = m_connections.find(connection_id);
+    if (it == m_connections.end()) return;
+    m_dead_connections.push_back(std::move(it->second));
+    m_connections.erase(it);
+    for (auto w = m_waiting.begin(); w != m_waiting.end();) {
+        if (w->second.connection_id == connection_id) {
+            m_queue.remove_waiting(w->first);
+            w = m_waiting.erase(w);
+        } else {
+            ++w;
+        }
+    }
+    for (auto& [key, job] : m_jobs)
+        if (job->setup().connection_id == connection_id) job->cancel();
+    reap_later();
+}
+
+void Server::on_signal(int signum) {
+    if (m_draining) {
+        log::info("{} again: stopping now", signum == SIGINT ? "SIGINT" : "SIGTERM");
+        stop_now();
+        return;
+    }
+    log::info("{}: finishing {} running and {} queued jobs, then exiting",
+              signum == SIGINT ? "SIGINT" : "SIGTERM", m_jobs.size(), m_waiting.size());
+    begin_drain();
+}
+
+void Server::begin_drain() {
+    m_draining = true;
+    m_listeners.clear();
+    for (auto& [id, connection] : m_connections)
+        connection->fail_pending("the runner is shutting down");
+    check_drained();
+}
+
+void Server::check_drained() {
+    if (!m_draining || !m_jobs.empty() || !m_waiting.empty()) return;
+    std::vector<Connection*> open;
+    for (auto& [id, connection] : m_connections)
+        open.push_back(connection.get());
+    for (auto* c : open)
+        c->close_after_flush();
+    reap_later(); // finishes the shutdown once the connections are gone
+}
+
+void Server::stop_now() {
+    m_stopping = true;
+    m_draining = true;
+    m_listeners.clear();
+    m_jobs.clear(); // kills the compilers
+    m_waiting.clear();
+    for (auto& [id, connection] : m_connections)
+        m_dead_connections.push_back(std::move(connection));
+    m_connections.clear();
+    reap_later();
+}
+
+void Server::reap_later() {
+    if (!m_reaper.initialized() || uv_is_active(m_reaper.handle())) return;
+    uv_idle_start(m_reaper.get(), [](uv_idle_t* h) {
+        uv_idle_stop(h);
+        if (Server* server = owner(h)) server->reap();
+    });
+}
+
+void Server::reap() {
+    m_dead_jobs.clear();
+    m_dead_connections.clear();
+    if (m_draining && m_connections.empty() && m_jobs.empty() && m_waiting.empty())
+        close_idle_handles();
+}
+
+void Server::close_idle_handles() {
+    // Nothing is left to serve: with these closed the loop has no handles and uv_run returns.
+    m_sigterm.close();
+    m_sigint.close();
+    m_reaper.close();
+    log::info("exiting");
+}
+
+} // namespace ferry::runner

@@ -1,0 +1,95 @@
+// The runner's event loop owner: accepts connections on the listening sockets (checking
+// --allow), keeps the jobs of every connection, runs them through the JobQueue, and handles
+// SIGTERM/SIGINT (first: stop accepting, finish what was accepted, send the results, exit;
+// second: kill everything and exit at once). Connections and jobs that end are destroyed on
+// the next loop iteration, never inside their own callbacks.
+#pragma once
+
+#include "remote/protocol/messages.hpp"
+#include "remote/runner/allowlist.hpp"
+#include "remote/runner/file_cache.hpp"
+#include "remote/runner/job.hpp"
+#include "remote/runner/job_queue.hpp"
+#include "remote/runner/mirror.hpp"
+#include "remote/runner/options.hpp"
+#include "remote/runner/uv_handle.hpp"
+#include "util/fd.hpp"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <uv.h>
+#include <vector>
+
+namespace ferry::runner {
+
+class Connection;
+
+struct ServerConfig {
+    Options options;
+    CompilerAllowlist allowlist;
+    std::string name;     // in the greeting
+    std::string jobs_dir; // where job directories are made
+    JobSettings job;
+    ManifestLimits manifest;
+};
+
+class Server {
+  public:
+    Server(uv_loop_t* loop, ServerConfig config, FileCache& cache);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Takes over bound, listening sockets and starts accepting and watching signals.
+    Result<void> start(std::vector<Fd> listeners, const std::vector<std::string>& names);
+
+    // For connections.
+    const ServerConfig& config() const { return m_config; }
+    FileCache& cache() { return m_cache; }
+    proto::Stats& stats() { return m_stats; }
+    proto::Stats current_stats();
+    bool draining() const { return m_draining; }
+    uint64_t next_job_key() { return ++m_last_job_key; }
+    size_t jobs_waiting() const { return m_queue.waiting(); }
+    // A job whose files are all in its mirror: run it now, queue it, or fail it (queue full).
+    void submit(JobSetup setup);
+    // The connection is finished (peer gone, error sent, drained): its jobs are cancelled and
+    // it is destroyed on the next loop iteration.
+    void retire(uint64_t connection_id);
+    // A job of the connection was answered or dropped: if draining, maybe we are done.
+    void check_drained();
+
+  private:
+    void on_connection(uv_stream_t* listener);
+    void on_signal(int signum);
+    void begin_drain();
+    void stop_now();
+    void start_job(uint64_t key);
+    void on_job_done(Job& job, proto::JobResult result);
+    void deliver(const JobSetup& setup, const proto::JobResult& result);
+    void reap_later();
+    void reap();
+    void close_idle_handles();
+
+    uv_loop_t* m_loop;
+    ServerConfig m_config;
+    FileCache& m_cache;
+    JobQueue m_queue;
+    proto::Stats m_stats;
+    std::vector<UvHandle<uv_tcp_t>> m_listeners;
+    UvHandle<uv_signal_t> m_sigterm, m_sigint;
+    UvHandle<uv_idle_t> m_reaper;
+    UvHandle<uv_timer_t> m_drain_timer;
+    std::map<uint64_t, std::unique_ptr<Connection>> m_connections;
+    std::map<uint64_t, std::unique_ptr<Job>> m_jobs; // running
+    std::map<uint64_t, JobSetup> m_waiting;          // admitted, waiting for a slot
+    std::vector<std::unique_ptr<Connection>> m_dead_connections;
+    std::vector<std::unique_ptr<Job>> m_dead_jobs;
+    uint64_t m_last_connection_id = 0;
+    uint64_t m_last_job_key = 0;
+    bool m_draining = false;
+    bool m_stopping = false;
+};
+
+} // namespace ferry::runner

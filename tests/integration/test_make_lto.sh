@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# A jobserver-aware compiler under the pool: gcc -flto=jobserver links through ferry make.
+# gcc's lto-wrapper runs its LTRANS jobs with `make -f x.mk all` when it finds a usable
+# jobserver and with `make -f x.mk -jN all` when it does not: the first is what we want.
+source "$(dirname "$0")/lib.sh"
+ferry_test_init
+source "$FERRY_SOURCE_DIR/tests/integration/fixtures/jobserver/common.sh"
+have gcc || skip "no gcc"
+two_runners
+cp -r "$FIX/lto" "$TEST_TMP/proj"
+timeout 120 "$FERRY" make -C "$TEST_TMP/proj" >"$TEST_TMP/make.log" 2>&1 ||
+    fail "ferry make failed: $(tail -30 "$TEST_TMP/make.log"; cat "$TEST_TMP/proj/link.log")"
+"$TEST_TMP/proj/prog" || fail "the LTO program does not run correctly (status $?)"
+ltrans=$(grep -E '^make -f .*\.mk' "$TEST_TMP/proj/link.log" | head -1)
+[ -n "$ltrans" ] || fail "lto-wrapper ran no parallel LTRANS step: $(cat "$TEST_TMP/proj/link.log")"
+[[ "$ltrans" =~ -j ]] && fail "lto-wrapper did not find the jobserver: $ltrans"
+grep -qi "jobserver is not available" "$TEST_TMP/proj/link.log" && fail "gcc: jobserver not available"
+assert_tokens_back
+pass

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# ferry make with GNU make 4.3 (pipe style): a recursive build with many short jobs runs
+# exactly as many at once as the cluster has slots (2 runners x 2 + 2 local = 6), never
+# more; every token is back at the end; ferry's exit status is make's.
+source "$(dirname "$0")/lib.sh"
+ferry_test_init
+source "$FERRY_SOURCE_DIR/tests/integration/fixtures/jobserver/common.sh"
+two_runners
+cp -r "$FIX/recursive" "$TEST_TMP/proj"
+
+note "recursive make, 2 x 12 jobs of 0.3 s"
+timeout 120 "$FERRY" make -C "$TEST_TMP/proj" JOBS=12 SECS=0.3 >"$TEST_TMP/make.log" 2>&1 ||
+    fail "ferry make failed: $(tail -20 "$TEST_TMP/make.log")"
+assert_eq 6 "$(pool_size_at_start)" "pool size (2 runners x 2 slots + 2 local)"
+assert_contains "$FERRY_JOBSERVER_LOG" "--jobserver-auth=3,4" "make 4.3 gets the pipe style"
+assert_eq 24 "$(grep -c '^E ' "$STAMPS")" "jobs that ran"
+assert_eq 6 "$(max_overlap)" "highest number of overlapping jobs"
+assert_tokens_back
+grep -q "jobserver unavailable\|INTERNAL\|tokens were not returned" "$TEST_TMP/make.log" &&
+    fail "make or ferry complained: $(cat "$TEST_TMP/make.log")"
+
+note "make's exit status is ferry's"
+: >"$STAMPS"
+rc=0
+timeout 60 "$FERRY" make -C "$TEST_TMP/proj" JOBS=3 SECS=0.1 FAIL=a-2 >"$TEST_TMP/fail.log" 2>&1 ||
+    rc=$?
+assert_eq 2 "$rc" "exit status of a failing make"
+assert_tokens_back
+
+note "the user's -j wins: make runs its own pool"
+: >"$FERRY_JOBSERVER_LOG"
+: >"$STAMPS"
+timeout 60 "$FERRY" make -j2 -C "$TEST_TMP/proj" JOBS=4 SECS=0.2 >"$TEST_TMP/j2.log" 2>&1 ||
+    fail "ferry make -j2 failed: $(cat "$TEST_TMP/j2.log")"
+assert_eq 2 "$(max_overlap)" "overlap with the user's -j2"
+[ -s "$FERRY_JOBSERVER_LOG" ] && fail "ferry made a pool despite -j2"
+pass

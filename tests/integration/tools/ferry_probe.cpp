@@ -1,0 +1,292 @@
+// ferry_probe: a minimal runner-protocol client for ferryd's integration suites. It talks to
+// one ferryd over a blocking socket, so a suite can check the greeting, run a job with a
+// manifest it built itself, send garbage, or connect from a chosen source address.
+//
+//   ferry_probe [--bind ADDR] hello HOST:PORT
+//   ferry_probe [--bind ADDR] stats HOST:PORT
+//   ferry_probe [--bind ADDR] garbage HOST:PORT BYTES|hex:HEX   (after the handshake)
+//   ferry_probe [--bind ADDR] hello-with HOST:PORT BYTES|hex:HEX (instead of ClientHello)
+//   ferry_probe [--bind ADDR] job HOST:PORT COMPILER MANIFEST SYSINC_FILE OUTDIR -- ARGS...
+//       MANIFEST: one absolute path per line (read on this machine and shipped)
+//       SYSINC_FILE: the compiler's built-in include directories, one per line
+//       outputs are named with -o in ARGS (and .dwo beside it with -gsplit-dwarf); they are
+//       written under OUTDIR + their absolute path.
+// Environment: FERRY_PROBE_LANG (c/c++), FERRY_PROBE_COMPILER_ID (default: from the greeting),
+// FERRY_PROBE_QUIT_AFTER_NEED=1 (disconnect when NeedFiles arrives).
+// Exit: the compiler's exit status for a completed job; 100 refused; 101 failed;
+// 102 ferryd sent an ErrorMsg (printed as "error <code>: <message>"); 1 for anything else.
+#include "remote/protocol/frame.hpp"
+#include "remote/protocol/messages.hpp"
+#include "util/fd.hpp"
+#include "util/fs.hpp"
+#include "util/hash.hpp"
+
+#include <algorithm>
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <netinet/in.h>
+#include <optional>
+#include <string>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <vector>
+
+using namespace ferry;
+
+namespace {
+
+[[noreturn]] void die(const std::string& message) {
+    std::fprintf(stderr, "ferry_probe: %s\n", message.c_str());
+    std::exit(1);
+}
+
+sockaddr_in parse_v4(const std::string& text, uint16_t default_port) {
+    sockaddr_in in{};
+    in.sin_family = AF_INET;
+    std::string host = text;
+    uint16_t port = default_port;
+    if (auto colon = text.rfind(':'); colon != std::string::npos) {
+        host = text.substr(0, colon);
+        port = static_cast<uint16_t>(std::atoi(text.c_str() + colon + 1));
+    }
+    if (::inet_pton(AF_INET, host.c_str(), &in.sin_addr) != 1) die("bad address " + text);
+    in.sin_port = htons(port);
+    return in;
+}
+
+class Client {
+  public:
+    Client(const std::string& target, const std::string& bind_addr) {
+        m_fd = Fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        if (!m_fd) die("socket");
+        if (!bind_addr.empty()) {
+            sockaddr_in local = parse_v4(bind_addr, 0);
+            if (::bind(m_fd.get(), reinterpret_cast<sockaddr*>(&local), sizeof local) != 0)
+                die("bind " + bind_addr + ": " + std::strerror(errno));
+        }
+        sockaddr_in remote = parse_v4(target, 3633);
+        if (::connect(m_fd.get(), reinterpret_cast<sockaddr*>(&remote), sizeof remote) != 0)
+            die("connect " + target + ": " + std::strerror(errno));
+    }
+
+    void send_raw(std::string_view bytes) {
+        while (!bytes.empty()) {
+            ssize_t n = ::send(m_fd.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                die(std::string("send: ") + std::strerror(errno));
+            }
+            bytes.remove_prefix(static_cast<size_t>(n));
+        }
+    }
+    template <typename Msg> void send(const Msg& msg) { send_raw(proto::frame(msg, 1)); }
+
+    // nullopt when the peer closed the connection.
+    std::optional<proto::Frame> receive() {
+        char buf[65536];
+        while (!m_decoder.has_frame()) {
+            ssize_t n = ::recv(m_fd.get(), buf, sizeof buf, 0);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) die(std::string("recv: ") + std::strerror(errno));
+            if (n == 0) return std::nullopt;
+            if (auto fed = m_decoder.feed({buf, static_cast<size_t>(n)}); !fed)
+                die("bad frame from ferryd: " + fed.error().message);
+        }
+        return m_decoder.pop();
+    }
+
+    proto::Frame expect_frame(const char* what) {
+        auto f = receive();
+        if (!f) die(std::string("connection closed while waiting for ") + what);
+        if (f->type == proto::MsgType::error) {
+            auto e = proto::decode_as<proto::ErrorMsg>(*f);
+            if (!e) die(e.error().message);
+            std::printf("error %u: %s\n", static_cast<unsigned>(e->code), e->message.c_str());
+            std::fflush(stdout);
+            std::exit(102);
+        }
+        return std::move(*f);
+    }
+
+    proto::RunnerHello handshake() {
+        auto hello = proto::decode_as<proto::RunnerHello>(expect_frame("the greeting"));
+        if (!hello) die(hello.error().message);
+        proto::ClientHello reply;
+        reply.client_name = "ferry_probe";
+        send(reply);
+        return std::move(*hello);
+    }
+
+  private:
+    Fd m_fd;
+    proto::FrameDecoder m_decoder;
+};
+
+std::vector<std::string> read_lines(const std::string& path) {
+    auto text = read_file(path);
+    if (!text) die(text.error().message);
+    std::vector<std::string> lines;
+    size_t pos = 0;
+    while (pos < text->size()) {
+        size_t end = text->find('\n', pos);
+        if (end == std::string::npos) end = text->size();
+        if (end > pos) lines.push_back(text->substr(pos, end - pos));
+        pos = end + 1;
+    }
+    return lines;
+}
+
+int cmd_hello(Client& c) {
+    auto hello = c.handshake();
+    std::printf("runner %s slots %u version %u\n", hello.runner_name.c_str(), hello.slots,
+                hello.protocol_version);
+    for (const auto& comp : hello.compilers)
+        std::printf("compiler %s driver=%s target=%s id=%s version=%s\n", comp.name.c_str(),
+                    comp.driver.c_str(), comp.target.c_str(), comp.id.c_str(),
+                    comp.version.c_str());
+    return 0;
+}
+
+int cmd_stats(Client& c) {
+    c.handshake();
+    c.send_raw(proto::encode_frame(proto::MsgType::stats_request, {}));
+    auto stats = proto::decode_as<proto::Stats>(c.expect_frame("stats"));
+    if (!stats) die(stats.error().message);
+    std::printf("received %llu completed %llu failed %llu refused %llu active %u queued %u "
+                "files %llu hits %llu slots %u\n",
+                static_cast<unsigned long long>(stats->jobs_received),
+                static_cast<unsigned long long>(stats->jobs_completed),
+                static_cast<unsigned long long>(stats->jobs_failed),
+                static_cast<unsigned long long>(stats->jobs_refused), stats->jobs_active,
+                stats->jobs_queued, static_cast<unsigned long long>(stats->files_received),
+                static_cast<unsigned long long>(stats->cache_hits), stats->slots);
+    return 0;
+}
+
+// "hex:4652..." for bytes a shell argument cannot carry (NUL).
+std::string unhex(const std::string& text) {
+    if (text.rfind("hex:", 0) != 0) return text;
+    std::string out;
+    for (size_t i = 4; i + 1 < text.size(); i += 2)
+        out.push_back(static_cast<char>(std::stoi(text.substr(i, 2), nullptr, 16)));
+    return out;
+}
+
+// `instead_of_hello`: send the bytes in place of ClientHello (a wrong version, say).
+int cmd_garbage(Client& c, const std::string& bytes, bool instead_of_hello) {
+    if (instead_of_hello)
+        c.expect_frame("the greeting");
+    else
+        c.handshake();
+    c.send_raw(unhex(bytes));
+    c.expect_frame("an answer to garbage"); // exits 102 with the error it prints
+    die("ferryd accepted garbage");
+}
+
+int cmd_job(Client& c, const std::string& compiler, const std::string& manifest,
+            const std::string& sysinc, const std::string& outdir, std::vector<std::string> args) {
+    auto hello = c.handshake();
+    proto::JobRequest req;
+    req.job_id = 7;
+    req.compiler_name = compiler;
+    const char* id = std::getenv("FERRY_PROBE_COMPILER_ID");
+    for (const auto& comp : hello.compilers)
+        if (comp.name == compiler) req.compiler_id = comp.id;
+    if (id) req.compiler_id = id;
+    if (req.compiler_id.empty()) req.compiler_id = std::string(32, '0');
+    char cwd[4096];
+    if (!::getcwd(cwd, sizeof cwd)) die("getcwd");
+    req.cwd = cwd;
+    req.args = args;
+    const char* lang = std::getenv("FERRY_PROBE_LANG");
+    req.language = lang ? lang : "c";
+    for (const char* name : {"LANG", "LC_ALL", "SOURCE_DATE_EPOCH", "CPATH"})
+        if (const char* v = std::getenv(name)) req.env.emplace_back(name, v);
+
+    std::map<std::string, std::string> path_of; // hash -> local path
+    for (const auto& path : read_lines(manifest)) {
+        auto hash = hash_file_hex(path);
+        if (!hash) die(hash.error().message);
+        auto data = read_file(path);
+        req.files.push_back({path, *hash, data->size()});
+        path_of[*hash] = path;
+    }
+    req.system_include_dirs = read_lines(sysinc);
+    for (size_t i = 0; i + 1 < args.size(); ++i) {
+        if (args[i] == "-o") {
+            req.outputs.push_back(args[i + 1]);
+            if (std::find(args.begin(), args.end(), "-gsplit-dwarf") != args.end()) {
+                std::string o = args[i + 1];
+                req.outputs.push_back(o.substr(0, o.rfind('.')) + ".dwo");
+            }
+        }
+    }
+    c.send(req);
+
+    for (;;) {
+        proto::Frame f = c.expect_frame("the job's result");
+        if (f.type == proto::MsgType::need_files) {
+            auto need = proto::decode_as<proto::NeedFiles>(f);
+            if (!need) die(need.error().message);
+            if (std::getenv("FERRY_PROBE_QUIT_AFTER_NEED")) {
+                std::printf("need %zu files\n", need->hashes.size());
+                return 0;
+            }
+            proto::FileData data;
+            data.job_id = need->job_id;
+            for (const auto& h : need->hashes) {
+                auto content = read_file(path_of.at(h));
+                if (!content) die(content.error().message);
+                data.blobs.push_back({h, std::move(*content)});
+            }
+            c.send(data);
+            continue;
+        }
+        auto result = proto::decode_as<proto::JobResult>(f);
+        if (!result) die(result.error().message);
+        std::fwrite(result->stdout_data.data(), 1, result->stdout_data.size(), stdout);
+        std::fwrite(result->stderr_data.data(), 1, result->stderr_data.size(), stderr);
+        if (result->status == proto::JobStatus::refused) {
+            std::printf("refused: %s\n", result->message.c_str());
+            return 100;
+        }
+        if (result->status == proto::JobStatus::failed) {
+            std::printf("failed: %s\n", result->message.c_str());
+            return 101;
+        }
+        for (const auto& out : result->outputs) {
+            std::string dest = outdir + absolute_path(req.cwd, out.path);
+            if (auto made = make_dirs(dirname(dest)); !made) die(made.error().message);
+            if (auto w = write_file(dest, out.data); !w) die(w.error().message);
+        }
+        std::printf("completed exit %d signal %d outputs %zu\n", result->exit_code,
+                    result->term_signal, result->outputs.size());
+        return result->term_signal ? 128 + result->term_signal : result->exit_code;
+    }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    std::string bind_addr;
+    if (args.size() >= 2 && args[0] == "--bind") {
+        bind_addr = args[1];
+        args.erase(args.begin(), args.begin() + 2);
+    }
+    if (args.size() < 2) die("usage: see the comment at the top of ferry_probe.cpp");
+    Client client(args[1], bind_addr);
+    const std::string& cmd = args[0];
+    if (cmd == "hello") return cmd_hello(client);
+    if (cmd == "stats") return cmd_stats(client);
+    if (cmd == "garbage" && args.size() == 3) return cmd_garbage(client, args[2], false);
+    if (cmd == "hello-with" && args.size() == 3) return cmd_garbage(client, args[2], true);
+    if (cmd == "job" && args.size() >= 7 && args[6] == "--")
+        return cmd_job(client, args[2], args[3], args[4], args[5],
+                       std::vector<std::string>(args.begin() + 7, args.end()));
+    die("unknown command " + cmd);
+}

@@ -1,0 +1,28 @@
+#include "client/commands.hpp"
+
+#include <doctest/doctest.h>
+
+TEST_CASE("the status table shows every runner and the totals") {
+    ferry::proto::IpcStatus status;
+    status.pid = 777;
+    status.remote_capacity = 2;
+    status.local_slots = 8;
+    status.local_in_use = 3;
+    status.jobs_remote = 12;
+    status.jobs_local = 5;
+    status.runners.push_back({"alpha", "127.0.0.2:3633", "up", 2, 1, 10, 0, ""});
+    status.runners.push_back(
+        {"beta", "127.0.0.3:3633", "backoff", 4, 0, 2, 3, "connection refused"});
+    auto text = ferry::client::format_status(status, "$FERRY_HOSTS");
+    CHECK(text.find("pid 777") != std::string::npos);
+    CHECK(text.find("$FERRY_HOSTS") != std::string::npos);
+    CHECK(text.find("127.0.0.3:3633") != std::string::npos);
+    CHECK(text.find("backoff") != std::string::npos);
+    CHECK(text.find("connection refused") != std::string::npos);
+    CHECK(text.find("remote capacity: 2 slots") != std::string::npos);
+    CHECK(text.find("3 of 8 in use") != std::string::npos);
+    CHECK(text.find("12 remote, 5 local") != std::string::npos);
+
+    status.runners.clear();
+    CHECK(ferry::client::format_status(status, "").find("no runners") != std::string::npos);
+}

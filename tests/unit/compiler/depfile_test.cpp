@@ -1,0 +1,189 @@
+// The experiments behind the analyser, rerun on every test run with the installed compilers:
+// a local `-c` compile and analyse()'s scan command must write byte-identical depfiles, and
+// a local compile must write exactly the files analyse() lists as outputs.
+#include "compiler/args.hpp"
+#include "util/fs.hpp"
+#include "util/subprocess.hpp"
+#include "util/temp_dir.hpp"
+
+#include <algorithm>
+#include <doctest/doctest.h>
+#include <filesystem>
+#include <set>
+#include <unistd.h>
+
+using namespace ferry;
+using namespace ferry::compiler;
+
+namespace {
+
+bool have(const std::string& program) {
+    return !find_in_path(program, getenv("PATH") ? getenv("PATH") : "").empty();
+}
+
+// A project: src/foo.c (valid C and C++) including inc/h.h and <stdio.h>; work dirs with
+// out/ and "sub dir/".
+struct Project {
+    TempDir dir;
+    std::string root;
+
+    static Project create() {
+        auto dir = TempDir::create("/tmp", "ferry-depfile-test");
+        REQUIRE(dir);
+        Project p{std::move(*dir), {}};
+        p.root = p.dir.path();
+        REQUIRE(make_dirs(p.root + "/src"));
+        REQUIRE(make_dirs(p.root + "/inc"));
+        REQUIRE(write_file(p.root + "/inc/h.h", "#define H 1\n"));
+        REQUIRE(write_file(p.root + "/src/foo.c",
+                           "#include \"h.h\"\n#include <stdio.h>\nint f(void) { return H; }\n"));
+        return p;
+    }
+
+    // A fresh, empty working directory.
+    std::string work(const std::string& name) const {
+        std::string w = root + "/" + name;
+        std::filesystem::remove_all(w);
+        REQUIRE(make_dirs(w + "/out"));
+        REQUIRE(make_dirs(w + "/sub dir"));
+        REQUIRE(make_dirs(w + "/.deps"));
+        REQUIRE(make_dirs(w + "/out.d"));
+        return w;
+    }
+};
+
+ProcessResult run(const std::string& compiler, const std::vector<std::string>& args,
+                  const std::string& cwd) {
+    RunOptions options;
+    options.argv = {compiler};
+    options.argv.insert(options.argv.end(), args.begin(), args.end());
+    options.cwd = cwd;
+    auto result = run_process(options);
+    REQUIRE(result);
+    return std::move(*result);
+}
+
+// Every regular file under `dir`, relative to it.
+std::set<std::string> files_in(const std::string& dir) {
+    std::set<std::string> files;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir))
+        if (entry.is_regular_file())
+            files.insert(std::filesystem::relative(entry.path(), dir).string());
+    return files;
+}
+
+struct DepCase {
+    std::vector<std::string> args;
+    const char* depfile; // where a local compile writes it (measured)
+};
+
+const DepCase kDepCases[] = {
+    {{"-I../inc", "-MD", "-c", "../src/foo.c", "-o", "out/x.o"}, "out/x.d"},
+    {{"-I../inc", "-MMD", "-MP", "-c", "../src/foo.c", "-o", "out/x.o"}, "out/x.d"},
+    {{"-I../inc", "-MD", "-MF", "x.d", "-MT", "custom", "-c", "../src/foo.c", "-o", "out/x.o"},
+     "x.d"},
+    {{"-I../inc", "-MD", "-c", "../src/foo.c"}, "foo.d"},
+    {{"-I../inc", "-MD", "-c", "../src/foo.c", "-o", "sub dir/x.o"}, "sub dir/x.d"},
+    {{"-I../inc", "-MD", "-c", "../src/foo.c", "-o", "out/a$b.o"}, "out/a$b.d"},
+    {{"-I../inc", "-MD", "-c", "../src/foo.c", "-o", "out/x.c.o"}, "out/x.c.d"},
+    {{"-I../inc", "-MD", "-c", "../src/foo.c", "-o", "out.d/.x"}, "out.d/.d"},
+    {{"-I../inc", "-MD", "-S", "../src/foo.c"}, "foo.d"},
+    {{"-I../inc", "-MD", "-S", "../src/foo.c", "-o", "out/x.s"}, "out/x.d"},
+    {{"-I../inc", "-MD", "-MQ", "out/q$", "-c", "../src/foo.c", "-o", "out/x.o"}, "out/x.d"},
+    {{"-DHAVE_CONFIG_H", "-I../inc", "-g", "-O2", "-MT", "foo.lo", "-MD", "-MP", "-MF",
+      ".deps/foo.Tpo", "-c", "../src/foo.c", "-fPIC", "-DPIC", "-o", "out/foo.o"},
+     ".deps/foo.Tpo"},
+    {{"-I../inc", "-MD", "-MFout/j.d", "-MTjoined", "-c", "../src/foo.c", "-oout/x.o"}, "out/j.d"},
+};
+
+const char* const kCompilers[] = {"gcc", "g++", "clang", "clang++"};
+
+} // namespace
+
+TEST_CASE("depfiles: the scan writes what a local -c compile writes, byte for byte") {
+    Project project = Project::create();
+    int compared = 0;
+    for (const char* compiler : kCompilers) {
+        if (!have(compiler)) {
+            MESSAGE("skipping: no ", compiler);
+            continue;
+        }
+        for (const auto& c : kDepCases) {
+            std::string line = compiler;
+            for (const auto& a : c.args)
+                line += " " + a;
+            CAPTURE(line);
+            auto analysis = analyse(compiler, c.args);
+            const bool mmd_only = std::find(c.args.begin(), c.args.end(), "-MMD") != c.args.end() &&
+                                  std::find(c.args.begin(), c.args.end(), "-MD") == c.args.end();
+            if (std::string(compiler).starts_with("clang") && mmd_only) {
+                // Measured: clang's -H puts system headers into a -MMD depfile.
+                CHECK_FALSE(analysis.remote);
+                continue;
+            }
+            REQUIRE(analysis.remote);
+            CHECK(analysis.depfile == c.depfile);
+
+            std::string local_dir = project.work("local");
+            auto local = run(compiler, c.args, local_dir);
+            REQUIRE(local.exit_code == 0);
+            auto expected = read_file(local_dir + "/" + c.depfile);
+            REQUIRE(expected);
+
+            std::string scan_dir = project.work("scan");
+            auto scan = run(compiler, analysis.scan_args, scan_dir);
+            CAPTURE(scan.err.substr(0, 2000));
+            REQUIRE(scan.exit_code == 0);
+            auto actual = read_file(scan_dir + "/" + analysis.depfile);
+            REQUIRE(actual);
+            CHECK(*actual == *expected);
+            // The scan writes the depfile and nothing else.
+            CHECK(files_in(scan_dir) == std::set<std::string>{analysis.depfile});
+            ++compared;
+        }
+    }
+    MESSAGE(compared, " depfiles compared");
+}
+
+TEST_CASE("outputs: a local compile writes exactly the files analyse() lists") {
+    Project project = Project::create();
+    const std::vector<std::vector<std::string>> lines = {
+        {"-I../inc", "-c", "../src/foo.c", "-o", "out/x.o"},
+        {"-I../inc", "-c", "../src/foo.c"},
+        {"-I../inc", "-S", "../src/foo.c"},
+        {"-I../inc", "-g", "-gsplit-dwarf", "-c", "../src/foo.c", "-o", "out/x.o"},
+        {"-I../inc", "-g", "-gsplit-dwarf", "-c", "../src/foo.c"},
+        {"-I../inc", "-g", "-gsplit-dwarf", "-c", "../src/foo.c", "-o", "out/x.c.o"},
+        {"-I../inc", "-g", "-gsplit-dwarf", "-c", "../src/foo.c", "-o", "out.d/x"},
+        {"-I../inc", "-g", "-gsplit-dwarf", "-c", "../src/foo.c", "-o", "out.d/.x"},
+        {"-I../inc", "-g", "-gsplit-dwarf", "-S", "../src/foo.c", "-o", "out/x.s"},
+        {"-I../inc", "-gsplit-dwarf", "-c", "../src/foo.c", "-o", "out/x.o"},
+        {"-I../inc", "-g", "-g0", "-gsplit-dwarf", "-c", "../src/foo.c", "-o", "out/x.o"},
+        {"-I../inc", "-gdwarf-4", "-gsplit-dwarf", "-c", "../src/foo.c", "-o", "out/x.o"},
+        {"-I../inc", "-g", "-gsplit-dwarf", "-gno-split-dwarf", "-c", "../src/foo.c", "-o", "x.o"},
+        {"-I../inc", "-fstack-usage", "-c", "../src/foo.c", "-o", "out.d/x"},
+        {"-I../inc", "-fstack-usage", "-c", "../src/foo.c", "-o", "out.d/.x"},
+        {"-I../inc", "-fstack-usage", "-S", "../src/foo.c"},
+        {"-I../inc", "-fstack-usage", "-g", "-gsplit-dwarf", "-c", "../src/foo.c", "-o", "out/s.o"},
+    };
+    int checked = 0;
+    for (const char* compiler : kCompilers) {
+        if (!have(compiler)) continue;
+        for (const auto& args : lines) {
+            std::string line = compiler;
+            for (const auto& a : args)
+                line += " " + a;
+            CAPTURE(line);
+            auto analysis = analyse(compiler, args);
+            REQUIRE(analysis.remote);
+            std::string dir = project.work("outputs");
+            auto local = run(compiler, args, dir);
+            REQUIRE(local.exit_code == 0);
+            std::set<std::string> expected(analysis.outputs.begin(), analysis.outputs.end());
+            CHECK(analysis.outputs.size() == expected.size());
+            CHECK(files_in(dir) == expected);
+            ++checked;
+        }
+    }
+    MESSAGE(checked, " compiles checked");
+}

@@ -1,0 +1,227 @@
+#include "config/hosts.hpp"
+#include "util/fs.hpp"
+#include "util/hash.hpp"
+#include "util/temp_dir.hpp"
+
+#include <cstdlib>
+#include <doctest/doctest.h>
+#include <string>
+#include <unistd.h>
+
+using namespace ferry;
+using namespace ferry::config;
+
+namespace {
+
+std::string runner_file(const std::string& address) {
+    return "[[runner]]\naddress = \"" + address + "\"\n";
+}
+
+// A home, a system file and two named files, each naming a different runner, so which one
+// was loaded shows in the result.
+struct Fixture {
+    TempDir dir = TempDir::create("/tmp", "ferry-config-test-").value();
+    std::string home = dir.path() + "/home";
+    std::string user_file = home + "/.config/ferry/hosts.toml";
+    std::string system_file = dir.path() + "/etc/hosts.toml";
+    std::string flag_file = dir.path() + "/flag.toml";
+    std::string env_file = dir.path() + "/env.toml";
+
+    Fixture() {
+        REQUIRE(make_dirs(home + "/.config/ferry"));
+        REQUIRE(make_dirs(dir.path() + "/etc"));
+        REQUIRE(write_file(user_file, runner_file("user")));
+        REQUIRE(write_file(system_file, runner_file("system")));
+        REQUIRE(write_file(flag_file, runner_file("flag")));
+        REQUIRE(write_file(env_file, runner_file("envfile")));
+    }
+
+    LoadOptions all() const {
+        LoadOptions options;
+        options.hosts_flag = flag_file;
+        options.ferry_hosts = "fromenv";
+        options.hosts_file = env_file;
+        options.home = home;
+        options.system_file = system_file;
+        return options;
+    }
+};
+
+std::string first_host(const LoadOptions& options) {
+    auto config = load(options);
+    if (!config) FAIL(config.error().message);
+    if (config->runners.empty()) return "";
+    return config->runners[0].host;
+}
+
+} // namespace
+
+TEST_CASE("load order: --hosts, FERRY_HOSTS, FERRY_HOSTS_FILE, user file, system file") {
+    Fixture f;
+    LoadOptions options = f.all();
+    CHECK(first_host(options) == "flag");
+    options.hosts_flag.clear();
+    CHECK(first_host(options) == "fromenv");
+    options.ferry_hosts.reset();
+    CHECK(first_host(options) == "envfile");
+    options.hosts_file.reset();
+    CHECK(first_host(options) == "user");
+    options.home.clear();
+    CHECK(first_host(options) == "system");
+    options.system_file = f.dir.path() + "/nowhere.toml";
+    auto config = load(options);
+    REQUIRE(config);
+    CHECK(config->runners.empty());
+    CHECK(config->source == "(none)");
+    CHECK(is_hash_hex(config->fingerprint));
+}
+
+TEST_CASE("implicit files are skipped when missing; named ones are errors") {
+    Fixture f;
+    LoadOptions options;
+    options.home = f.dir.path() + "/nohome";
+    options.system_file = f.system_file;
+    CHECK(first_host(options) == "system");
+
+    options.hosts_flag = f.dir.path() + "/missing.toml";
+    auto config = load(options);
+    REQUIRE_FALSE(config);
+    CHECK(config.error().code == Errc::not_found);
+    CHECK(config.error().message.find("--hosts") != std::string::npos);
+    CHECK(config.error().message.find("missing.toml") != std::string::npos);
+
+    options.hosts_flag.clear();
+    options.hosts_file = f.dir.path() + "/missing-too.toml";
+    config = load(options);
+    REQUIRE_FALSE(config);
+    CHECK(config.error().message.find("FERRY_HOSTS_FILE") != std::string::npos);
+
+    options.hosts_file = "";
+    config = load(options);
+    REQUIRE_FALSE(config);
+    CHECK(config.error().message.find("FERRY_HOSTS_FILE") != std::string::npos);
+}
+
+TEST_CASE("an implicit file that exists but is broken is an error, not skipped") {
+    Fixture f;
+    REQUIRE(write_file(f.user_file, "[[runner]]\nadress = \"a\"\n"));
+    LoadOptions options;
+    options.home = f.home;
+    options.system_file = f.system_file;
+    auto config = load(options);
+    REQUIRE_FALSE(config);
+    CHECK(config.error().message.find(f.user_file + ":2: runner[0].adress") != std::string::npos);
+}
+
+TEST_CASE("an empty FERRY_HOSTS wins over the files: no runners") {
+    Fixture f;
+    LoadOptions options = f.all();
+    options.hosts_flag.clear();
+    options.ferry_hosts = "";
+    auto config = load(options);
+    REQUIRE(config);
+    CHECK(config->runners.empty());
+    CHECK(config->source == "$FERRY_HOSTS");
+}
+
+TEST_CASE("load resolves local_slots 0 to the CPU count and keeps an explicit value") {
+    Fixture f;
+    LoadOptions options;
+    options.system_file = f.dir.path() + "/none";
+    options.ferry_hosts = "a";
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    CHECK(load(options).value().local_slots == static_cast<uint32_t>(cpus));
+    options.ferry_hosts = "a localhost/3";
+    CHECK(load(options).value().local_slots == 3);
+}
+
+TEST_CASE("source is the absolute file path and key_file is relative to it") {
+    Fixture f;
+    REQUIRE(write_file(f.flag_file, "[client]\nkey_file = \"keys/../ferry.key\"\n"));
+    char cwd[4096];
+    REQUIRE(getcwd(cwd, sizeof cwd));
+    REQUIRE(chdir(f.dir.path().c_str()) == 0);
+    LoadOptions options;
+    options.hosts_flag = "flag.toml";
+    auto config = load(options);
+    REQUIRE(chdir(cwd) == 0);
+    REQUIRE(config);
+    CHECK(config->source == f.flag_file);
+    CHECK(config->key_file == f.dir.path() + "/ferry.key");
+
+    REQUIRE(write_file(f.flag_file, "[client]\nkey_file = \"/abs/ferry.key\"\n"));
+    options.hosts_flag = f.flag_file;
+    CHECK(load(options).value().key_file == "/abs/ferry.key");
+}
+
+TEST_CASE("FERRY_IDLE_TIMEOUT overrides idle_timeout_s") {
+    Fixture f;
+    REQUIRE(write_file(f.flag_file, "[client]\nidle_timeout_s = 100\n"));
+    LoadOptions options;
+    options.hosts_flag = f.flag_file;
+    CHECK(load(options).value().idle_timeout_s == 100);
+    options.idle_timeout = "7";
+    CHECK(load(options).value().idle_timeout_s == 7);
+    for (const char* bad : {"", "abc", "0", "-1", "5s", "604801", "99999999999"}) {
+        INFO(bad);
+        options.idle_timeout = bad;
+        auto config = load(options);
+        REQUIRE_FALSE(config);
+        CHECK(config.error().message.find("FERRY_IDLE_TIMEOUT") != std::string::npos);
+    }
+}
+
+TEST_CASE("fingerprints: stable for one configuration, different between configurations") {
+    Fixture f;
+    LoadOptions a;
+    a.system_file = f.dir.path() + "/none";
+    a.ferry_hosts = "x y";
+    std::string fp = load(a).value().fingerprint;
+    CHECK(is_hash_hex(fp));
+    CHECK(load(a).value().fingerprint == fp);
+
+    LoadOptions b = a;
+    b.ferry_hosts = "x z";
+    CHECK(load(b).value().fingerprint != fp);
+
+    // The same text from a file is a different source, so a different coordinator.
+    REQUIRE(write_file(f.flag_file, "x y"));
+    LoadOptions c;
+    c.system_file = a.system_file;
+    c.hosts_file = f.flag_file;
+    auto from_file = load(c);
+    CHECK_FALSE(from_file); // "x y" is not TOML...
+    REQUIRE(write_file(f.flag_file, runner_file("x")));
+    REQUIRE(write_file(f.env_file, runner_file("x")));
+    c.hosts_file = f.flag_file;
+    std::string fp_flag = load(c).value().fingerprint;
+    c.hosts_file = f.env_file; // ...and the same text in another file is another config
+    CHECK(load(c).value().fingerprint != fp_flag);
+    c.hosts_file = f.flag_file;
+    CHECK(load(c).value().fingerprint == fp_flag);
+    REQUIRE(write_file(f.flag_file, runner_file("x") + "slots = 2\n"));
+    CHECK(load(c).value().fingerprint != fp_flag);
+
+    LoadOptions none;
+    none.system_file = a.system_file;
+    CHECK(load(none).value().fingerprint != fp);
+}
+
+TEST_CASE("options_from_environment reads FERRY_HOSTS, FERRY_HOSTS_FILE, HOME") {
+    setenv("FERRY_HOSTS", "h1", 1);
+    setenv("FERRY_HOSTS_FILE", "/x.toml", 1);
+    setenv("FERRY_IDLE_TIMEOUT", "9", 1);
+    auto options = options_from_environment("--flag-file");
+    CHECK(options.hosts_flag == "--flag-file");
+    CHECK(options.ferry_hosts == std::optional<std::string>("h1"));
+    CHECK(options.hosts_file == std::optional<std::string>("/x.toml"));
+    CHECK(options.idle_timeout == std::optional<std::string>("9"));
+    CHECK(options.home == std::string(getenv("HOME") ? getenv("HOME") : ""));
+    unsetenv("FERRY_HOSTS");
+    unsetenv("FERRY_HOSTS_FILE");
+    unsetenv("FERRY_IDLE_TIMEOUT");
+    options = options_from_environment();
+    CHECK_FALSE(options.ferry_hosts);
+    CHECK_FALSE(options.hosts_file);
+    CHECK_FALSE(options.idle_timeout);
+}

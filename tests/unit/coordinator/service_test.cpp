@@ -1,0 +1,400 @@
+// The coordinator service on a real libuv loop: wrappers over its unix socket, and a fake
+// runner on a loopback TCP port driven step by step from the test, so the IPC, the runner
+// link state machine and the scheduler are exercised together without a ferryd.
+#include "coordinator/service.hpp"
+#include "util/fd.hpp"
+#include "util/fs.hpp"
+#include "util/hash.hpp"
+#include "util/temp_dir.hpp"
+
+#include <arpa/inet.h>
+#include <chrono>
+#include <doctest/doctest.h>
+#include <functional>
+#include <netinet/in.h>
+#include <optional>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace ferry;
+using namespace ferry::coordinator;
+
+namespace {
+
+const std::string kId = "00112233445566778899aabbccddeeff";
+
+// A peer speaking frames over a raw socket, without blocking the test's loop.
+struct RawPeer {
+    Fd fd;
+    proto::FrameDecoder decoder;
+    bool closed = false;
+
+    void send(const std::string& bytes) {
+        REQUIRE(::send(fd.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+                static_cast<ssize_t>(bytes.size()));
+    }
+    std::optional<proto::Frame> try_read() {
+        if (decoder.has_frame()) return decoder.pop();
+        char buf[65536];
+        ssize_t n = ::recv(fd.get(), buf, sizeof buf, MSG_DONTWAIT);
+        if (n == 0) closed = true;
+        if (n > 0) REQUIRE(decoder.feed(std::string_view(buf, static_cast<size_t>(n))));
+        if (decoder.has_frame()) return decoder.pop();
+        return std::nullopt;
+    }
+};
+
+// Runs the loop until `done` holds (or fails the test after a few seconds).
+void run_until(uv_loop_t* loop, const std::function<bool()>& done, int timeout_ms = 5000) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (!done()) {
+        REQUIRE(std::chrono::steady_clock::now() < deadline);
+        uv_run(loop, UV_RUN_NOWAIT);
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+}
+
+void run_for(uv_loop_t* loop, int ms) {
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    while (std::chrono::steady_clock::now() < until) {
+        uv_run(loop, UV_RUN_NOWAIT);
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+}
+
+proto::Frame read_frame(uv_loop_t* loop, RawPeer& peer) {
+    std::optional<proto::Frame> frame;
+    run_until(loop, [&] { return (frame = peer.try_read()).has_value() || peer.closed; });
+    REQUIRE(frame);
+    return *frame;
+}
+
+template <typename Msg> Msg read_msg(uv_loop_t* loop, RawPeer& peer) {
+    auto msg = proto::decode_as<Msg>(read_frame(loop, peer));
+    REQUIRE(msg);
+    return *msg;
+}
+
+RawPeer connect_unix(const std::string& path) {
+    RawPeer peer;
+    peer.fd = Fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+    REQUIRE(::connect(peer.fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    return peer;
+}
+
+// A listening loopback socket on an ephemeral port: the fake runner.
+struct FakeRunnerListener {
+    Fd fd;
+    uint16_t port = 0;
+    FakeRunnerListener() {
+        fd = Fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+        REQUIRE(::listen(fd.get(), 8) == 0);
+        socklen_t len = sizeof addr;
+        REQUIRE(::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+        port = ntohs(addr.sin_port);
+    }
+    RawPeer accept(uv_loop_t* loop) {
+        RawPeer peer;
+        run_until(loop, [&] {
+            peer.fd = Fd(::accept4(fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
+            return peer.fd.valid();
+        });
+        return peer;
+    }
+    // Accepts and greets; returns once the coordinator answered.
+    RawPeer accept_and_greet(uv_loop_t* loop, uint32_t slots = 2) {
+        RawPeer peer = accept(loop);
+        proto::RunnerHello hello;
+        hello.runner_name = "fake";
+        hello.slots = slots;
+        hello.compilers.push_back({"gcc", "c", "x86_64-linux-gnu", "gcc 12", kId});
+        peer.send(proto::frame(hello));
+        auto answer = read_msg<proto::ClientHello>(loop, peer);
+        CHECK(answer.protocol_version == proto::kProtocolVersion);
+        return peer;
+    }
+};
+
+struct Harness {
+    TempDir dir = std::move(*TempDir::create("/tmp", "ferry-coord-svc"));
+    std::string socket = join_path(dir.path(), "c.sock");
+    uv_loop_t loop{};
+    std::unique_ptr<Service> service;
+
+    explicit Harness(config::Config config) {
+        REQUIRE(uv_loop_init(&loop) == 0);
+        auto started = Service::start(&loop, std::move(config), socket,
+                                      [](const std::string& path, const std::string& name) {
+                                          compiler::Identity id;
+                                          id.path = path;
+                                          id.name = name;
+                                          id.driver = "c";
+                                          id.id = kId;
+                                          return Result<compiler::Identity>(id);
+                                      });
+        REQUIRE(started);
+        service = std::move(*started);
+    }
+    ~Harness() { shut_down(); }
+    // Ends as the daemon does: the service's handles closed, nothing left on the loop.
+    void shut_down() {
+        if (!service) return;
+        service.reset();
+        uv_run(&loop, UV_RUN_DEFAULT);
+        CHECK(uv_loop_close(&loop) == 0);
+    }
+    proto::IpcStatus status() {
+        RawPeer peer = connect_unix(socket);
+        peer.send(proto::encode_frame(proto::MsgType::ipc_status_request, {}));
+        return read_msg<proto::IpcStatus>(&loop, peer);
+    }
+};
+
+config::Config base_config() {
+    config::Config config;
+    config.local_slots = 1;
+    config.idle_timeout_s = 60;
+    return config;
+}
+
+proto::IpcCompile compile_request(const std::string& source) {
+    proto::IpcCompile request;
+    request.compiler_path = "/bin/sh"; // anything that exists: the probe is faked
+    request.driver = "c";
+    request.cwd = dirname(source);
+    request.args = {"-c", source, "-o", "a.o"};
+    request.files = {source};
+    request.outputs = {"a.o"};
+    request.language = "c";
+    return request;
+}
+
+} // namespace
+
+TEST_CASE("service: local slots over the socket, freed when a wrapper disconnects") {
+    Harness h(base_config());
+    RawPeer a = connect_unix(h.socket);
+    RawPeer b = connect_unix(h.socket);
+    a.send(proto::frame(proto::IpcAcquireLocal{1, "compile"}));
+    CHECK(read_frame(&h.loop, a).type == proto::MsgType::ipc_granted);
+    b.send(proto::frame(proto::IpcAcquireLocal{2, "compile"}));
+    run_for(&h.loop, 100);
+    CHECK_FALSE(b.try_read());
+    auto status = h.status();
+    CHECK(status.local_slots == 1);
+    CHECK(status.local_in_use == 1);
+    CHECK(status.pid == static_cast<uint32_t>(::getpid()));
+    a.fd.reset(); // the wrapper died holding its slot
+    CHECK(read_frame(&h.loop, b).type == proto::MsgType::ipc_granted);
+    b.send(proto::encode_frame(proto::MsgType::ipc_release_local, {}));
+    run_until(&h.loop, [&] { return h.status().local_in_use == 0; });
+}
+
+TEST_CASE("service: without runners a compile is answered 'compile locally'") {
+    Harness h(base_config());
+    RawPeer w = connect_unix(h.socket);
+    w.send(proto::frame(compile_request("/tmp/x.c")));
+    auto result = read_msg<proto::IpcCompileResult>(&h.loop, w);
+    CHECK_FALSE(result.ran_remotely);
+    CHECK(result.warning.empty());
+    CHECK(h.status().jobs_local == 1);
+}
+
+TEST_CASE("service: a malformed frame closes that connection only") {
+    Harness h(base_config());
+    RawPeer bad = connect_unix(h.socket);
+    RawPeer good = connect_unix(h.socket);
+    bad.send(std::string("GARBAGE GARBAGE GARBAGE"));
+    run_until(&h.loop, [&] {
+        bad.try_read();
+        return bad.closed;
+    });
+    RawPeer wrong = connect_unix(h.socket);
+    wrong.send(proto::encode_frame(proto::MsgType::job_result, {})); // not an IPC message
+    run_until(&h.loop, [&] {
+        wrong.try_read();
+        return wrong.closed;
+    });
+    good.send(proto::frame(proto::IpcAcquireLocal{1, "link"}));
+    CHECK(read_frame(&h.loop, good).type == proto::MsgType::ipc_granted);
+}
+
+TEST_CASE("service: ipc_shutdown stops the loop and leaves nothing behind") {
+    Harness h(base_config());
+    RawPeer w = connect_unix(h.socket);
+    w.send(proto::encode_frame(proto::MsgType::ipc_shutdown, {}));
+    uv_run(&h.loop, UV_RUN_DEFAULT); // returns once every handle is closed
+    CHECK(::access(h.socket.c_str(), F_OK) != 0);
+    w.try_read();
+    CHECK(w.closed);
+    h.shut_down();
+}
+
+TEST_CASE("service: exits after the idle timeout") {
+    config::Config config = base_config();
+    config.idle_timeout_s = 1;
+    Harness h(config);
+    auto start = std::chrono::steady_clock::now();
+    uv_run(&h.loop, UV_RUN_DEFAULT);
+    auto waited = std::chrono::steady_clock::now() - start;
+    CHECK(waited >= std::chrono::milliseconds(900));
+    CHECK(waited < std::chrono::seconds(5));
+}
+
+TEST_CASE("service: a job runs on a runner, files sent on request") {
+    FakeRunnerListener listener;
+    config::Config config = base_config();
+    config.runners.push_back({"fake", "127.0.0.1", listener.port, 0});
+    config.compression_level = 3;
+    Harness h(config);
+    RawPeer runner = listener.accept_and_greet(&h.loop);
+    run_until(&h.loop, [&] { return h.status().runners.at(0).state == "up"; });
+    auto status = h.status();
+    CHECK(status.remote_capacity == 2);
+    CHECK(status.runners[0].address == fmt::format("127.0.0.1:{}", listener.port));
+
+    std::string source = join_path(h.dir.path(), "a.c");
+    std::string text(4000, 'x'); // big enough to be compressed
+    REQUIRE(write_file(source, text));
+    RawPeer wrapper = connect_unix(h.socket);
+    wrapper.send(proto::frame(compile_request(source)));
+
+    auto job = read_msg<proto::JobRequest>(&h.loop, runner);
+    CHECK(job.compiler_name == "gcc");
+    CHECK(job.compiler_id == kId);
+    CHECK(job.cwd == h.dir.path());
+    REQUIRE(job.files.size() == 1);
+    CHECK(job.files[0].path == source);
+    CHECK(job.files[0].hash == hash_hex(text));
+    CHECK(job.files[0].size == text.size());
+
+    runner.send(proto::frame(proto::NeedFiles{job.job_id, {job.files[0].hash}}));
+    auto data = read_msg<proto::FileData>(&h.loop, runner);
+    CHECK(data.job_id == job.job_id);
+    REQUIRE(data.blobs.size() == 1);
+    CHECK(data.blobs[0].data == text);
+    CHECK(h.status().runners.at(0).in_flight == 1);
+
+    proto::JobResult result;
+    result.job_id = job.job_id;
+    result.status = proto::JobStatus::completed;
+    result.exit_code = 0;
+    result.stderr_data = "warning: x\n";
+    result.outputs.push_back({"a.o", "OBJECT"});
+    runner.send(proto::frame(result));
+    auto answer = read_msg<proto::IpcCompileResult>(&h.loop, wrapper);
+    CHECK(answer.ran_remotely);
+    CHECK(answer.runner == "fake");
+    CHECK(answer.exit_code == 0);
+    CHECK(answer.stderr_data == "warning: x\n");
+    REQUIRE(answer.outputs.size() == 1);
+    CHECK(answer.outputs[0].data == "OBJECT");
+    status = h.status();
+    CHECK(status.jobs_remote == 1);
+    CHECK(status.runners[0].jobs_done == 1);
+    CHECK(status.runners[0].in_flight == 0);
+}
+
+TEST_CASE("service: a runner dying mid-job means local with a warning, then a reconnect") {
+    FakeRunnerListener listener;
+    config::Config config = base_config();
+    config.runners.push_back({"fake", "127.0.0.1", listener.port, 0});
+    config.backoff_ms = 300;
+    Harness h(config);
+    RawPeer runner = listener.accept_and_greet(&h.loop);
+    std::string source = join_path(h.dir.path(), "b.c");
+    REQUIRE(write_file(source, "int b;\n"));
+    RawPeer wrapper = connect_unix(h.socket);
+    run_until(&h.loop, [&] { return h.status().runners.at(0).state == "up"; });
+    wrapper.send(proto::frame(compile_request(source)));
+    read_msg<proto::JobRequest>(&h.loop, runner);
+    runner.fd.reset(); // killed
+    auto answer = read_msg<proto::IpcCompileResult>(&h.loop, wrapper);
+    CHECK_FALSE(answer.ran_remotely);
+    CHECK(answer.warning == "ferry: runner fake failed (connection closed); compiling locally");
+    auto status = h.status();
+    CHECK(status.runners[0].state == "backoff");
+    CHECK(status.runners[0].failures == 1);
+    CHECK(status.remote_capacity == 0);
+    // While it backs off, jobs go local at once.
+    wrapper.send(proto::frame(compile_request(source)));
+    answer = read_msg<proto::IpcCompileResult>(&h.loop, wrapper);
+    CHECK_FALSE(answer.ran_remotely);
+    CHECK(answer.warning.find("no runner available for sh (fake: connection closed)") !=
+          std::string::npos);
+    // The probe after the backoff finds it again.
+    RawPeer again = listener.accept_and_greet(&h.loop);
+    run_until(&h.loop, [&] { return h.status().runners.at(0).state == "up"; });
+}
+
+TEST_CASE("service: a job not answered in time backs the runner off") {
+    FakeRunnerListener listener;
+    config::Config config = base_config();
+    config.runners.push_back({"fake", "127.0.0.1", listener.port, 0});
+    config.job_timeout_ms = 200;
+    Harness h(config);
+    RawPeer runner = listener.accept_and_greet(&h.loop);
+    std::string source = join_path(h.dir.path(), "c.c");
+    REQUIRE(write_file(source, "int c;\n"));
+    run_until(&h.loop, [&] { return h.status().runners.at(0).state == "up"; });
+    RawPeer wrapper = connect_unix(h.socket);
+    wrapper.send(proto::frame(compile_request(source)));
+    read_msg<proto::JobRequest>(&h.loop, runner);
+    auto answer = read_msg<proto::IpcCompileResult>(&h.loop, wrapper);
+    CHECK_FALSE(answer.ran_remotely);
+    CHECK(answer.warning.find("not answered within 0.2 s") != std::string::npos);
+    CHECK(h.status().runners[0].state == "backoff");
+    run_until(&h.loop, [&] { // the coordinator hung up
+        runner.try_read();
+        return runner.closed;
+    });
+}
+
+TEST_CASE("service: a runner that refuses the connection is reported") {
+    FakeRunnerListener listener;
+    uint16_t port = listener.port;
+    listener.fd.reset(); // nothing listens there now
+    config::Config config = base_config();
+    config.runners.push_back({"gone", "127.0.0.1", port, 0});
+    Harness h(config);
+    run_until(&h.loop, [&] { return h.status().runners.at(0).state == "backoff"; });
+    auto status = h.status();
+    CHECK(status.runners[0].last_error.find("connection refused") != std::string::npos);
+}
+
+TEST_CASE("service: a wrapper that goes away mid-job does not disturb the runner") {
+    FakeRunnerListener listener;
+    config::Config config = base_config();
+    config.runners.push_back({"fake", "127.0.0.1", listener.port, 1});
+    Harness h(config);
+    RawPeer runner = listener.accept_and_greet(&h.loop);
+    std::string source = join_path(h.dir.path(), "d.c");
+    REQUIRE(write_file(source, "int d;\n"));
+    run_until(&h.loop, [&] { return h.status().runners.at(0).state == "up"; });
+    {
+        RawPeer gone = connect_unix(h.socket);
+        gone.send(proto::frame(compile_request(source)));
+        auto job = read_msg<proto::JobRequest>(&h.loop, runner);
+        gone.fd.reset();
+        run_for(&h.loop, 50);
+        CHECK(h.status().runners[0].in_flight == 1); // the runner is still busy with it
+        proto::JobResult result;
+        result.job_id = job.job_id;
+        result.status = proto::JobStatus::completed;
+        runner.send(proto::frame(result));
+        run_until(&h.loop, [&] { return h.status().runners[0].in_flight == 0; });
+    }
+    RawPeer wrapper = connect_unix(h.socket);
+    wrapper.send(proto::frame(compile_request(source)));
+    auto job = read_msg<proto::JobRequest>(&h.loop, runner);
+    CHECK(job.job_id > 0);
+}

@@ -1,0 +1,63 @@
+#include "remote/runner/file_cache.hpp"
+#include "util/fs.hpp"
+#include "util/hash.hpp"
+#include "util/temp_dir.hpp"
+
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace ferry;
+using namespace ferry::runner;
+
+TEST_CASE("the cache stores by hash and evicts the least recently used") {
+    auto tmp = TempDir::create("/tmp", "ferry-cache-test-");
+    REQUIRE(tmp);
+    auto cache = FileCache::open(tmp->path() + "/c", 10);
+    REQUIRE(cache);
+    std::string a = hash_hex("aaaa"), b = hash_hex("bbbb"), c = hash_hex("cccc");
+    auto pa = cache->insert(a, "aaaa");
+    REQUIRE(pa);
+    CHECK(*read_file(*pa) == "aaaa");
+    struct stat st {};
+    REQUIRE(::stat(pa->c_str(), &st) == 0);
+    CHECK((st.st_mode & 0222) == 0); // read-only
+    REQUIRE(cache->insert(b, "bbbb"));
+    CHECK(cache->lookup(a)); // a is now the most recent
+    REQUIRE(cache->insert(c, "cccc"));
+    cache->trim();
+    CHECK(cache->size_bytes() <= 10);
+    CHECK(cache->lookup(a));
+    CHECK_FALSE(cache->lookup(b));
+    CHECK(cache->lookup(c));
+    CHECK(::access((tmp->path() + "/c/" + b).c_str(), F_OK) != 0);
+
+    SUBCASE("a linked file survives eviction") {
+        std::string linked = tmp->path() + "/linked";
+        REQUIRE(::link(cache->lookup(a)->c_str(), linked.c_str()) == 0);
+        cache->clear();
+        CHECK(cache->entries() == 0);
+        CHECK(*read_file(linked) == "aaaa");
+    }
+    SUBCASE("a second ferryd cannot share the directory") {
+        CHECK_FALSE(FileCache::open(tmp->path() + "/c", 10));
+    }
+}
+
+TEST_CASE("a reopened cache knows its entries and drops stray temporaries") {
+    auto tmp = TempDir::create("/tmp", "ferry-cache-test-");
+    REQUIRE(tmp);
+    std::string h = hash_hex("data");
+    {
+        auto cache = FileCache::open(tmp->path(), 1 << 20);
+        REQUIRE(cache);
+        REQUIRE(cache->insert(h, "data"));
+    }
+    REQUIRE(write_file(tmp->path() + "/" + h + ".ferry-tmp-abc", "partial"));
+    auto again = FileCache::open(tmp->path(), 1 << 20);
+    REQUIRE(again);
+    CHECK(again->entries() == 1);
+    CHECK(again->size_bytes() == 4);
+    CHECK(again->lookup(h));
+    CHECK(::access((tmp->path() + "/" + h + ".ferry-tmp-abc").c_str(), F_OK) != 0);
+}

@@ -1,0 +1,138 @@
+#include "remote/runner/mirror.hpp"
+#include "util/fs.hpp"
+#include "util/hash.hpp"
+#include "util/temp_dir.hpp"
+
+#include <algorithm>
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+
+using namespace ferry;
+using namespace ferry::runner;
+
+static bool has(const std::vector<std::string>& v, const std::string& s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+static bool is_dir(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+TEST_CASE("lexical_directories keeps every directory a '..' walk passes through") {
+    auto dirs = lexical_directories(
+        "/usr/lib/gcc/x86_64-linux-gnu/12/../../../../include/c++/12/iostream", true);
+    REQUIRE(dirs);
+    CHECK(has(*dirs, "/usr/lib/gcc/x86_64-linux-gnu/12"));
+    CHECK(has(*dirs, "/usr/include/c++/12"));
+    CHECK(dirs->size() == 2);
+
+    auto several = lexical_directories("/a/b/../c/d/../e.h", true);
+    REQUIRE(several);
+    CHECK(has(*several, "/a/b"));
+    CHECK(has(*several, "/a/c/d"));
+    CHECK(several->size() == 2); // /a/c (the file's parent) comes with /a/c/d
+
+    auto dir = lexical_directories("/home/u/proj/./build", false);
+    REQUIRE(dir);
+    CHECK(*dir == std::vector<std::string>{"/home/u/proj/build"});
+
+    auto plain = lexical_directories("/src/a.c", true);
+    REQUIRE(plain);
+    CHECK(*plain == std::vector<std::string>{"/src"});
+}
+
+TEST_CASE("lexical_directories refuses escapes and relative paths") {
+    auto escape = lexical_directories("/a/../../etc/passwd", true);
+    REQUIRE_FALSE(escape);
+    CHECK(escape.error().code == Errc::refused);
+    CHECK_FALSE(lexical_directories("/..", false));
+    CHECK_FALSE(lexical_directories("relative/a.h", true));
+    CHECK_FALSE(lexical_directories("/", true)); // no file name
+}
+
+static proto::JobRequest request_with(std::vector<proto::FileEntry> files) {
+    proto::JobRequest r;
+    r.cwd = "/home/u/proj";
+    r.files = std::move(files);
+    r.system_include_dirs = {"/usr/lib/gcc/x86_64-linux-gnu/12/include", "/usr/include"};
+    r.outputs = {"obj/a.o", "/abs/out/a.dwo"};
+    return r;
+}
+
+TEST_CASE("plan_mirror collects directories and placements") {
+    std::string h1 = hash_hex("int a;"), h2 = hash_hex("int b;");
+    auto plan = plan_mirror(
+        request_with({{"/home/u/proj/a.c", h1, 6},
+                      {"/usr/lib/gcc/x86_64-linux-gnu/12/../../../../include/stdio.h", h2, 6},
+                      {"/usr/include/./stdio.h", h2, 6}}),
+        {});
+    REQUIRE(plan);
+    CHECK(plan->directories.count("/home/u/proj"));
+    CHECK(plan->directories.count("/home/u/proj/obj"));
+    CHECK(plan->directories.count("/abs/out"));
+    CHECK(plan->directories.count("/usr/lib/gcc/x86_64-linux-gnu/12"));
+    CHECK(plan->directories.count("/usr/lib/gcc/x86_64-linux-gnu/12/include"));
+    CHECK(plan->placements[h1] == std::vector<std::string>{"/home/u/proj/a.c"});
+    // Two spellings of one file are one placement.
+    CHECK(plan->placements[h2] == std::vector<std::string>{"/usr/include/stdio.h"});
+    CHECK(plan->total_bytes == 12);
+}
+
+TEST_CASE("plan_mirror refuses what breaks the policy") {
+    std::string h = hash_hex("x");
+    auto refused = [](const proto::JobRequest& r, ManifestLimits limits = {}) {
+        auto plan = plan_mirror(r, limits);
+        return !plan && plan.error().code == Errc::refused;
+    };
+    CHECK(refused(request_with({{"/a/../../etc/shadow", h, 1}})));
+    CHECK(refused(request_with({{"relative.h", h, 1}})));
+    CHECK(refused(request_with({{"/a.h", "not-a-hash", 1}})));
+    CHECK(refused(request_with({{"/a.h", h, 1}, {"/./a.h", hash_hex("y"), 1}})));
+    CHECK(refused(request_with({{std::string("/a\0b.h", 6), h, 1}})));
+    ManifestLimits small;
+    small.max_files = 1;
+    CHECK(refused(request_with({{"/a.h", h, 1}, {"/b.h", h, 1}}), small));
+    small = {};
+    small.max_total_bytes = 10;
+    CHECK(refused(request_with({{"/a.h", h, 6}, {"/b.h", hash_hex("z"), 6}}), small));
+    CHECK(refused(request_with({{"/a.h", h, ~uint64_t(0)}})));
+
+    auto bad_output = request_with({});
+    bad_output.outputs = {"../../../../x.o"};
+    CHECK(refused(bad_output));
+    auto bad_cwd = request_with({});
+    bad_cwd.cwd = "proj";
+    CHECK(refused(bad_cwd));
+    auto bad_include = request_with({});
+    bad_include.system_include_dirs = {"/../x"};
+    CHECK(refused(bad_include));
+    // A file where a directory must be.
+    CHECK(refused(request_with({{"/home/u/proj/obj", h, 1}})));
+}
+
+TEST_CASE("materialising a mirror: lexical parents exist, files are linked") {
+    auto tmp = TempDir::create("/tmp", "ferry-mirror-test-");
+    REQUIRE(tmp);
+    std::string root = tmp->path() + "/root";
+    std::string source = tmp->path() + "/blob";
+    REQUIRE(write_file(source, "#define X 1\n"));
+    std::string spelled = "/usr/lib/gcc/x86_64-linux-gnu/12/../../../../include/c++/12/iostream";
+    auto plan = plan_mirror(request_with({{spelled, hash_hex("#define X 1\n"), 12}}), {});
+    REQUIRE(plan);
+    REQUIRE(create_directories(root, *plan));
+    REQUIRE(place_file(root, plan->placements.begin()->second, source));
+
+    CHECK(is_dir(root + "/usr/lib/gcc/x86_64-linux-gnu/12"));
+    CHECK(is_dir(root + "/home/u/proj/obj"));
+    // The compiler's spelling resolves through the kernel's ".." walk.
+    auto through_dots = read_file(root + spelled);
+    REQUIRE(through_dots);
+    CHECK(*through_dots == "#define X 1\n");
+    struct stat a {
+    }, b{};
+    REQUIRE(::stat(source.c_str(), &a) == 0);
+    REQUIRE(::stat((root + "/usr/include/c++/12/iostream").c_str(), &b) == 0);
+    CHECK(a.st_ino == b.st_ino); // a hard link, not a copy
+    CHECK(mirrored_path(root, "/usr/./include/../include/x.h") == root + "/usr/include/x.h");
+}
