@@ -16,4 +16,14 @@ if(FERRY_SANITIZE)
                                                   -fno-omit-frame-pointer -fno-sanitize-recover=all)
   target_link_options(ferry_settings INTERFACE -fsanitize=address,undefined)
 endif()
+if(FERRY_FUZZ)
+  # libFuzzer must see coverage in the code under test, not only in the harness: every ferry
+  # target is instrumented (without libFuzzer's main, which only the fuzz targets link).
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "FERRY_FUZZ needs clang (configure with CC=clang CXX=clang++)")
+  endif()
+  target_compile_options(ferry_settings INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+                                                  -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  target_link_options(ferry_settings INTERFACE -fsanitize=address,undefined)
+endif()
 target_include_directories(ferry_settings INTERFACE ${PROJECT_SOURCE_DIR})

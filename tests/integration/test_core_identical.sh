@@ -17,12 +17,23 @@ for cc in gcc clang; do
     compile_both $cc "-O2 -g $inc" src/main.c build/main.o
     compile_both $cxx "-O2 -g -std=c++17 $inc" src/shapes.cpp build/shapes.o
     compile_both $cc "-O2 -g -gsplit-dwarf $inc" src/main.c build/main.o build/main.dwo
-    compile_both $cxx "-O2 -g -gsplit-dwarf $inc" src/shapes.cpp build/shapes.o build/shapes.dwo
+    # g++ 12 at -O2 writes a DWO ID that differs between two local runs of the same command
+    # (it depends on cc1plus's address-space layout): there, .o and .dwo must be identical
+    # apart from that ID, and the .o and its .dwo must still agree on it.
+    if locally_reproducible $cxx "-O2 -g -gsplit-dwarf $inc" src/shapes.cpp build/shapes.o; then
+        compile_both $cxx "-O2 -g -gsplit-dwarf $inc" src/shapes.cpp build/shapes.o build/shapes.dwo
+    else
+        note "$cxx -O2 -gsplit-dwarf is not reproducible locally: comparing apart from the DWO ID"
+        DWO_ID_VARIES=1 compile_both $cxx "-O2 -g -gsplit-dwarf $inc" src/shapes.cpp \
+            build/shapes.o build/shapes.dwo
+    fi
     compile_both $cc "-O2 -g $inc -MD -MF build/main.d" src/main.c build/main.o build/main.d
     compile_both $cxx "-O0 -g -fPIC $inc -MMD -MP -MT custom-target" src/shapes.cpp build/shapes.o build/shapes.d
     compile_both $cc "-O1 $inc -MD" src/main.c build/main.o build/main.d
     compile_both $cc "-O2 -g $inc -Wall" src/warn.c build/warn.o
-    expected=$((expected + 8))
+    # clang's -H (the scan's header list) puts system headers into a -MMD depfile, so clang
+    # with -MMD (and no -MD) compiles locally by design: one job fewer on the runners.
+    if [ $cc = clang ]; then expected=$((expected + 7)); else expected=$((expected + 8)); fi
 done
 # A relative include path and an output in another directory, as CMake's Makefile generator does.
 mkdir -p "$PROJ/build/sub"
@@ -35,5 +46,5 @@ note "runner 127.0.0.2 ran $a jobs, 127.0.0.3 ran $b"
 [ "$a" -gt 0 ] || fail "runner 127.0.0.2 ran no job"
 [ "$b" -gt 0 ] || fail "runner 127.0.0.3 ran no job"
 # Every compile above went to a runner: none fell back to local.
-[ $((a + b)) -ge $expected ] || fail "only $((a + b)) of $expected compiles ran on runners"
+[ $((a + b)) -eq $expected ] || fail "$((a + b)) compiles ran on runners, expected $expected"
 pass
