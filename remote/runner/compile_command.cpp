@@ -24,6 +24,9 @@ CompileCommand build_compile_command(const compiler::Identity& compiler,
     cmd.program = compiler.path;
     cmd.cwd = mirrored_path(root, request.cwd);
     cmd.argv.push_back(compiler.name);
+    // gcc tries prefix maps last-given first and applies only the first that matches: the
+    // mirror's map goes before the user's, so a user map (rerooted) still wins as it does locally.
+    cmd.argv.push_back("-ffile-prefix-map=" + std::string(root) + "=");
     cmd.argv.insert(cmd.argv.end(), rerooted_args.begin(), rerooted_args.end());
     cmd.argv.push_back("-nostdinc");
     if (request.language == "c++") cmd.argv.push_back("-nostdinc++");
@@ -31,7 +34,6 @@ CompileCommand build_compile_command(const compiler::Identity& compiler,
         cmd.argv.push_back("-isystem");
         cmd.argv.push_back(std::string(root) + dir); // lexical, as the client's compiler spelled it
     }
-    cmd.argv.push_back("-ffile-prefix-map=" + std::string(root) + "=");
     if (request.color_diagnostics) cmd.argv.push_back("-fdiagnostics-color=always");
 
     cmd.env.push_back("PATH=" + std::string(path_env));
