@@ -1,12 +1,31 @@
 #include "client/local_compile.hpp"
 
+#include "jobserver/makeflags.hpp"
+
 #include <cstdio>
 #include <cstdlib>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 namespace ferry::client {
+namespace {
+
+// make's jobserver pipe, when make handed it to us: a jobserver-aware compiler (gcc's
+// -flto=jobserver link) must find it as it would without ferry in between.
+std::vector<int> jobserver_fds() {
+    const char* makeflags = std::getenv("MAKEFLAGS");
+    if (!makeflags) return {};
+    auto auth = jobserver::parse_makeflags(makeflags);
+    if (!auth || auth->style != jobserver::Style::pipe) return {};
+    std::vector<int> fds;
+    for (int fd : {auth->read_fd, auth->write_fd})
+        if (fd > 2 && ::fcntl(fd, F_GETFD) >= 0) fds.push_back(fd);
+    return fds;
+}
+
+} // namespace
 
 ProcessResult run_compiler_here(const std::string& compiler_path,
                                 const std::vector<std::string>& args) {
@@ -19,6 +38,7 @@ ProcessResult run_compiler_here(const std::string& compiler_path,
     options.capture_stdout = false;
     options.capture_stderr = false;
     options.stdin_null = false;
+    options.keep_fds = jobserver_fds();
     auto result = run_process(options);
     if (result) return std::move(*result);
     std::fprintf(stderr, "ferry: cannot run %s: %s\n", compiler_path.c_str(),

@@ -2,15 +2,15 @@
 
 #include "util/fd.hpp"
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 extern char** environ;
 
@@ -26,7 +26,8 @@ Result<Pipe> make_pipe() {
 std::vector<char*> c_strings(const std::vector<std::string>& v) {
     std::vector<char*> out;
     out.reserve(v.size() + 1);
-    for (auto& s : v) out.push_back(const_cast<char*>(s.c_str()));
+    for (auto& s : v)
+        out.push_back(const_cast<char*>(s.c_str()));
     out.push_back(nullptr);
     return out;
 }
@@ -68,6 +69,18 @@ Result<pid_t> do_spawn(SpawnSetup& s, const std::string& program, bool search,
     return pid;
 }
 
+// Closes every fd >= 3 in the child but `keep`. A close action on an fd that is not open is
+// ignored by glibc, so the range below the highest kept fd need not be inspected.
+void close_inherited_fds(posix_spawn_file_actions_t& actions, const std::vector<int>& keep) {
+    int highest = 2;
+    for (int fd : keep)
+        highest = std::max(highest, fd);
+    for (int fd = 3; fd < highest; ++fd)
+        if (std::find(keep.begin(), keep.end(), fd) == keep.end())
+            posix_spawn_file_actions_addclose(&actions, fd);
+    posix_spawn_file_actions_addclosefrom_np(&actions, highest + 1);
+}
+
 } // namespace
 
 Result<ProcessResult> run_process(const RunOptions& o) {
@@ -87,7 +100,7 @@ Result<ProcessResult> run_process(const RunOptions& o) {
     if (o.stdin_null)
         posix_spawn_file_actions_addopen(&s.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     if (!o.cwd.empty()) posix_spawn_file_actions_addchdir_np(&s.actions, o.cwd.c_str());
-    posix_spawn_file_actions_addclosefrom_np(&s.actions, 3);
+    close_inherited_fds(s.actions, o.keep_fds);
 
     const bool search = o.program.empty();
     FERRY_TRY(pid, do_spawn(s, search ? o.argv[0] : o.program, search, o.argv,
@@ -131,16 +144,18 @@ Result<ProcessResult> run_process(const RunOptions& o) {
     if (overflow)
         return make_error(Errc::invalid, "{}: output over the limit of {} bytes", o.argv[0],
                           o.max_capture);
-    if (WIFSIGNALED(status)) result.term_signal = WTERMSIG(status);
-    else result.exit_code = WEXITSTATUS(status);
+    if (WIFSIGNALED(status))
+        result.term_signal = WTERMSIG(status);
+    else
+        result.exit_code = WEXITSTATUS(status);
     return result;
 }
 
 Result<pid_t> spawn_detached(const std::vector<std::string>& argv, const std::string& program,
                              const std::string& log_file) {
     SpawnSetup s;
-    posix_spawnattr_setflags(&s.attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF |
-                                          POSIX_SPAWN_SETSIGMASK);
+    posix_spawnattr_setflags(&s.attr,
+                             POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
     posix_spawn_file_actions_addopen(&s.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&s.actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
     if (log_file.empty())
@@ -163,7 +178,8 @@ void exec_or_die(const std::string& program, const std::vector<std::string>& arg
 
 std::vector<std::string> current_environment() {
     std::vector<std::string> env;
-    for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
+    for (char** e = environ; e && *e; ++e)
+        env.emplace_back(*e);
     return env;
 }
 

@@ -4,23 +4,25 @@
 
 #include "util/result.hpp"
 
-#include <sys/types.h>
-
 #include <optional>
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 namespace ferry {
 
 struct RunOptions {
-    std::vector<std::string> argv;          // argv[0] is what the program sees
-    std::string program;                    // path to execute; empty: argv[0] looked up on PATH
-    std::string cwd;                        // empty: inherit
+    std::vector<std::string> argv; // argv[0] is what the program sees
+    std::string program;           // path to execute; empty: argv[0] looked up on PATH
+    std::string cwd;               // empty: inherit
     std::optional<std::vector<std::string>> env; // KEY=VALUE; nullopt: inherit
-    bool capture_stdout = true;             // false: inherit our stdout
-    bool capture_stderr = true;             // false: inherit our stderr
-    bool stdin_null = true;                 // false: inherit our stdin
-    size_t max_capture = size_t(256) << 20; // over this the child is killed and it is an error
+    bool capture_stdout = true;                  // false: inherit our stdout
+    bool capture_stderr = true;                  // false: inherit our stderr
+    bool stdin_null = true;                      // false: inherit our stdin
+    size_t max_capture = size_t(256) << 20;      // over this the child is killed and it is an error
+    // Inherited fds the child keeps besides stdio: a local compile keeps make's jobserver
+    // pipe, so `gcc -flto=jobserver` behind the wrapper still finds it. Every other is closed.
+    std::vector<int> keep_fds;
 };
 
 struct ProcessResult {

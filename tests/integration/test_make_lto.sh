@@ -7,13 +7,19 @@ ferry_test_init
 source "$FERRY_SOURCE_DIR/tests/integration/fixtures/jobserver/common.sh"
 have gcc || skip "no gcc"
 two_runners
-cp -r "$FIX/lto" "$TEST_TMP/proj"
-timeout 120 "$FERRY" make -C "$TEST_TMP/proj" >"$TEST_TMP/make.log" 2>&1 ||
-    fail "ferry make failed: $(tail -30 "$TEST_TMP/make.log"; cat "$TEST_TMP/proj/link.log")"
-"$TEST_TMP/proj/prog" || fail "the LTO program does not run correctly (status $?)"
-ltrans=$(grep -E '^make -f .*\.mk' "$TEST_TMP/proj/link.log" | head -1)
-[ -n "$ltrans" ] || fail "lto-wrapper ran no parallel LTRANS step: $(cat "$TEST_TMP/proj/link.log")"
-[[ "$ltrans" =~ -j ]] && fail "lto-wrapper did not find the jobserver: $ltrans"
-grep -qi "jobserver is not available" "$TEST_TMP/proj/link.log" && fail "gcc: jobserver not available"
-assert_tokens_back
+# The link run by plain gcc, then through the wrapper (CC="ferry gcc" links too: its local
+# run must keep make's jobserver pipe open for gcc).
+for link in gcc "$FERRY gcc"; do
+    note "link: $link"
+    rm -rf "$TEST_TMP/proj"
+    cp -r "$FIX/lto" "$TEST_TMP/proj"
+    timeout 120 "$FERRY" make -C "$TEST_TMP/proj" LTO_LINK="$link" >"$TEST_TMP/make.log" 2>&1 ||
+        fail "ferry make failed: $(tail -30 "$TEST_TMP/make.log"; cat "$TEST_TMP/proj/link.log")"
+    "$TEST_TMP/proj/prog" || fail "the LTO program does not run correctly (status $?)"
+    ltrans=$(grep -E '^make -f .*\.mk' "$TEST_TMP/proj/link.log" | head -1)
+    [ -n "$ltrans" ] || fail "lto-wrapper ran no parallel LTRANS step: $(cat "$TEST_TMP/proj/link.log")"
+    [[ "$ltrans" =~ -j ]] && fail "lto-wrapper did not find the jobserver ($link): $ltrans"
+    grep -qi "jobserver is not available" "$TEST_TMP/proj/link.log" && fail "gcc: jobserver not available ($link)"
+    assert_tokens_back
+done
 pass
