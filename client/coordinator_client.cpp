@@ -1,6 +1,7 @@
 #include "client/coordinator_client.hpp"
 
 #include "coordinator/paths.hpp"
+#include "util/fs.hpp"
 #include "util/subprocess.hpp"
 
 #include <algorithm>
@@ -111,8 +112,10 @@ Result<void> spawn_coordinator(const std::string& socket, const std::string& log
         return make_error(Errc::unavailable, "cannot find our own executable");
     std::vector<std::string> argv = {"ferry", "coordinator", "--socket", socket};
     if (!hosts_flag.empty()) {
+        // The coordinator outlives this directory's build: it gets the file by absolute path.
+        char cwd[PATH_MAX];
         argv.push_back("--hosts");
-        argv.push_back(hosts_flag);
+        argv.push_back(::getcwd(cwd, sizeof cwd) ? absolute_path(cwd, hosts_flag) : hosts_flag);
     }
     FERRY_TRY(pid, spawn_detached(argv, self, log));
     (void)pid; // its own session; it outlives us and init reaps it
