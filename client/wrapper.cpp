@@ -5,9 +5,11 @@
 #include "client/local_compile.hpp"
 #include "client/outputs.hpp"
 #include "client/request.hpp"
+#include "client/search_path_cache.hpp"
 #include "compiler/args.hpp"
 #include "compiler/scan.hpp"
 #include "config/hosts.hpp"
+#include "coordinator/paths.hpp"
 #include "util/fs.hpp"
 #include "util/subprocess.hpp"
 
@@ -148,18 +150,37 @@ class Wrapper {
             lost_coordinator(slot.error());
             return std::nullopt;
         }
+        // The search lists come from an earlier scan of the same shape when there is one
+        // (the scan then runs without -v).
+        std::string cache_dir, key;
+        std::optional<compiler::ScanResult> known;
+        if (auto dir = coordinator::runtime_dir()) {
+            cache_dir = join_path(*dir, "search-paths");
+            key = search_shape_key(
+                {m_compiler_path, m_cwd,
+                 shape_args(analysis.remote_args, analysis.source, analysis.outputs), m_env});
+            known = load_search_paths(cache_dir, key, m_cwd);
+        }
         RunOptions options;
         options.program = m_compiler_path;
         options.argv.push_back(m_compiler_path);
-        options.argv.insert(options.argv.end(), analysis.scan_args.begin(),
-                            analysis.scan_args.end());
+        for (const auto& arg : analysis.scan_args)
+            if (!(known && arg == "-v")) options.argv.push_back(arg);
         auto scan = run_process(options);
         if (auto released = m_client->release_local(); !released) {
             lost_coordinator(released.error());
             return std::nullopt;
         }
         if (!scan || scan->term_signal != 0 || scan->exit_code != 0) return std::nullopt;
-        return compiler::parse_scan_output(scan->err);
+        auto parsed = compiler::parse_scan_output(scan->err);
+        if (known) {
+            parsed.quote_dirs = std::move(known->quote_dirs);
+            parsed.angle_dirs = std::move(known->angle_dirs);
+            parsed.missing_dirs = std::move(known->missing_dirs);
+        } else if (!cache_dir.empty()) {
+            store_search_paths(cache_dir, key, parsed);
+        }
+        return parsed;
     }
 
     [[noreturn]] void finish_remote(const compiler::Analysis& analysis,

@@ -13,6 +13,7 @@ constexpr std::string_view kSearchEnd = "End of search list.";
 // gcc's -H epilogue: paths without dots that are not files read a second time.
 constexpr std::string_view kGuards = "Multiple include guards may be useful for:";
 constexpr std::string_view kFramework = " (framework directory)";
+constexpr std::string_view kMissing = "ignoring nonexistent directory \"";
 
 // "... path" -> "path"; "" for lines that are not -H lines.
 std::string_view header_of(std::string_view line) {
@@ -35,6 +36,11 @@ ScanResult parse_scan_output(std::string_view text) {
         text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
 
+        if (line.starts_with(kMissing) && line.ends_with('"')) {
+            line.remove_prefix(kMissing.size());
+            result.missing_dirs.emplace_back(line.substr(0, line.size() - 1));
+            continue;
+        }
         if (line == kQuoteStart) {
             section = Section::quote;
             continue;

@@ -15,6 +15,9 @@ struct ScanResult {
     std::vector<std::string> headers;    // as printed, first-seen order, no duplicates
     std::vector<std::string> quote_dirs; // "#include \"...\" search starts here:"
     std::vector<std::string> angle_dirs; // "#include <...> search starts here:"
+    // 'ignoring nonexistent directory "..."': candidates that would join the search lists
+    // if they appeared, so a remembered search list is only good while they stay absent.
+    std::vector<std::string> missing_dirs;
 };
 
 ScanResult parse_scan_output(std::string_view stderr_text);

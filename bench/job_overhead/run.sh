@@ -22,7 +22,10 @@ cleanup() {
     rm -rf "$tmp"
 }
 trap cleanup EXIT
-mkdir -m 700 "$tmp/run"
+mkdir -m 700 "$tmp/run" "$tmp/distcc"
+# distccd drops root for its own user before it opens its log.
+chmod 755 "$tmp"
+install -m 666 /dev/null "$tmp/distccd.log"
 export XDG_RUNTIME_DIR=$tmp/run FERRY_IDLE_TIMEOUT=600
 
 cat >"$tmp/tiny.c" <<'C'

@@ -78,6 +78,7 @@ TEST_CASE("parse_scan_output: captured gcc output") {
     CHECK(scan.angle_dirs == std::vector<std::string>{"in c", "/usr/include/x86_64-linux-gnu",
                                                       "/usr/lib/gcc/x86_64-linux-gnu/12/include",
                                                       "/usr/local/include", "/usr/include"});
+    CHECK(scan.missing_dirs == std::vector<std::string>{"/usr/local/include/x86_64-linux-gnu"});
 }
 
 TEST_CASE("parse_scan_output: CRLF, framework directories, empty quote list") {
