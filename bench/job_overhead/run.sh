@@ -31,6 +31,19 @@ export XDG_RUNTIME_DIR=$tmp/run FERRY_IDLE_TIMEOUT=600
 cat >"$tmp/tiny.c" <<'C'
 int add(int a, int b) { return a + b; }
 C
+# A small unit with the usual libc headers: ferry ships them once (the runner caches them
+# by content), distcc ships their preprocessed text with every job.
+cat >"$tmp/small.c" <<'C'
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+int main(int argc, char **argv) {
+    char *copy = strdup(argc > 1 ? argv[1] : "ferry");
+    printf("%s %zu\n", copy, strlen(copy));
+    free(copy);
+    return 0;
+}
+C
 
 "$FERRYD" --listen 127.0.0.20:3700 --jobs 2 --log-file "$tmp/ferryd.log" &
 pids+=($!)
@@ -44,30 +57,32 @@ export DISTCC_HOSTS="127.0.0.21:3701/2"
 export DISTCC_FALLBACK=0 DISTCC_SKIP_LOCAL_RETRY=1 DISTCC_DIR=$tmp/distcc
 cd "$tmp"
 # Warm up: starts the coordinator, fills caches, proves each path works remotely.
-"$FERRY" gcc -O2 -c tiny.c -o f.o
-distcc gcc -O2 -c tiny.c -o d.o
-gcc -O2 -c tiny.c -o g.o
+for src in tiny small; do
+    "$FERRY" gcc -O2 -c $src.c -o f.o
+    distcc gcc -O2 -c $src.c -o d.o
+done
 grep -q 'job .* exit 0' ferryd.log || { echo "ferry did not compile remotely"; exit 1; }
 grep -q 'COMPILE_OK' distccd.log || { echo "distcc did not compile remotely:"; tail distccd.log; exit 1; }
 
 now() { date +%s%N; }
-: >gcc.txt; : >ferry.txt; : >distcc.txt
-for ((i = 0; i < rounds; i++)); do
-    t0=$(now); gcc -O2 -c tiny.c -o g.o; t1=$(now); echo $(((t1 - t0) / 1000)) >>gcc.txt
-    t0=$(now); "$FERRY" gcc -O2 -c tiny.c -o f.o; t1=$(now); echo $(((t1 - t0) / 1000)) >>ferry.txt
-    t0=$(now); distcc gcc -O2 -c tiny.c -o d.o; t1=$(now); echo $(((t1 - t0) / 1000)) >>distcc.txt
-done
-cmp -s g.o f.o || { echo "ferry's object differs from gcc's"; exit 1; }
-median() { sort -n "$1" | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-mg=$(median gcc.txt); mf=$(median ferry.txt); md=$(median distcc.txt)
-remote_ferry=$(grep -c 'job .* exit 0' ferryd.log)
-remote_distcc=$(grep -c 'COMPILE_OK' distccd.log)
-cat <<REPORT
-rounds: $rounds (interleaved), tiny.c (one function), gcc -O2 -c, one loopback runner each
-median wall time per job (microseconds):
+median() { sort -n "$1" | awk '{a[NR]=$1} END {printf "%d\n", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+echo "rounds: $rounds (interleaved), gcc -O2 -c, one loopback runner each (2 slots)"
+echo "median wall time per job (microseconds)"
+for src in tiny small; do
+    : >gcc.txt; : >ferry.txt; : >distcc.txt
+    for ((i = 0; i < rounds; i++)); do
+        t0=$(now); gcc -O2 -c $src.c -o g.o; t1=$(now); echo $(((t1 - t0) / 1000)) >>gcc.txt
+        t0=$(now); "$FERRY" gcc -O2 -c $src.c -o f.o; t1=$(now); echo $(((t1 - t0) / 1000)) >>ferry.txt
+        t0=$(now); distcc gcc -O2 -c $src.c -o d.o; t1=$(now); echo $(((t1 - t0) / 1000)) >>distcc.txt
+    done
+    cmp -s g.o f.o || { echo "ferry's object for $src.c differs from gcc's"; exit 1; }
+    mg=$(median gcc.txt); mf=$(median ferry.txt); md=$(median distcc.txt)
+    cat <<REPORT
+$src.c:
   gcc (local)        $mg
   ferry gcc          $mf   overhead $((mf - mg)) us
   distcc gcc         $md   overhead $((md - mg)) us
-ferry/distcc overhead ratio: $(awk -v f=$((mf - mg)) -v d=$((md - mg)) 'BEGIN{printf "%.2f", f/d}')
-jobs the runners logged: ferryd $remote_ferry, distccd $remote_distcc
+  ferry/distcc overhead ratio: $(awk -v f=$((mf - mg)) -v d=$((md - mg)) 'BEGIN{printf "%.2f", f/d}')
 REPORT
+done
+echo "jobs the runners logged: ferryd $(grep -c 'job .* exit 0' ferryd.log), distccd $(grep -c 'COMPILE_OK' distccd.log)"
