@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs everything ferry needs to build, test and benchmark, from Debian's packages.
+# Installs everything ferry needs to build and test, from Debian's packages; with --bench
+# also what the benchmarks under bench/ build (a Linux source tree and its build tools).
 # Safe to run again. Uses sudo when not root.
 set -euo pipefail
 
@@ -7,6 +8,7 @@ packages=(
   # build
   build-essential cmake ninja-build pkg-config git
   libuv1-dev libfmt-dev libtomlplusplus-dev doctest-dev libzstd-dev libcli11-dev libxxhash-dev
+  libsodium-dev
   # compilers ferry distributes and tests against; clang also builds the fuzzers and sanitizer runs
   gcc g++ clang libclang-rt-14-dev
   # the real tools the integration suites drive
@@ -14,6 +16,9 @@ packages=(
   # the comparison in the benchmarks
   distcc hyperfine
 )
+if [ "${1:-}" = --bench ]; then
+  packages+=(linux-source-6.1 bc flex bison libelf-dev libssl-dev xz-utils)
+fi
 
 SUDO=()
 [ "$(id -u)" -eq 0 ] || SUDO=(sudo)

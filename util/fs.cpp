@@ -90,7 +90,7 @@ Result<void> make_dirs(const std::string& path, unsigned mode) {
     return ok();
 }
 
-static std::vector<std::string_view> split_components(std::string_view path) {
+std::vector<std::string_view> path_components(std::string_view path) {
     std::vector<std::string_view> parts;
     size_t i = 0;
     while (i < path.size()) {
@@ -105,7 +105,7 @@ static std::vector<std::string_view> split_components(std::string_view path) {
 std::string normalize_path(std::string_view path) {
     const bool absolute = !path.empty() && path[0] == '/';
     std::vector<std::string_view> out;
-    for (auto part : split_components(path)) {
+    for (auto part : path_components(path)) {
         if (part == ".") continue;
         if (part == "..") {
             if (!out.empty() && out.back() != "..") {
@@ -132,7 +132,7 @@ std::string absolute_path(std::string_view cwd, std::string_view path) {
 
 bool stays_within(std::string_view path, int start_depth) {
     int depth = (!path.empty() && path[0] == '/') ? 0 : start_depth;
-    for (auto part : split_components(path)) {
+    for (auto part : path_components(path)) {
         if (part == ".") continue;
         depth += part == ".." ? -1 : 1;
         if (depth < 0) return false;
@@ -141,7 +141,7 @@ bool stays_within(std::string_view path, int start_depth) {
 }
 
 int path_depth(std::string_view normalized_absolute) {
-    return static_cast<int>(split_components(normalized_absolute).size());
+    return static_cast<int>(path_components(normalized_absolute).size());
 }
 
 std::string dirname(std::string_view path) {

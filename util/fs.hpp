@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ferry {
 
@@ -17,6 +18,8 @@ Result<void> make_dirs(const std::string& path, unsigned mode = 0755);
 
 // Lexical normalisation: collapses "//" and ".", resolves ".." against preceding names
 // ("/a/b/../c" -> "/a/c", "/.." -> "/"). Does not touch the file system.
+// The non-empty components of `path` ("/a//b/" -> a, b), views into `path`.
+std::vector<std::string_view> path_components(std::string_view path);
 std::string normalize_path(std::string_view path);
 // `path` made absolute against `cwd` (if relative), then normalised.
 std::string absolute_path(std::string_view cwd, std::string_view path);

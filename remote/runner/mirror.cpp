@@ -9,18 +9,6 @@
 
 namespace ferry::runner {
 
-static std::vector<std::string_view> components(std::string_view path) {
-    std::vector<std::string_view> parts;
-    size_t i = 0;
-    while (i < path.size()) {
-        size_t j = path.find('/', i);
-        if (j == std::string_view::npos) j = path.size();
-        if (j > i) parts.push_back(path.substr(i, j - i));
-        i = j + 1;
-    }
-    return parts;
-}
-
 Result<std::vector<std::string>> lexical_directories(std::string_view path, bool is_file) {
     if (path.empty() || path[0] != '/')
         return make_error(Errc::refused, "'{}' is not an absolute path", path);
@@ -35,7 +23,7 @@ Result<std::vector<std::string>> lexical_directories(std::string_view path, bool
         }
         return dir;
     };
-    auto parts = components(path);
+    auto parts = path_components(path);
     for (size_t i = 0; i < parts.size(); ++i) {
         auto part = parts[i];
         if (part == ".") continue;
