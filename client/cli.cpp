@@ -7,6 +7,7 @@
 #include "integrations/make/make_command.hpp"
 #include "integrations/make/run_command.hpp"
 #include "integrations/ninja/ninja_command.hpp"
+#include "remote/protocol/auth.hpp"
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -36,7 +37,21 @@ Build with the cluster's capacity (a jobserver sized to the runners that are up)
 
 constexpr const char* kFooter = R"(
 Hosts come from --hosts FILE, $FERRY_HOSTS ("host:port/slots ..."), $FERRY_HOSTS_FILE,
-~/.config/ferry/hosts.toml or /etc/ferry/hosts.toml, in that order.)";
+~/.config/ferry/hosts.toml or /etc/ferry/hosts.toml, in that order.
+Authenticate to runners started with --key-file: ferry keygen FILE, then key_file in
+hosts.toml or $FERRY_KEY_FILE (docs/security.md).)";
+
+int keygen_command(const std::string& path) {
+    if (auto written = proto::auth::write_new_key_file(path); !written) {
+        std::fprintf(stderr, "ferry keygen: %s\n", written.error().message.c_str());
+        return 1;
+    }
+    std::fprintf(stderr,
+                 "ferry keygen: wrote a new key to %s (mode 0600). Copy it, privately, to every "
+                 "runner (ferryd --key-file) and client (key_file in hosts.toml).\n",
+                 path.c_str());
+    return 0;
+}
 
 // make, ninja and run take the rest of the line verbatim, options included.
 int run_integration(const std::string& name, std::vector<std::string> args,
@@ -62,6 +77,9 @@ int parse_own_command_line(const std::vector<std::string>& argv) {
 
     auto* status = app.add_subcommand("status", "show the coordinator's runners, slots and jobs");
     auto* shutdown = app.add_subcommand("shutdown", "stop the coordinator if it is running");
+    std::string key_path;
+    auto* keygen = app.add_subcommand("keygen", "write a new shared key to FILE (mode 0600)");
+    keygen->add_option("FILE", key_path, "where to write the key (must not exist)")->required();
     // Listed for --help; the real dispatch happens before CLI11 sees their arguments.
     const std::pair<const char*, const char*> kIntegrations[] = {
         {"make", "run GNU make with a cluster-sized jobserver"},
@@ -91,6 +109,7 @@ int parse_own_command_line(const std::vector<std::string>& argv) {
     }
     if (status->parsed()) return status_command(hosts_flag);
     if (shutdown->parsed()) return shutdown_command(hosts_flag);
+    if (keygen->parsed()) return keygen_command(key_path);
     if (coord->parsed()) {
         daemon.hosts_flag = hosts_flag;
         return coordinator::run_daemon(daemon);

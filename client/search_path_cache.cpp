@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <sys/stat.h>
+#include <utility>
 
 namespace ferry::client {
 namespace {
@@ -30,7 +31,16 @@ bool exists(const std::string& path) {
 std::vector<std::string> shape_args(const std::vector<std::string>& args, std::string_view source,
                                     const std::vector<std::string>& outputs) {
     std::vector<std::string> shape;
+    bool skip_value = false;
     for (const auto& arg : args) {
+        // Macros never move a search directory, and Kbuild gives every file its own
+        // -DKBUILD_MODNAME=...: without this no two kernel files would share an entry.
+        if (std::exchange(skip_value, false)) continue;
+        if (arg == "-D" || arg == "-U") {
+            skip_value = true;
+            continue;
+        }
+        if (arg.starts_with("-D") || arg.starts_with("-U")) continue;
         bool per_file = arg == source;
         for (const auto& out : outputs)
             per_file = per_file || arg == out || arg == "-o" + out;

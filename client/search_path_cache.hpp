@@ -25,8 +25,9 @@ struct SearchShape {
     std::vector<std::string> env;  // the environment (only the variables gcc and clang read)
 };
 
-// The per-file words of a compile (source, output files) dropped from `args`, so that
-// every file of a target shares one entry.
+// The per-file words of a compile (source, output files) and the macro definitions
+// (-D, -U: they never change a search list) dropped from `args`, so that every file of a
+// target shares one entry.
 std::vector<std::string> shape_args(const std::vector<std::string>& args, std::string_view source,
                                     const std::vector<std::string>& outputs);
 

@@ -2,6 +2,7 @@
 
 #include "client/compiler_resolve.hpp"
 #include "client/coordinator_client.hpp"
+#include "client/forced_includes.hpp"
 #include "client/local_compile.hpp"
 #include "client/outputs.hpp"
 #include "client/request.hpp"
@@ -99,11 +100,30 @@ class Wrapper {
         m_client.reset();
     }
 
+    // The coordinator went away under us (a crash, SIGKILL): whoever connects first starts
+    // the next one. Worth one try, quietly, before going on without it; `e` says whether the
+    // connection was lost (anything else is not cured by a new one).
+    bool reconnect(const Error& e) {
+        m_client.reset();
+        if (e.code != Errc::unavailable || m_reconnected) return false;
+        m_reconnected = true;
+        auto client = CoordinatorClient::connect(m_config, m_inv.hosts_flag, true);
+        if (!client) return false;
+        m_client.emplace(std::move(*client));
+        return true;
+    }
+
+    Result<void> acquire_local(std::string_view what) {
+        auto slot = m_client->acquire_local(what);
+        if (!slot && reconnect(slot.error())) slot = m_client->acquire_local(what);
+        return slot;
+    }
+
     // Under a local slot when a coordinator is there; without one when it is not (a build
     // must never fail because ferry's daemon is missing).
     [[noreturn]] void compile_locally() {
         if (m_client) {
-            auto slot = m_client->acquire_local(local_job_kind(m_inv.args));
+            auto slot = acquire_local(local_job_kind(m_inv.args));
             if (!slot) lost_coordinator(slot.error());
         }
         ProcessResult result = run_compiler_here(m_compiler_path, m_inv.args);
@@ -130,7 +150,9 @@ class Wrapper {
         in.env = m_env;
         in.stderr_is_tty = ::isatty(STDERR_FILENO) == 1;
         in.term = std::getenv("TERM");
-        auto result = m_client->compile(build_request(in, analysis, *scan));
+        const proto::IpcCompile request = build_request(in, analysis, *scan);
+        auto result = m_client->compile(request);
+        if (!result && reconnect(result.error())) result = m_client->compile(request);
         if (!result) {
             lost_coordinator(result.error());
             compile_locally();
@@ -143,10 +165,10 @@ class Wrapper {
         finish_remote(analysis, *result);
     }
 
-    // The scan (-E -H -v) under a local slot. nullopt: compile locally instead (the
-    // coordinator went away, or the scan itself failed).
+    // The scan (-E -H -v), and the -M pass when there is one, under a local
+    // slot. nullopt: compile locally instead (the coordinator went away, or a pass failed).
     std::optional<compiler::ScanResult> run_scan(const compiler::Analysis& analysis) {
-        if (auto slot = m_client->acquire_local("preprocess"); !slot) {
+        if (auto slot = acquire_local("preprocess"); !slot) {
             lost_coordinator(slot.error());
             return std::nullopt;
         }
@@ -167,11 +189,21 @@ class Wrapper {
         for (const auto& arg : analysis.scan_args)
             if (!(known && arg == "-v")) options.argv.push_back(arg);
         auto scan = run_process(options);
+        // Under the same slot: the files -H does not list (forced includes; everything for
+        // clang -MMD), from a -M pass.
+        std::optional<Result<std::vector<std::string>>> forced;
+        if (scan && scan->term_signal == 0 && scan->exit_code == 0 &&
+            analysis.make_rule_pass != compiler::MakeRulePass::none)
+            forced = list_make_rule_files(m_compiler_path, analysis, m_cwd);
         if (auto released = m_client->release_local(); !released) {
-            lost_coordinator(released.error());
-            return std::nullopt;
+            // The slot went with the connection; the compile can still go to the next one.
+            if (!reconnect(released.error())) {
+                lost_coordinator(released.error());
+                return std::nullopt;
+            }
         }
         if (!scan || scan->term_signal != 0 || scan->exit_code != 0) return std::nullopt;
+        if (forced && !*forced) return std::nullopt; // the local compile tells the user why
         auto parsed = compiler::parse_scan_output(scan->err);
         if (known) {
             parsed.quote_dirs = std::move(known->quote_dirs);
@@ -179,6 +211,11 @@ class Wrapper {
             parsed.missing_dirs = std::move(known->missing_dirs);
         } else if (!cache_dir.empty()) {
             store_search_paths(cache_dir, key, parsed);
+        }
+        if (forced) {
+            // Spelled by the compiler like -H's paths; files_to_ship drops duplicates.
+            for (auto& file : **forced)
+                parsed.headers.push_back(std::move(file));
         }
         return parsed;
     }
@@ -219,6 +256,7 @@ class Wrapper {
     std::vector<std::string> m_env;
     config::Config m_config;
     std::optional<CoordinatorClient> m_client;
+    bool m_reconnected = false;
 };
 
 } // namespace

@@ -63,7 +63,10 @@ struct Parsed {
     bool mmd = false; // -MMD
     bool mp = false;
     bool mf = false;
-    bool target = false; // -MT or -MQ
+    bool target = false;    // -MT or -MQ
+    std::string wp_depfile; // FILE of -Wp,-MD,FILE or -Wp,-MMD,FILE
+    int dep_options = 0;    // dependency options of any spelling
+    bool forced_include = false;
     bool split_dwarf = false;
     bool clang_debug = false; // clang emits debug info (a -g level other than 0)
     bool lto = false;         // any -flto*/-fno-lto: output names then differ per compiler
@@ -127,8 +130,14 @@ Analysis analyse(std::string_view compiler_name, const std::vector<std::string>&
             return local(fmt::format("'{}' only preprocesses", text));
         case Role::forced_include:
             // Measured: neither gcc nor clang lists an -include file, or anything it
-            // includes, in -H output, so the scan cannot tell what to ship.
-            return local(fmt::format("'{}': the scan cannot list what it reads", text));
+            // includes, in -H output; the client lists them with a pass of its own
+            // (make_rule_args).
+            if (m.value.empty()) return local(fmt::format("'{}' names an empty path", text));
+            // "=x" and "$SYSROOT/x" are sysroot-relative: runners refuse them.
+            if (m.value.starts_with('=') || m.value.starts_with("$SYSROOT"))
+                return local(fmt::format("'{}' is relative to the sysroot", text));
+            p.forced_include = true;
+            break;
         case Role::path:
             return local(fmt::format("'{}' reads a file the scan does not list", text));
         case Role::arch:
@@ -159,14 +168,22 @@ Analysis analyse(std::string_view compiler_name, const std::vector<std::string>&
             p.include_dirs.push_back(m.value);
             break;
         case Role::dep_flag:
-            if (m.canonical == "-MD") p.md = true;
-            if (m.canonical == "-MMD") p.mmd = true;
+            ++p.dep_options;
+            if (m.canonical == "-MD" || m.canonical == "-Wp,-MD") p.md = true;
+            if (m.canonical == "-MMD" || m.canonical == "-Wp,-MMD") p.mmd = true;
             if (m.canonical == "-MP") p.mp = true;
+            if (m.canonical.starts_with("-Wp,")) {
+                if (!p.wp_depfile.empty())
+                    return local(fmt::format("several -Wp, dependency files ('{}')", text));
+                p.wp_depfile = m.value;
+            }
             break;
         case Role::dep_file:
+            ++p.dep_options;
             p.mf = true;
             break;
         case Role::dep_target:
+            ++p.dep_options;
             p.target = true;
             break;
         case Role::prefix_map:
@@ -208,10 +225,10 @@ Analysis analyse(std::string_view compiler_name, const std::vector<std::string>&
     const bool deps = p.md || p.mmd;
     // Measured: gcc refuses -MF/-MT/-MQ without -MD/-MMD; clang ignores them.
     if (!deps && (p.mf || p.target || p.mp)) return local("dependency options without -MD or -MMD");
-    // Measured: clang's -H adds -sys-header-deps, so a scan with -H would write system
-    // headers into a -MMD depfile.
-    if (family == Family::clang && p.mmd && !p.md)
-        return local("clang -MMD: the scan's -H would change the depfile");
+    // -Wp, goes to cc1 behind the driver's back: next to the driver's own dependency
+    // options the two compilers disagree on what is written. Not worth encoding.
+    if (!p.wp_depfile.empty() && p.dep_options > 1)
+        return local("a -Wp, dependency file with other dependency options");
     // Measured: with LTO, gcc keeps the .dwo and drops the .su, clang drops both, and
     // -fno-lto after -flto differs again. Not worth encoding.
     if (p.lto && (p.split_dwarf || p.stack_usage))
@@ -231,6 +248,12 @@ Analysis analyse(std::string_view compiler_name, const std::vector<std::string>&
     if (p.stack_usage) a.outputs.push_back(stack_usage_file(family, input.path, explicit_output));
     a.user_include_dirs = std::move(p.include_dirs);
 
+    // Measured: clang's driver turns -H into "-H -sys-header-deps", which puts system headers
+    // into a -MMD depfile, and cc1's own -H ("-Xclang -H") lists no system header at all. So
+    // that scan only writes the depfile, and the -M pass on the source lists the files.
+    const bool no_h = family == Family::clang && p.mmd && !p.md;
+    const bool make_rule = p.forced_include || no_h;
+    if (make_rule) a.make_rule_pass = no_h ? MakeRulePass::source : MakeRulePass::empty_unit;
     for (size_t i = 0; i < args.size();) {
         const auto& m = matches[i];
         const size_t count = m ? m->count : 1;
@@ -239,27 +262,34 @@ Analysis analyse(std::string_view compiler_name, const std::vector<std::string>&
             role == Role::dep_flag || role == Role::dep_file || role == Role::dep_target;
         const bool skip_in_scan =
             role == Role::compile || role == Role::assemble || role == Role::output;
+        const bool source = !m && args[i] == input.path;
         for (size_t k = i; k < i + count; ++k) {
             if (!dep) a.remote_args.push_back(args[k]);
             if (!skip_in_scan) a.scan_args.push_back(args[k]);
+            if (make_rule && !dep && !skip_in_scan && !source) a.make_rule_args.push_back(args[k]);
         }
         i += count;
     }
-    for (const char* extra : {"-E", "-o", "/dev/null", "-H", "-v"})
+    for (const char* extra : {"-E", "-o", "/dev/null"})
         a.scan_args.emplace_back(extra);
+    if (!no_h) a.scan_args.emplace_back("-H");
+    a.scan_args.emplace_back("-v");
     if (deps) {
         // Measured: without -MF both families write next to -o (or the source's stem in
         // the cwd), and without -MT/-MQ the target is the object quoted as by -MQ, "foo.o"
         // even for -S without -o. With -E -o /dev/null neither default holds, so both are
         // made explicit; the depfile is then byte for byte what `-c` writes.
-        std::string mf;
+        // gcc's cc1 names a -Wp, depfile's target after the source in both passes, so
+        // nothing is added there (an -MQ would make the driver refuse or change it).
+        std::string mf = p.wp_depfile;
         for (size_t i = 0; i < args.size(); i += matches[i] ? matches[i]->count : 1)
             if (matches[i] && matches[i]->role == Role::dep_file) mf = matches[i]->value;
-        if (!p.mf) {
+        if (!p.mf && mf.empty()) {
             mf = default_depfile(input.path, explicit_output);
             a.scan_args.insert(a.scan_args.end(), {"-MF", mf});
         }
-        if (!p.target) {
+        const bool cc1_names_target = !p.wp_depfile.empty() && family == Family::gcc;
+        if (!p.target && !cc1_names_target) {
             std::string target =
                 explicit_output.empty() ? default_object(input.path, false) : explicit_output;
             a.scan_args.insert(a.scan_args.end(), {"-MQ", target});

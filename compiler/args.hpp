@@ -25,6 +25,8 @@ std::string driver_of(std::string_view compiler_name);
 // and/or a version suffix (-12, -14, -14.0).
 bool is_known_compiler_name(std::string_view compiler_name);
 
+enum class MakeRulePass { none, empty_unit, source };
+
 struct Analysis {
     bool remote = false;
     std::string reason;   // why it runs locally; empty when remote
@@ -37,12 +39,21 @@ struct Analysis {
     // The client-side pass: the original arguments with -c/-S replaced by -E, the output
     // sent to /dev/null, -H and -v added (to list every file read and the search path),
     // and the dependency options kept, with -MF/-MQ made explicit so the depfile is byte
-    // for byte what a local compile writes.
+    // for byte what a local compile writes (-Wp,-MD,FILE/-Wp,-MMD,FILE too). clang with
+    // -MMD (and no -MD) scans without -H: its driver adds -sys-header-deps to -H, which puts
+    // system headers into the depfile, and cc1's own -H leaves system headers out of the list.
     std::vector<std::string> scan_args;
     // The arguments for the runner: dependency-file options removed (the client writes
     // the depfile), everything else as given.
     std::vector<std::string> remote_args;
     std::string depfile; // path the scan writes, empty if none
+    // A second client pass, -M, whose make rule lists files the scan's -H does not
+    // (client/forced_includes.hpp). With -include/-imacros it runs on an empty translation
+    // unit (-H never lists forced includes nor what they include); for clang -MMD on the
+    // source itself, because that scan has no -H at all.
+    MakeRulePass make_rule_pass = MakeRulePass::none;
+    // Its arguments: the original ones without the source, -c/-S, -o and dependency options.
+    std::vector<std::string> make_rule_args;
     // -I/-isystem/-idirafter/-iquote directories named on the command line, as given.
     std::vector<std::string> user_include_dirs;
 };

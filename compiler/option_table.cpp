@@ -264,6 +264,25 @@ OptionMatch make_match(const Spec& spec) {
     return m;
 }
 
+// -Wp,-MD,FILE and -Wp,-MMD,FILE (Kbuild's spelling) become dependency options whose value is
+// FILE. Measured: gcc hands them to cc1 as "-MD FILE", which then names the target after the
+// source ("x.o" for lib/x.c, whatever -o says) with -c, -S and -E -o /dev/null alike; clang's
+// driver rewrites them to -MD/-MMD -MF FILE. Longer lists (-Wp,-MD,f,-MT,x) and every other
+// -Wp, stay local: clang drops what follows FILE, gcc would not.
+void as_wp_dependency(OptionMatch& m) {
+    for (std::string_view flag : {"-MD,", "-MMD,"}) {
+        std::string_view value = m.value;
+        if (!value.starts_with(flag)) continue;
+        std::string_view file = value.substr(flag.size());
+        if (file.empty() || file.find(',') != std::string_view::npos) return;
+        m.canonical = "-Wp," + std::string(flag.substr(0, flag.size() - 1));
+        m.role = Role::dep_flag;
+        m.value = std::string(file);
+        m.why = nullptr;
+        return;
+    }
+}
+
 } // namespace
 
 namespace {
@@ -300,6 +319,7 @@ std::variant<OptionMatch, MatchError> match_for(const std::vector<std::string>& 
     OptionMatch m = make_match(*best);
     m.value = arg.substr(best->name.size());
     m.joined = true;
+    if (m.canonical == "-Wp,") as_wp_dependency(m);
     return m;
 }
 
@@ -315,6 +335,14 @@ std::variant<OptionMatch, MatchError> match_option(const std::vector<std::string
     auto any = match_for(args, i, std::nullopt);
     if (auto* m = std::get_if<OptionMatch>(&any); m && m->role == Role::local_only) {
         if (auto* mine = std::get_if<OptionMatch>(&own); !mine || mine->role != Role::local_only)
+            return any;
+    }
+    // The runner also checks the values of what it knows from any family (a prefix map needs
+    // OLD=NEW, a path must stay in the job). An option this family would pass on as a plain
+    // flag is read the runner's way, so the client keeps locally what a runner would refuse
+    // (found by fuzz_args: gcc passed -fcoverage-prefix-map=E on as a -f option).
+    if (auto* m = std::get_if<OptionMatch>(&any); m && m->role != Role::plain) {
+        if (auto* mine = std::get_if<OptionMatch>(&own); mine && mine->role == Role::plain)
             return any;
     }
     return own;

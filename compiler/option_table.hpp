@@ -23,7 +23,7 @@ enum class Role {
     language,       // -x
     include_dir,    // -I, -isystem, -idirafter, -iquote
     forced_include, // -include, -imacros
-    dep_flag,       // -MD, -MMD, -MP
+    dep_flag,       // -MD, -MMD, -MP; -Wp,-MD,FILE and -Wp,-MMD,FILE (value FILE)
     dep_file,       // -MF
     dep_target,     // -MT, -MQ
     path,           // another file the compiler opens (-fsanitize-ignorelist=)

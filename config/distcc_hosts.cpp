@@ -100,7 +100,8 @@ Result<void> check_host_options(std::string_view token, std::string_view options
         if (option == "lzo" || option == "cpp") continue; // see the comment at the top
         if (option == "auth" || option.substr(0, 5) == "auth=")
             return token_error(token, "GSSAPI authentication is not supported: ferry "
-                                      "authenticates runners with key_file in hosts.toml");
+                                      "authenticates runners with a shared key (key_file in "
+                                      "hosts.toml, or $FERRY_KEY_FILE)");
         return token_error(token, "unknown host option {:?} (known: lzo, cpp)", option);
     }
     return ok();

@@ -19,6 +19,9 @@ struct Runner {
     std::string host; // IPv4/IPv6 literal or a name resolved at connect time
     uint16_t port = kDefaultPort;
     uint32_t slots = 0; // 0: use what the runner reports
+    // The shared key this runner must prove it holds: its own key_file, else the [client]
+    // one (or $FERRY_KEY_FILE). Empty: no authentication. Absolute once loaded.
+    std::string key_file{};
 };
 
 struct Config {
@@ -30,7 +33,7 @@ struct Config {
     int compression_level = 1;        // zstd level, 0 = off
     bool warn_on_fallback = true;     // one warning line when a job falls back to local
     uint32_t idle_timeout_s = 300;    // the coordinator exits after this long idle
-    std::string key_file;             // shared secret for runner authentication (optional)
+    std::string key_file;             // default key for runners without their own (optional)
     std::string source;               // where this came from: a path, or "$FERRY_HOSTS"
     std::string fingerprint;          // hash of the source text: one coordinator per config
 };
@@ -42,6 +45,7 @@ struct LoadOptions {
     std::string home;                       // $HOME, for ~/.config/ferry/hosts.toml
     std::string system_file = "/etc/ferry/hosts.toml";
     std::optional<std::string> idle_timeout; // $FERRY_IDLE_TIMEOUT: overrides idle_timeout_s
+    std::optional<std::string> key_file;     // $FERRY_KEY_FILE: overrides [client].key_file
 };
 
 // Options from this process's environment.

@@ -28,7 +28,8 @@ constexpr std::array<std::string_view, 2> kTopKeys = {"client", "runner"};
 constexpr std::array<std::string_view, 8> kClientKeys = {
     "local_slots",       "connect_timeout_ms", "job_timeout_ms", "backoff_ms",
     "compression_level", "warn_on_fallback",   "idle_timeout_s", "key_file"};
-constexpr std::array<std::string_view, 4> kRunnerKeys = {"address", "port", "slots", "name"};
+constexpr std::array<std::string_view, 5> kRunnerKeys = {"address", "port", "slots", "name",
+                                                         "key_file"};
 
 size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<size_t> row(b.size() + 1);
@@ -137,6 +138,13 @@ class Reader {
         return value->get();
     }
 
+    Result<std::string> file_name(const Entry& e, std::string_view path) const {
+        FERRY_TRY(v, string(e, path));
+        if (v->empty() || v->find('\0') != std::string::npos)
+            return error(e.line, path, "expected a file name, got {}", describe(*e.node));
+        return std::move(*v);
+    }
+
   private:
     std::string_view m_source;
 };
@@ -170,10 +178,7 @@ Result<void> read_client(const Reader& reader, const toml::table& table, Config&
             FERRY_TRY(v, reader.integer(e, path, 1, kMaxIdleS));
             config.idle_timeout_s = narrow<uint32_t>(*v);
         } else if (e.key == "key_file") {
-            FERRY_TRY(v, reader.string(e, path));
-            if (v->empty() || v->find('\0') != std::string::npos)
-                return reader.error(e.line, path, "expected a file name, got {}",
-                                    describe(*e.node));
+            FERRY_TRY(v, reader.file_name(e, path));
             config.key_file = std::move(*v);
         } else {
             return reader.unknown_key(e, path, kClientKeys);
@@ -235,6 +240,9 @@ Result<void> read_runners(const Reader& reader, const toml::node& node, uint32_t
                                         "trailing space, got {}",
                                         kMaxNameLength, describe(*e.node));
                 runner.name = std::move(*v);
+            } else if (e.key == "key_file") {
+                FERRY_TRY(v, reader.file_name(e, path));
+                runner.key_file = std::move(*v);
             } else {
                 return reader.unknown_key(e, path, kRunnerKeys);
             }
@@ -283,6 +291,9 @@ Result<Config> parse_hosts_toml(std::string_view text, std::string_view source_n
             return reader.unknown_key(e, e.key, kTopKeys);
         }
     }
+    // Runners without a key_file of their own use the [client] one, wherever it is written.
+    for (auto& runner : config.runners)
+        if (runner.key_file.empty()) runner.key_file = config.key_file;
     config.source = std::string(source_name);
     config.fingerprint = hash_hex(std::string("toml") + '\0' + std::string(text));
     return config;

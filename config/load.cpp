@@ -50,8 +50,13 @@ Result<Config> from_file(const std::string& path, std::string_view origin) {
     FERRY_TRY(config, parse_hosts_toml(*text, path));
     std::string absolute = resolved_path(path);
     // A relative key file is relative to the hosts file, not to wherever make happens to run.
-    if (!config->key_file.empty() && config->key_file.front() != '/')
-        config->key_file = normalize_path(join_path(dirname(absolute), config->key_file));
+    auto resolve = [&](std::string& key_file) {
+        if (!key_file.empty() && key_file.front() != '/')
+            key_file = normalize_path(join_path(dirname(absolute), key_file));
+    };
+    resolve(config->key_file);
+    for (auto& runner : config->runners)
+        resolve(runner.key_file);
     config->source = absolute;
     config->fingerprint = fingerprint("file", absolute, *text);
     return config;
@@ -93,6 +98,25 @@ Result<uint32_t> idle_timeout_from(std::string_view text) {
     return value;
 }
 
+// $FERRY_KEY_FILE replaces [client].key_file, for every runner without a key_file of its own.
+// Absolute only: the coordinator loads the configuration again from another directory.
+Result<void> apply_key_file(std::string_view path, Config& config) {
+    if (path.empty())
+        return make_error(Errc::invalid,
+                          "FERRY_KEY_FILE is set but empty: name a key file or unset it");
+    if (path.front() != '/' || path.find('\0') != std::string_view::npos)
+        return make_error(Errc::invalid, "FERRY_KEY_FILE: expected an absolute path, got {:?}",
+                          path);
+    std::string key_file = normalize_path(path);
+    for (auto& runner : config.runners)
+        if (runner.key_file == config.key_file) runner.key_file = key_file;
+    config.key_file = key_file;
+    // Another key is another cluster: its own coordinator.
+    config.fingerprint = hash_hex(config.fingerprint + std::string(1, '\0') + "key" +
+                                  std::string(1, '\0') + key_file);
+    return ok();
+}
+
 uint32_t cpu_count() {
     long n = ::sysconf(_SC_NPROCESSORS_ONLN);
     if (n < 1) return 1;
@@ -114,6 +138,7 @@ LoadOptions options_from_environment(std::string hosts_flag) {
     options.hosts_file = env("FERRY_HOSTS_FILE");
     options.home = env("HOME").value_or("");
     options.idle_timeout = env("FERRY_IDLE_TIMEOUT");
+    options.key_file = env("FERRY_KEY_FILE");
     return options;
 }
 
@@ -123,6 +148,7 @@ Result<Config> load(const LoadOptions& options) {
         FERRY_TRY(seconds, idle_timeout_from(*options.idle_timeout));
         config->idle_timeout_s = *seconds;
     }
+    if (options.key_file) FERRY_TRY_VOID(apply_key_file(*options.key_file, *config));
     if (config->local_slots == 0) config->local_slots = cpu_count();
     return config;
 }

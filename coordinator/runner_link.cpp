@@ -1,5 +1,6 @@
 #include "coordinator/runner_link.hpp"
 
+#include "remote/protocol/auth.hpp"
 #include "util/log.hpp"
 
 #include <cstring>
@@ -174,6 +175,9 @@ void RunnerLink::on_connect_timeout() {
         return fail(fmt::format("connect timed out after {} ms", m_options.connect_timeout_ms));
     case Phase::greeting:
         return fail(fmt::format("no greeting within {} ms", m_options.connect_timeout_ms));
+    case Phase::authenticating:
+        return fail(
+            fmt::format("no answer to authentication within {} ms", m_options.connect_timeout_ms));
     default:
         return;
     }
@@ -190,6 +194,7 @@ void RunnerLink::on_reconnect_timer() {
 void RunnerLink::on_frame(proto::Frame frame) {
     m_last_heard_ms = now_ms();
     if (m_phase == Phase::greeting) return on_greeting(frame);
+    if (m_phase == Phase::authenticating) return on_auth_proof(frame);
     switch (frame.type) {
     case proto::MsgType::job_result: {
         auto result = proto::decode_as<proto::JobResult>(frame);
@@ -229,14 +234,54 @@ void RunnerLink::on_greeting(const proto::Frame& frame) {
                                 hello->protocol_version, proto::kProtocolVersion));
     proto::ClientHello answer;
     answer.client_name = m_options.client_name;
+    m_expected_proof.clear();
+    if (!m_runner.key_file.empty()) {
+        // Read on every connection, so a replaced key is used from the next reconnect on.
+        auto key = proto::auth::load_key_file(m_runner.key_file);
+        if (!key) return fail(key.error().message);
+        auto reply = proto::auth::answer_challenge(*key, hello->challenge, answer.client_name);
+        if (!reply) return fail(reply.error().message);
+        answer.auth_response = std::move(reply->response);
+        m_expected_proof = std::move(reply->expected_proof);
+    }
     m_stream->send(proto::frame(answer));
+    m_hello = std::move(*hello);
+    // A runner with a key answers with its proof, or refuses us; either way we wait for it
+    // (the connect timer still runs) instead of sending jobs that would be lost.
+    if (!m_expected_proof.empty() || !m_hello.challenge.empty()) {
+        m_phase = Phase::authenticating;
+        return;
+    }
+    become_up();
+}
+
+void RunnerLink::on_auth_proof(const proto::Frame& frame) {
+    if (frame.type == proto::MsgType::error) {
+        auto error = proto::decode_as<proto::ErrorMsg>(frame);
+        if (error && error->code == proto::ErrorCode::auth && m_expected_proof.empty())
+            return fail(fmt::format("runner error: {} (set key_file for it in hosts.toml)",
+                                    error->message));
+        return fail(error ? fmt::format("runner error: {}", error->message)
+                          : fmt::format("bad error frame: {}", error.error().message));
+    }
+    if (m_expected_proof.empty())
+        return fail(fmt::format("runner sent {} instead of refusing a client without a key",
+                                proto::msg_type_name(frame.type)));
+    auto proof = proto::decode_as<proto::AuthProof>(frame);
+    if (!proof) return fail(fmt::format("bad authentication proof: {}", proof.error().message));
+    if (auto checked = proto::auth::check_proof(m_expected_proof, proof->proof); !checked)
+        return fail(checked.error().message);
+    become_up();
+}
+
+void RunnerLink::become_up() {
     uv_timer_stop(m_connect_timer.get());
     m_phase = Phase::up;
     if (m_options.ping_interval_ms > 0)
         uv_timer_start(m_ping_timer.get(),
                        &timer_trampoline<RunnerLink, &RunnerLink::on_ping_timer>,
                        m_options.ping_interval_ms, m_options.ping_interval_ms);
-    m_events.link_up(m_index, *hello);
+    m_events.link_up(m_index, m_hello);
 }
 
 void RunnerLink::on_need_files(const proto::NeedFiles& need) {

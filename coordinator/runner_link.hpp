@@ -1,6 +1,7 @@
 // One persistent connection to one runner (ferryd). It resolves and connects within the
-// connect timeout, reads the runner's greeting, answers it, then carries any number of jobs
-// at once: JobRequest out, NeedFiles answered from the FileStore, JobResult back. Every
+// connect timeout, reads the runner's greeting, answers it (with a key_file: proves it holds
+// the key and waits for the runner's proof, remote/protocol/auth.hpp), then carries any number of
+// jobs at once: JobRequest out, NeedFiles answered from the FileStore, JobResult back. Every
 // failure — refused, timeout, EOF, garbage, an ErrorMsg, a job not answered in time — closes
 // the connection, is reported once, and a reconnect is tried after the backoff: the
 // reconnect is the probe. A ping now and then notices a runner that silently went away.
@@ -71,7 +72,7 @@ class RunnerLink {
     std::string address() const;
 
   private:
-    enum class Phase { idle, resolving, connecting, greeting, up, stopped };
+    enum class Phase { idle, resolving, connecting, greeting, authenticating, up, stopped };
     struct PendingJob {
         RunnerLink* link = nullptr;
         uint64_t id = 0;
@@ -88,6 +89,8 @@ class RunnerLink {
     void on_connected(int status);
     void on_frame(proto::Frame frame);
     void on_greeting(const proto::Frame& frame);
+    void on_auth_proof(const proto::Frame& frame);
+    void become_up();
     void on_need_files(const proto::NeedFiles& need);
     void on_connect_timeout();
     void on_reconnect_timer();
@@ -113,6 +116,8 @@ class RunnerLink {
     UvHandle<uv_timer_t> m_ping_timer;
     uint64_t m_last_heard_ms = 0;
     std::map<uint64_t, std::unique_ptr<PendingJob>> m_jobs;
+    proto::RunnerHello m_hello;   // kept from the greeting until the runner has proved itself
+    std::string m_expected_proof; // empty: we sent no key
     std::shared_ptr<char> m_alive = std::make_shared<char>();
 };
 

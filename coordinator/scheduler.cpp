@@ -105,6 +105,9 @@ void Scheduler::job_result(size_t runner, proto::JobResult result) {
     case proto::JobStatus::completed:
         ++v.jobs_done;
         v.recent_failures = 0;
+        // A job sent before the runner failed says nothing about it now: only one sent
+        // since then lets the next failure be told again.
+        if (job.runner_failures == v.failures) v.warned = false;
         ++m_jobs_remote;
         m_dispatcher.finish_remote(job.id, runner, std::move(result));
         break;
@@ -131,6 +134,11 @@ void Scheduler::job_result(size_t runner, proto::JobResult result) {
 // ---- jobs ----
 
 void Scheduler::submit(JobId id, JobSpec spec) {
+    const uint64_t now = m_clock();
+    if (idle() && now - m_last_submit_ms >= kWarnAgainAfterIdleMs)
+        for (auto& v : m_runners)
+            v.warned = false; // a new build: its user has not been told yet
+    m_last_submit_ms = now;
     Job job;
     job.id = id;
     job.spec = std::move(spec);
@@ -246,6 +254,7 @@ bool Scheduler::place(Job& job) {
         ++v.in_flight;
         std::string compiler_name = matching_compiler(v, job.spec)->name;
         job.runner = *best;
+        job.runner_failures = v.failures;
         JobId id = job.id;
         m_running.emplace(id, std::move(job));
         m_dispatcher.dispatch(id, *best, compiler_name);
@@ -287,8 +296,9 @@ void Scheduler::finish_locally(const Job& job) {
         const std::string& last = m_runners[job.last_runner].setup.name;
         switch (job.last_failure) {
         case Job::Failure::failed:
-            warning = fmt::format("ferry: runner {} failed ({}); compiling locally", last,
-                                  job.tried.at(job.last_runner));
+            if (claim_warning({job.last_runner}))
+                warning = fmt::format("ferry: runner {} failed ({}); compiling locally", last,
+                                      job.tried.at(job.last_runner));
             break;
         case Job::Failure::refused:
             warning = fmt::format("ferry: runner {} {}; compiling locally", last,
@@ -296,20 +306,35 @@ void Scheduler::finish_locally(const Job& job) {
             break;
         case Job::Failure::none: {
             std::string reasons;
+            std::vector<size_t> failed;
             for (size_t r = 0; r < m_runners.size(); ++r) {
                 std::string why;
                 fit(job, r, &why);
                 if (!reasons.empty()) reasons += ", ";
                 reasons += fmt::format("{}: {}", m_runners[r].setup.name, why);
+                if (job.tried.count(r) || state(r) == RunnerState::backoff) failed.push_back(r);
             }
-            warning = fmt::format("ferry: no runner available for {} ({}); compiling locally",
-                                  job.spec.compiler_name, reasons);
+            // Without a failed runner (no matching compiler, say) there is nothing to repeat
+            // ourselves about: that is said every time.
+            if (failed.empty() || claim_warning(failed))
+                warning = fmt::format("ferry: no runner available for {} ({}); compiling locally",
+                                      job.spec.compiler_name, reasons);
             break;
         }
         }
     }
     ++m_jobs_local;
     m_dispatcher.finish_local(job.id, warning);
+}
+
+bool Scheduler::claim_warning(const std::vector<size_t>& failed) {
+    bool news = false;
+    for (size_t r : failed)
+        news = news || !m_runners[r].warned;
+    if (news)
+        for (size_t r : failed)
+            m_runners[r].warned = true;
+    return news;
 }
 
 void Scheduler::back_off(size_t runner, const std::string& reason) {

@@ -13,7 +13,10 @@
 //  - A runner failure (connection lost, timeout, garbage, JobStatus::failed) puts that
 //    runner in backoff and every job it had is retried on another matching runner. A job
 //    is never sent twice to the same runner. With nobody left it compiles locally, with one
-//    warning line.
+//    warning line — once per failed runner: the runners a warning blamed stay quiet until
+//    they complete a job again or until a new build starts (a submit after the scheduler
+//    has been idle for kWarnAgainAfterIdleMs), so a dead runner costs a build one line, not
+//    one per compile.
 //  - JobStatus::refused says the runner's policy rejected the job, not that the runner is
 //    unwell: no backoff. Another runner's policy may differ, so the job is tried on one more
 //    runner, then compiled locally.
@@ -58,6 +61,7 @@ struct RunnerView {
     uint32_t recent_failures = 0; // since its last completed job
     uint64_t backoff_until_ms = 0;
     std::string last_error;
+    bool warned = false; // a fallback warning named it since it last completed a job sent after its last failure
 };
 
 // What the scheduler needs of a job; the request itself stays with the caller.
@@ -87,6 +91,7 @@ class Scheduler {
         uint32_t max_refusals = 2; // refused by this many runners: compile locally
     };
     using Clock = std::function<uint64_t()>; // milliseconds, monotonic
+    static constexpr uint64_t kWarnAgainAfterIdleMs = 10000;
 
     Scheduler(std::vector<RunnerSetup> runners, Options options, Dispatcher& dispatcher,
               Clock clock);
@@ -132,6 +137,7 @@ class Scheduler {
         uint32_t refusals = 0;
         bool cancelled = false;
         size_t runner = 0; // while running
+        uint64_t runner_failures = 0; // the runner's failure count when the job was sent
     };
     enum class Fit { unusable, waiting, busy, free };
 
@@ -143,6 +149,8 @@ class Scheduler {
     bool place(Job& job);
     void requeue_front(Job job);
     void finish_locally(const Job& job);
+    // Whether the user still needs to hear about these failed runners; marks them told.
+    bool claim_warning(const std::vector<size_t>& failed);
     void back_off(size_t runner, const std::string& reason);
 
     std::vector<RunnerView> m_runners;
@@ -156,6 +164,7 @@ class Scheduler {
     bool m_pump_again = false;
     uint64_t m_jobs_remote = 0;
     uint64_t m_jobs_local = 0;
+    uint64_t m_last_submit_ms = 0;
 };
 
 } // namespace ferry::coordinator

@@ -1,5 +1,6 @@
 #include "coordinator/service.hpp"
 
+#include "coordinator/runner_fault.hpp"
 #include "coordinator/status.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
@@ -94,9 +95,6 @@ Result<void> Service::open(const std::string& socket_path) {
     for (auto& link : m_links)
         link->start();
 
-    if (!m_config.key_file.empty())
-        log::warning("key_file is set, but runner authentication is not implemented yet: "
-                     "connecting without it");
     m_last_busy_ms = now_ms();
     uv_timer_start(m_tick.get(), &timer_trampoline<Service, &Service::on_tick>, kTickMs, kTickMs);
     log::info("coordinator listening on {}: {} runner(s), {} local slot(s), configuration {}",
@@ -125,9 +123,6 @@ void Service::on_tick() {
     m_scheduler->tick();
     bool busy = m_server->connections() > 0 || !m_jobs.empty() || !m_scheduler->idle();
     if (busy) {
-        if (!m_config.key_file.empty())
-            log::warning("key_file is set, but runner authentication is not implemented yet: "
-                         "connecting without it");
         m_last_busy_ms = now_ms();
         return;
     }
@@ -203,9 +198,6 @@ void Service::ipc_closed(ConnectionId connection, const std::string&) {
         it = m_jobs.erase(it);
         m_scheduler->cancel(id);
     }
-    if (!m_config.key_file.empty())
-        log::warning("key_file is set, but runner authentication is not implemented yet: "
-                     "connecting without it");
     m_last_busy_ms = now_ms();
 }
 
@@ -333,6 +325,12 @@ void Service::link_down(size_t runner, const std::string& reason) {
 }
 
 void Service::link_job_result(size_t runner, proto::JobResult result) {
+    if (auto fault = runner_fault(result)) {
+        // Not the user's answer: the compile is retried elsewhere or here, and a genuine
+        // compiler crash shows up again there.
+        result.status = proto::JobStatus::failed;
+        result.message = std::move(*fault);
+    }
     if (result.status != proto::JobStatus::completed)
         log::info("job {}: runner {} answered {}: {}", result.job_id, m_config.runners[runner].name,
                   result.status == proto::JobStatus::refused ? "refused" : "failed",

@@ -141,6 +141,8 @@ const char* msg_type_name(MsgType type) {
         return "ping";
     case MsgType::pong:
         return "pong";
+    case MsgType::auth_proof:
+        return "auth_proof";
     case MsgType::ipc_acquire_local:
         return "ipc_acquire_local";
     case MsgType::ipc_granted:

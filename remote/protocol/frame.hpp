@@ -33,6 +33,7 @@ enum class MsgType : uint8_t {
     stats = 9,
     ping = 10,
     pong = 11,
+    auth_proof = 12, // ferryd -> client: the runner's half of authentication (only with a key)
     // coordinator IPC (wrapper/ferry make <-> coordinator over the unix socket)
     ipc_acquire_local = 32,
     ipc_granted = 33,

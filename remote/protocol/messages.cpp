@@ -5,6 +5,8 @@
 #include "remote/protocol/codec.hpp"
 #include "util/hash.hpp"
 
+#include <algorithm>
+
 namespace ferry::proto {
 
 namespace detail {
@@ -140,6 +142,34 @@ Result<void> decode(std::string_view payload, ClientHello& out) {
 
 MsgType type_of(const ClientHello&) {
     return MsgType::client_hello;
+}
+
+// ---- AuthProof ----
+
+std::string encode(const AuthProof& m) {
+    Writer w;
+    w.str(m.proof);
+    return w.take();
+}
+
+Result<void> decode(std::string_view payload, AuthProof& out) {
+    return decode_message(payload, out, [](Reader& r, AuthProof& m) -> Result<void> {
+        FERRY_PROTO_READ(m.proof, r.str());
+        // An HMAC-SHA256 in lowercase hex, nothing else: the one canonical spelling.
+        constexpr size_t kProofDigits = 64;
+        bool hex = m.proof.size() == kProofDigits &&
+                   std::all_of(m.proof.begin(), m.proof.end(), [](char c) {
+                       return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                   });
+        if (!hex)
+            return make_error(Errc::protocol, "proof {} is not {} lowercase hex digits",
+                              detail::quote(m.proof), kProofDigits);
+        return ok();
+    });
+}
+
+MsgType type_of(const AuthProof&) {
+    return MsgType::auth_proof;
 }
 
 // ---- JobRequest ----

@@ -44,9 +44,18 @@ struct RunnerHello {
 struct ClientHello {
     uint32_t protocol_version = kProtocolVersion;
     std::string client_name;
-    std::string auth_response; // HMAC of the challenge; empty without a key
+    std::string auth_response; // client nonce + HMAC, hex (remote/protocol/auth.hpp); or empty
 
     bool operator==(const ClientHello&) const = default;
+};
+
+// ferryd's answer to a ClientHello that passed authentication: an HMAC proving the runner
+// holds the key too. Sent only to a client that answered the challenge, so a peer that does
+// not authenticate never sees this message.
+struct AuthProof {
+    std::string proof; // 64 lowercase hex digits
+
+    bool operator==(const AuthProof&) const = default;
 };
 
 // One file the compile reads, at the absolute path the client's compiler saw it (lexical,
@@ -220,6 +229,7 @@ struct IpcStatus {
 // encode(x) gives a payload; pair it with the right MsgType in encode_frame().
 std::string encode(const RunnerHello&);
 std::string encode(const ClientHello&);
+std::string encode(const AuthProof&);
 std::string encode(const JobRequest&);
 std::string encode(const NeedFiles&);
 std::string encode(const FileData&);
@@ -233,6 +243,7 @@ std::string encode(const IpcStatus&);
 
 Result<void> decode(std::string_view payload, RunnerHello&);
 Result<void> decode(std::string_view payload, ClientHello&);
+Result<void> decode(std::string_view payload, AuthProof&);
 Result<void> decode(std::string_view payload, JobRequest&);
 Result<void> decode(std::string_view payload, NeedFiles&);
 Result<void> decode(std::string_view payload, FileData&);
@@ -247,6 +258,7 @@ Result<void> decode(std::string_view payload, IpcStatus&);
 // The MsgType each struct travels as, so senders write frame(msg) instead of pairing by hand.
 MsgType type_of(const RunnerHello&);
 MsgType type_of(const ClientHello&);
+MsgType type_of(const AuthProof&);
 MsgType type_of(const JobRequest&);
 MsgType type_of(const NeedFiles&);
 MsgType type_of(const FileData&);

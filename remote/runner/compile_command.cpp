@@ -39,7 +39,10 @@ CompileCommand build_compile_command(const compiler::Identity& compiler,
     cmd.env.push_back("PATH=" + std::string(path_env));
     cmd.env.push_back("TMPDIR=" + std::string(job_dir));
     for (const auto& [name, value] : request.env) {
-        if (!is_allowed_env(name) || value.find('\0') != std::string::npos) continue;
+        // No value of these needs a '/'; a locale name with one is a path glibc would load.
+        if (!is_allowed_env(name) || value.find('\0') != std::string::npos ||
+            value.find('/') != std::string::npos)
+            continue;
         bool duplicate = false;
         for (const auto& kept : cmd.env)
             duplicate = duplicate || kept.compare(0, name.size() + 1, name + "=") == 0;

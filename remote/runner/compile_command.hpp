@@ -22,7 +22,8 @@ struct CompileCommand {
 
 // Client variables that may reach the compiler: locale and reproducibility settings only.
 // Anything that changes what is read or run (CPATH, COMPILER_PATH, GCC_EXEC_PREFIX,
-// LD_PRELOAD...) never does.
+// LD_PRELOAD...) never does. A value containing '/' is dropped too: none of these needs one,
+// and glibc reads a locale name with a slash as a path to load.
 bool is_allowed_env(std::string_view name);
 
 // `rerooted_args` come from compiler::reroot_args(request.args, root, request.cwd).

@@ -1,6 +1,8 @@
 #include "remote/runner/connection.hpp"
 
 #include "compiler/args.hpp"
+#include "remote/protocol/auth.hpp"
+#include "remote/runner/arg_policy.hpp"
 #include "remote/runner/compile_command.hpp"
 #include "remote/runner/server.hpp"
 #include "util/fs.hpp"
@@ -13,6 +15,21 @@ namespace ferry::runner {
 static constexpr uint64_t kFlushTimeoutMs = 2000;
 // Results larger than this go compressed (objects with debug info compress well).
 static constexpr size_t kCompressAbove = 4096;
+// A peer that has not said hello by then is dropped: before the greeting it has proved
+// nothing, and idle connections must not be able to use up --max-connections.
+static constexpr uint64_t kHelloTimeoutMs = 10000;
+
+// The client's name comes from the network: keep log lines one line and short.
+static std::string printable(std::string_view text) {
+    constexpr size_t kMaxShown = 64;
+    std::string out;
+    for (char c : text.substr(0, kMaxShown)) {
+        auto u = static_cast<unsigned char>(c);
+        out += (u >= 0x20 && u < 0x7f) ? std::string(1, c) : fmt::format("\\x{:02x}", u);
+    }
+    if (text.size() > kMaxShown) out += "...";
+    return out;
+}
 
 static Connection* owner(const void* handle) {
     return static_cast<Connection*>(static_cast<const uv_handle_t*>(handle)->data);
@@ -42,12 +59,31 @@ void Connection::start(bool allowed) {
         return;
     }
     if (!allowed) return; // the server sends the refusal
+    if (uv_timer_init(m_tcp.get()->loop, m_hello_timer.get()) == 0) {
+        m_hello_timer.set_initialized();
+        m_hello_timer.get()->data = this;
+        uv_timer_start(
+            m_hello_timer.get(),
+            [](uv_timer_t* t) {
+                if (Connection* c = owner(t)) c->on_hello_timeout();
+            },
+            kHelloTimeoutMs, 0);
+    }
     const auto& config = m_server.config();
     proto::RunnerHello hello;
     hello.runner_name = config.name;
     hello.slots = config.options.jobs;
     hello.compilers = config.allowlist.infos();
+    if (config.key) m_challenge = proto::auth::make_challenge();
+    hello.challenge = m_challenge;
     send(proto::frame(hello));
+}
+
+void Connection::on_hello_timeout() {
+    if (m_greeted || m_closing) return;
+    log::warning("{}: no client_hello within {} s, closing", m_peer, kHelloTimeoutMs / 1000);
+    refuse(proto::ErrorCode::protocol,
+           fmt::format("no client_hello within {} s", kHelloTimeoutMs / 1000));
 }
 
 void Connection::send(std::string bytes) {
@@ -172,8 +208,26 @@ Result<void> Connection::on_client_hello(const proto::Frame& frame) {
                            hello->protocol_version, proto::kProtocolVersion));
         return ok();
     }
+    const std::string name = printable(hello->client_name);
+    m_hello_timer.close();
+    const auto& key = m_server.config().key;
+    if (!key) {
+        m_greeted = true;
+        log::info("{}: client '{}' connected", m_peer, name);
+        return ok();
+    }
+    auto proof =
+        proto::auth::check_response(*key, m_challenge, hello->client_name, hello->auth_response);
+    if (!proof) {
+        log::warning("{}: client '{}' refused: authentication failed: {}", m_peer, name,
+                     proof.error().message);
+        refuse(proto::ErrorCode::auth,
+               fmt::format("authentication failed: {}", proof.error().message));
+        return ok();
+    }
     m_greeted = true;
-    log::info("{}: client '{}' connected", m_peer, hello->client_name);
+    send(proto::frame(proto::AuthProof{std::move(*proof)}));
+    log::info("{}: client '{}' connected (authenticated)", m_peer, name);
     return ok();
 }
 
@@ -211,6 +265,10 @@ Result<void> Connection::on_job_request(const proto::Frame& frame) {
     auto compiler = config.allowlist.find(request.compiler_name, request.compiler_id);
     if (!compiler) {
         answer(id, JobStatus::refused, compiler.error().message);
+        return ok();
+    }
+    if (auto checked = check_arguments(request.args); !checked) {
+        answer(id, JobStatus::refused, checked.error().message);
         return ok();
     }
     auto plan = plan_mirror(request, config.manifest);

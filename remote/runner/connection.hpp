@@ -54,6 +54,7 @@ class Connection {
     void on_read(ssize_t nread);
     Result<void> handle_frame(const proto::Frame& frame);
     Result<void> on_client_hello(const proto::Frame& frame);
+    void on_hello_timeout();
     Result<void> on_job_request(const proto::Frame& frame);
     Result<void> on_file_data(const proto::Frame& frame);
     // Answers a job that never reaches the queue (refused or failed at intake).
@@ -67,10 +68,12 @@ class Connection {
     uint64_t m_id;
     UvHandle<uv_tcp_t> m_tcp;
     UvHandle<uv_timer_t> m_flush_timer;
+    UvHandle<uv_timer_t> m_hello_timer;
     std::string m_peer;
     proto::FrameDecoder m_decoder;
     std::array<char, 65536> m_buffer{};
-    bool m_greeted = false; // ClientHello received
+    std::string m_challenge; // sent in the greeting; empty without a key
+    bool m_greeted = false;  // ClientHello received (and, with a key, its answer checked)
     bool m_closing = false;
     std::map<uint64_t, PendingJob> m_pending; // waiting for FileData
     std::set<uint64_t> m_submitted;           // with the server

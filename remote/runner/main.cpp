@@ -1,11 +1,13 @@
 // ferryd: the runner service. Wires the pieces together in the order that makes every
 // start-up error visible on the terminal: options, sockets, (with --daemon) detaching with a
 // pipe back to the terminal, the pid file, privileges, compilers, directories, event loop.
+#include "remote/protocol/auth.hpp"
 #include "remote/runner/exec_limits.hpp"
 #include "remote/runner/listen_socket.hpp"
 #include "remote/runner/options.hpp"
 #include "remote/runner/process_setup.hpp"
 #include "remote/runner/server.hpp"
+#include "util/cidr.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
 #include "util/temp_dir.hpp"
@@ -58,6 +60,13 @@ int run(int argc, char** argv) {
             return 2;
         }
         g_log_to_file = true;
+    }
+    // Before binding and before giving up root: the key may be readable by root only.
+    std::optional<proto::auth::Key> key;
+    if (!options.key_file.empty()) {
+        auto loaded = proto::auth::load_key_file(options.key_file);
+        if (!loaded) return fail(2, loaded.error().message);
+        key.emplace(std::move(*loaded));
     }
     std::vector<Fd> sockets;
     std::vector<std::string> names;
@@ -116,8 +125,19 @@ int run(int argc, char** argv) {
     config.job.limits = options.limits;
     config.job.timeout_seconds = options.job_timeout_seconds;
     config.job.path_env = path_env;
+    config.key = std::move(key);
     log::info("runner '{}': {} slots, cache {} ({} MiB){}", config.name, options.jobs, cache->dir(),
               options.cache_size_bytes >> 20, private_cache ? ", private" : "");
+    if (config.key) {
+        log::info("authentication: clients must prove they hold the key in {}", options.key_file);
+    } else {
+        bool exposed = false;
+        for (const auto& l : options.listen)
+            exposed = exposed || !is_loopback(l.sockaddr_ptr());
+        if (exposed)
+            log::warning("no --key-file: any host in --allow may run compilers here (see "
+                         "docs/security.md)");
+    }
 
     uv_loop_t loop;
     if (int rc = uv_loop_init(&loop); rc != 0)

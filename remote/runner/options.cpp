@@ -115,6 +115,9 @@ ParsedOptions parse_options(int argc, char** argv) {
     app.add_option("--log-file", o.log_file, "append the log here instead of stderr");
     app.add_option("--pid-file", o.pid_file, "write the process id here (removed at exit)");
     app.add_option("--user", o.user, "when started as root, run as this user");
+    app.add_option("--key-file", o.key_file,
+                   "shared key clients must prove they hold (64 hex digits, mode 0600; make one "
+                   "with 'ferry keygen FILE')");
     app.add_option("--name", o.name, "runner name in the greeting (default hostname:port)");
     app.add_option("--compiler", o.compilers,
                    "compiler name or path to offer (repeatable; replaces the default list)");
@@ -170,6 +173,7 @@ ParsedOptions parse_options(int argc, char** argv) {
     o.log_file = absolute_from_cwd(o.log_file);
     o.pid_file = absolute_from_cwd(o.pid_file);
     o.cache_dir = absolute_from_cwd(o.cache_dir);
+    o.key_file = absolute_from_cwd(o.key_file);
     if (auto valid = validate_options(o); !valid) return fail(valid.error());
     return {std::move(o), 0};
 }

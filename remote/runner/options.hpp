@@ -44,6 +44,7 @@ struct Options {
     std::string user;
     std::string name;                   // empty: hostname:port
     std::vector<std::string> compilers; // empty: the default allowlist
+    std::string key_file;               // shared secret clients must prove; empty: none
     unsigned job_timeout_seconds = 300;
     unsigned max_queue = 0; // jobs waiting for files or a slot
     unsigned max_connections = 256;

@@ -5,6 +5,7 @@
 // the next loop iteration, never inside their own callbacks.
 #pragma once
 
+#include "remote/protocol/auth.hpp"
 #include "remote/protocol/messages.hpp"
 #include "remote/runner/allowlist.hpp"
 #include "remote/runner/file_cache.hpp"
@@ -17,6 +18,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <uv.h>
 #include <vector>
@@ -32,6 +34,7 @@ struct ServerConfig {
     std::string jobs_dir; // where job directories are made
     JobSettings job;
     ManifestLimits manifest;
+    std::optional<proto::auth::Key> key; // set: every client must prove it holds the key
 };
 
 class Server {

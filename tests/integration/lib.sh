@@ -83,14 +83,23 @@ wait_port() { # addr port seconds
 }
 
 # start_ferryd ADDR [extra ferryd args...]: a runner on ADDR:$PORT, logging to
-# $TEST_TMP/ferryd-ADDR.log, ready when this returns.
+# $TEST_TMP/ferryd-ADDR.log, serving when this returns: its port accepts as soon as it is
+# bound, but it greets only after probing its compilers, and connect timeouts are short.
 start_ferryd() {
-    local addr=$1
+    local addr=$1 log before i
     shift
-    "$FERRYD" --listen "$addr:$PORT" --allow 127.0.0.0/8 --jobs 2 \
-        --log-file "$TEST_TMP/ferryd-$addr.log" "$@" &
+    log=$(ferryd_log "$addr")
+    before=0
+    [ ! -f "$log" ] || before=$(wc -l <"$log")
+    "$FERRYD" --listen "$addr:$PORT" --allow 127.0.0.0/8 --jobs 2 --log-file "$log" "$@" &
     FERRYD_PIDS[$addr]=$!
-    wait_port "$addr" "$PORT" 10 || fail "ferryd on $addr:$PORT did not start"
+    for ((i = 0; i < 400; i++)); do
+        awk -v n="$before" 'NR > n && /runner .*slots/ { found = 1 } END { exit !found }' \
+            "$log" 2>/dev/null && return 0
+        kill -0 "${FERRYD_PIDS[$addr]}" 2>/dev/null || break
+        sleep 0.05
+    done
+    fail "ferryd on $addr:$PORT did not get ready: $(tail -5 "$log" 2>/dev/null)"
 }
 
 stop_ferryd() { # graceful (SIGTERM drains)
@@ -201,4 +210,210 @@ total_jobs_done() {
     local n=0 addr
     for addr in "$@"; do n=$((n + $(ferryd_jobs_done "$addr"))); done
     echo $n
+}
+
+# ---- fault injection (test_fault_*.sh) ----
+# A generated make project built through `ferry make` while runners misbehave, compared
+# object by object with a plain local build; runners each with their own TMPDIR, so a suite
+# can check that nothing of a job is left behind.
+
+FAULT_RUNNER="${FAULT_RUNNER:-${FERRY_BINARY_DIR:-}/tests/integration/tools/fault_runner}"
+
+# fault_project N: $FPROJ, a make project of N C files (about 0.2 s each at -O2 -g) and a
+# program linked from them.
+fault_project() {
+    local n=$1 i f
+    FPROJ="$TEST_TMP/fproj"
+    mkdir -p "$FPROJ/src" "$FPROJ/include"
+    echo '#define COMMON_SCALE 1.0' >"$FPROJ/include/common.h"
+    for ((i = 1; i <= n; i++)); do
+        {
+            echo '#include "common.h"'
+            for f in $(seq 1 30); do
+                echo "static double f${f}_$i(const double *a, const double *b, int n) {"
+                echo "    double s = 0;"
+                echo "    for (int k = 0; k < n; ++k) s += a[k] * b[(k * $f) % n] + (double)(k ^ $i);"
+                echo "    for (int k = 1; k < n; ++k) s = s * 0.5 + a[k - 1] / (b[k] + $f.0);"
+                echo "    return s;"
+                echo "}"
+            done
+            echo "double unit_$i(const double *a, const double *b, int n);"
+            echo "double unit_$i(const double *a, const double *b, int n) {"
+            echo "    double s = 0;"
+            for f in $(seq 1 30); do echo "    s += f${f}_$i(a, b, n);"; done
+            echo "    return s + COMMON_SCALE;"
+            echo "}"
+        } >"$FPROJ/src/unit$i.c"
+    done
+    {
+        echo '#include <stdio.h>'
+        for ((i = 1; i <= n; i++)); do echo "double unit_$i(const double *a, const double *b, int n);"; done
+        echo 'int main(void) {'
+        echo '    double a[64], b[64], s = 0;'
+        echo '    for (int k = 0; k < 64; ++k) { a[k] = k + 1; b[k] = 2 * k + 1; }'
+        for ((i = 1; i <= n; i++)); do echo "    s += unit_$i(a, b, 64);"; done
+        echo '    printf("%.3f\n", s);'
+        echo '    return 0;'
+        echo '}'
+    } >"$FPROJ/src/main.c"
+    cat >"$FPROJ/Makefile" <<'MK'
+SRCS := $(wildcard src/*.c)
+OBJS := $(SRCS:src/%.c=obj/%.o)
+prog: $(OBJS)
+	$(CC) -o $@ $(OBJS)
+obj/%.o: src/%.c include/common.h | obj
+	$(CC) -O2 -g -Iinclude -c $< -o $@
+obj:
+	mkdir -p obj
+clean:
+	rm -rf obj prog
+MK
+}
+
+# fault_reference: builds $FPROJ once with plain make and cc, keeps the objects and the
+# program's output in $TEST_TMP/ref, and cleans the tree.
+fault_reference() {
+    mkdir -p "$TEST_TMP/ref"
+    (cd "$FPROJ" && env -u MAKEFLAGS make -s -j2 CC=cc >/dev/null) || fail "the local reference build failed"
+    cp "$FPROJ"/obj/*.o "$TEST_TMP/ref/"
+    "$FPROJ/prog" >"$TEST_TMP/ref/prog.out"
+    (cd "$FPROJ" && make -s clean)
+}
+
+# fault_build NAME [ferry make args...]: a clean `ferry make` of $FPROJ (pool sized by the
+# cluster), stdout/stderr in $TEST_TMP/NAME.out/.err, status in BUILD_RC. Does not fail.
+fault_build() {
+    local name=$1
+    shift
+    (cd "$FPROJ" && make -s clean)
+    : >"$FERRY_JOBSERVER_LOG"
+    BUILD_RC=0
+    (cd "$FPROJ" && LC_ALL=C timeout 120 "$FERRY" make "$@" >"$TEST_TMP/$name.out" \
+        2>"$TEST_TMP/$name.err") || BUILD_RC=$?
+}
+
+# fault_build_bg NAME [args...]: the same in the background; BG_PID, then fault_build_wait.
+fault_build_bg() {
+    local name=$1
+    shift
+    (cd "$FPROJ" && make -s clean)
+    : >"$FERRY_JOBSERVER_LOG"
+    (cd "$FPROJ" && LC_ALL=C exec timeout 120 "$FERRY" make "$@" >"$TEST_TMP/$name.out" \
+        2>"$TEST_TMP/$name.err") &
+    BG_PID=$!
+}
+fault_build_wait() {
+    BUILD_RC=0
+    wait "$BG_PID" || BUILD_RC=$?
+}
+
+# fault_check_build NAME MAX_WARNINGS RUNNER_NAME...: the build of NAME succeeded, every
+# object is byte-identical to the reference, the program runs the same, every token came
+# back, and ferry printed at most one line blaming each of the given runners ("runner X
+# failed"; a "no runner available" line lists them all) and at most MAX_WARNINGS lines in all.
+fault_check_build() {
+    local name=$1 max=$2 o r lines
+    shift 2
+    local err="$TEST_TMP/$name.err"
+    assert_eq 0 "$BUILD_RC" "status of build '$name' ($(tail -5 "$err"))"
+    for o in "$TEST_TMP"/ref/*.o; do
+        [ -f "$FPROJ/obj/$(basename "$o")" ] || fail "build '$name' made no obj/$(basename "$o")"
+        assert_files_identical "$o" "$FPROJ/obj/$(basename "$o")" "object of build '$name'"
+    done
+    assert_eq "$(cat "$TEST_TMP/ref/prog.out")" "$("$FPROJ/prog")" "output of the program of build '$name'"
+    grep -q 'token(s)' "$err" && fail "build '$name' leaked tokens: $(grep 'token(s)' "$err")"
+    assert_tokens_back
+    for r in "$@"; do
+        lines=$(grep -c "^ferry: runner $r " "$err" || true)
+        [ "$lines" -le 1 ] || fail "build '$name': $lines lines about runner $r: $(grep "^ferry:" "$err")"
+    done
+    lines=$(grep -c '^ferry:' "$err" || true)
+    [ "$lines" -le "$max" ] || fail "build '$name': $lines ferry lines, at most $max wanted: $(grep '^ferry:' "$err")"
+    note "build '$name': ok, $lines warning line(s)$([ "$lines" = 0 ] || echo ": $(grep '^ferry:' "$err" | tr '\n' '|')")"
+}
+
+# The runners of these suites run as `nobody` when the suite runs as root (ferryd's rule),
+# so their directories must be reachable and theirs.
+fault_runner_tmpdir() { # ADDR: creates and prints $TEST_TMP/rtmp-ADDR
+    local dir="$TEST_TMP/rtmp-$1"
+    mkdir -p "$dir"
+    chmod 0711 "$TEST_TMP"
+    if [ "$(id -u)" = 0 ]; then chown nobody "$dir"; fi
+    echo "$dir"
+}
+
+# fault_start_ferryd ADDR [ferryd args...]: start_ferryd with TMPDIR=$TEST_TMP/rtmp-ADDR.
+fault_start_ferryd() {
+    local addr=$1
+    shift
+    TMPDIR="$(fault_runner_tmpdir "$addr")" start_ferryd "$addr" "$@"
+}
+
+# Job directories a running ferryd on ADDR still has (its private dir is ferryd-*/jobs).
+# Directories listed in $FAULT_STALE_DIRS (what a SIGKILLed ferryd left) do not count.
+fault_runner_jobs_left() {
+    local d n=0
+    for d in "$TEST_TMP/rtmp-$1"/ferryd-*; do
+        [ -d "$d/jobs" ] || continue
+        case " ${FAULT_STALE_DIRS:-} " in *" $d "*) continue ;; esac
+        n=$((n + $(find "$d/jobs" -mindepth 1 -maxdepth 1 | wc -l)))
+    done
+    echo $n
+}
+
+# fault_wait_runner_idle ADDR SECONDS: waits until ferryd on ADDR has no job directory left.
+fault_wait_runner_idle() {
+    local i
+    for ((i = 0; i < $2 * 10; i++)); do
+        [ "$(fault_runner_jobs_left "$1")" = 0 ] && return 0
+        sleep 0.1
+    done
+    fail "ferryd on $1 still has job directories: $(find "$TEST_TMP/rtmp-$1" -maxdepth 3 -path '*/jobs/*')"
+}
+
+# After ferryd on ADDR exited: nothing at all is left in its TMPDIR.
+fault_assert_runner_tmp_empty() {
+    local left
+    left=$(find "$TEST_TMP/rtmp-$1" -mindepth 1 2>/dev/null | head -5)
+    [ -z "$left" ] || fail "ferryd on $1 left files in its TMPDIR: $left"
+}
+
+# fault_start_bad ADDR MODE: a fault_runner on ADDR:$PORT (stopped like a ferryd by the
+# cleanup), logging to $TEST_TMP/fault-ADDR.log.
+fault_start_bad() {
+    [ -x "$FAULT_RUNNER" ] || skip "fault_runner not built (set FAULT_RUNNER or FERRY_BINARY_DIR)"
+    local addr=$1 mode=$2 log="$TEST_TMP/fault-$1.log" i
+    "$FAULT_RUNNER" --listen "$addr:$PORT" --mode "$mode" --log "$log" &
+    FERRYD_PIDS[$addr]=$!
+    for ((i = 0; i < 200; i++)); do
+        grep -q 'listening on' "$log" 2>/dev/null && return 0
+        kill -0 "${FERRYD_PIDS[$addr]}" 2>/dev/null || fail "fault_runner on $addr did not start: $(cat "$log")"
+        sleep 0.05
+    done
+    fail "fault_runner on $addr did not start"
+}
+
+# The coordinator's log (one per configuration, under this suite's XDG_RUNTIME_DIR).
+coordinator_log() { ls "$XDG_RUNTIME_DIR"/ferry/*.log 2>/dev/null | head -1; }
+
+# The hosts.toml of a fault suite: short timeouts, 2 local slots, the given runners (2 slots
+# each) named after their address. Extra [client] keys come from $FAULT_CLIENT_EXTRA.
+fault_hosts_toml() {
+    local addr
+    {
+        echo "[client]"
+        echo "local_slots = 2"
+        echo "connect_timeout_ms = ${FAULT_CONNECT_TIMEOUT_MS:-1000}"
+        echo "job_timeout_ms = ${FAULT_JOB_TIMEOUT_MS:-6000}"
+        echo "backoff_ms = ${FAULT_BACKOFF_MS:-1000}"
+        for addr in "$@"; do
+            echo "[[runner]]"
+            echo "address = \"$addr\""
+            echo "port = $PORT"
+            echo "slots = 2"
+            echo "name = \"r-$addr\""
+        done
+    } >"$TEST_TMP/hosts.toml"
+    export FERRY_HOSTS_FILE="$TEST_TMP/hosts.toml"
+    unset FERRY_HOSTS
 }

@@ -11,10 +11,19 @@
 //       SYSINC_FILE: the compiler's built-in include directories, one per line
 //       outputs are named with -o in ARGS (and .dwo beside it with -gsplit-dwarf); they are
 //       written under OUTDIR + their absolute path.
+//   ferry_probe [--bind ADDR] job-raw HOST:PORT COMPILER CWD OUTPUTS -- ARGS...
+//       a job with an empty manifest, sent from the (possibly fake) working directory CWD;
+//       OUTPUTS: comma-separated paths to ask back, or "-" for none. For crafted requests
+//       that the runner must refuse before it needs any file.
 // Environment: FERRY_PROBE_LANG (c/c++), FERRY_PROBE_COMPILER_ID (default: from the greeting),
-// FERRY_PROBE_QUIT_AFTER_NEED=1 (disconnect when NeedFiles arrives).
+// FERRY_PROBE_QUIT_AFTER_NEED=1 (disconnect when NeedFiles arrives),
+// FERRY_PROBE_KEY_FILE (answer the runner's challenge with this key and check its proof),
+// FERRY_PROBE_AUTH_RESPONSE (send exactly this as the answer: replays, garbage),
+// FERRY_PROBE_SHOW_AUTH=1 (print "auth challenge=C response=R" and "authenticated").
 // Exit: the compiler's exit status for a completed job; 100 refused; 101 failed;
-// 102 ferryd sent an ErrorMsg (printed as "error <code>: <message>"); 1 for anything else.
+// 102 ferryd sent an ErrorMsg (printed as "error <code>: <message>"); 103 the probe refused
+// the runner's authentication (printed as "runner refused: <why>"); 1 for anything else.
+#include "remote/protocol/auth.hpp"
 #include "remote/protocol/frame.hpp"
 #include "remote/protocol/messages.hpp"
 #include "util/fd.hpp"
@@ -117,8 +126,37 @@ class Client {
         if (!hello) die(hello.error().message);
         proto::ClientHello reply;
         reply.client_name = "ferry_probe";
+        std::string expected_proof;
+        if (const char* forced = std::getenv("FERRY_PROBE_AUTH_RESPONSE")) {
+            reply.auth_response = forced;
+        } else if (const char* key_file = std::getenv("FERRY_PROBE_KEY_FILE")) {
+            auto key = proto::auth::load_key_file(key_file);
+            if (!key) die(key.error().message);
+            auto answer = proto::auth::answer_challenge(*key, hello->challenge, reply.client_name);
+            if (!answer) refuse_runner(answer.error().message);
+            reply.auth_response = answer->response;
+            expected_proof = answer->expected_proof;
+        }
+        if (std::getenv("FERRY_PROBE_SHOW_AUTH"))
+            std::printf("auth challenge=%s response=%s\n", hello->challenge.c_str(),
+                        reply.auth_response.c_str());
         send(reply);
+        // A runner with a key answers the hello with its proof or an error: wait for it.
+        if (!hello->challenge.empty()) {
+            auto proof = proto::decode_as<proto::AuthProof>(expect_frame("the runner's proof"));
+            if (!proof) die(proof.error().message);
+            if (expected_proof.empty()) die("the runner accepted an answer made without its key");
+            if (auto checked = proto::auth::check_proof(expected_proof, proof->proof); !checked)
+                refuse_runner(checked.error().message);
+            if (std::getenv("FERRY_PROBE_SHOW_AUTH")) std::printf("authenticated\n");
+        }
         return std::move(*hello);
+    }
+
+    [[noreturn]] static void refuse_runner(const std::string& why) {
+        std::printf("runner refused: %s\n", why.c_str());
+        std::fflush(stdout);
+        std::exit(103);
     }
 
   private:
@@ -187,6 +225,40 @@ int cmd_garbage(Client& c, const std::string& bytes, bool instead_of_hello) {
     die("ferryd accepted garbage");
 }
 
+// The result of a job: printed, outputs written under `outdir`, the exit status to return.
+int finish_job(const proto::JobResult& result, const std::string& cwd, const std::string& outdir);
+
+int cmd_job_raw(Client& c, const std::string& compiler, const std::string& cwd,
+                const std::string& outputs, std::vector<std::string> args) {
+    auto hello = c.handshake();
+    proto::JobRequest req;
+    req.job_id = 9;
+    req.compiler_name = compiler;
+    for (const auto& comp : hello.compilers)
+        if (comp.name == compiler) req.compiler_id = comp.id;
+    if (const char* id = std::getenv("FERRY_PROBE_COMPILER_ID")) req.compiler_id = id;
+    if (req.compiler_id.empty()) req.compiler_id = std::string(32, '0');
+    req.cwd = cwd;
+    req.args = std::move(args);
+    req.language = "c";
+    for (size_t start = 0; outputs != "-" && start <= outputs.size();) {
+        size_t comma = std::min(outputs.find(',', start), outputs.size());
+        req.outputs.push_back(outputs.substr(start, comma - start));
+        start = comma + 1;
+    }
+    c.send(req);
+    for (;;) {
+        proto::Frame f = c.expect_frame("the job's result");
+        if (f.type == proto::MsgType::need_files) {
+            std::printf("need files\n");
+            return 1;
+        }
+        auto result = proto::decode_as<proto::JobResult>(f);
+        if (!result) die(result.error().message);
+        return finish_job(*result, cwd, "");
+    }
+}
+
 int cmd_job(Client& c, const std::string& compiler, const std::string& manifest,
             const std::string& sysinc, const std::string& outdir, std::vector<std::string> args) {
     auto hello = c.handshake();
@@ -248,25 +320,33 @@ int cmd_job(Client& c, const std::string& compiler, const std::string& manifest,
         }
         auto result = proto::decode_as<proto::JobResult>(f);
         if (!result) die(result.error().message);
-        std::fwrite(result->stdout_data.data(), 1, result->stdout_data.size(), stdout);
-        std::fwrite(result->stderr_data.data(), 1, result->stderr_data.size(), stderr);
-        if (result->status == proto::JobStatus::refused) {
-            std::printf("refused: %s\n", result->message.c_str());
-            return 100;
-        }
-        if (result->status == proto::JobStatus::failed) {
-            std::printf("failed: %s\n", result->message.c_str());
-            return 101;
-        }
-        for (const auto& out : result->outputs) {
-            std::string dest = outdir + absolute_path(req.cwd, out.path);
-            if (auto made = make_dirs(dirname(dest)); !made) die(made.error().message);
-            if (auto w = write_file(dest, out.data); !w) die(w.error().message);
-        }
-        std::printf("completed exit %d signal %d outputs %zu\n", result->exit_code,
-                    result->term_signal, result->outputs.size());
-        return result->term_signal ? 128 + result->term_signal : result->exit_code;
+        return finish_job(*result, req.cwd, outdir);
     }
+}
+
+int finish_job(const proto::JobResult& result, const std::string& cwd, const std::string& outdir) {
+    std::fwrite(result.stdout_data.data(), 1, result.stdout_data.size(), stdout);
+    std::fwrite(result.stderr_data.data(), 1, result.stderr_data.size(), stderr);
+    if (result.status == proto::JobStatus::refused) {
+        std::printf("refused: %s\n", result.message.c_str());
+        return 100;
+    }
+    if (result.status == proto::JobStatus::failed) {
+        std::printf("failed: %s\n", result.message.c_str());
+        return 101;
+    }
+    for (const auto& out : result.outputs) {
+        if (outdir.empty()) {
+            std::printf("output %s (%zu bytes)\n", out.path.c_str(), out.data.size());
+            continue;
+        }
+        std::string dest = outdir + absolute_path(cwd, out.path);
+        if (auto made = make_dirs(dirname(dest)); !made) die(made.error().message);
+        if (auto w = write_file(dest, out.data); !w) die(w.error().message);
+    }
+    std::printf("completed exit %d signal %d outputs %zu\n", result.exit_code, result.term_signal,
+                result.outputs.size());
+    return result.term_signal ? 128 + result.term_signal : result.exit_code;
 }
 
 } // namespace
@@ -288,5 +368,8 @@ int main(int argc, char** argv) {
     if (cmd == "job" && args.size() >= 7 && args[6] == "--")
         return cmd_job(client, args[2], args[3], args[4], args[5],
                        std::vector<std::string>(args.begin() + 7, args.end()));
+    if (cmd == "job-raw" && args.size() >= 6 && args[5] == "--")
+        return cmd_job_raw(client, args[2], args[3], args[4],
+                           std::vector<std::string>(args.begin() + 6, args.end()));
     die("unknown command " + cmd);
 }

@@ -45,6 +45,9 @@ TEST_CASE("files of one target share an entry; other shapes do not") {
     auto a = shape_args({"-O2", "-c", "a.c", "-o", "a.o"}, "a.c", {"a.o"});
     auto b = shape_args({"-O2", "-c", "b.c", "-o", "b.o"}, "b.c", {"b.o"});
     CHECK(a == b);
+    // Per-file macros (Kbuild's -DKBUILD_MODNAME=...) do not make another shape.
+    CHECK(shape_args({"-DKBUILD_MODNAME=a", "-D", "X=a.c", "-UY", "-c", "a.c"}, "a.c", {}) ==
+          shape_args({"-DKBUILD_MODNAME=b", "-D", "X=b.c", "-UY", "-c", "b.c"}, "b.c", {}));
     const auto key = search_shape_key(f.shape(a));
     REQUIRE_FALSE(key.empty());
     CHECK(key == search_shape_key(f.shape(b)));

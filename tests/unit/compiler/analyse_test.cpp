@@ -3,6 +3,7 @@
 // depfile and output names); nothing here is computed by the code under test.
 #include "compiler/args.hpp"
 
+#include <algorithm>
 #include <doctest/doctest.h>
 #include <sstream>
 
@@ -277,15 +278,49 @@ const Remote kRemote[] = {
      w("-O3 -Os -Ofast -O -fpic -fPIE -fno-omit-frame-pointer -fsanitize=address -m64 -msse4.2 "
        "-c a.c"),
      w("a.o"), ""},
+    // Kbuild's shape. gcc's cc1 names the -Wp, depfile's target itself (after the source, in
+    // both passes); clang's driver reads -Wp,-MMD,f as -MMD -MF f, so the target is explicit.
+    {"Kbuild -Wp,-MMD, gcc", "gcc",
+     w("-Wp,-MMD,fs/.x.o.d -nostdinc -I./arch/x86/include -D__KERNEL__ -c -o fs/x.o fs/x.c"), "c",
+     w("-Wp,-MMD,fs/.x.o.d -nostdinc -I./arch/x86/include -D__KERNEL__ fs/x.c -E -o /dev/null -H "
+       "-v"),
+     w("-nostdinc -I./arch/x86/include -D__KERNEL__ -c -o fs/x.o fs/x.c"), w("fs/x.o"),
+     "fs/.x.o.d"},
+    {"Kbuild -Wp,-MD, gcc, no -o", "gcc", w("-Wp,-MD,.x.o.d -O2 -c x.c"), "c",
+     w("-Wp,-MD,.x.o.d -O2 x.c -E -o /dev/null -H -v"), w("-O2 -c x.c"), w("x.o"), ".x.o.d"},
+    {"Kbuild -Wp,-MMD, clang: no -H, target made explicit", "clang",
+     w("-Wp,-MMD,fs/.x.o.d -nostdinc -I./include -D__KERNEL__ -c -o fs/x.o fs/x.c"), "c",
+     w("-Wp,-MMD,fs/.x.o.d -nostdinc -I./include -D__KERNEL__ fs/x.c -E -o /dev/null -v -MQ "
+       "fs/x.o"),
+     w("-nostdinc -I./include -D__KERNEL__ -c -o fs/x.o fs/x.c"), w("fs/x.o"), "fs/.x.o.d"},
+    {"Kbuild -Wp,-MD, clang keeps the driver's -H", "clang", w("-Wp,-MD,.x.o.d -c x.c"), "c",
+     w("-Wp,-MD,.x.o.d x.c -E -o /dev/null -H -v -MQ x.o"), w("-c x.c"), w("x.o"), ".x.o.d"},
+    // clang's driver adds -sys-header-deps to -H: that scan only writes the depfile.
+    {"clang -MMD: a scan without -H", "clang", w("-MMD -MP -c a.c -o a.o"), "c",
+     w("-MMD -MP a.c -E -o /dev/null -v -MF a.d -MQ a.o"), w("-c a.c -o a.o"), w("a.o"), "a.d"},
+    {"-include and -imacros in every spelling", "gcc",
+     w("-include config.h -includeb.h --include=c.h -imacros m.h -imacrosn.h -c a.c"), "c",
+     w("-include config.h -includeb.h --include=c.h -imacros m.h -imacrosn.h a.c -E -o /dev/null "
+       "-H -v"),
+     w("-include config.h -includeb.h --include=c.h -imacros m.h -imacrosn.h -c a.c"), w("a.o"),
+     ""},
     {"an empty CPATH does not count", "gcc", w("-c a.c"), "c", w("a.c -E -o /dev/null -H -v"),
      w("-c a.c"), w("a.o"), ""},
 };
 
 const Local kLocal[] = {
-    {"Kbuild -Wp,-MMD", "gcc",
-     w("-Wp,-MMD,fs/.x.o.d -nostdinc -I./arch/x86/include -include ./include/linux/kconfig.h "
-       "-D__KERNEL__ -c -o fs/x.o fs/x.c"),
-     "-Wp,-MMD,fs/.x.o.d"},
+    {"-Wp, with a macro", "gcc", w("-Wp,-DFOO -c a.c"), "-Wp,-DFOO"},
+    {"-Wp, with -MD and -MT", "gcc", w("-Wp,-MD,a.d,-MT,x -c a.c"), "-Wp,-MD,a.d,-MT,x"},
+    {"-Wp,-MMD without a file", "gcc", w("-Wp,-MMD, -c a.c"), "-Wp,-MMD,"},
+    {"-Wp,-MMD alone", "gcc", w("-Wp,-MMD -c a.c"), "-Wp,-MMD"},
+    {"-Wp,-MF", "clang", w("-Wp,-MF,a.d -c a.c"), "-Wp,-MF,a.d"},
+    {"-Wp,-MMD and -MD", "gcc", w("-Wp,-MMD,a.d -MD -c a.c"), "with other dependency options"},
+    {"-Wp,-MD and -MT", "clang", w("-Wp,-MD,a.d -MT x -c a.c"), "with other dependency options"},
+    {"-Wp,-MMD and -MP", "gcc", w("-MP -Wp,-MMD,a.d -c a.c"), "with other dependency options"},
+    {"two -Wp, depfiles", "gcc", w("-Wp,-MMD,a.d -Wp,-MD,b.d -c a.c"), "several -Wp,"},
+    {"-include of an empty path", "gcc", {"-include", "", "-c", "a.c"}, "empty path"},
+    {"-include relative to the sysroot", "gcc", w("-include =/usr/x.h -c a.c"), "sysroot"},
+    {"-imacros relative to the sysroot", "clang", w("-imacros$SYSROOT/m.h -c a.c"), "sysroot"},
     {"link", "gcc", w("-o app main.c"), "no -c or -S"},
     {"link objects", "gcc", w("-o app a.o b.o -lm"), "2 input files"},
     {"several sources", "gcc", w("-c a.c b.c"), "2 input files"},
@@ -339,13 +374,10 @@ const Local kLocal[] = {
     {"Objective-C", "clang", w("-c a.m"), "not a C or C++ source"},
     {"-x assembler", "gcc", w("-x assembler -c a.c"), "language 'assembler'"},
     {"-x objective-c", "clang", w("-x objective-c -c a.c"), "language 'objective-c'"},
-    {"-include", "gcc", w("-include config.h -c a.c"), "-include config.h"},
-    {"-imacros", "gcc", w("-imacros m.h -c a.c"), "-imacros m.h"},
     {"-I-", "gcc", w("-I- -c a.c"), "-I-"},
     {"missing value", "gcc", w("-c a.c -o"), "missing argument to '-o'"},
     {"unknown compiler", "icc", w("-c a.c"), "unknown compiler"},
     {"-MF without -MD", "gcc", w("-MF a.d -c a.c"), "without -MD"},
-    {"clang -MMD", "clang", w("-MMD -MP -c a.c -o a.o"), "clang -MMD"},
     {"assembler listing", "gcc", w("-Wa,-adhln=a.lst -c a.c"), "-Wa,-adhln=a.lst"},
     {"-Xassembler listing", "gcc", w("-Xassembler -al -c a.c"), "-Xassembler -al"},
     {"sanitizer ignorelist", "clang", w("-fsanitize-ignorelist=ign.txt -c a.c"), "reads a file"},
@@ -379,6 +411,98 @@ TEST_CASE("analyse: remote command lines and their derived commands") {
         CHECK(a.object == c.outputs.front());
         CHECK(a.depfile == c.depfile);
     }
+}
+
+// lib/math/gcd.c from `make V=1 lib/math/` of Linux 6.1 (x86_64 defconfig, gcc 12), as the
+// shell hands it to gcc, cut where the derived commands differ.
+constexpr const char* kKbuildDeps = "-Wp,-MMD,lib/math/.gcd.o.d";
+constexpr const char* kKbuildFlags =
+    "-nostdinc -I./arch/x86/include -I./arch/x86/include/generated -I./include "
+    "-I./arch/x86/include/uapi -I./arch/x86/include/generated/uapi -I./include/uapi "
+    "-I./include/generated/uapi -include ./include/linux/compiler-version.h -include "
+    "./include/linux/kconfig.h -include ./include/linux/compiler_types.h -D__KERNEL__ "
+    "-fmacro-prefix-map=./= -Wall -Wundef -Werror=strict-prototypes -Wno-trigraphs "
+    "-fno-strict-aliasing -fno-common -fshort-wchar -fno-PIE -Werror=implicit-function-declaration "
+    "-Werror=implicit-int -Werror=return-type -Wno-format-security -std=gnu11 -mno-sse -mno-mmx "
+    "-mno-sse2 -mno-3dnow -mno-avx -fcf-protection=none -m64 -falign-jumps=1 -falign-loops=1 "
+    "-mno-80387 -mno-fp-ret-in-387 -mpreferred-stack-boundary=3 -mskip-rax-setup -mtune=generic "
+    "-mno-red-zone -mcmodel=kernel -Wno-sign-compare -fno-asynchronous-unwind-tables "
+    "-mindirect-branch=thunk-extern -mindirect-branch-register -mindirect-branch-cs-prefix "
+    "-mfunction-return=thunk-extern -fno-jump-tables -fno-delete-null-pointer-checks "
+    "-Wno-frame-address -Wno-format-truncation -Wno-format-overflow "
+    "-Wno-address-of-packed-member -O2 -fno-allow-store-data-races -Wframe-larger-than=2048 "
+    "-fstack-protector-strong -Wno-main -Wno-unused-but-set-variable -Wno-unused-const-variable "
+    "-Wno-dangling-pointer -fomit-frame-pointer -ftrivial-auto-var-init=zero "
+    "-fno-stack-clash-protection -Wvla -Wno-pointer-sign -Wcast-function-type "
+    "-Wno-stringop-truncation -Wno-stringop-overflow -Wno-restrict -Wno-maybe-uninitialized "
+    "-Werror -Wno-array-bounds -Wno-alloc-size-larger-than -Wimplicit-fallthrough=5 "
+    "-fno-strict-overflow -fno-stack-check -fconserve-stack -Werror=date-time "
+    "-Werror=incompatible-pointer-types -Werror=designated-init -fno-builtin-wcslen "
+    "-Wno-packed-not-aligned -DKBUILD_MODFILE=\"lib/math/gcd\" -DKBUILD_BASENAME=\"gcd\" "
+    "-DKBUILD_MODNAME=\"gcd\" -D__KBUILD_MODNAME=kmod_gcd";
+
+std::vector<std::string> cat(std::initializer_list<std::vector<std::string>> parts) {
+    std::vector<std::string> out;
+    for (const auto& part : parts)
+        out.insert(out.end(), part.begin(), part.end());
+    return out;
+}
+
+TEST_CASE("analyse: a real Kbuild line distributes, with a forced-include pass") {
+    const auto args =
+        cat({w(kKbuildDeps), w(kKbuildFlags), w("-c -o lib/math/gcd.o lib/math/gcd.c")});
+    REQUIRE(args.size() == 96);
+    auto a = analyse("gcc", args);
+    CAPTURE(a.reason);
+    REQUIRE(a.remote);
+    CHECK(a.language == "c");
+    CHECK(a.source == "lib/math/gcd.c");
+    CHECK(a.outputs == w("lib/math/gcd.o"));
+    CHECK(a.depfile == "lib/math/.gcd.o.d");
+    CHECK(a.scan_args ==
+          cat({w(kKbuildDeps), w(kKbuildFlags), w("lib/math/gcd.c -E -o /dev/null -H -v")}));
+    CHECK(a.remote_args == cat({w(kKbuildFlags), w("-c -o lib/math/gcd.o lib/math/gcd.c")}));
+    // Everything but the source, the output and the dependency file: the same macro context
+    // for the forced includes.
+    CHECK(a.make_rule_pass == MakeRulePass::empty_unit);
+    CHECK(a.make_rule_args == w(kKbuildFlags));
+    CHECK(a.user_include_dirs ==
+          w("./arch/x86/include ./arch/x86/include/generated ./include ./arch/x86/include/uapi "
+            "./arch/x86/include/generated/uapi ./include/uapi ./include/generated/uapi"));
+
+    // The same line through clang's driver names (LLVM=1 builds call clang).
+    auto c = analyse("clang", args);
+    CAPTURE(c.reason);
+    REQUIRE(c.remote);
+    CHECK(c.scan_args == cat({w(kKbuildDeps), w(kKbuildFlags),
+                              w("lib/math/gcd.c -E -o /dev/null -v -MQ lib/math/gcd.o")}));
+    // That scan has no -H: the -M pass lists every file, on the source itself.
+    CHECK(c.make_rule_pass == MakeRulePass::source);
+    CHECK(c.make_rule_args == w(kKbuildFlags));
+}
+
+TEST_CASE("analyse: the -M pass exists only with -include/-imacros or clang -MMD") {
+    for (const auto& c : kRemote) {
+        CAPTURE(c.what);
+        auto a = analyse(c.compiler, c.args);
+        bool forced = false;
+        for (const auto& arg : c.args)
+            forced = forced || arg.starts_with("-include") || arg.starts_with("--include") ||
+                     arg.starts_with("-imacros");
+        const bool no_h = std::find(c.scan.begin(), c.scan.end(), "-H") == c.scan.end();
+        CHECK(a.make_rule_pass == (no_h     ? MakeRulePass::source
+                                   : forced ? MakeRulePass::empty_unit
+                                            : MakeRulePass::none));
+        if (!no_h) CHECK(a.make_rule_args.empty() == !forced);
+    }
+    auto c = analyse("clang", w("-Iinc -MMD -MF x.d -c a.c -o a.o"));
+    REQUIRE(c.remote);
+    CHECK(c.make_rule_pass == MakeRulePass::source);
+    CHECK(c.make_rule_args == w("-Iinc"));
+    auto a = analyse("g++", w("-x c++ -include pre.h -MD -MF d.d -MT t -O2 -c a.c -o a.o"));
+    REQUIRE(a.remote);
+    CHECK(a.language == "c++");
+    CHECK(a.make_rule_args == w("-x c++ -include pre.h -O2"));
 }
 
 TEST_CASE("analyse: local command lines say why") {

@@ -21,8 +21,8 @@ bool have(const std::string& program) {
     return !find_in_path(program, getenv("PATH") ? getenv("PATH") : "").empty();
 }
 
-// A project: src/foo.c (valid C and C++) including inc/h.h and <stdio.h>; work dirs with
-// out/ and "sub dir/".
+// A project: src/foo.c (valid C and C++) including inc/h.h and <stdio.h>, inc/forced.h (for
+// -include) reaching <stddef.h>; work dirs with out/ and "sub dir/".
 struct Project {
     TempDir dir;
     std::string root;
@@ -35,6 +35,7 @@ struct Project {
         REQUIRE(make_dirs(p.root + "/src"));
         REQUIRE(make_dirs(p.root + "/inc"));
         REQUIRE(write_file(p.root + "/inc/h.h", "#define H 1\n"));
+        REQUIRE(write_file(p.root + "/inc/forced.h", "#include <stddef.h>\n#define F 1\n"));
         REQUIRE(write_file(p.root + "/src/foo.c",
                            "#include \"h.h\"\n#include <stdio.h>\nint f(void) { return H; }\n"));
         return p;
@@ -78,6 +79,20 @@ struct DepCase {
 };
 
 const DepCase kDepCases[] = {
+    // Kbuild's spelling, measured: gcc's cc1 names the target after the source whatever -o
+    // says, clang's driver reads it as -MMD -MF FILE.
+    {{"-Wp,-MMD,out/.x.o.d", "-I../inc", "-c", "-o", "out/x.o", "../src/foo.c"}, "out/.x.o.d"},
+    {{"-Wp,-MD,out/.x.o.d", "-I../inc", "-c", "-o", "out/x.o", "../src/foo.c"}, "out/.x.o.d"},
+    {{"-Wp,-MMD,x.d", "-I../inc", "-c", "../src/foo.c"}, "x.d"},
+    {{"-Wp,-MMD,out/x.d", "-I../inc", "-S", "-o", "out/x.s", "../src/foo.c"}, "out/x.d"},
+    {{"-Wp,-MMD,sub dir/.x.o.d", "-I../inc", "-include", "../inc/forced.h", "-c", "-o",
+      "sub dir/x.o", "../src/foo.c"},
+     "sub dir/.x.o.d"},
+    {{"-Wp,-MMD,out/.x.o.d", "-I../inc", "-include", "forced.h", "-imacros", "../inc/h.h", "-c",
+      "-o", "out/x.o", "../src/foo.c"},
+     "out/.x.o.d"},
+    {{"-I../inc", "-MMD", "-include", "forced.h", "-c", "../src/foo.c", "-o", "out/x.o"},
+     "out/x.d"},
     {{"-I../inc", "-MD", "-c", "../src/foo.c", "-o", "out/x.o"}, "out/x.d"},
     {{"-I../inc", "-MMD", "-MP", "-c", "../src/foo.c", "-o", "out/x.o"}, "out/x.d"},
     {{"-I../inc", "-MD", "-MF", "x.d", "-MT", "custom", "-c", "../src/foo.c", "-o", "out/x.o"},
@@ -114,13 +129,6 @@ TEST_CASE("depfiles: the scan writes what a local -c compile writes, byte for by
                 line += " " + a;
             CAPTURE(line);
             auto analysis = analyse(compiler, c.args);
-            const bool mmd_only = std::find(c.args.begin(), c.args.end(), "-MMD") != c.args.end() &&
-                                  std::find(c.args.begin(), c.args.end(), "-MD") == c.args.end();
-            if (std::string(compiler).starts_with("clang") && mmd_only) {
-                // Measured: clang's -H puts system headers into a -MMD depfile.
-                CHECK_FALSE(analysis.remote);
-                continue;
-            }
             REQUIRE(analysis.remote);
             CHECK(analysis.depfile == c.depfile);
 

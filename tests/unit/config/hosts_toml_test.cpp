@@ -207,3 +207,22 @@ TEST_CASE("hosts.toml.example parses and describes the README's two loopback run
     CHECK(config->runners[1].slots == 2);
     CHECK(config->key_file.empty()); // the example must work without a key file on disk
 }
+
+TEST_CASE("runner key_file") {
+    auto config = parse_hosts_toml(R"([client]
+key_file = "all.key"
+[[runner]]
+address = "a"
+key_file = "a.key"
+[[runner]]
+address = "b"
+)",
+                                   "hosts.toml");
+    REQUIRE(config);
+    CHECK(config->runners.at(0).key_file == "a.key");
+    CHECK(config->runners.at(1).key_file == "all.key"); // inherited
+    error_of("[[runner]]\naddress = \"a\"\nkey_file = \"\"\n", "hosts.toml:3: runner[0].key_file");
+    error_of("[[runner]]\naddress = \"a\"\nkey_file = 7\n", "hosts.toml:3: runner[0].key_file");
+    auto typo = error_of("[[runner]]\naddress = \"a\"\nkeyfile = \"x\"\n", "runner[0].keyfile");
+    CHECK(contains(typo, "did you mean 'key_file'"));
+}

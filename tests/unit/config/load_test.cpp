@@ -225,3 +225,60 @@ TEST_CASE("options_from_environment reads FERRY_HOSTS, FERRY_HOSTS_FILE, HOME") 
     CHECK_FALSE(options.hosts_file);
     CHECK_FALSE(options.idle_timeout);
 }
+
+TEST_CASE("key_file: per runner, inherited from [client], relative to the hosts file") {
+    Fixture f;
+    REQUIRE(write_file(f.flag_file, R"([client]
+key_file = "shared.key"
+[[runner]]
+address = "a"
+[[runner]]
+address = "b"
+key_file = "keys/b.key"
+[[runner]]
+address = "c"
+key_file = "/etc/ferry/c.key"
+)"));
+    LoadOptions options;
+    options.hosts_flag = f.flag_file;
+    auto config = load(options);
+    REQUIRE(config);
+    REQUIRE(config->runners.size() == 3);
+    CHECK(config->key_file == f.dir.path() + "/shared.key");
+    CHECK(config->runners[0].key_file == f.dir.path() + "/shared.key");
+    CHECK(config->runners[1].key_file == f.dir.path() + "/keys/b.key");
+    CHECK(config->runners[2].key_file == "/etc/ferry/c.key");
+
+    SUBCASE("FERRY_KEY_FILE replaces the shared key, not a runner's own") {
+        options.key_file = "/home/me/.ferry/../ferry.key";
+        auto with_env = load(options);
+        REQUIRE(with_env);
+        CHECK(with_env->key_file == "/home/me/ferry.key");
+        CHECK(with_env->runners[0].key_file == "/home/me/ferry.key");
+        CHECK(with_env->runners[1].key_file == f.dir.path() + "/keys/b.key");
+        // Another key means another coordinator.
+        CHECK(with_env->fingerprint != config->fingerprint);
+    }
+    SUBCASE("FERRY_KEY_FILE must be an absolute path") {
+        for (const char* bad : {"", "ferry.key", "./ferry.key"}) {
+            INFO(bad);
+            options.key_file = bad;
+            auto refused = load(options);
+            REQUIRE_FALSE(refused);
+            CHECK(refused.error().message.find("FERRY_KEY_FILE") != std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("FERRY_KEY_FILE gives $FERRY_HOSTS runners a key") {
+    LoadOptions options;
+    options.ferry_hosts = "10.0.0.1 10.0.0.2:3700/4";
+    auto plain = load(options);
+    REQUIRE(plain);
+    CHECK(plain->runners.at(0).key_file.empty());
+    options.key_file = "/etc/ferry/ferry.key";
+    auto keyed = load(options);
+    REQUIRE(keyed);
+    for (const auto& runner : keyed->runners)
+        CHECK(runner.key_file == "/etc/ferry/ferry.key");
+}

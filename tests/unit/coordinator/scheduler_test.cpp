@@ -366,3 +366,93 @@ TEST_CASE("stale results from another runner are ignored") {
     CHECK(f.dispatcher.finished.empty());
     CHECK(f.scheduler.running() == 1);
 }
+
+TEST_CASE("a failed runner is reported once, not for every job it sends home") {
+    Fixture f({{"a", "127.0.0.2:3633", 0}});
+    f.scheduler.runner_up(0, hello(3));
+    for (JobId id = 1; id <= 3; ++id)
+        f.scheduler.submit(id, gcc_job());
+    REQUIRE(f.dispatcher.dispatched.size() == 3);
+    f.scheduler.runner_down(0, "connection closed");
+    REQUIRE(f.dispatcher.finished.size() == 3);
+    size_t warnings = 0;
+    for (const auto& done : f.dispatcher.finished) {
+        CHECK_FALSE(done.remote);
+        if (!done.warning.empty()) ++warnings;
+    }
+    CHECK(warnings == 1);
+    // Still down: later jobs of the same build go local in silence.
+    f.now += 500;
+    f.scheduler.submit(4, gcc_job());
+    REQUIRE(f.dispatcher.finished.size() == 4);
+    CHECK(f.dispatcher.finished[3].warning.empty());
+}
+
+TEST_CASE("a failed runner is reported again after it worked, or in the next build") {
+    Fixture f({{"a", "127.0.0.2:3633", 0}});
+    f.scheduler.runner_down(0, "connection refused");
+    f.scheduler.submit(1, gcc_job());
+    f.scheduler.submit(2, gcc_job());
+    REQUIRE(f.dispatcher.finished.size() == 2);
+    CHECK(f.dispatcher.finished[0].warning.find("a: connection refused") != std::string::npos);
+    CHECK(f.dispatcher.finished[1].warning.empty());
+    // Idle for a while, then a job: a new build, whose user has not heard of it.
+    f.now += Scheduler::kWarnAgainAfterIdleMs;
+    f.scheduler.submit(3, gcc_job());
+    REQUIRE(f.dispatcher.finished.size() == 3);
+    CHECK_FALSE(f.dispatcher.finished[2].warning.empty());
+    // Back, a job done, then a failure: that is news again.
+    f.scheduler.runner_connecting(0);
+    f.scheduler.runner_up(0, hello(2));
+    f.scheduler.submit(4, gcc_job());
+    f.scheduler.job_result(0, result(4, proto::JobStatus::completed));
+    f.scheduler.submit(5, gcc_job());
+    f.scheduler.job_result(0, result(5, proto::JobStatus::failed, "disk full"));
+    REQUIRE(f.dispatcher.finished.size() == 5);
+    CHECK(f.dispatcher.finished[4].warning ==
+          "ferry: runner a failed (disk full); compiling locally");
+}
+
+TEST_CASE("a job sent before the failure and answered after it does not re-arm the warning") {
+    Fixture f({{"a", "127.0.0.2:3633", 0}});
+    f.scheduler.runner_up(0, hello(2));
+    f.scheduler.submit(1, gcc_job());
+    f.scheduler.submit(2, gcc_job());
+    REQUIRE(f.dispatcher.dispatched.size() == 2);
+    // Job 1 fails (the compiler died there): told once, the runner backs off.
+    f.scheduler.job_result(0, result(1, proto::JobStatus::failed, "the compiler died there"));
+    REQUIRE(f.dispatcher.finished.size() == 1);
+    CHECK_FALSE(f.dispatcher.finished[0].warning.empty());
+    // Job 2 was already there and completes: old news about the runner.
+    f.scheduler.job_result(0, result(2, proto::JobStatus::completed));
+    // A job of the same build while the runner is still backed off: silence.
+    f.scheduler.submit(3, gcc_job());
+    REQUIRE(f.dispatcher.finished.size() == 3);
+    CHECK(f.dispatcher.finished[2].job == 3);
+    CHECK(f.dispatcher.finished[2].warning.empty());
+}
+
+TEST_CASE("a runner that fails every time it comes back is still reported once") {
+    Fixture f({{"a", "127.0.0.2:3633", 0}});
+    for (JobId id = 1; id <= 3; ++id) {
+        f.scheduler.runner_connecting(0);
+        f.scheduler.runner_up(0, hello(1));
+        f.scheduler.submit(id, gcc_job());
+        f.scheduler.runner_down(0, "job not answered within 3 s");
+        f.now += 1000;
+    }
+    REQUIRE(f.dispatcher.finished.size() == 3);
+    CHECK_FALSE(f.dispatcher.finished[0].warning.empty());
+    CHECK(f.dispatcher.finished[1].warning.empty());
+    CHECK(f.dispatcher.finished[2].warning.empty());
+}
+
+TEST_CASE("no matching compiler is not a failure: said for every job") {
+    Fixture f({{"a", "127.0.0.2:3633", 0}});
+    f.scheduler.runner_up(0, hello(2, {{"clang", "c", "x", "clang 14", kClangId}}));
+    f.scheduler.submit(1, gcc_job());
+    f.scheduler.submit(2, gcc_job());
+    REQUIRE(f.dispatcher.finished.size() == 2);
+    CHECK_FALSE(f.dispatcher.finished[0].warning.empty());
+    CHECK_FALSE(f.dispatcher.finished[1].warning.empty());
+}

@@ -241,7 +241,7 @@ TEST_CASE("bad headers") {
     check(header(kMagic, 2, 10, 0, 0, 0, 0), "protocol version 2, this build speaks 1");
     check(header(kMagic, 0, 10, 0, 0, 0, 0), "protocol version 0, this build speaks 1");
     check(header(kMagic, 1, 0, 0, 0, 0, 0), "unknown message type 0");
-    check(header(kMagic, 1, 12, 0, 0, 0, 0), "unknown message type 12");
+    check(header(kMagic, 1, 13, 0, 0, 0, 0), "unknown message type 13");
     check(header(kMagic, 1, 255, 0, 0, 0, 0), "unknown message type 255");
     check(header(kMagic, 1, 10, 2, 0, 0, 0), "unknown frame flags 0x02");
     check(header(kMagic, 1, 10, 0x81, 0, 0, 0), "unknown frame flags 0x81");
@@ -311,7 +311,7 @@ TEST_CASE("message type names") {
         known += is_known;
         CHECK(is_known == (std::string(msg_type_name(static_cast<MsgType>(t))) != "unknown"));
     }
-    CHECK(known == 19);
+    CHECK(known == 20);
     CHECK(std::string(msg_type_name(MsgType::job_request)) == "job_request");
     CHECK(std::string(msg_type_name(MsgType::ipc_shutdown)) == "ipc_shutdown");
 }

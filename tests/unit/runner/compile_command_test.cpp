@@ -78,6 +78,18 @@ TEST_CASE("only allowlisted client variables reach the compiler") {
     CHECK_FALSE(is_allowed_env("GCC_EXEC_PREFIX"));
 }
 
+TEST_CASE("a variable whose value holds a path is dropped") {
+    proto::JobRequest r;
+    r.cwd = "/p";
+    // glibc reads a locale name with a '/' as a file to load.
+    r.env = {{"LC_ALL", "/etc/passwd"}, {"LANG", "../../x"}, {"LC_CTYPE", "C.UTF-8"}};
+    auto cmd = build_compile_command(gcc(), r, "/J/root", {}, "/J", "/usr/bin");
+    CHECK(contains(cmd.env, "LC_CTYPE=C.UTF-8"));
+    CHECK_FALSE(contains(cmd.env, "LC_ALL=/etc/passwd"));
+    CHECK_FALSE(contains(cmd.env, "LANG=../../x"));
+    CHECK(cmd.env.size() == 3);
+}
+
 TEST_CASE("strip_root removes every occurrence of the root") {
     std::string root = "/tmp/ferryd-x/jobs/job-1/root";
     std::string err = root + "/home/u/a.c:3:1: error: x\nIn file included from " + root +

@@ -71,3 +71,24 @@ TEST_CASE("limits and sizes are converted") {
     REQUIRE(cpu.options);
     CHECK(cpu.options->limits.cpu_seconds == 0);
 }
+
+TEST_CASE("a non-loopback IPv6 address needs --allow too; IPv6 ranges are accepted") {
+    CHECK_FALSE(parse({"--listen", "[::]:3633"}).options);
+    CHECK_FALSE(parse({"--listen", "127.0.0.1:3633", "--listen", "[fd00::1]:3633"}).options);
+    CHECK(parse({"--listen", "[::1]:3633"}).options);
+    auto v6 = parse({"--listen", "[::]:3633", "--allow", "fd00::/8", "--allow", "10.0.0.0/8"});
+    REQUIRE(v6.options);
+    CHECK(v6.options->allow.size() == 2);
+    CHECK(v6.options->allow_given);
+}
+
+TEST_CASE("--key-file is made absolute") {
+    auto p = parse({"--key-file", "ferry.key"});
+    REQUIRE(p.options);
+    REQUIRE_FALSE(p.options->key_file.empty());
+    CHECK(p.options->key_file.front() == '/');
+    CHECK(p.options->key_file.ends_with("/ferry.key"));
+    auto none = parse({});
+    REQUIRE(none.options);
+    CHECK(none.options->key_file.empty());
+}

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Issue 4, runner processes that fail under a build: one killed with SIGKILL in the middle of
+# its jobs, the same one started again and used again once its backoff is over, and one
+# frozen with SIGSTOP (a slow runner: the job timeout and the greeting timeout take it out).
+# Each build succeeds with objects byte-identical to a local build, no token leaks, no job
+# directory left on the runners, and at most one warning line per failed runner.
+source "$(dirname "$0")/lib.sh"
+ferry_test_init
+source "$FERRY_SOURCE_DIR/tests/integration/fixtures/jobserver/common.sh"
+A=127.0.0.31
+B=127.0.0.32
+fault_project 16
+fault_reference
+fault_start_ferryd $A -v
+fault_start_ferryd $B -v
+FAULT_JOB_TIMEOUT_MS=4000 fault_hosts_toml $A $B
+
+# wait_started ADDR SECONDS: until ferryd on ADDR has started a job (of the current run).
+wait_started() {
+    local i
+    for ((i = 0; i < $2 * 20; i++)); do
+        [ "$(tail -n +"$((${MARK[$1]:-0} + 1))" "$(ferryd_log "$1")" | grep -c ': started,')" -gt 0 ] &&
+            return 0
+        sleep 0.05
+    done
+    fail "ferryd on $1 started no job"
+}
+declare -A MARK=()
+mark_log() { MARK[$1]=$(wc -l <"$(ferryd_log "$1")"); }
+# Jobs that started on ADDR (since the mark) and never finished: cut off in the middle.
+unfinished_jobs() {
+    tail -n +"$((${MARK[$1]:-0} + 1))" "$(ferryd_log "$1")" | awk '
+        / started, / { match($0, /job [0-9]+ from [^:]+:[0-9]+/); s[substr($0, RSTART, RLENGTH)] = 1 }
+        / -> exit | failed: | cancelled / { match($0, /job [0-9]+ from [^:]+:[0-9]+/); delete s[substr($0, RSTART, RLENGTH)] }
+        END { n = 0; for (k in s) n++; print n }'
+}
+
+note "SIGKILL: runner $B killed while it compiles"
+mark_log $B
+fault_build_bg kill
+wait_started $B 30
+kill_ferryd $B
+fault_build_wait
+fault_check_build kill 1 r-$B
+cut=$(unfinished_jobs $B)
+[ "$cut" -ge 1 ] || fail "no job was running on $B when it was killed"
+note "$cut job(s) were cut off on $B"
+fault_wait_runner_idle $A 10
+# A killed ferryd cannot clean up: its private directory stays. The next ferryd on the same
+# TMPDIR makes its own directory and never looks at the old one (it does not care).
+stale=$(find "$TEST_TMP/rtmp-$B" -mindepth 1 -maxdepth 1)
+[ -n "$stale" ] || fail "expected the killed ferryd's directory in its TMPDIR"
+FAULT_STALE_DIRS=$stale
+
+note "backoff: $B started again is used again"
+mark_log $B
+fault_start_ferryd $B -v
+sleep 1.2 # the backoff (1 s) of the failed link ends; the reconnect is its probe
+fault_build back
+fault_check_build back 0 r-$B
+used=$(tail -n +"$((MARK[$B] + 1))" "$(ferryd_log $B)" | grep -c -- '-> exit' || true)
+[ "$used" -ge 1 ] || fail "the restarted runner $B was not used again"
+note "the restarted runner compiled $used job(s)"
+fault_wait_runner_idle $B 10
+fault_wait_runner_idle $A 10
+
+note "slow runner: $B frozen with SIGSTOP in the middle of its jobs"
+mark_log $B
+fault_build_bg stop
+wait_started $B 30
+kill -STOP "${FERRYD_PIDS[$B]}"
+start=$(date +%s)
+fault_build_wait
+note "the build finished $(($(date +%s) - start)) s after the freeze"
+kill -CONT "${FERRYD_PIDS[$B]}"
+fault_check_build stop 1 r-$B
+clog=$(coordinator_log)
+grep -q "r-$B.*not answered within" "$clog" || fail "the coordinator did not time out $B: $(grep "r-$B" "$clog")"
+# Thawed, ferryd finds the coordinator gone and cancels what it had.
+fault_wait_runner_idle $B 20
+fault_wait_runner_idle $A 10
+
+note "both runners stop: nothing left but the killed ferryd's directory"
+stop_ferryd $A
+stop_ferryd $B
+fault_assert_runner_tmp_empty $A
+left=$(find "$TEST_TMP/rtmp-$B" -mindepth 1 -maxdepth 1)
+assert_eq "$stale" "$left" "what is left in $B's TMPDIR (only the SIGKILLed ferryd's directory)"
+pass
