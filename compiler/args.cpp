@@ -102,13 +102,17 @@ Analysis analyse(std::string_view compiler_name, const std::vector<std::string>&
     const Family family = family_of(compiler_name);
     const bool cxx_driver = driver_of(compiler_name) == "c++";
 
+    // gcc and clang expand @file anywhere in argv before they parse options, an option's
+    // separate value included (`-D @defs`): the scan could not see what the file adds.
+    for (const auto& arg : args)
+        if (arg.starts_with('@')) return local(fmt::format("response file '{}'", arg));
+
     // Pass 1: classify every argument; the first one that keeps the job local decides.
     Parsed p;
     std::vector<std::optional<OptionMatch>> matches(args.size());
     std::string x_language;
     for (size_t i = 0; i < args.size();) {
         const std::string& arg = args[i];
-        if (arg.starts_with('@')) return local(fmt::format("response file '{}'", arg));
         if (arg == "-") return local("source is stdin");
         if (arg.empty() || arg[0] != '-') {
             p.inputs.push_back({arg, x_language});

@@ -60,13 +60,16 @@ Result<std::vector<std::string>> reroot_args(const std::vector<std::string>& arg
         return make_error(Errc::invalid, "job root '{}' is not absolute", root);
     const Rerooter reroot(root, path_depth(normalize_path(cwd)));
 
+    // The compiler expands @file anywhere in argv, an option's separate value included.
+    for (const auto& arg : args)
+        if (arg.starts_with('@')) return refuse(arg, "response files");
+
     std::vector<std::string> out;
     out.reserve(args.size());
     bool compiles = false;
     bool has_source = false;
     for (size_t i = 0; i < args.size();) {
         const std::string& arg = args[i];
-        if (arg.starts_with('@')) return refuse(arg, "response files");
         if (arg == "-") return refuse(arg, "the source must be a file");
         if (arg.empty() || arg[0] != '-') {
             if (has_source) return refuse(arg, "one source per job");

@@ -335,6 +335,8 @@ const Local kLocal[] = {
     {"-mcpu=native", "clang", w("-mcpu=native -c a.c"), "depends on this machine"},
     {"-mtune=native", "gcc", w("-mtune=native -c a.c"), "depends on this machine"},
     {"response file", "gcc", w("@args.rsp"), "response file"},
+    {"response file as a value", "gcc", w("-D @defs -c a.c"), "response file"},
+    {"response file as -o", "clang", w("-c a.c -o @out"), "response file"},
     {"-save-temps", "gcc", w("-save-temps -c a.c"), "-save-temps"},
     {"-save-temps=obj", "gcc", w("-save-temps=obj -c a.c"), "-save-temps=obj"},
     {"-fprofile-generate", "gcc", w("-fprofile-generate -c a.c"), "profiling"},

@@ -187,6 +187,7 @@ TEST_CASE("reroot: separate spellings of refused options are refused too") {
 TEST_CASE("reroot: the shape of the job") {
     check_refused(w("a.c -o a"), "no -c or -S");
     check_refused(w("@args"), "@args");
+    check_refused(w("-D @/etc/passwd -c a.c"), "@/etc/passwd"); // a value is expanded too
     check_refused(w("-c -"), "'-'");
     check_refused(w("-c a.c -o -"), "stdout");
     check_refused(w("-c a.c b.c"), "b.c");
