@@ -18,8 +18,8 @@
 # --build DIR   a ferry build tree (default /work/main/build): DIR/client/ferry and
 #               DIR/remote/runner/ferryd are used, nothing is installed.
 # --seed S      replays the same kill moments and victims' order (default: the shell's pid).
-# --build-type  googletest's CMAKE_BUILD_TYPE (default Debug, i.e. -g: a round takes about
-#               30 s on 2 shared CPUs; RelWithDebInfo, -O2 -g, about 80 s once a kill makes
+# --build-type  googletest's CMAKE_BUILD_TYPE (default Debug, i.e. -g: a round takes 10-30
+#               s on 2 shared CPUs; RelWithDebInfo, -O2 -g, about 80 s once a kill makes
 #               the 30 s gtest-all.cc compile start over).
 # --samples     also build googletest's samples (more, smaller compiles and links per round).
 # The summary goes to stdout and into bench/soak/RESULTS.md with the command.
@@ -61,7 +61,7 @@ WORK=$(mktemp -d /tmp/ferry-soak-XXXXXX)
 ADDRS=(127.0.0.21 127.0.0.22)
 PORT=23761
 SLOTS=2
-declare -A PID=()
+declare -gA PID=()  # -g: the EXIT trap runs after main() has returned
 
 log() { echo "[soak $(date +%H:%M:%S)] $*" >&2; }
 
@@ -86,7 +86,8 @@ cleanup() {
 trap cleanup EXIT
 
 export XDG_RUNTIME_DIR="$WORK/run" HOME="$WORK/home" TMPDIR="$WORK/tmp-client"
-mkdir -p -m 0700 "$XDG_RUNTIME_DIR" "$HOME" "$TMPDIR"
+mkdir -p "$HOME" "$TMPDIR"
+mkdir -m 0700 "$XDG_RUNTIME_DIR"
 unset MAKEFLAGS MFLAGS MAKELEVEL FERRY_HOSTS_FILE CC CXX
 export FERRY_IDLE_TIMEOUT=600 LC_ALL=C
 
@@ -226,7 +227,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
     elapsed_ms=$(echo "$elapsed * 1000 / 1" | bc)
     [ "$elapsed_ms" -lt "$SHORTEST_MS" ] && SHORTEST_MS=$elapsed_ms
     { wait "$killer" || true; } 2>/dev/null
-    victim= in_flight=0 killed=
+    victim='' in_flight=0 killed=''
     if read -r victim in_flight <"$WORK/kill-$r" && [ -n "$victim" ]; then
         killed=during
         KILLS_DURING=$((KILLS_DURING + 1))
@@ -307,7 +308,6 @@ for ((r = 1; r <= ROUNDS; r++)); do
     log "$line"
 done
 
-STATUS=$("$FERRY" status 2>/dev/null || true)
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 MEDIAN=$(printf '%s\n' "${TIMES[@]}" | median)
 OBJECTS=$(wc -l <"$WORK/reference.list")

@@ -2,8 +2,10 @@
 
 #include <cerrno>
 #include <charconv>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -60,6 +62,16 @@ void exec_with_limits(int argc, char** argv) {
         std::fputs("ferryd: malformed --exec-with-limits call\n", stderr);
         ::_exit(127);
     }
+    // Everything that allocates comes before the limits: under RLIMIT_AS an allocator that
+    // reserves address space up front (AddressSanitizer's, in a sanitizer build) fails.
+    std::vector<char*> args;
+    for (auto& a : call->argv)
+        args.push_back(a.data());
+    args.push_back(nullptr);
+    // A compiler must not outlive a ferryd that was killed: nobody would read its result,
+    // and it would go on writing into a job directory nobody removes. (The signal survives
+    // the exec below: compilers are not set-uid.)
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) ::_exit(127);
     // The soft CPU limit sends SIGXCPU; the hard limit one second later is SIGKILL for a
     // compiler that ignores it.
     const auto& lim = call->limits;
@@ -69,10 +81,6 @@ void exec_with_limits(int argc, char** argv) {
         std::perror("ferryd: setrlimit");
         ::_exit(127);
     }
-    std::vector<char*> args;
-    for (auto& a : call->argv)
-        args.push_back(a.data());
-    args.push_back(nullptr);
     ::execv(call->program.c_str(), args.data());
     std::fprintf(stderr, "ferryd: cannot run %s: %s\n", call->program.c_str(),
                  std::strerror(errno));

@@ -7,6 +7,7 @@
 #include "remote/runner/options.hpp"
 #include "remote/runner/process_setup.hpp"
 #include "remote/runner/server.hpp"
+#include "remote/runner/state_dir.hpp"
 #include "util/cidr.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
@@ -108,7 +109,10 @@ int run(int argc, char** argv) {
         log::info("listening on {}", name);
 
     const char* tmpdir = std::getenv("TMPDIR");
-    auto state = TempDir::create(tmpdir && *tmpdir == '/' ? tmpdir : "/tmp", "ferryd-");
+    const std::string state_parent = tmpdir && *tmpdir == '/' ? tmpdir : "/tmp";
+    for (const auto& stale : sweep_stale_state_dirs(state_parent))
+        log::info("removed {}, left by a ferryd that was killed", stale);
+    auto state = create_state_dir(state_parent);
     if (!state) return fail(1, state.error().message);
     std::string jobs_dir = state->path() + "/jobs";
     if (auto made = make_dirs(jobs_dir, 0700); !made) return fail(1, made.error().message);
