@@ -278,6 +278,10 @@ Analysis analyse(std::string_view compiler_name, const std::vector<std::string>&
         a.scan_args.emplace_back(extra);
     if (!no_h) a.scan_args.emplace_back("-H");
     a.scan_args.emplace_back("-v");
+    // The scan needs the directives, not the expanded text: gcc then skips macro expansion
+    // outside directives (measured: half the scan time of a C++ unit using <iostream> and
+    // <map>, the same -H list and depfile). clang 14 has no such mode.
+    if (family == Family::gcc) a.scan_args.emplace_back("-fdirectives-only");
     if (deps) {
         // Measured: without -MF both families write next to -o (or the source's stem in
         // the cwd), and without -MT/-MQ the target is the object quoted as by -MQ, "foo.o"
