@@ -5,8 +5,9 @@
 #   ferry    ferry make CC="<ferry> gcc"               (2 ferryd on loopback, pool from them)
 #   distcc   make -jM CC="distcc gcc"                  (2 distccd on loopback, M = 2 x CPUs,
 #                                                       distcc's own recommendation)
-# Each build starts from `make clean` of the measured directories (the tree is configured
-# once). Medians of RUNS runs go to RESULTS.md with the command that produced them.
+# Each mode has its own copy of the tree, configured once and warmed with its own CC; each
+# timed build starts from the measured directories without objects. Medians of RUNS runs
+# are appended to RESULTS.md with the command that produced them.
 #
 # With --client-cpu/--runner-cpu (as root, cgroup v1 cpu controller), the client side (make,
 # the wrappers, the coordinator, the preprocessing) and each runner get their own CPU quota,
@@ -87,6 +88,10 @@ tar -C "$WORK" -xf "$TARBALL"
 SRC=$(ls -d "$WORK"/linux-source-6.1*/ | head -1)
 make -C "$SRC" -s defconfig >/dev/null
 make -C "$SRC" -s -j"$CPUS" prepare >/dev/null 2>&1
+# One tree per mode: Kbuild records each object's command line and re-runs its Kconfig
+# compiler probes when CC changes, so one tree shared by the modes would make every build
+# after a switch pay for the others. Each tree is warmed once with its own CC (untimed).
+for mode in local ferry distcc; do cp -a "$SRC" "$WORK/tree-$mode"; done
 
 if [ -n "$CLIENT_CPU" ]; then
     make_cgroup client "$CLIENT_CPU"
@@ -113,20 +118,25 @@ export FERRY_HOSTS="localhost/$LOCAL_SLOTS 127.0.0.8:$PORT_F/$RUNNER_SLOTS 127.0
 export DISTCC_HOSTS="127.0.0.8:$PORT_D/$RUNNER_SLOTS 127.0.0.9:$PORT_D/$RUNNER_SLOTS"
 DISTCC_J=$((2 * 2 * RUNNER_SLOTS)) # distcc's advice: twice the CPUs of the servers
 
-clean() { for d in $DIRS; do find "$SRC/$d" \( -name '*.o' -o -name '*.a' \) -delete; done; }
+clean() { for d in $DIRS; do find "$WORK/tree-$1/$d" \( -name '*.o' -o -name '*.a' \) -delete; done; }
 run_one() { # mode -> seconds
-    clean
-    local t0 t1
+    clean "$1"
+    local t0 t1 tree="$WORK/tree-$1"
     t0=$(date +%s.%N)
     case $1 in
-    local) in_cgroup client make -C "$SRC" -s -j"$LOCAL_SLOTS" $DIRS ;;
-    ferry) in_cgroup client "$FERRY" make -C "$SRC" -s CC="$FERRY gcc" $DIRS ;;
-    distcc) in_cgroup client make -C "$SRC" -s -j"$DISTCC_J" CC="distcc gcc" $DIRS ;;
+    local) in_cgroup client make -C "$tree" -s -j"$LOCAL_SLOTS" $DIRS ;;
+    ferry) in_cgroup client "$FERRY" make -C "$tree" -s CC="$FERRY gcc" $DIRS ;;
+    distcc) in_cgroup client make -C "$tree" -s -j"$DISTCC_J" CC="distcc gcc" $DIRS ;;
     esac >"$WORK/$1.log" 2>&1 || { echo "$1 build failed:" >&2; tail -20 "$WORK/$1.log" >&2; exit 1; }
     t1=$(date +%s.%N)
     echo "$t1 - $t0" | bc
 }
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+for mode in local ferry distcc; do # warm-up: each tree's Kconfig and objects for its CC
+    s=$(run_one $mode)
+    echo "warm-up $mode: $s s (not counted)" >&2
+done
 
 declare -A TIMES
 for ((r = 1; r <= RUNS; r++)); do

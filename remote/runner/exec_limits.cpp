@@ -87,4 +87,13 @@ void exec_with_limits(int argc, char** argv) {
     ::_exit(127);
 }
 
+std::string exec_helper_path(const std::string& self) {
+    const auto slash = self.rfind('/');
+    if (slash != std::string::npos) {
+        std::string helper = self.substr(0, slash + 1) + "ferryd-exec";
+        if (::access(helper.c_str(), X_OK) == 0) return helper;
+    }
+    return "/proc/self/exe";
+}
+
 } // namespace ferry::runner

@@ -57,7 +57,7 @@ Result<void> Job::start() {
     options.exit_cb = [](uv_process_t* p, int64_t status, int sig) {
         if (Job* job = owner(p)) job->on_exit(status, sig);
     };
-    options.file = "/proc/self/exe";
+    options.file = m_settings.exec_helper.c_str();
     options.args = argv.data();
     options.env = envp.data();
     options.cwd = cmd.cwd.c_str();

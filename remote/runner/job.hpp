@@ -38,6 +38,7 @@ struct JobSettings {
     ResourceLimits limits;
     unsigned timeout_seconds = 300;
     std::string path_env;                       // PATH the compiler gets
+    std::string exec_helper = "/proc/self/exe"; // runs `--exec-with-limits` (exec_limits.hpp)
     size_t max_output = size_t(64) << 20;       // stdout or stderr
     size_t max_output_file = size_t(512) << 20; // each output file
 };

@@ -13,6 +13,7 @@
 #include "util/log.hpp"
 #include "util/temp_dir.hpp"
 
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -129,6 +130,10 @@ int run(int argc, char** argv) {
     config.job.limits = options.limits;
     config.job.timeout_seconds = options.job_timeout_seconds;
     config.job.path_env = path_env;
+    char self[PATH_MAX];
+    if (::realpath("/proc/self/exe", self) != nullptr)
+        config.job.exec_helper = exec_helper_path(self);
+    log::info("compilers start through {}", config.job.exec_helper);
     config.key = std::move(key);
     log::info("runner '{}': {} slots, cache {} ({} MiB){}", config.name, options.jobs, cache->dir(),
               options.cache_size_bytes >> 20, private_cache ? ", private" : "");

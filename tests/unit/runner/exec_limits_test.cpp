@@ -1,6 +1,9 @@
 #include "remote/runner/exec_limits.hpp"
+#include "util/fs.hpp"
+#include "util/temp_dir.hpp"
 
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
 using namespace ferry::runner;
 
@@ -32,4 +35,15 @@ TEST_CASE("a malformed trampoline call is rejected") {
     for (auto& a : args)
         raw.push_back(a.data());
     CHECK_FALSE(parse_trampoline(static_cast<int>(raw.size()), raw.data()));
+}
+
+TEST_CASE("compilers start through ferryd-exec next to ferryd, else through ferryd") {
+    auto dir = ferry::TempDir::create("/tmp", "ferry-exec-test");
+    REQUIRE(dir);
+    const std::string self = dir->path() + "/ferryd";
+    CHECK(exec_helper_path(self) == "/proc/self/exe");
+    REQUIRE(ferry::write_file(dir->path() + "/ferryd-exec", "", 0644));
+    CHECK(exec_helper_path(self) == "/proc/self/exe"); // not executable: not used
+    REQUIRE(::chmod((dir->path() + "/ferryd-exec").c_str(), 0755) == 0);
+    CHECK(exec_helper_path(self) == dir->path() + "/ferryd-exec");
 }
