@@ -222,6 +222,7 @@ Result<Outcome> run_session(const SessionOptions& o, CapacitySource& capacity, E
     terminal.give_to(*pid);
 
     Outcome out;
+    int forwarded_fatal = 0; // the first terminating signal passed on to the command
     bool done = false;
     auto next_poll = Clock::now() + std::chrono::milliseconds(o.poll_interval_ms);
     while (!done) {
@@ -244,6 +245,7 @@ Result<Outcome> run_session(const SessionOptions& o, CapacitySource& capacity, E
                 // To the command's whole group, as a terminal would: make alone would wait
                 // for its running jobs (and sub-makes for theirs) instead of stopping.
                 ::kill(-*pid, sig);
+                if (forwarded_fatal == 0) forwarded_fatal = sig;
                 log.line("signal {} forwarded", sig);
             }
         }
@@ -251,10 +253,19 @@ Result<Outcome> run_session(const SessionOptions& o, CapacitySource& capacity, E
         pid_t w = ::waitpid(*pid, &status, WNOHANG);
         if (w == *pid) {
             done = true;
-            if (WIFSIGNALED(status))
+            if (WIFSIGNALED(status)) {
                 out.term_signal = WTERMSIG(status);
-            else
+            } else if (WEXITSTATUS(status) != 0 && forwarded_fatal != 0) {
+                // Interrupted, whatever the status says: GNU make 4.3 dies by the signal
+                // after Ctrl-C, except when the signal lands between its waitpid() and its
+                // bookkeeping — then it exits 2 ("wait: No child processes"). A caller (a
+                // shell, an outer make) must see the interruption either way.
+                log.line("exit {} after signal {}: reported as the signal", WEXITSTATUS(status),
+                         forwarded_fatal);
+                out.term_signal = forwarded_fatal;
+            } else {
                 out.exit_code = WEXITSTATUS(status);
+            }
             break;
         }
         if (n == 2 && r > 0 && fds[1].revents) {

@@ -7,7 +7,8 @@
 // takes the terminal while it runs, when we have it): SIGINT/SIGTERM/SIGHUP/SIGQUIT sent to
 // us go to that whole group, as a terminal's Ctrl-C would — make alone would wait for its
 // jobs. Whatever happens, we wait for it, count the tokens back (a leak is reported),
-// remove the fifo, and only then exit — with its status, or its signal.
+// remove the fifo, and only then exit — with its status, or its signal. A command that fails
+// after we passed it a terminating signal counts as killed by that signal.
 #pragma once
 
 #include "integrations/make/capacity.hpp"

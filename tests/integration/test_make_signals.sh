@@ -33,6 +33,21 @@ assert_contains "$FERRY_JOBSERVER_LOG" "signal 2 forwarded" "the signal went to 
 assert_tokens_back
 no_strays
 
+note "a command that fails after SIGINT counts as interrupted; one that succeeds does not"
+# GNU make sometimes exits 2 after Ctrl-C (a race in its own handler); a shell stands in
+# for it here so that the rule is tested every time, not when the race happens.
+for handler in "exit 3:130" "exit 0:0"; do
+    rm -f "$TEST_TMP/trapped"
+    start_bg "$FERRY" run -- sh -c "trap '${handler%%:*}' INT; : >'$TEST_TMP/trapped'; sleep 30"
+    for _ in $(seq 1 100); do [ -e "$TEST_TMP/trapped" ] && break; sleep 0.1; done
+    kill -INT "$BG_PID"
+    wait_gone "$BG_PID" 20 || fail "ferry run did not stop after SIGINT"
+    rc=0
+    wait "$BG_PID" || rc=$?
+    assert_eq "${handler##*:}" "$rc" "status after SIGINT when the command runs '${handler%%:*}'"
+done
+no_strays
+
 note "ferry run (fifo) stopped with SIGTERM"
 build_jsclient
 : >"$FERRY_JOBSERVER_LOG"
