@@ -22,7 +22,8 @@ if [ "${FERRY_SKIP_SANITIZE:-0}" != 1 ]; then
     echo "=== build and test under ASan+UBSan (clang), fuzz targets on their corpora"
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
     export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-    CC=clang CXX=clang++ run_suite build/ci-sanitize -DCMAKE_BUILD_TYPE=Debug \
+    run_suite build/ci-sanitize -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+        -DCMAKE_BUILD_TYPE=Debug \
         -DFERRY_SANITIZE=ON -DFERRY_FUZZ=ON
 fi
 echo "=== all tests passed"

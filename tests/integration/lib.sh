@@ -38,6 +38,9 @@ ferry_test_init() {
     export HOME="$TEST_TMP/home"
     mkdir -p "$HOME"
     unset FERRY_HOSTS FERRY_HOSTS_FILE MAKEFLAGS MFLAGS MAKELEVEL
+    # The caller's toolchain choice is not the test's: make would take CC=clang from the
+    # environment over its default and build something else than the local reference.
+    unset CC CXX CFLAGS CXXFLAGS CPPFLAGS LDFLAGS
     export FERRY_IDLE_TIMEOUT="${FERRY_IDLE_TIMEOUT:-30}"
     PORT=$(suite_port)
     trap ferry_test_cleanup EXIT
