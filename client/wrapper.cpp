@@ -15,14 +15,19 @@
 #include "util/subprocess.hpp"
 
 #include <cerrno>
+#include <chrono>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+#include <thread>
 #include <unistd.h>
 
 namespace ferry::client {
 namespace {
+
+// How often one wrapper starts over with a new coordinator connection.
+constexpr int kMaxReconnects = 3;
 
 void print_line(const std::string& text) {
     std::fprintf(stderr, "%s\n", text.c_str());
@@ -101,12 +106,16 @@ class Wrapper {
     }
 
     // The coordinator went away under us (a crash, SIGKILL): whoever connects first starts
-    // the next one. Worth one try, quietly, before going on without it; `e` says whether the
-    // connection was lost (anything else is not cured by a new one).
+    // the next one. Worth a few tries, quietly, before going on without it; `e` says whether
+    // the connection was lost (anything else is not cured by a new one). More than one: a
+    // connect made while the killed coordinator's listening socket is not yet closed lands
+    // in its backlog and is reset too (seen in CI: the first retry lost the same way).
     bool reconnect(const Error& e) {
         m_client.reset();
-        if (e.code != Errc::unavailable || m_reconnected) return false;
-        m_reconnected = true;
+        if (e.code != Errc::unavailable || m_reconnects >= kMaxReconnects) return false;
+        if (m_reconnects > 0)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20 * m_reconnects));
+        ++m_reconnects;
         auto client = CoordinatorClient::connect(m_config, m_inv.hosts_flag, true);
         if (!client) return false;
         m_client.emplace(std::move(*client));
@@ -256,7 +265,7 @@ class Wrapper {
     std::vector<std::string> m_env;
     config::Config m_config;
     std::optional<CoordinatorClient> m_client;
-    bool m_reconnected = false;
+    int m_reconnects = 0;
 };
 
 } // namespace
