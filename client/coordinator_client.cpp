@@ -169,8 +169,27 @@ Result<void> CoordinatorClient::release_local() {
 }
 
 Result<proto::IpcCompileResult> CoordinatorClient::compile(const proto::IpcCompile& request) {
-    FERRY_TRY_VOID(send_all(m_fd.get(), proto::frame(request)));
+    FERRY_TRY_VOID(send_compile(request));
+    return receive_compile_result();
+}
+
+Result<void> CoordinatorClient::send_compile(const proto::IpcCompile& request) {
+    return send_all(m_fd.get(), proto::frame(request));
+}
+
+Result<proto::IpcCompileResult> CoordinatorClient::receive_compile_result() {
     return read_message<proto::IpcCompileResult>(m_fd.get());
+}
+
+Result<void> CoordinatorClient::confirm_speculation() {
+    return send_all(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_speculation_used, {}));
+}
+
+Result<std::optional<proto::IpcCompile>> CoordinatorClient::memo(const std::string& key) {
+    FERRY_TRY_VOID(send_all(m_fd.get(), proto::frame(proto::IpcMemoRequest{key})));
+    FERRY_TRY(answer, read_message<proto::IpcMemo>(m_fd.get()));
+    if (!answer->found) return std::optional<proto::IpcCompile>();
+    return std::optional<proto::IpcCompile>(std::move(answer->request));
 }
 
 Result<proto::IpcStatus> CoordinatorClient::status() {

@@ -9,6 +9,7 @@
 #include "util/fd.hpp"
 #include "util/result.hpp"
 
+#include <optional>
 #include <string>
 
 namespace ferry::client {
@@ -28,6 +29,15 @@ class CoordinatorClient {
     Result<void> acquire_local(std::string_view what);
     Result<void> release_local();
     Result<proto::IpcCompileResult> compile(const proto::IpcCompile& request);
+    // compile() in two halves, for a speculative start: the answer is read only if the
+    // scan confirms the request; otherwise the connection is closed unread.
+    Result<void> send_compile(const proto::IpcCompile& request);
+    Result<proto::IpcCompileResult> receive_compile_result();
+    // Tells the coordinator that the speculative answer just read is the one used (for its
+    // log). No answer comes.
+    Result<void> confirm_speculation();
+    // The request remembered under `key` (proto::IpcMemo), if any.
+    Result<std::optional<proto::IpcCompile>> memo(const std::string& key);
     Result<proto::IpcStatus> status();
     Result<void> shutdown();
 

@@ -7,6 +7,7 @@
 #include "client/outputs.hpp"
 #include "client/request.hpp"
 #include "client/search_path_cache.hpp"
+#include "client/speculation.hpp"
 #include "compiler/args.hpp"
 #include "compiler/scan.hpp"
 #include "config/hosts.hpp"
@@ -149,6 +150,13 @@ class Wrapper {
         }
         m_client.emplace(std::move(*client));
 
+        const std::string key =
+            m_config.speculate ? speculation_key(m_compiler_path, m_name, m_cwd, m_inv.args) : "";
+        std::optional<Speculation> speculation;
+        if (!key.empty()) speculation = Speculation::start(m_config, m_inv.hosts_flag, key);
+
+        // On the way out, an unconfirmed speculative start goes with the process (its
+        // connection closes and the coordinator drops the job).
         auto scan = run_scan(analysis);
         if (!scan) compile_locally(); // the compiler prints its own diagnostics there
 
@@ -159,8 +167,18 @@ class Wrapper {
         in.env = m_env;
         in.stderr_is_tty = ::isatty(STDERR_FILENO) == 1;
         in.term = std::getenv("TERM");
-        const proto::IpcCompile request = build_request(in, analysis, *scan);
-        auto result = m_client->compile(request);
+        proto::IpcCompile request = build_request(in, analysis, *scan);
+        request.memo_key = key;
+        std::optional<proto::IpcCompileResult> early;
+        if (speculation && same_request(speculation->request(), request)) {
+            if (auto answer = speculation->result()) {
+                if (answer->ran_remotely) speculation->confirm();
+                early = std::move(*answer);
+            }
+        }
+        speculation.reset(); // a start the scan did not confirm is dropped here
+        auto result =
+            early ? Result<proto::IpcCompileResult>(std::move(*early)) : m_client->compile(request);
         if (!result && reconnect(result.error())) result = m_client->compile(request);
         if (!result) {
             lost_coordinator(result.error());

@@ -13,6 +13,8 @@ namespace ferry::coordinator {
 namespace {
 
 constexpr uint64_t kTickMs = 500;
+// The scan memo's budget: some 1500 C++ units of 300 headers, or 20000 small C units.
+constexpr size_t kMemoBytes = 64u << 20;
 
 std::string job_label(const proto::IpcCompile& request) {
     if (!request.outputs.empty()) return basename(request.outputs.front());
@@ -38,7 +40,7 @@ Result<std::unique_ptr<Service>> Service::start(uv_loop_t* loop, config::Config 
 
 Service::Service(uv_loop_t* loop, config::Config config, CompilerIds::Probe probe)
     : m_loop(loop), m_config(std::move(config)), m_compilers(std::move(probe)),
-      m_slots(m_config.local_slots) {}
+      m_slots(m_config.local_slots), m_memo(kMemoBytes) {}
 
 Service::~Service() {
     stop("exiting");
@@ -167,6 +169,25 @@ Result<void> Service::handle_frame(ConnectionId connection, const proto::Frame& 
         compile(connection, std::move(*request));
         return ok();
     }
+    case proto::MsgType::ipc_memo_request: {
+        FERRY_TRY(request, proto::decode_as<proto::IpcMemoRequest>(frame));
+        proto::IpcMemo answer;
+        if (auto known = m_memo.get(request->key)) {
+            answer.found = true;
+            answer.request = std::move(*known);
+        }
+        m_server->send(connection, proto::frame(answer));
+        return ok();
+    }
+    case proto::MsgType::ipc_speculation_used: {
+        FERRY_TRY_VOID(expect_empty());
+        auto it = m_unconfirmed.find(connection);
+        if (it == m_unconfirmed.end())
+            return make_error(Errc::protocol, "no speculative answer to confirm");
+        log::info("job {} {}: speculative answer used", it->second.job, it->second.label);
+        m_unconfirmed.erase(it);
+        return ok();
+    }
     case proto::MsgType::ipc_status_request: {
         FERRY_TRY_VOID(expect_empty());
         m_server->send(connection, proto::frame(make_status(*m_scheduler, m_slots,
@@ -183,6 +204,11 @@ Result<void> Service::handle_frame(ConnectionId connection, const proto::Frame& 
 }
 
 void Service::ipc_closed(ConnectionId connection, const std::string&) {
+    if (auto it = m_unconfirmed.find(connection); it != m_unconfirmed.end()) {
+        log::info("job {} {}: speculative answer not used (the scan found another request)",
+                  it->second.job, it->second.label);
+        m_unconfirmed.erase(it);
+    }
     std::vector<OwnerId> granted;
     m_slots.drop_owner(connection, granted);
     grant(granted);
@@ -194,7 +220,9 @@ void Service::ipc_closed(ConnectionId connection, const std::string&) {
             continue;
         }
         JobId id = it->first;
-        log::info("job {} {}: client went away", id, it->second.label);
+        log::info("job {} {}: {}", id, it->second.label,
+                  it->second.speculative ? "speculative start dropped by its client"
+                                         : "client went away");
         it = m_jobs.erase(it);
         m_scheduler->cancel(id);
     }
@@ -210,6 +238,11 @@ void Service::grant(const std::vector<OwnerId>& owners) {
 
 void Service::compile(ConnectionId connection, proto::IpcCompile request) {
     std::string label = job_label(request);
+    if (!request.memo_key.empty()) {
+        proto::IpcCompile remembered = request;
+        remembered.speculative = false;
+        m_memo.put(request.memo_key, remembered);
+    }
     if (m_config.runners.empty()) return reply_local(connection, label, "no runners configured");
     auto identity = m_compilers.identity(request.compiler_path);
     if (!identity) return reply_local(connection, label, identity.error().message);
@@ -224,6 +257,7 @@ void Service::compile(ConnectionId connection, proto::IpcCompile request) {
     job.compiler_id = identity->id;
     job.label = label;
     job.submitted_ms = now_ms();
+    job.speculative = request.speculative;
     JobSpec spec{identity->id, request.driver, basename(request.compiler_path)};
     job.request = std::move(request);
     JobId id = m_next_job++;
@@ -267,10 +301,12 @@ void Service::finish_remote(JobId id, size_t runner, proto::JobResult result) {
     Job job = std::move(it->second);
     m_jobs.erase(it);
     const std::string& name = m_config.runners[runner].name;
-    log::info("job {} {}: remote on {}, exit {}{}, {} ms (compile {} ms, waited {} ms)", id,
+    log::info("job {} {}: remote on {}, exit {}{}, {} ms (compile {} ms, waited {} ms){}", id,
               job.label, name, result.exit_code,
               result.term_signal ? fmt::format(" signal {}", result.term_signal) : "",
-              now_ms() - job.submitted_ms, result.compile_ms, job.dispatched_ms - job.submitted_ms);
+              now_ms() - job.submitted_ms, result.compile_ms, job.dispatched_ms - job.submitted_ms,
+              job.speculative ? ", speculative" : "");
+    if (job.speculative) m_unconfirmed[job.owner] = Answered{id, job.label};
     proto::IpcCompileResult answer;
     answer.ran_remotely = true;
     answer.runner = name;

@@ -11,6 +11,7 @@
 #include "coordinator/ipc_server.hpp"
 #include "coordinator/local_slots.hpp"
 #include "coordinator/runner_link.hpp"
+#include "coordinator/scan_memo.hpp"
 #include "coordinator/scheduler.hpp"
 #include "coordinator/uv_handle.hpp"
 #include "remote/protocol/messages.hpp"
@@ -46,6 +47,7 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
         std::string label; // for the log: the first output
         uint64_t submitted_ms = 0;
         uint64_t dispatched_ms = 0;
+        bool speculative = false;
     };
 
     Service(uv_loop_t* loop, config::Config config, CompilerIds::Probe probe);
@@ -78,6 +80,7 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     FileStore m_files;
     CompilerIds m_compilers;
     LocalSlots m_slots;
+    ScanMemo m_memo;
     std::unique_ptr<Scheduler> m_scheduler;
     std::vector<std::unique_ptr<RunnerLink>> m_links;
     std::vector<std::string> m_last_down_reason; // per runner, until it is up again
@@ -86,6 +89,13 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     UvHandle<uv_signal_t> m_sigterm;
     UvHandle<uv_signal_t> m_sigint;
     std::map<JobId, Job> m_jobs;
+    // Speculative jobs answered and not yet confirmed by their wrapper, by connection: for
+    // the log's "used" / "not used" line.
+    struct Answered {
+        JobId job;
+        std::string label;
+    };
+    std::map<ConnectionId, Answered> m_unconfirmed;
     JobId m_next_job = 1;
     uint64_t m_last_busy_ms = 0;
     bool m_stopped = false;

@@ -159,6 +159,12 @@ const char* msg_type_name(MsgType type) {
         return "ipc_status";
     case MsgType::ipc_shutdown:
         return "ipc_shutdown";
+    case MsgType::ipc_memo_request:
+        return "ipc_memo_request";
+    case MsgType::ipc_memo:
+        return "ipc_memo";
+    case MsgType::ipc_speculation_used:
+        return "ipc_speculation_used";
     }
     return "unknown";
 }

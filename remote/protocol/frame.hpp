@@ -43,6 +43,9 @@ enum class MsgType : uint8_t {
     ipc_status_request = 37,
     ipc_status = 38,
     ipc_shutdown = 39,
+    ipc_memo_request = 40,
+    ipc_memo = 41,
+    ipc_speculation_used = 42,
 };
 
 const char* msg_type_name(MsgType type);

@@ -42,6 +42,8 @@ std::string encode(const IpcCompile& m) {
     w.strs(m.outputs);
     w.str(m.language);
     w.boolean(m.color_diagnostics);
+    w.str(m.memo_key);
+    w.boolean(m.speculative);
     return w.take();
 }
 
@@ -57,6 +59,8 @@ Result<void> decode(std::string_view payload, IpcCompile& out) {
         FERRY_PROTO_READ(m.outputs, r.strs());
         FERRY_PROTO_READ(m.language, r.str());
         FERRY_PROTO_READ(m.color_diagnostics, r.boolean());
+        FERRY_PROTO_READ(m.memo_key, r.str());
+        FERRY_PROTO_READ(m.speculative, r.boolean());
         return ok();
     });
 }
@@ -150,6 +154,47 @@ Result<void> decode(std::string_view payload, IpcStatus& out) {
 
 MsgType type_of(const IpcStatus&) {
     return MsgType::ipc_status;
+}
+
+// ---- IpcMemoRequest ----
+
+std::string encode(const IpcMemoRequest& m) {
+    Writer w;
+    w.str(m.key);
+    return w.take();
+}
+
+Result<void> decode(std::string_view payload, IpcMemoRequest& out) {
+    return decode_message(payload, out, [](Reader& r, IpcMemoRequest& m) -> Result<void> {
+        FERRY_PROTO_READ(m.key, r.str());
+        return ok();
+    });
+}
+
+MsgType type_of(const IpcMemoRequest&) {
+    return MsgType::ipc_memo_request;
+}
+
+// ---- IpcMemo ----
+
+std::string encode(const IpcMemo& m) {
+    Writer w;
+    w.boolean(m.found);
+    w.str(encode(m.request)); // nested: its own length-checked payload
+    return w.take();
+}
+
+Result<void> decode(std::string_view payload, IpcMemo& out) {
+    return decode_message(payload, out, [](Reader& r, IpcMemo& m) -> Result<void> {
+        FERRY_PROTO_READ(m.found, r.boolean());
+        FERRY_TRY(request, r.str());
+        FERRY_TRY_VOID(decode(*request, m.request));
+        return ok();
+    });
+}
+
+MsgType type_of(const IpcMemo&) {
+    return MsgType::ipc_memo;
 }
 
 } // namespace ferry::proto

@@ -375,6 +375,7 @@ bool has_empty_payload(MsgType type) {
     case MsgType::ipc_release_local:
     case MsgType::ipc_status_request:
     case MsgType::ipc_shutdown:
+    case MsgType::ipc_speculation_used:
     case MsgType::stats_request:
     case MsgType::ping:
     case MsgType::pong:

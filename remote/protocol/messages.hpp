@@ -183,8 +183,29 @@ struct IpcCompile {
     std::vector<std::string> outputs;
     std::string language;
     bool color_diagnostics = false;
+    // Names this compile for the coordinator's scan memo (see IpcMemo): the wrapper's hash
+    // of everything but the scan. Empty: not remembered.
+    std::string memo_key;
+    // Sent from the memo before the scan confirmed it: for the coordinator's log only.
+    bool speculative = false;
 
     bool operator==(const IpcCompile&) const = default;
+};
+
+// The last IpcCompile the coordinator saw under a memo key, so that a wrapper can start the
+// remote compile while its own scan still runs, and keep the result only if the scan then
+// yields exactly that request (client/speculation.hpp).
+struct IpcMemoRequest {
+    std::string key;
+
+    bool operator==(const IpcMemoRequest&) const = default;
+};
+
+struct IpcMemo {
+    bool found = false;
+    IpcCompile request; // meaningful when found
+
+    bool operator==(const IpcMemo&) const = default;
 };
 
 struct IpcCompileResult {
@@ -240,6 +261,8 @@ std::string encode(const IpcAcquireLocal&);
 std::string encode(const IpcCompile&);
 std::string encode(const IpcCompileResult&);
 std::string encode(const IpcStatus&);
+std::string encode(const IpcMemoRequest&);
+std::string encode(const IpcMemo&);
 
 Result<void> decode(std::string_view payload, RunnerHello&);
 Result<void> decode(std::string_view payload, ClientHello&);
@@ -254,6 +277,8 @@ Result<void> decode(std::string_view payload, IpcAcquireLocal&);
 Result<void> decode(std::string_view payload, IpcCompile&);
 Result<void> decode(std::string_view payload, IpcCompileResult&);
 Result<void> decode(std::string_view payload, IpcStatus&);
+Result<void> decode(std::string_view payload, IpcMemoRequest&);
+Result<void> decode(std::string_view payload, IpcMemo&);
 
 // The MsgType each struct travels as, so senders write frame(msg) instead of pairing by hand.
 MsgType type_of(const RunnerHello&);
@@ -269,6 +294,8 @@ MsgType type_of(const IpcAcquireLocal&);
 MsgType type_of(const IpcCompile&);
 MsgType type_of(const IpcCompileResult&);
 MsgType type_of(const IpcStatus&);
+MsgType type_of(const IpcMemoRequest&);
+MsgType type_of(const IpcMemo&);
 
 template <typename Msg> std::string frame(const Msg& msg, int zstd_level = 0) {
     return encode_frame(type_of(msg), encode(msg), zstd_level);

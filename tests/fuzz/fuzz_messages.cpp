@@ -77,10 +77,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case MsgType::ipc_status:
         round_trip<IpcStatus>(payload);
         break;
+    case MsgType::ipc_memo_request:
+        round_trip<IpcMemoRequest>(payload);
+        break;
+    case MsgType::ipc_memo:
+        round_trip<IpcMemo>(payload);
+        break;
     case MsgType::ipc_granted:
     case MsgType::ipc_release_local:
     case MsgType::ipc_status_request:
     case MsgType::ipc_shutdown:
+    case MsgType::ipc_speculation_used:
     case MsgType::stats_request:
     case MsgType::ping:
     case MsgType::pong: {

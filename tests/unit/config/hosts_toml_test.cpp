@@ -35,6 +35,7 @@ job_timeout_ms = 60000
 backoff_ms = 0
 compression_level = 7
 warn_on_fallback = false
+speculate = false
 idle_timeout_s = 42
 key_file = "secret.key"
 
@@ -55,6 +56,7 @@ address = "[::1]"
     CHECK(config->backoff_ms == 0);
     CHECK(config->compression_level == 7);
     CHECK_FALSE(config->warn_on_fallback);
+    CHECK_FALSE(config->speculate);
     CHECK(config->idle_timeout_s == 42);
     CHECK(config->key_file == "secret.key");
     REQUIRE(config->runners.size() == 2);
@@ -81,6 +83,8 @@ TEST_CASE("an empty file is an empty cluster with the defaults") {
     CHECK(config->backoff_ms == defaults.backoff_ms);
     CHECK(config->compression_level == defaults.compression_level);
     CHECK(config->warn_on_fallback == defaults.warn_on_fallback);
+    CHECK(config->speculate == defaults.speculate);
+    CHECK(config->speculate);
     CHECK(config->idle_timeout_s == defaults.idle_timeout_s);
     CHECK(config->key_file.empty());
 }
@@ -133,6 +137,7 @@ TEST_CASE("hosts.toml errors name the file, line and key") {
         error_of("[client]\nbackoff_ms = -5\n", "hosts.toml:2: client.backoff_ms");
         error_of("[client]\ncompression_level = 20\n", "hosts.toml:2: client.compression_level");
         error_of("[client]\nwarn_on_fallback = 1\n", "hosts.toml:2: client.warn_on_fallback");
+        error_of("[client]\nspeculate = \"yes\"\n", "hosts.toml:2: client.speculate");
         error_of("[client]\nidle_timeout_s = 0\n", "hosts.toml:2: client.idle_timeout_s");
         error_of("[client]\nkey_file = \"\"\n", "hosts.toml:2: client.key_file");
         error_of("[client]\nkey_file = false\n", "hosts.toml:2: client.key_file");

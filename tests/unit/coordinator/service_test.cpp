@@ -209,6 +209,34 @@ TEST_CASE("service: without runners a compile is answered 'compile locally'") {
     CHECK(h.status().jobs_local == 1);
 }
 
+TEST_CASE("service: the scan memo gives back the last request made under a key") {
+    Harness h(base_config());
+    RawPeer w = connect_unix(h.socket);
+    w.send(proto::frame(proto::IpcMemoRequest{"unit-key"}));
+    CHECK_FALSE(read_msg<proto::IpcMemo>(&h.loop, w).found);
+
+    proto::IpcCompile request = compile_request("/tmp/x.c");
+    request.memo_key = "unit-key";
+    request.speculative = true; // remembered as a plain request
+    w.send(proto::frame(request));
+    CHECK_FALSE(read_msg<proto::IpcCompileResult>(&h.loop, w).ran_remotely);
+
+    w.send(proto::frame(proto::IpcMemoRequest{"unit-key"}));
+    auto memo = read_msg<proto::IpcMemo>(&h.loop, w);
+    REQUIRE(memo.found);
+    request.speculative = false;
+    CHECK(memo.request == request);
+    w.send(proto::frame(proto::IpcMemoRequest{"other-key"}));
+    CHECK_FALSE(read_msg<proto::IpcMemo>(&h.loop, w).found);
+
+    // A confirmation without a speculative answer on that connection is a protocol error.
+    w.send(proto::encode_frame(proto::MsgType::ipc_speculation_used, {}));
+    run_until(&h.loop, [&] {
+        w.try_read();
+        return w.closed;
+    });
+}
+
 TEST_CASE("service: a malformed frame closes that connection only") {
     Harness h(base_config());
     RawPeer bad = connect_unix(h.socket);

@@ -52,7 +52,7 @@ TEST_CASE("every message round-trips, bare and framed") {
             CHECK(*typed == msg);
         }
     });
-    CHECK(count == 12);
+    CHECK(count == 14);
 }
 
 TEST_CASE("default (empty) messages round-trip too") {
@@ -199,8 +199,10 @@ TEST_CASE("messages without a payload") {
         if (is_known_msg_type(static_cast<uint8_t>(t)) &&
             has_empty_payload(static_cast<MsgType>(t)))
             ++empty;
-    CHECK(empty == 7);
+    CHECK(empty == 8);
     CHECK(has_empty_payload(MsgType::ping));
+    CHECK(has_empty_payload(MsgType::ipc_speculation_used));
+    CHECK(!has_empty_payload(MsgType::ipc_memo));
     CHECK(has_empty_payload(MsgType::ipc_granted));
     CHECK(!has_empty_payload(MsgType::ipc_status));
 

@@ -128,6 +128,21 @@ inline IpcCompile ipc_compile() {
     m.outputs = {"x.o"};
     m.language = "c++";
     m.color_diagnostics = true;
+    m.memo_key = "0123456789abcdef0123456789abcdef";
+    m.speculative = true;
+    return m;
+}
+
+inline IpcMemoRequest ipc_memo_request() {
+    IpcMemoRequest m;
+    m.key = "0123456789abcdef0123456789abcdef";
+    return m;
+}
+
+inline IpcMemo ipc_memo() {
+    IpcMemo m;
+    m.found = true;
+    m.request = ipc_compile();
     return m;
 }
 
@@ -172,6 +187,8 @@ template <typename Fn> void for_each_sample(Fn&& fn) {
     fn(ipc_compile());
     fn(ipc_compile_result());
     fn(ipc_status());
+    fn(ipc_memo_request());
+    fn(ipc_memo());
 }
 
 } // namespace ferry::proto::samples

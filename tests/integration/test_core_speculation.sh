@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Speculative start (client/speculation.hpp): a unit built before is sent to a runner with
+# its last file list while the wrapper scans; the answer is used only when the scan yields the
+# same request. Checked here: the rebuild runs speculatively and gives the local bytes and
+# stderr; a header edited in place (same list) is read anew; a header list that changed
+# drops the speculative job and the object is still the local one; `speculate = false`
+# turns it off.
+source "$(dirname "$0")/lib.sh"
+ferry_test_init
+setup_core_project
+start_ferryd 127.0.0.2
+start_ferryd 127.0.0.3
+export FERRY_HOSTS="$(hosts_for 127.0.0.2 127.0.0.3)"
+mkdir -p "$PROJ/spec"
+cat >"$PROJ/spec/unit.c" <<'C'
+#include "unit.h"
+int unit_value(int x) {
+    int unused; /* -Wall says so, locally and remotely alike */
+    return x * UNIT_FACTOR + 1;
+}
+C
+echo '#define UNIT_FACTOR 3' >"$PROJ/spec/unit.h"
+flags="-O2 -g -Wall -Ispec"
+
+spec_lines() { grep -c 'unit.o: speculative answer used' "$(coordinator_log)" || true; }
+# An unconfirmed start is dropped while it runs, or its answer goes unused if it was faster.
+dropped_lines() {
+    grep -c 'unit.o: speculative \(start dropped\|answer not used\)' "$(coordinator_log)" || true
+}
+first_log=""
+
+note "first build: nothing to speculate on"
+compile_both gcc "$flags" spec/unit.c build/unit.o
+first_log=$(coordinator_log)
+assert_contains "$TEST_TMP/ferry.err" "unused" "the warning came back"
+assert_eq 0 "$(spec_lines)" "speculative jobs after the first build"
+
+note "the same unit again: started before the scan ended, and used"
+before=$(total_jobs_done 127.0.0.2 127.0.0.3)
+compile_both gcc "$flags" spec/unit.c build/unit.o
+assert_eq 1 "$(spec_lines)" "speculative jobs after the rebuild"
+assert_eq 1 $(($(total_jobs_done 127.0.0.2 127.0.0.3) - before)) "runner jobs for the rebuild"
+
+note "the header edited in place (same file list): its new text is what gets compiled"
+echo '#define UNIT_FACTOR 7' >"$PROJ/spec/unit.h"
+compile_both gcc "$flags" spec/unit.c build/unit.o
+assert_eq 2 "$(spec_lines)" "speculative jobs after the header edit"
+
+note "the header list changed: the speculative job is dropped, the object is still right"
+echo '#include "extra.h"' >"$PROJ/spec/unit.h"
+echo '#define UNIT_FACTOR 11' >"$PROJ/spec/extra.h"
+compile_both gcc "$flags" spec/unit.c build/unit.o
+assert_eq 2 "$(spec_lines)" "no speculative answer used when the list changed"
+for _ in $(seq 1 50); do [ "$(dropped_lines)" -ge 1 ] && break; sleep 0.1; done
+assert_eq 1 "$(dropped_lines)" "the unconfirmed start was dropped"
+note "and the next rebuild speculates on the new list"
+compile_both gcc "$flags" spec/unit.c build/unit.o
+assert_eq 3 "$(spec_lines)" "speculative jobs after the new list"
+
+note "C++ with clang++ too"
+printf '#include <vector>\n#include "unit.h"\nint f(std::vector<int>& v) { return int(v.size()) * UNIT_FACTOR; }\n' \
+    >"$PROJ/spec/unit.cpp"
+compile_both clang++ "$flags" spec/unit.cpp build/unit.o
+compile_both clang++ "$flags" spec/unit.cpp build/unit.o
+assert_eq 4 "$(spec_lines)" "speculative jobs after the clang++ rebuild"
+
+note "speculate = false"
+cat >"$TEST_TMP/hosts.toml" <<TOML
+[client]
+speculate = false
+[[runner]]
+address = "127.0.0.2"
+port = $PORT
+TOML
+unset FERRY_HOSTS
+export FERRY_HOSTS_FILE="$TEST_TMP/hosts.toml"
+compile_both gcc "$flags" spec/unit.c build/unit.o
+compile_both gcc "$flags" spec/unit.c build/unit.o
+log=$(ls "$XDG_RUNTIME_DIR"/ferry/*.log | grep -vx "$first_log" || true)
+[ -n "$log" ] && [ -f "$log" ] || fail "the second configuration did not get its own coordinator"
+assert_eq 2 "$(grep -c 'unit.o: remote on' "$log")" "remote jobs without speculation"
+assert_eq 0 "$(grep -c 'speculative' "$log")" "speculative jobs with speculate = false"
+pass
