@@ -1,6 +1,7 @@
 #include "util/subprocess.hpp"
 
 #include "util/fd.hpp"
+#include "util/spawn_attrs.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -23,39 +24,7 @@ Result<Pipe> make_pipe() {
     return Pipe{Fd(fds[0]), Fd(fds[1])};
 }
 
-std::vector<char*> c_strings(const std::vector<std::string>& v) {
-    std::vector<char*> out;
-    out.reserve(v.size() + 1);
-    for (auto& s : v)
-        out.push_back(const_cast<char*>(s.c_str()));
-    out.push_back(nullptr);
-    return out;
-}
-
-// RAII for the posix_spawn attribute objects.
-struct SpawnSetup {
-    posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attr;
-    SpawnSetup() {
-        posix_spawn_file_actions_init(&actions);
-        posix_spawnattr_init(&attr);
-        // Children start with default signal dispositions and an empty mask, whatever the
-        // daemon that starts them has blocked or ignored (SIGPIPE, SIGCHLD...).
-        sigset_t all, none;
-        sigfillset(&all);
-        sigemptyset(&none);
-        posix_spawnattr_setsigdefault(&attr, &all);
-        posix_spawnattr_setsigmask(&attr, &none);
-    }
-    ~SpawnSetup() {
-        posix_spawn_file_actions_destroy(&actions);
-        posix_spawnattr_destroy(&attr);
-    }
-    SpawnSetup(const SpawnSetup&) = delete;
-    SpawnSetup& operator=(const SpawnSetup&) = delete;
-};
-
-Result<pid_t> do_spawn(SpawnSetup& s, const std::string& program, bool search,
+Result<pid_t> do_spawn(SpawnAttrs& s, const std::string& program, bool search,
                        const std::vector<std::string>& argv, const std::vector<std::string>* env) {
     auto args = c_strings(argv);
     std::vector<char*> envp;
@@ -85,7 +54,9 @@ void close_inherited_fds(posix_spawn_file_actions_t& actions, const std::vector<
 
 Result<ProcessResult> run_process(const RunOptions& o) {
     if (o.argv.empty()) return make_error(Errc::invalid, "run_process: empty argv");
-    SpawnSetup s;
+    // Default signal dispositions and an empty mask: a compiler run by ferryd must not
+    // inherit its ignored SIGPIPE, nor one run by ferry make its blocked SIGINT.
+    SpawnAttrs s;
     Pipe out, err;
     if (o.capture_stdout) {
         FERRY_TRY(p, make_pipe());
@@ -153,9 +124,7 @@ Result<ProcessResult> run_process(const RunOptions& o) {
 
 Result<pid_t> spawn_detached(const std::vector<std::string>& argv, const std::string& program,
                              const std::string& log_file) {
-    SpawnSetup s;
-    posix_spawnattr_setflags(&s.attr,
-                             POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    SpawnAttrs s(POSIX_SPAWN_SETSID);
     posix_spawn_file_actions_addopen(&s.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&s.actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
     if (log_file.empty())

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Per-job overhead on a tiny translation unit: plain `gcc -c`, `ferry gcc -c` to a loopback
 # ferryd, and `distcc gcc -c` to a loopback distccd (Debian's distcc), measured side by side:
-# each round runs the three once, in turn, so machine noise hits all of them alike.
+# each round runs the three once, in turn, so machine noise hits all of them alike. ferry runs
+# twice a round: a rebuild of the same unit (its remote compile starts speculatively with the
+# last scan's request) and a first build (a new -o name each round: nothing to speculate on).
 # Usage: bench/job_overhead/run.sh [ROUNDS] [BUILD_DIR]   (default 60 rounds, build/ci-gcc)
 set -euo pipefail
 rounds=${1:-60}
@@ -69,20 +71,27 @@ median() { sort -n "$1" | awk '{a[NR]=$1} END {printf "%d\n", (NR%2 ? a[(NR+1)/2
 echo "rounds: $rounds (interleaved), gcc -O2 -c, one loopback runner each (2 slots)"
 echo "median wall time per job (microseconds)"
 for src in tiny small; do
-    : >gcc.txt; : >ferry.txt; : >distcc.txt
+    : >gcc.txt; : >ferry.txt; : >cold.txt; : >distcc.txt
     for ((i = 0; i < rounds; i++)); do
         t0=$(now); gcc -O2 -c $src.c -o g.o; t1=$(now); echo $(((t1 - t0) / 1000)) >>gcc.txt
         t0=$(now); "$FERRY" gcc -O2 -c $src.c -o f.o; t1=$(now); echo $(((t1 - t0) / 1000)) >>ferry.txt
+        t0=$(now); "$FERRY" gcc -O2 -c $src.c -o c$i.o; t1=$(now); echo $(((t1 - t0) / 1000)) >>cold.txt
         t0=$(now); distcc gcc -O2 -c $src.c -o d.o; t1=$(now); echo $(((t1 - t0) / 1000)) >>distcc.txt
     done
     cmp -s g.o f.o || { echo "ferry's object for $src.c differs from gcc's"; exit 1; }
-    mg=$(median gcc.txt); mf=$(median ferry.txt); md=$(median distcc.txt)
+    cmp -s g.o c0.o || { echo "ferry's first-build object for $src.c differs from gcc's"; exit 1; }
+    rm -f c*.o
+    mg=$(median gcc.txt); mf=$(median ferry.txt); mc=$(median cold.txt); md=$(median distcc.txt)
+    ratio() { awk -v f="$1" -v d="$2" 'BEGIN{printf "%.2f", f/d}'; }
     cat <<REPORT
 $src.c:
-  gcc (local)        $mg
-  ferry gcc          $mf   overhead $((mf - mg)) us
-  distcc gcc         $md   overhead $((md - mg)) us
-  ferry/distcc overhead ratio: $(awk -v f=$((mf - mg)) -v d=$((md - mg)) 'BEGIN{printf "%.2f", f/d}')
+  gcc (local)             $mg
+  ferry gcc (rebuild)     $mf   overhead $((mf - mg)) us
+  ferry gcc (first build) $mc   overhead $((mc - mg)) us
+  distcc gcc              $md   overhead $((md - mg)) us
+  ferry/distcc overhead ratio: rebuild $(ratio $((mf - mg)) $((md - mg))), first build $(ratio $((mc - mg)) $((md - mg)))
 REPORT
 done
 echo "jobs the runners logged: ferryd $(grep -c 'job .* exit 0' ferryd.log), distccd $(grep -c 'COMPILE_OK' distccd.log)"
+clog=$(ls "$XDG_RUNTIME_DIR"/ferry/*.log | head -1)
+echo "coordinator: $(grep -c 'speculative answer used' "$clog") speculative answers used, $(grep -c 'speculative answer not used\|speculative start dropped' "$clog") dropped"

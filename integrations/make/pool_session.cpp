@@ -2,6 +2,7 @@
 
 #include "jobserver/token_pool.hpp"
 #include "util/fd.hpp"
+#include "util/spawn_attrs.hpp"
 
 #include <cerrno>
 #include <chrono>
@@ -106,31 +107,6 @@ class TerminalHandoff {
     sighandler_t m_old_ttou = SIG_ERR;
 };
 
-struct SpawnAttrs {
-    posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attr;
-    SpawnAttrs() {
-        posix_spawn_file_actions_init(&actions);
-        posix_spawnattr_init(&attr);
-        sigset_t all, none;
-        sigfillset(&all);
-        sigemptyset(&none);
-        posix_spawnattr_setsigdefault(&attr, &all);
-        posix_spawnattr_setsigmask(&attr, &none);
-        // Its own process group, so a signal for the build reaches every process in it
-        // (make does not pass SIGINT to its children; a terminal does, to a whole group).
-        posix_spawnattr_setpgroup(&attr, 0);
-        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
-                                            POSIX_SPAWN_SETPGROUP);
-    }
-    ~SpawnAttrs() {
-        posix_spawn_file_actions_destroy(&actions);
-        posix_spawnattr_destroy(&attr);
-    }
-    SpawnAttrs(const SpawnAttrs&) = delete;
-    SpawnAttrs& operator=(const SpawnAttrs&) = delete;
-};
-
 // An fd number above the ones the child gets, so the dup2s into 3 and 4 cannot clobber
 // each other.
 Result<Fd> above_child_fds(Fd fd) {
@@ -141,7 +117,10 @@ Result<Fd> above_child_fds(Fd fd) {
 
 Result<pid_t> spawn_child(const SessionOptions& o, const std::vector<std::string>& env,
                           const jobserver::TokenPool& pool) {
-    SpawnAttrs s;
+    SpawnAttrs s(POSIX_SPAWN_SETPGROUP);
+    // Its own process group, so a signal for the build reaches every process in it
+    // (make does not pass SIGINT to its children; a terminal does, to a whole group).
+    posix_spawnattr_setpgroup(&s.attr, 0);
     Fd r, w;
     if (!pool.is_fifo()) {
         FERRY_TRY(cr, pool.child_read_fd());
@@ -156,13 +135,8 @@ Result<pid_t> spawn_child(const SessionOptions& o, const std::vector<std::string
     } else {
         posix_spawn_file_actions_addclosefrom_np(&s.actions, 3);
     }
-    std::vector<char*> argv, envp;
-    for (auto& a : o.argv)
-        argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    for (auto& e : env)
-        envp.push_back(const_cast<char*>(e.c_str()));
-    envp.push_back(nullptr);
+    auto argv = c_strings(o.argv);
+    auto envp = c_strings(env);
     pid_t pid = -1;
     int rc =
         o.program.empty()

@@ -133,6 +133,13 @@ hosts_for() {
 
 have() { command -v "$1" >/dev/null 2>&1; }
 
+# The core suites' cluster: ferryd on 127.0.0.2 and 127.0.0.3, named by $FERRY_HOSTS.
+start_core_runners() {
+    start_ferryd 127.0.0.2
+    start_ferryd 127.0.0.3
+    export FERRY_HOSTS="$(hosts_for 127.0.0.2 127.0.0.3)"
+}
+
 # ---- compiling the same thing locally and through ferry ----
 
 # Copies the core fixture project to $PROJ (a path under $TEST_TMP).

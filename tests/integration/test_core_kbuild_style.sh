@@ -10,9 +10,7 @@ ferry_test_init
 PROJ="$TEST_TMP/kproj"
 mkdir -p "$PROJ" "$TEST_TMP/ref"
 cp -r "$FERRY_SOURCE_DIR/tests/integration/fixtures/kbuild/." "$PROJ/"
-start_ferryd 127.0.0.2
-start_ferryd 127.0.0.3
-export FERRY_HOSTS="$(hosts_for 127.0.0.2 127.0.0.3)"
+start_core_runners
 
 src=lib/math/gcd.c
 obj=lib/math/gcd.o

@@ -8,9 +8,7 @@
 source "$(dirname "$0")/lib.sh"
 ferry_test_init
 setup_core_project
-start_ferryd 127.0.0.2
-start_ferryd 127.0.0.3
-export FERRY_HOSTS="$(hosts_for 127.0.0.2 127.0.0.3)"
+start_core_runners
 mkdir -p "$PROJ/spec"
 cat >"$PROJ/spec/unit.c" <<'C'
 #include "unit.h"

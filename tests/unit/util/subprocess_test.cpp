@@ -1,6 +1,7 @@
 #include "util/subprocess.hpp"
 
 #include <doctest/doctest.h>
+#include <csignal>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -61,4 +62,27 @@ TEST_CASE("run_process uses cwd and env") {
     auto r = run_process(o);
     REQUIRE(r);
     CHECK(r->out == "/tmp\n42\n");
+}
+
+TEST_CASE("children start with default signal dispositions and nothing blocked") {
+    // As in ferryd (SIGPIPE ignored) and ferry make (SIGINT blocked for its signalfd).
+    auto old_pipe = ::signal(SIGPIPE, SIG_IGN);
+    sigset_t block, old_mask;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    ::sigprocmask(SIG_BLOCK, &block, &old_mask);
+    RunOptions o;
+    o.argv = {"sh", "-c", "grep -E '^Sig(Ign|Blk):' /proc/self/status"};
+    auto r = run_process(o);
+    ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+    ::signal(SIGPIPE, old_pipe);
+    REQUIRE(r);
+    auto mask_of = [&](const std::string& field) {
+        auto at = r->out.find(field + ":");
+        REQUIRE(at != std::string::npos);
+        return std::stoull(r->out.substr(at + field.size() + 1), nullptr, 16);
+    };
+    const unsigned long long pipe_bit = 1ull << (SIGPIPE - 1), int_bit = 1ull << (SIGINT - 1);
+    CHECK((mask_of("SigIgn") & pipe_bit) == 0);
+    CHECK((mask_of("SigBlk") & int_bit) == 0);
 }
