@@ -58,10 +58,16 @@ assert_tokens_back
 
 shrink=$(log_ns 'resize 6 -> 4')
 grow=$(log_ns 'resize 4 -> 6')
-# Jobs already running keep their tokens: count the ones that start once those are done.
-# A job's start stamp is written by its shell, which on a loaded machine can come a good
-# while after make gave it a token: leave a second for that.
-settled=$((shrink + 1000000000))
+# Tokens are retired as they come back, and ferry reads the pipe in competition with make's
+# own waiters, so the shrink completes when the log says 3 are in circulation (4 with make's
+# implicit one), not at the resize. Count the jobs that start after that; a job's start
+# stamp is written by its shell, which on a loaded machine can come a good while after make
+# gave it a token: leave a second for that.
+shrunk=$(log_ns 'retired [0-9]* tokens*, 3 in circulation')
+[ -n "$shrunk" ] || fail "the pool never got down to 4 tokens: $(cat "$FERRY_JOBSERVER_LOG")"
+[ "$shrunk" -lt "$grow" ] || fail "the pool got down to 4 tokens only after the runner came back"
+note "shrink done $(((shrunk - shrink) / 1000000)) ms after the resize"
+settled=$((shrunk + 1000000000))
 before=$(max_overlap 0 "$shrink")
 during=$(max_overlap "$settled" "$grow")
 after=$(max_overlap "$((grow + 400000000))")
