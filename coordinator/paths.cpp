@@ -24,8 +24,8 @@ std::string base_dir() {
 }
 
 std::string file_in(const std::string& dir, const config::Config& config, std::string_view ext) {
-    return fmt::format("{}/coordinator-{}{}", dir, config.fingerprint.substr(0, kFingerprintDigits),
-                       ext);
+    return fmt::format("{}/coordinator-{}-ipc{}{}", dir,
+                       config.fingerprint.substr(0, kFingerprintDigits), kIpcRevision, ext);
 }
 
 } // namespace

@@ -10,6 +10,11 @@
 
 namespace ferry::coordinator {
 
+// Part of the socket, lock and log names: bump it with any change to the Ipc* messages, so an
+// upgraded `ferry` never talks to a coordinator an older one left running (that one idles
+// out on its own).
+inline constexpr int kIpcRevision = 2;
+
 // Creates the directory if needed and checks it is ours and 0700.
 Result<std::string> runtime_dir();
 std::string socket_path(const std::string& dir, const config::Config& config);

@@ -113,10 +113,13 @@ TEST_CASE("socket, lock and log paths are per fingerprint") {
     config::Config b;
     b.fingerprint = "fedcba98765432100123456789abcdef";
     CHECK(coordinator::socket_path("/run/u/ferry", a) ==
-          "/run/u/ferry/coordinator-0123456789abcdef.sock");
+          "/run/u/ferry/coordinator-0123456789abcdef-ipc" +
+              std::to_string(coordinator::kIpcRevision) + ".sock");
     CHECK(coordinator::lock_path("/run/u/ferry", a) ==
-          "/run/u/ferry/coordinator-0123456789abcdef.lock");
+          "/run/u/ferry/coordinator-0123456789abcdef-ipc" +
+              std::to_string(coordinator::kIpcRevision) + ".lock");
     CHECK(coordinator::log_path("/run/u/ferry", a) ==
-          "/run/u/ferry/coordinator-0123456789abcdef.log");
+          "/run/u/ferry/coordinator-0123456789abcdef-ipc" +
+              std::to_string(coordinator::kIpcRevision) + ".log");
     CHECK(coordinator::socket_path("/d", a) != coordinator::socket_path("/d", b));
 }
