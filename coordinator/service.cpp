@@ -238,11 +238,9 @@ void Service::grant(const std::vector<OwnerId>& owners) {
 
 void Service::compile(ConnectionId connection, proto::IpcCompile request) {
     std::string label = job_label(request);
-    if (!request.memo_key.empty()) {
-        proto::IpcCompile remembered = request;
-        remembered.speculative = false;
-        m_memo.put(request.memo_key, remembered);
-    }
+    // Only what a scan produced is remembered: a speculative request came from the memo
+    // (whose get() has already marked it used).
+    if (!request.memo_key.empty() && !request.speculative) m_memo.put(request.memo_key, request);
     if (m_config.runners.empty()) return reply_local(connection, label, "no runners configured");
     auto identity = m_compilers.identity(request.compiler_path);
     if (!identity) return reply_local(connection, label, identity.error().message);

@@ -217,15 +217,22 @@ TEST_CASE("service: the scan memo gives back the last request made under a key")
 
     proto::IpcCompile request = compile_request("/tmp/x.c");
     request.memo_key = "unit-key";
-    request.speculative = true; // remembered as a plain request
     w.send(proto::frame(request));
     CHECK_FALSE(read_msg<proto::IpcCompileResult>(&h.loop, w).ran_remotely);
 
     w.send(proto::frame(proto::IpcMemoRequest{"unit-key"}));
     auto memo = read_msg<proto::IpcMemo>(&h.loop, w);
     REQUIRE(memo.found);
-    request.speculative = false;
     CHECK(memo.request == request);
+
+    // A speculative request is not a scan's: it does not replace what the memo holds.
+    proto::IpcCompile guess = request;
+    guess.speculative = true;
+    guess.files.push_back("/tmp/not-scanned.h");
+    w.send(proto::frame(guess));
+    CHECK_FALSE(read_msg<proto::IpcCompileResult>(&h.loop, w).ran_remotely);
+    w.send(proto::frame(proto::IpcMemoRequest{"unit-key"}));
+    CHECK(read_msg<proto::IpcMemo>(&h.loop, w).request == request);
     w.send(proto::frame(proto::IpcMemoRequest{"other-key"}));
     CHECK_FALSE(read_msg<proto::IpcMemo>(&h.loop, w).found);
 
