@@ -49,20 +49,14 @@ ProcessResult run_compiler_here(const std::string& compiler_path,
 }
 
 void exit_like(int exit_code, int term_signal) {
-    std::fflush(stdout);
-    std::fflush(stderr);
     if (term_signal > 0) {
         // The compiler already crashed; a core of the wrapper would only mislead.
         rlimit no_core{0, 0};
         ::setrlimit(RLIMIT_CORE, &no_core);
-        ::signal(term_signal, SIG_DFL);
-        sigset_t set;
-        sigemptyset(&set);
-        sigaddset(&set, term_signal);
-        ::sigprocmask(SIG_UNBLOCK, &set, nullptr);
-        ::raise(term_signal);
-        std::_Exit(128 + term_signal); // a signal whose default is not to terminate
+        die_by_signal(term_signal);
     }
+    std::fflush(stdout);
+    std::fflush(stderr);
     std::exit(exit_code);
 }
 

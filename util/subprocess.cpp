@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
@@ -134,6 +136,18 @@ Result<pid_t> spawn_detached(const std::vector<std::string>& argv, const std::st
                                          O_WRONLY | O_CREAT | O_APPEND, 0644);
     posix_spawn_file_actions_addclosefrom_np(&s.actions, 3);
     return do_spawn(s, program, false, argv, nullptr);
+}
+
+void die_by_signal(int sig) {
+    std::fflush(stdout);
+    std::fflush(stderr);
+    ::signal(sig, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    ::sigprocmask(SIG_UNBLOCK, &set, nullptr);
+    ::raise(sig);
+    std::_Exit(128 + sig);
 }
 
 void exec_or_die(const std::string& program, const std::vector<std::string>& argv) {

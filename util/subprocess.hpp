@@ -47,6 +47,11 @@ Result<pid_t> spawn_detached(const std::vector<std::string>& argv, const std::st
 // the exact stdio, environment and exit status the user would get without ferry).
 [[noreturn]] void exec_or_die(const std::string& program, const std::vector<std::string>& argv);
 
+// Ends this process the way a child ended by `sig` did, so that whoever waits for us (a shell,
+// make) sees the same: stdio flushed, the signal's default action restored and unblocked,
+// then raised; a signal whose default is not to terminate exits 128 + sig instead.
+[[noreturn]] void die_by_signal(int sig);
+
 // environ as KEY=VALUE strings.
 std::vector<std::string> current_environment();
 

@@ -3,6 +3,7 @@
 #include "jobserver/token_pool.hpp"
 #include "util/fd.hpp"
 #include "util/spawn_attrs.hpp"
+#include "util/subprocess.hpp"
 
 #include <cerrno>
 #include <chrono>
@@ -287,17 +288,8 @@ int run_under_pool(const SessionOptions& o, CapacitySource& capacity) {
         return outcome.error().code == Errc::not_found ? 127 : 1;
     }
     int sig = outcome->term_signal;
-    if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT) {
-        // Die the way the command died, so a shell or an outer make stops too.
-        std::fflush(stdout);
-        std::fflush(stderr);
-        ::signal(sig, SIG_DFL);
-        sigset_t set;
-        sigemptyset(&set);
-        sigaddset(&set, sig);
-        ::sigprocmask(SIG_UNBLOCK, &set, nullptr);
-        ::raise(sig);
-    }
+    // Die the way the command died, so a shell or an outer make stops too.
+    if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT) die_by_signal(sig);
     return sig ? 128 + sig : outcome->exit_code;
 }
 
