@@ -15,6 +15,7 @@
 #include "util/fs.hpp"
 #include "util/subprocess.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <climits>
@@ -27,8 +28,11 @@
 namespace ferry::client {
 namespace {
 
-// How often one wrapper starts over with a new coordinator connection.
-constexpr int kMaxReconnects = 3;
+// How long one wrapper keeps starting over with a new coordinator connection after losing
+// one, and the first pause between tries (doubled each time, up to kMaxReconnectPause).
+constexpr auto kReconnectBudget = std::chrono::seconds(3);
+constexpr auto kFirstReconnectPause = std::chrono::milliseconds(10);
+constexpr auto kMaxReconnectPause = std::chrono::milliseconds(400);
 
 void print_line(const std::string& text) {
     std::fprintf(stderr, "%s\n", text.c_str());
@@ -107,16 +111,22 @@ class Wrapper {
     }
 
     // The coordinator went away under us (a crash, SIGKILL): whoever connects first starts
-    // the next one. Worth a few tries, quietly, before going on without it; `e` says whether
-    // the connection was lost (anything else is not cured by a new one). More than one: a
-    // connect made while the killed coordinator's listening socket is not yet closed lands
-    // in its backlog and is reset too (seen in CI: the first retry lost the same way).
+    // the next one. Worth trying again, quietly, before going on without it; `e` says whether
+    // the connection was lost (anything else is not cured by a new one). Not a fixed number
+    // of tries but a time budget: until a killed coordinator's process is torn down, its
+    // listening socket still accepts into its backlog and every such connection is reset
+    // (CI saw a sanitized coordinator take longer than three quick tries).
     bool reconnect(const Error& e) {
         m_client.reset();
-        if (e.code != Errc::unavailable || m_reconnects >= kMaxReconnects) return false;
-        if (m_reconnects > 0)
-            std::this_thread::sleep_for(std::chrono::milliseconds(20 * m_reconnects));
-        ++m_reconnects;
+        if (e.code != Errc::unavailable) return false;
+        const auto now = std::chrono::steady_clock::now();
+        if (!m_reconnect_deadline) {
+            m_reconnect_deadline = now + kReconnectBudget;
+        } else {
+            if (now + m_reconnect_pause >= *m_reconnect_deadline) return false;
+            std::this_thread::sleep_for(m_reconnect_pause);
+            m_reconnect_pause = std::min(m_reconnect_pause * 2, kMaxReconnectPause);
+        }
         auto client = CoordinatorClient::connect(m_config, m_inv.hosts_flag, true);
         if (!client) return false;
         m_client.emplace(std::move(*client));
@@ -125,7 +135,8 @@ class Wrapper {
 
     Result<void> acquire_local(std::string_view what) {
         auto slot = m_client->acquire_local(what);
-        if (!slot && reconnect(slot.error())) slot = m_client->acquire_local(what);
+        while (!slot && reconnect(slot.error()))
+            slot = m_client->acquire_local(what);
         return slot;
     }
 
@@ -179,7 +190,8 @@ class Wrapper {
         speculation.reset(); // a start the scan did not confirm is dropped here
         auto result =
             early ? Result<proto::IpcCompileResult>(std::move(*early)) : m_client->compile(request);
-        if (!result && reconnect(result.error())) result = m_client->compile(request);
+        while (!result && reconnect(result.error()))
+            result = m_client->compile(request);
         if (!result) {
             lost_coordinator(result.error());
             compile_locally();
@@ -283,7 +295,8 @@ class Wrapper {
     std::vector<std::string> m_env;
     config::Config m_config;
     std::optional<CoordinatorClient> m_client;
-    int m_reconnects = 0;
+    std::optional<std::chrono::steady_clock::time_point> m_reconnect_deadline;
+    std::chrono::milliseconds m_reconnect_pause = kFirstReconnectPause;
 };
 
 } // namespace

@@ -11,7 +11,14 @@ set -euo pipefail
 TEST_NAME=$(basename "$0" .sh)
 declare -A FERRYD_PIDS=()
 
-fail() { echo "FAIL ($TEST_NAME): $*" >&2; exit 1; }
+# The failure is repeated after the cleanup's log dump, so the tail of the output (all a CI
+# summary may show) still names it.
+FAIL_MESSAGE=
+fail() {
+    FAIL_MESSAGE="FAIL ($TEST_NAME): $*"
+    echo "$FAIL_MESSAGE" >&2
+    exit 1
+}
 skip() { echo "SKIP ($TEST_NAME): $*" >&2; exit 125; }
 note() { echo "--- $*" >&2; }
 pass() { echo "PASS ($TEST_NAME)"; exit 0; }
@@ -58,9 +65,10 @@ ferry_test_cleanup() {
         wait_gone "${FERRYD_PIDS[$addr]}" 5 || kill -KILL "${FERRYD_PIDS[$addr]}" 2>/dev/null
     done
     if [ $rc -ne 0 ] && [ $rc -ne 125 ]; then
-        for f in "$TEST_TMP"/*.log "$XDG_RUNTIME_DIR"/ferry/*.log; do
+        for f in "$TEST_TMP"/*.log "$TEST_TMP"/*.err "$XDG_RUNTIME_DIR"/ferry/*.log; do
             [ -f "$f" ] && { echo "=== $f (tail)"; tail -n 40 "$f"; } >&2
         done
+        [ -z "$FAIL_MESSAGE" ] || echo "=== $FAIL_MESSAGE" >&2
     fi
     pkill -KILL -f "$TEST_TMP" 2>/dev/null
     rm -rf "$TEST_TMP"
