@@ -236,6 +236,7 @@ total_jobs_done() {
 # can check that nothing of a job is left behind.
 
 FAULT_RUNNER="${FAULT_RUNNER:-${FERRY_BINARY_DIR:-}/tests/integration/tools/fault_runner}"
+DYING_COORDINATOR="${DYING_COORDINATOR:-${FERRY_BINARY_DIR:-}/tests/integration/tools/dying_coordinator}"
 
 # fault_project N: $FPROJ, a make project of N C files (about 0.2 s each at -O2 -g) and a
 # program linked from them.
