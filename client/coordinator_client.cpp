@@ -3,6 +3,7 @@
 #include "coordinator/paths.hpp"
 #include "util/fs.hpp"
 #include "util/subprocess.hpp"
+#include "util/unix_socket.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -12,7 +13,6 @@
 #include <cstring>
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <thread>
 #include <unistd.h>
 
@@ -23,27 +23,6 @@ namespace {
 constexpr auto kStartTimeout = std::chrono::seconds(3);
 // How long `ferry shutdown` waits for the coordinator to close the connection.
 constexpr int kShutdownWaitMs = 5000;
-
-// `err` receives connect()'s errno: ENOENT and ECONNREFUSED mean nobody listens there.
-Result<Fd> connect_unix(const std::string& path, int& err) {
-    err = 0;
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (path.size() >= sizeof addr.sun_path)
-        return make_error(Errc::invalid, "socket path too long: {}", path);
-    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (!fd) return errno_error("socket", errno);
-    int rc;
-    do {
-        rc = ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
-    } while (rc != 0 && errno == EINTR);
-    if (rc != 0) {
-        err = errno;
-        return errno_error("connect " + path, err);
-    }
-    return fd;
-}
 
 Result<void> send_all(int fd, std::string_view data) {
     while (!data.empty()) {

@@ -10,17 +10,15 @@
 // reading (a request in flight makes the close a reset), for MS milliseconds; then removes
 // PATH and exits, as the dead coordinator's socket would disappear. Prints one line per
 // connection it reset, and "gone" at the end, on stdout.
-#include "util/fd.hpp"
+#include "util/unix_socket.hpp"
 
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <poll.h>
 #include <string>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 using ferry::Fd;
@@ -48,16 +46,9 @@ int main(int argc, char** argv) {
     }
     if (path.empty() || for_ms < 0) die("usage: dying_coordinator --socket PATH --for MS");
 
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (path.size() >= sizeof addr.sun_path) die("socket path too long: " + path);
-    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    Fd listener(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (!listener) die(std::string("socket: ") + std::strerror(errno));
     ::unlink(path.c_str());
-    if (::bind(listener.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0)
-        die("bind " + path + ": " + std::strerror(errno));
-    if (::listen(listener.get(), 64) != 0) die(std::string("listen: ") + std::strerror(errno));
+    auto listener = ferry::listen_unix(path, 64);
+    if (!listener) die(listener.error().message);
     std::printf("listening\n");
     std::fflush(stdout);
 
@@ -67,9 +58,9 @@ int main(int argc, char** argv) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             end - std::chrono::steady_clock::now());
         if (left.count() <= 0) break;
-        pollfd p{listener.get(), POLLIN, 0};
+        pollfd p{listener->get(), POLLIN, 0};
         if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-        Fd conn(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
+        Fd conn(::accept4(listener->get(), nullptr, nullptr, SOCK_CLOEXEC));
         if (!conn) continue;
         // Let the client's request arrive first, so the close resets it as a dead
         // coordinator's would (its backlog holds the connection and the request).

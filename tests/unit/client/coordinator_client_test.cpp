@@ -4,13 +4,12 @@
 #include "coordinator/paths.hpp"
 #include "util/fd.hpp"
 #include "util/temp_dir.hpp"
+#include "util/unix_socket.hpp"
 
 #include <cstdlib>
-#include <cstring>
 #include <doctest/doctest.h>
 #include <functional>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <thread>
 #include <unistd.h>
 
@@ -36,14 +35,9 @@ struct Runtime {
 };
 
 Fd listen_on(const std::string& path) {
-    Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    auto fd = ferry::listen_unix(path, 4);
     REQUIRE(fd);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    REQUIRE(::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    REQUIRE(::listen(fd.get(), 4) == 0);
-    return fd;
+    return std::move(*fd);
 }
 
 void send_all(int fd, const std::string& data) {

@@ -6,6 +6,7 @@
 #include "util/fs.hpp"
 #include "util/hash.hpp"
 #include "util/temp_dir.hpp"
+#include "util/unix_socket.hpp"
 
 #include <arpa/inet.h>
 #include <chrono>
@@ -14,7 +15,6 @@
 #include <netinet/in.h>
 #include <optional>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <thread>
 #include <unistd.h>
 
@@ -79,11 +79,10 @@ template <typename Msg> Msg read_msg(uv_loop_t* loop, RawPeer& peer) {
 
 RawPeer connect_unix(const std::string& path) {
     RawPeer peer;
-    peer.fd = Fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
-    REQUIRE(::connect(peer.fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    int err = 0;
+    auto fd = ferry::connect_unix(path, err);
+    REQUIRE(fd);
+    peer.fd = std::move(*fd);
     return peer;
 }
 
