@@ -1,6 +1,7 @@
 #include "compiler/identity.hpp"
 
 #include "compiler/args.hpp"
+#include "util/fs.hpp"
 #include "util/hash.hpp"
 #include "util/log.hpp"
 #include "util/subprocess.hpp"
@@ -19,35 +20,34 @@
 namespace ferry::compiler {
 namespace {
 
-// Hashes of compiler binaries by real path: clang, clang++ and clang-14 are one 100 MB file.
-class BinaryHashCache {
+// Hashes of toolchain files by physical path, size and mtime: clang, clang++ and clang-14
+// share one 100 MB library, and every compiler shares libc.
+class FileHashCache {
   public:
-    Result<std::string> hash(const std::string& real_path) {
+    Result<Identity::File> hash(const std::string& path) {
+        struct stat st {};
+        if (::stat(path.c_str(), &st) != 0) return errno_error("stat " + path, errno);
+        std::string key = fmt::format("{}\n{}\n{}.{}", path, st.st_size, st.st_mtim.tv_sec,
+                                      st.st_mtim.tv_nsec);
         {
             std::lock_guard lock(m_mutex);
-            if (auto it = m_hashes.find(real_path); it != m_hashes.end()) return it->second;
+            if (auto it = m_hashes.find(key); it != m_hashes.end()) return it->second;
         }
-        FERRY_TRY(digest, hash_file_hex(real_path));
+        FERRY_TRY(data, read_file(path));
+        Identity::File file{path, hash_hex(*data), data->size()};
         std::lock_guard lock(m_mutex);
-        m_hashes.emplace(real_path, *digest);
-        return *digest;
+        m_hashes.emplace(key, file);
+        return file;
     }
 
   private:
     std::mutex m_mutex;
-    std::map<std::string, std::string> m_hashes;
+    std::map<std::string, Identity::File> m_hashes;
 };
 
-BinaryHashCache& hash_cache() {
-    static BinaryHashCache cache;
+FileHashCache& hash_cache() {
+    static FileHashCache cache;
     return cache;
-}
-
-Result<std::string> real_path(const std::string& path) {
-    std::unique_ptr<char, decltype(&std::free)> resolved(realpath(path.c_str(), nullptr),
-                                                         &std::free);
-    if (!resolved) return errno_error("realpath " + path, errno);
-    return std::string(resolved.get());
 }
 
 std::string first_line(const std::string& text) {
@@ -76,7 +76,8 @@ bool is_regular_file(const std::string& path) {
 
 } // namespace
 
-Result<Identity> probe(const std::string& path, const std::string& name) {
+Result<Identity> probe(const std::string& path, const std::string& name,
+                       const std::string& path_env) {
     Identity identity;
     identity.path = path;
     identity.name = name;
@@ -87,8 +88,10 @@ Result<Identity> probe(const std::string& path, const std::string& name) {
     FERRY_TRY(version, ask(path, "--version"));
     identity.version = std::move(*version);
 
-    FERRY_TRY(binary, real_path(path));
-    FERRY_TRY(binary_hash, hash_cache().hash(*binary));
+    const char* inherited = std::getenv("PATH");
+    std::string search = !path_env.empty() ? path_env : inherited ? inherited : "/usr/bin:/bin";
+    FERRY_TRY(layout, discover_toolchain(path, family_of(name) == Family::gcc, search));
+    identity.toolchain = std::move(*layout);
 
     // Labelled pieces, so no two different inputs concatenate to the same bytes.
     Hasher hasher;
@@ -98,18 +101,17 @@ Result<Identity> probe(const std::string& path, const std::string& name) {
         hasher.update(":");
         hasher.update(value);
     };
-    piece("driver-binary", *binary_hash);
-    if (family_of(name) == Family::gcc) {
-        // The driver is a small program; the compiler proper is cc1/cc1plus. Names that
-        // are not files (a clang called "cc" echoes "cc1") are skipped.
-        for (const char* prog : {"cc1", "cc1plus"}) {
-            auto location = ask(path, std::string("-print-prog-name=") + prog);
-            if (!location || location->empty() || (*location)[0] != '/') continue;
-            auto resolved = real_path(*location);
-            if (!resolved || !is_regular_file(*resolved)) continue;
-            FERRY_TRY(prog_hash, hash_cache().hash(*resolved));
-            piece(prog, *prog_hash);
-        }
+    piece("program", identity.toolchain.program);
+    piece("path", identity.toolchain.path_env);
+    for (const auto& file : identity.toolchain.files) {
+        FERRY_TRY(hashed, hash_cache().hash(file));
+        piece("file", file);
+        piece("content", hashed->hash);
+        identity.toolchain_files.push_back(std::move(*hashed));
+    }
+    for (const auto& link : identity.toolchain.links) {
+        piece("link", link.path);
+        piece("target", link.target);
     }
     piece("version", identity.version);
     piece("target", identity.target);
@@ -137,7 +139,7 @@ std::vector<Identity> probe_default_allowlist(const std::string& path_env) {
                 std::string full = dir + "/" + name;
                 if (!is_regular_file(full) || access(full.c_str(), X_OK) != 0) continue;
                 if (!names_seen.insert(name).second) continue;
-                auto identity = probe(full, name);
+                auto identity = probe(full, name, path_env);
                 if (!identity) {
                     log::info("not allowing {}: {}", full, identity.error().message);
                     continue;

@@ -1,9 +1,13 @@
 // A compiler's identity: what makes two installations produce the same bytes. The id hashes
-// the driver binary, the real compiler proper it runs (cc1/cc1plus for gcc), the version
-// and the target, so a job only goes to a runner whose compiler is the same build.
+// the whole toolchain (compiler/toolchain.hpp: every program, library and data file a
+// compile loads, with its path and content), the version and the target, so two compilers
+// share an id only when a job could not tell them apart.
 #pragma once
 
+#include "compiler/toolchain.hpp"
 #include "util/result.hpp"
+
+#include <cstdint>
 
 #include <string>
 #include <vector>
@@ -17,9 +21,19 @@ struct Identity {
     std::string target;  // -dumpmachine
     std::string version; // first line of --version
     std::string id;      // 32 hex digits
+
+    struct File {
+        std::string path; // physical
+        std::string hash; // content, 32 hex digits
+        uint64_t size = 0;
+    };
+    ToolchainLayout toolchain;
+    std::vector<File> toolchain_files; // toolchain.files with their hashes, same order
 };
 
-Result<Identity> probe(const std::string& path, const std::string& name);
+// `path_env`: the PATH the compiler runs with (empty: this process's PATH).
+Result<Identity> probe(const std::string& path, const std::string& name,
+                       const std::string& path_env = {});
 
 // The names a runner allows by default: gcc, g++, cc, c++, clang, clang++ and versioned
 // names (gcc-12, clang++-14...) found in the directories of `path_env`, resolved once.

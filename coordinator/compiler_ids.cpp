@@ -8,7 +8,10 @@
 namespace ferry::coordinator {
 
 CompilerIds::CompilerIds(Probe probe)
-    : m_probe(probe ? std::move(probe) : Probe(&compiler::probe)) {}
+    : m_probe(probe ? std::move(probe)
+                    : Probe([](const std::string& path, const std::string& name) {
+                          return compiler::probe(path, name);
+                      })) {}
 
 Result<compiler::Identity> CompilerIds::identity(const std::string& path) {
     struct stat st {};

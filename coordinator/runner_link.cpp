@@ -284,12 +284,15 @@ void RunnerLink::become_up() {
     m_events.link_up(m_index, m_hello);
 }
 
+static constexpr size_t kFileDataBatchBytes = size_t(32) << 20;
+
 void RunnerLink::on_need_files(const proto::NeedFiles& need) {
     auto it = m_jobs.find(need.job_id);
     if (it == m_jobs.end()) return; // a job we gave up on; the runner will not get its files
     PendingJob& job = *it->second;
     proto::FileData data;
     data.job_id = need.job_id;
+    size_t batch_bytes = 0;
     for (const auto& hash : need.hashes) {
         auto path = job.paths.find(hash);
         if (path == job.paths.end())
@@ -302,9 +305,17 @@ void RunnerLink::on_need_files(const proto::NeedFiles& need) {
             m_events.link_job_unservable(m_index, id, blob.error());
             return;
         }
+        // A toolchain is hundreds of MiB: frames of a bounded size keep both sides' memory
+        // bounded (one blob larger than the bound travels alone).
+        if (!data.blobs.empty() && batch_bytes + blob->size() > kFileDataBatchBytes) {
+            m_stream->send(proto::frame(data, m_options.compression_level));
+            data.blobs.clear();
+            batch_bytes = 0;
+        }
+        batch_bytes += blob->size();
         data.blobs.push_back(proto::FileBlob{hash, std::move(*blob)});
     }
-    m_stream->send(proto::frame(data, m_options.compression_level));
+    if (!data.blobs.empty()) m_stream->send(proto::frame(data, m_options.compression_level));
 }
 
 // ---- jobs ----
@@ -317,8 +328,9 @@ void RunnerLink::send_job(const proto::JobRequest& request) {
     auto job = std::make_unique<PendingJob>();
     job->link = this;
     job->id = request.job_id;
-    for (const auto& file : request.files)
-        job->paths.emplace(file.hash, file.path);
+    for (const auto* list : {&request.files, &request.toolchain.files})
+        for (const auto& file : *list)
+            job->paths.emplace(file.hash, file.path);
     auto timer = UvHandle<uv_timer_t>::create(
         job.get(), [this](uv_timer_t* t) { return uv_timer_init(m_loop, t); });
     if (timer) {

@@ -58,6 +58,7 @@ void Scheduler::runner_up(size_t runner, const proto::RunnerHello& hello) {
     RunnerView& v = m_runners.at(runner);
     v.link = RunnerView::Link::connected;
     v.compilers = hello.compilers;
+    v.runs_toolchains = hello.runs_toolchains;
     v.compilers_known = true;
     v.slots = v.setup.slots != 0 ? v.setup.slots : hello.slots;
     v.backoff_until_ms = 0; // the reconnect was the probe
@@ -180,15 +181,18 @@ void Scheduler::tick() {
 
 // ---- placement ----
 
-const proto::CompilerInfo* Scheduler::matching_compiler(const RunnerView& r,
-                                                        const JobSpec& spec) const {
+std::optional<std::string> Scheduler::runner_compiler_name(const RunnerView& r,
+                                                           const JobSpec& spec) const {
     const proto::CompilerInfo* found = nullptr;
     for (const auto& info : r.compilers) {
         if (info.id != spec.compiler_id || info.driver != spec.driver) continue;
-        if (info.name == spec.compiler_name) return &info;
+        if (info.name == spec.compiler_name) return info.name;
         if (!found) found = &info;
     }
-    return found;
+    if (found) return found->name;
+    // A sandboxed runner runs the compiler the job ships, under the client's name for it.
+    if (r.runs_toolchains) return spec.compiler_name;
+    return std::nullopt;
 }
 
 Scheduler::Fit Scheduler::fit(const Job& job, size_t runner, std::string* why) const {
@@ -200,7 +204,7 @@ Scheduler::Fit Scheduler::fit(const Job& job, size_t runner, std::string* why) c
         set_why(t->second);
         return Fit::unusable;
     }
-    if (v.compilers_known && !matching_compiler(v, job.spec)) {
+    if (v.compilers_known && !runner_compiler_name(v, job.spec)) {
         set_why("compiler differs");
         return Fit::unusable;
     }
@@ -252,7 +256,7 @@ bool Scheduler::place(Job& job) {
         RunnerView& v = m_runners[*best];
         m_round_robin = *best + 1;
         ++v.in_flight;
-        std::string compiler_name = matching_compiler(v, job.spec)->name;
+        std::string compiler_name = *runner_compiler_name(v, job.spec);
         job.runner = *best;
         job.runner_failures = v.failures;
         JobId id = job.id;

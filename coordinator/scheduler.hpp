@@ -54,6 +54,7 @@ struct RunnerView {
     enum class Link { connecting, connected, down } link = Link::connecting;
     bool compilers_known = false; // from a hello on this or an earlier connection
     std::vector<proto::CompilerInfo> compilers;
+    bool runs_toolchains = false; // sandboxed: runs the compiler the job brings
     uint32_t slots = 0;
     uint32_t in_flight = 0;
     uint64_t jobs_done = 0;
@@ -142,7 +143,8 @@ class Scheduler {
     enum class Fit { unusable, waiting, busy, free };
 
     Fit fit(const Job& job, size_t runner, std::string* why) const;
-    const proto::CompilerInfo* matching_compiler(const RunnerView& r, const JobSpec& spec) const;
+    // The name the runner knows the job's compiler by; nullopt when it cannot run it.
+    std::optional<std::string> runner_compiler_name(const RunnerView& r, const JobSpec& spec) const;
     bool less_loaded(size_t a, size_t b) const;
     void pump();
     // Returns true if the job left the queue.

@@ -246,12 +246,10 @@ void Service::compile(ConnectionId connection, proto::IpcCompile request) {
     if (!identity) return reply_local(connection, label, identity.error().message);
     Job job;
     job.owner = connection;
-    job.files.reserve(request.files.size());
-    for (const auto& path : request.files) {
-        auto entry = m_files.entry(path);
-        if (!entry) return reply_local(connection, label, entry.error().message);
-        job.files.push_back(std::move(*entry));
-    }
+    auto manifest = build_manifest(m_files, request);
+    if (!manifest) return reply_local(connection, label, manifest.error().message);
+    job.manifest = std::move(*manifest);
+    job.toolchain = toolchain_spec(*identity);
     job.compiler_id = identity->id;
     job.label = label;
     job.submitted_ms = now_ms();
@@ -285,7 +283,10 @@ void Service::dispatch(JobId id, size_t runner, const std::string& compiler_name
     request.cwd = in.cwd;
     request.args = in.args;
     request.env = in.env;
-    request.files = job.files;
+    request.files = job.manifest.files;
+    request.links = job.manifest.links;
+    request.directories = job.manifest.directories;
+    request.toolchain = job.toolchain;
     request.system_include_dirs = in.system_include_dirs;
     request.outputs = in.outputs;
     request.language = in.language;

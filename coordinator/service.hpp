@@ -8,6 +8,7 @@
 #include "config/hosts.hpp"
 #include "coordinator/compiler_ids.hpp"
 #include "coordinator/file_store.hpp"
+#include "coordinator/manifest.hpp"
 #include "coordinator/ipc_server.hpp"
 #include "coordinator/local_slots.hpp"
 #include "coordinator/runner_link.hpp"
@@ -42,7 +43,8 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     struct Job {
         ConnectionId owner = 0;
         proto::IpcCompile request;
-        std::vector<proto::FileEntry> files;
+        Manifest manifest;
+        proto::ToolchainSpec toolchain;
         std::string compiler_id;
         std::string label; // for the log: the first output
         uint64_t submitted_ms = 0;

@@ -30,6 +30,10 @@ Result<std::string> read_hash(Reader& r, std::string_view what);
 
 void write_outputs(Writer& w, const std::vector<OutputFile>& outputs);
 Result<std::vector<OutputFile>> read_outputs(Reader& r);
+void write_files(Writer& w, const std::vector<FileEntry>& files);
+Result<std::vector<FileEntry>> read_files(Reader& r);
+void write_links(Writer& w, const std::vector<SymlinkEntry>& links);
+Result<std::vector<SymlinkEntry>> read_links(Reader& r);
 
 // Decodes into a fresh message and assigns it only on success, so a failed decode leaves
 // `out` untouched; errors are prefixed with the message name and must consume every byte.

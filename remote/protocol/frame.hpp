@@ -15,7 +15,7 @@
 
 namespace ferry::proto {
 
-inline constexpr uint8_t kProtocolVersion = 1;
+inline constexpr uint8_t kProtocolVersion = 2;
 inline constexpr size_t kHeaderSize = 16;
 inline constexpr char kMagic[4] = {'F', 'R', 'Y', '1'};
 inline constexpr uint8_t kFlagZstd = 1;

@@ -56,6 +56,44 @@ Result<std::vector<OutputFile>> read_outputs(Reader& r) {
     return outputs;
 }
 
+void write_files(Writer& w, const std::vector<FileEntry>& files) {
+    w.u32(static_cast<uint32_t>(files.size()));
+    for (const auto& f : files) {
+        w.str(f.path);
+        w.str(f.hash);
+        w.u64(f.size);
+    }
+}
+
+Result<std::vector<FileEntry>> read_files(Reader& r) {
+    FERRY_TRY(n, r.count(kMinStr + kHashStr + 8));
+    std::vector<FileEntry> files(*n);
+    for (auto& f : files) {
+        FERRY_PROTO_READ(f.path, r.str());
+        FERRY_PROTO_READ(f.hash, read_hash(r, "file hash"));
+        FERRY_PROTO_READ(f.size, r.u64());
+    }
+    return files;
+}
+
+void write_links(Writer& w, const std::vector<SymlinkEntry>& links) {
+    w.u32(static_cast<uint32_t>(links.size()));
+    for (const auto& l : links) {
+        w.str(l.path);
+        w.str(l.target);
+    }
+}
+
+Result<std::vector<SymlinkEntry>> read_links(Reader& r) {
+    FERRY_TRY(n, r.count(2 * kMinStr));
+    std::vector<SymlinkEntry> links(*n);
+    for (auto& l : links) {
+        FERRY_PROTO_READ(l.path, r.str());
+        FERRY_PROTO_READ(l.target, r.str());
+    }
+    return links;
+}
+
 } // namespace detail
 
 using detail::decode_message;
@@ -95,6 +133,7 @@ std::string encode(const RunnerHello& m) {
         w.str(c.id);
     }
     w.str(m.challenge);
+    w.boolean(m.runs_toolchains);
     return w.take();
 }
 
@@ -113,6 +152,7 @@ Result<void> decode(std::string_view payload, RunnerHello& out) {
             FERRY_PROTO_READ(c.id, r.str());
         }
         FERRY_PROTO_READ(m.challenge, r.str());
+        FERRY_PROTO_READ(m.runs_toolchains, r.boolean());
         return ok();
     });
 }
@@ -182,16 +222,17 @@ std::string encode(const JobRequest& m) {
     w.str(m.cwd);
     w.strs(m.args);
     w.pairs(m.env);
-    w.u32(static_cast<uint32_t>(m.files.size()));
-    for (const auto& f : m.files) {
-        w.str(f.path);
-        w.str(f.hash);
-        w.u64(f.size);
-    }
+    detail::write_files(w, m.files);
     w.strs(m.system_include_dirs);
     w.strs(m.outputs);
     w.str(m.language);
     w.boolean(m.color_diagnostics);
+    detail::write_links(w, m.links);
+    w.strs(m.directories);
+    w.str(m.toolchain.program);
+    w.str(m.toolchain.path_env);
+    detail::write_files(w, m.toolchain.files);
+    detail::write_links(w, m.toolchain.links);
     return w.take();
 }
 
@@ -203,17 +244,17 @@ Result<void> decode(std::string_view payload, JobRequest& out) {
         FERRY_PROTO_READ(m.cwd, r.str());
         FERRY_PROTO_READ(m.args, r.strs());
         FERRY_PROTO_READ(m.env, r.pairs());
-        FERRY_TRY(n, r.count(detail::kMinStr + detail::kHashStr + 8));
-        m.files.resize(*n);
-        for (auto& f : m.files) {
-            FERRY_PROTO_READ(f.path, r.str());
-            FERRY_PROTO_READ(f.hash, detail::read_hash(r, "file hash"));
-            FERRY_PROTO_READ(f.size, r.u64());
-        }
+        FERRY_PROTO_READ(m.files, detail::read_files(r));
         FERRY_PROTO_READ(m.system_include_dirs, r.strs());
         FERRY_PROTO_READ(m.outputs, r.strs());
         FERRY_PROTO_READ(m.language, r.str());
         FERRY_PROTO_READ(m.color_diagnostics, r.boolean());
+        FERRY_PROTO_READ(m.links, detail::read_links(r));
+        FERRY_PROTO_READ(m.directories, r.strs());
+        FERRY_PROTO_READ(m.toolchain.program, r.str());
+        FERRY_PROTO_READ(m.toolchain.path_env, r.str());
+        FERRY_PROTO_READ(m.toolchain.files, detail::read_files(r));
+        FERRY_PROTO_READ(m.toolchain.links, detail::read_links(r));
         return ok();
     });
 }

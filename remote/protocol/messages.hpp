@@ -37,6 +37,9 @@ struct RunnerHello {
     uint32_t slots = 0;
     std::vector<CompilerInfo> compilers;
     std::string challenge; // nonce for authentication; empty when the runner has no key
+    // Sandboxed and willing to run the compiler a job brings (JobRequest::toolchain): any
+    // compiler can go there, not only those in `compilers`.
+    bool runs_toolchains = false;
 
     bool operator==(const RunnerHello&) const = default;
 };
@@ -69,6 +72,26 @@ struct FileEntry {
     bool operator==(const FileEntry&) const = default;
 };
 
+// A symbolic link of the client's, at its physical path, with its target verbatim. A
+// sandboxed runner recreates it, so paths resolve in the job as they do on the client.
+struct SymlinkEntry {
+    std::string path;
+    std::string target;
+
+    bool operator==(const SymlinkEntry&) const = default;
+};
+
+// The compiler itself, as files (compiler/toolchain.hpp). A sandboxed runner runs `program`
+// from these files at these paths; `compiler_id` names exactly this list.
+struct ToolchainSpec {
+    std::string program;  // absolute path the job executes
+    std::string path_env; // PATH in the job (the driver finds `as` there)
+    std::vector<FileEntry> files;
+    std::vector<SymlinkEntry> links;
+
+    bool operator==(const ToolchainSpec&) const = default;
+};
+
 struct JobRequest {
     uint64_t job_id = 0;
     std::string compiler_name; // from the runner's RunnerHello
@@ -81,6 +104,9 @@ struct JobRequest {
     std::vector<std::string> outputs; // to send back, as in args (cwd-relative or absolute)
     std::string language;             // "c" or "c++" (decides -nostdinc++)
     bool color_diagnostics = false;   // client's stderr is a terminal
+    std::vector<SymlinkEntry> links;  // links on the way to `files`, `cwd` and `directories`
+    std::vector<std::string> directories; // exist on the client and the compile may search them
+    ToolchainSpec toolchain;
 
     bool operator==(const JobRequest&) const = default;
 };

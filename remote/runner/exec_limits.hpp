@@ -7,6 +7,7 @@
 #pragma once
 
 #include "remote/runner/options.hpp"
+#include "remote/runner/sandbox.hpp"
 
 #include <optional>
 #include <string>
@@ -16,11 +17,20 @@ namespace ferry::runner {
 
 inline constexpr const char* kExecWithLimits = "--exec-with-limits";
 
-// The argv that makes /proc/self/exe run `program` as `argv` under `limits`.
+inline constexpr const char* kSandboxCheck = "--check";
+
+// The argv that makes the trampoline run `program` as `argv` under `limits`, inside the
+// sandbox when `sandbox` is given (then `program` is a path inside the job).
 std::vector<std::string> trampoline_argv(const ResourceLimits& limits, const std::string& program,
-                                         const std::vector<std::string>& argv);
+                                         const std::vector<std::string>& argv,
+                                         const std::optional<SandboxSpec>& sandbox = {});
+// The argv that makes the trampoline enter `sandbox` and exit 0 without running anything:
+// how ferryd learns at start-up whether this machine can sandbox jobs.
+std::vector<std::string> sandbox_check_argv(const SandboxSpec& sandbox);
 
 struct TrampolineCall {
+    std::optional<SandboxSpec> sandbox;
+    bool check_only = false;
     ResourceLimits limits;
     std::string program;
     std::vector<std::string> argv;

@@ -1,0 +1,29 @@
+// The manifest of one job: what a runner's sandbox must hold for the compile to see exactly
+// what it sees here. The wrapper names files by the paths the compiler used (lexical, maybe
+// through symbolic links); the manifest has each file once at its physical path, the links
+// that lead there, the directories the compile searches, and the compiler itself.
+#pragma once
+
+#include "compiler/identity.hpp"
+#include "coordinator/file_store.hpp"
+#include "remote/protocol/messages.hpp"
+#include "util/result.hpp"
+
+#include <string>
+#include <vector>
+
+namespace ferry::coordinator {
+
+struct Manifest {
+    std::vector<proto::FileEntry> files;
+    std::vector<proto::SymlinkEntry> links;
+    std::vector<std::string> directories;
+};
+
+// Errc::compile_locally when a file cannot be read or a path cannot be resolved.
+Result<Manifest> build_manifest(FileStore& files, const proto::IpcCompile& request);
+
+// The compiler as files, for JobRequest::toolchain.
+proto::ToolchainSpec toolchain_spec(const compiler::Identity& identity);
+
+} // namespace ferry::coordinator
