@@ -71,7 +71,8 @@ Result<Header> parse_header(std::string_view h, const Limits& limits) {
     out.raw_len = get_u32(h, 12);
     const bool compressed = (out.flags & kFlagZstd) != 0;
     if (compressed && !limits.allow_compressed)
-        return make_error(Errc::protocol, "compressed {} frame where only plain frames are accepted",
+        return make_error(Errc::protocol,
+                          "compressed {} frame where only plain frames are accepted",
                           msg_type_name(out.type));
     if (out.payload_len > limits.max_payload)
         return make_error(Errc::protocol, "frame payload of {} bytes exceeds the limit of {}",

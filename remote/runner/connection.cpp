@@ -168,8 +168,7 @@ void Connection::on_read(ssize_t nread) {
             return;
         }
         if (!*frame) return;
-        if (auto handled = handle_frame(**frame); !handled)
-            protocol_error(handled.error().message);
+        if (auto handled = handle_frame(**frame); !handled) protocol_error(handled.error().message);
     }
 }
 
@@ -353,8 +352,8 @@ void Connection::on_mirror_built(std::unique_ptr<MirrorWork> work) {
         return;
     }
     proto::NeedFiles need{id, {work->missing.begin(), work->missing.end()}};
-    await_files(id, PendingJob{std::move(work->setup), std::move(work->plan),
-                               std::move(work->missing), 0});
+    await_files(
+        id, PendingJob{std::move(work->setup), std::move(work->plan), std::move(work->missing), 0});
     send(proto::frame(need));
 }
 

@@ -1,6 +1,7 @@
 #include "remote/runner/intake_limits.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace ferry::runner {
 
@@ -15,8 +16,8 @@ proto::Limits pre_greeting_limits() {
 }
 
 proto::Limits greeted_limits(const Options& options) {
-    proto::Limits limits; // file_data and anything else: the protocol's general limits
-    constexpr uint32_t kControl = 64;        // ping, stats_request: empty payloads
+    proto::Limits limits;             // file_data and anything else: the protocol's general limits
+    constexpr uint32_t kControl = 64; // ping, stats_request: empty payloads
     constexpr uint32_t kMessage = 64u << 10; // an error's text
     limits.cap(MsgType::client_hello, kPreGreetingMaxFrame)
         .cap(MsgType::ping, kControl)
@@ -59,8 +60,9 @@ bool LogThrottle::allow(uint64_t now_ms) {
 
 std::optional<uint64_t> LogThrottle::take_summary(uint64_t now_ms) {
     roll(now_ms);
-    if (m_pending_summary == 0) return std::nullopt;
-    return std::exchange(m_pending_summary, 0);
+    const uint64_t count = std::exchange(m_pending_summary, 0) + std::exchange(m_suppressed, 0);
+    if (count == 0) return std::nullopt;
+    return count;
 }
 
 } // namespace ferry::runner

@@ -29,7 +29,8 @@ class LogThrottle {
     LogThrottle(uint64_t interval_ms, unsigned burst) : m_interval(interval_ms), m_burst(burst) {}
     // True: log this event in full. False: it was counted for the summary.
     bool allow(uint64_t now_ms);
-    // The events suppressed in an interval that has ended (then forgotten), if any.
+    // The events suppressed since the last call (then forgotten), if any. The burst is not
+    // renewed by this: only by a new interval.
     std::optional<uint64_t> take_summary(uint64_t now_ms);
     uint64_t suppressed() const { return m_suppressed; }
 
@@ -41,7 +42,7 @@ class LogThrottle {
     uint64_t m_window_start = 0;
     bool m_started = false;
     unsigned m_logged = 0;
-    uint64_t m_suppressed = 0;       // in the current window
+    uint64_t m_suppressed = 0;      // in the current window
     uint64_t m_pending_summary = 0; // from windows that ended
 };
 

@@ -38,7 +38,7 @@ struct ManifestLimits {
 Result<std::vector<std::string>> lexical_directories(std::string_view path, bool is_file);
 
 struct MirrorPlan {
-    std::set<std::string> directories;                          // normalised client paths
+    std::set<std::string> directories;     // normalised client paths
     std::set<std::string> every_directory; // the same with every ancestor, parents first
     std::map<std::string, std::vector<std::string>> placements; // hash -> normalised paths
     std::map<std::string, uint64_t> sizes;                      // hash -> declared size

@@ -19,7 +19,8 @@ void build_mirror(MirrorWork& work) {
         }
         if (auto placed = place_file(work.setup.root, work.plan.placements[hash], source);
             !placed) {
-            work.built = Error{placed.error().code, "building the mirror: " + placed.error().message};
+            work.built =
+                Error{placed.error().code, "building the mirror: " + placed.error().message};
             return;
         }
     }

@@ -86,7 +86,8 @@ Result<void> validate_options(const Options& options) {
     if (options.max_request_bytes < 4096 || options.max_request_bytes > (uint64_t(512) << 20))
         return make_error(Errc::invalid, "--max-request-size must be from 1 to 512 (MiB)");
     if (options.max_mirror_dirs == 0 || options.max_path_depth == 0)
-        return make_error(Errc::invalid, "--max-mirror-dirs and --max-path-depth must be at least 1");
+        return make_error(Errc::invalid,
+                          "--max-mirror-dirs and --max-path-depth must be at least 1");
     return ok();
 }
 
@@ -130,9 +131,10 @@ ParsedOptions parse_options(int argc, char** argv) {
                    "compiler name or path to offer (repeatable; replaces the default list)");
     app.add_option("--job-timeout", o.job_timeout_seconds,
                    "seconds a compile may take before it is killed (default 300)");
-    app.add_option("--max-queue", o.max_queue,
-                   "jobs that may wait for files or a slot, over all connections (default 4 x --jobs, "
-                   "at least 16)");
+    app.add_option(
+        "--max-queue", o.max_queue,
+        "jobs that may wait for files or a slot, over all connections (default 4 x --jobs, "
+        "at least 16)");
     app.add_option("--max-connections", o.max_connections,
                    "client connections at once (default 256)");
     app.add_option("--max-request-size", request_mb,

@@ -52,8 +52,8 @@ struct Options {
     uint64_t max_request_bytes = uint64_t(16) << 20; // a job_request, decompressed
     unsigned max_mirror_dirs = 10000;                // directories one job's mirror may need
     unsigned max_path_depth = 128;                   // components in one manifest path
-    unsigned files_timeout_seconds = 60; // a job waiting for its files longer is failed
-    std::string cache_dir; // empty: private, removed at exit
+    unsigned files_timeout_seconds = 60;             // a job waiting for its files longer is failed
+    std::string cache_dir;                           // empty: private, removed at exit
     uint64_t cache_size_bytes = uint64_t(1) << 30;
     ResourceLimits limits;
     bool verbose = false;

@@ -147,8 +147,8 @@ void Server::refuse_peer(UvHandle<uv_tcp_t> client, proto::ErrorCode code,
 
 void Server::flush_refusal_summary() {
     if (auto count = m_refusal_log.take_summary(uv_now(m_loop)))
-        log::warning("refused {} more connections in the last {} s (not logged one by one)",
-                     *count, kRefusalLogIntervalMs / 1000);
+        log::warning("refused {} more connections in the last {} s (not logged one by one)", *count,
+                     kRefusalLogIntervalMs / 1000);
 }
 
 size_t Server::jobs_in_intake() const {
