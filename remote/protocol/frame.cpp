@@ -69,14 +69,19 @@ Result<Header> parse_header(std::string_view h, const Limits& limits) {
         return make_error(Errc::protocol, "reserved header byte is 0x{:02x}, must be 0", reserved);
     out.payload_len = get_u32(h, 8);
     out.raw_len = get_u32(h, 12);
+    const bool compressed = (out.flags & kFlagZstd) != 0;
+    if (compressed && !limits.allow_compressed)
+        return make_error(Errc::protocol,
+                          "compressed {} frame where only plain frames are accepted",
+                          msg_type_name(out.type));
     if (out.payload_len > limits.max_payload)
         return make_error(Errc::protocol, "frame payload of {} bytes exceeds the limit of {}",
                           out.payload_len, limits.max_payload);
-    if (out.raw_len > limits.max_raw)
+    if (const uint32_t max_raw = limits.raw_limit(out.type); out.raw_len > max_raw)
         return make_error(Errc::protocol,
-                          "frame decompresses to {} bytes, which exceeds the limit of {}",
-                          out.raw_len, limits.max_raw);
-    if ((out.flags & kFlagZstd) == 0 && out.raw_len != out.payload_len)
+                          "{} frame decompresses to {} bytes, which exceeds the limit of {}",
+                          msg_type_name(out.type), out.raw_len, max_raw);
+    if (!compressed && out.raw_len != out.payload_len)
         return make_error(Errc::protocol,
                           "uncompressed frame with payload_len {} but raw_len {} (must be equal)",
                           out.payload_len, out.raw_len);
@@ -204,29 +209,46 @@ std::string encode_frame(MsgType type, std::string_view payload, int zstd_level)
     return out;
 }
 
-Result<void> FrameDecoder::feed(std::string_view bytes) {
+Error FrameDecoder::fail(Error e) {
+    m_failed = true;
+    std::string().swap(m_buffer);
+    m_consumed = 0;
+    return e;
+}
+
+Result<void> FrameDecoder::append(std::string_view bytes) {
     if (m_failed)
         return make_error(Errc::protocol, "frame decoder already failed on this connection");
-    m_buffer.append(bytes);
-    const std::string_view buffered = m_buffer;
-    size_t pos = 0;
-    auto fail = [this](Error e) -> Result<void> {
-        m_failed = true;
-        std::string().swap(m_buffer);
-        return e;
-    };
-    while (buffered.size() - pos >= kHeaderSize) {
-        auto header = parse_header(buffered.substr(pos, kHeaderSize), m_limits);
-        if (!header) return fail(std::move(header.error()));
-        if (buffered.size() - pos - kHeaderSize < header->payload_len) break;
-        auto payload =
-            decode_payload(*header, buffered.substr(pos + kHeaderSize, header->payload_len));
-        if (!payload) return fail(std::move(payload.error()));
-        m_frames.push_back(Frame{header->type, std::move(*payload)});
-        pos += kHeaderSize + header->payload_len;
+    if (m_consumed > 0) {
+        m_buffer.erase(0, m_consumed);
+        m_consumed = 0;
     }
-    m_buffer.erase(0, pos);
     if (m_buffer.empty() && m_buffer.capacity() > kKeepBufferCapacity) std::string().swap(m_buffer);
+    m_buffer.append(bytes);
+    return ok();
+}
+
+Result<std::optional<Frame>> FrameDecoder::next() {
+    if (m_failed)
+        return make_error(Errc::protocol, "frame decoder already failed on this connection");
+    const std::string_view rest = std::string_view(m_buffer).substr(m_consumed);
+    if (rest.size() < kHeaderSize) return std::optional<Frame>();
+    auto header = parse_header(rest.substr(0, kHeaderSize), m_limits);
+    if (!header) return fail(std::move(header.error()));
+    if (rest.size() - kHeaderSize < header->payload_len) return std::optional<Frame>();
+    auto payload = decode_payload(*header, rest.substr(kHeaderSize, header->payload_len));
+    if (!payload) return fail(std::move(payload.error()));
+    m_consumed += kHeaderSize + header->payload_len;
+    return std::optional<Frame>(Frame{header->type, std::move(*payload)});
+}
+
+Result<void> FrameDecoder::feed(std::string_view bytes) {
+    FERRY_TRY_VOID(append(bytes));
+    for (;;) {
+        FERRY_TRY(frame, next());
+        if (!*frame) break;
+        m_frames.push_back(std::move(**frame));
+    }
     return ok();
 }
 

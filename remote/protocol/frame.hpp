@@ -3,13 +3,17 @@
 //   magic "FRY1" | u8 version | u8 type | u8 flags | u8 reserved | u32 payload_len | u32 raw_len
 // little-endian. flags bit 0: payload is zstd-compressed; raw_len is its decompressed size
 // (equal to payload_len when not compressed). Both lengths are checked against Limits
-// before a byte is allocated. The full specification is docs/protocol.md.
+// (which can cap each message type, and forbid compression) before a byte is allocated for
+// the payload, and a zstd payload must declare its content size. The full specification is
+// docs/protocol.md.
 #pragma once
 
 #include "util/result.hpp"
 
+#include <array>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -51,9 +55,27 @@ enum class MsgType : uint8_t {
 const char* msg_type_name(MsgType type);
 bool is_known_msg_type(uint8_t type);
 
+inline constexpr size_t kMsgTypeSlots = 64; // every MsgType value is below this
+
 struct Limits {
     uint32_t max_payload = 256u << 20; // on the wire
     uint32_t max_raw = 512u << 20;     // after decompression
+    // false: a compressed frame is refused outright (a peer that has proved nothing must not
+    // make us run a decompressor).
+    bool allow_compressed = true;
+    // Per message type, a tighter cap on the decompressed size; 0 means max_raw. A ping
+    // has no reason to carry 512 MiB.
+    std::array<uint32_t, kMsgTypeSlots> max_raw_by_type{};
+
+    constexpr Limits& cap(MsgType type, uint32_t max) {
+        max_raw_by_type[static_cast<uint8_t>(type)] = max;
+        return *this;
+    }
+    constexpr uint32_t raw_limit(MsgType type) const {
+        const auto i = static_cast<uint8_t>(type);
+        const uint32_t per_type = i < kMsgTypeSlots ? max_raw_by_type[i] : 0;
+        return per_type != 0 && per_type < max_raw ? per_type : max_raw;
+    }
 };
 
 struct Frame {
@@ -65,21 +87,37 @@ struct Frame {
 // compressed because zstd would only make them larger.
 std::string encode_frame(MsgType type, std::string_view payload, int zstd_level = 0);
 
-// Incremental decoder for a byte stream: feed what arrived, then pop whole frames. After an
-// error the decoder stays failed (the connection must be dropped).
+// Incremental decoder for a byte stream. Two ways to use it:
+// - feed() what arrived, then pop whole frames (every complete frame is decoded at once);
+// - append() what arrived, then next() one frame at a time: nothing is parsed or
+//   decompressed until asked for, so a server can tighten or relax the limits between
+//   frames (before the greeting, after authentication) and bytes pipelined behind a hello
+//   are judged by the limits of the state the hello leads to.
+// After an error the decoder stays failed (the connection must be dropped).
 class FrameDecoder {
   public:
     explicit FrameDecoder(Limits limits = {}) : m_limits(limits) {}
     Result<void> feed(std::string_view bytes);
     bool has_frame() const { return !m_frames.empty(); }
     Frame pop();
+
+    // Buffers bytes without looking at them; fails only on a decoder that already failed.
+    Result<void> append(std::string_view bytes);
+    // The next whole frame in the buffer, nullopt when it is not all there yet.
+    Result<std::optional<Frame>> next();
+    void set_limits(const Limits& limits) { m_limits = limits; }
+    const Limits& limits() const { return m_limits; }
+
     // Bytes of a partial frame still buffered (a peer that closes with this non-zero has
     // closed mid-frame).
-    size_t buffered() const { return m_buffer.size(); }
+    size_t buffered() const { return m_buffer.size() - m_consumed; }
 
   private:
+    Error fail(Error e);
+
     Limits m_limits;
     std::string m_buffer;
+    size_t m_consumed = 0; // bytes at the front of m_buffer already decoded by next()
     std::deque<Frame> m_frames;
     bool m_failed = false;
 };

@@ -4,6 +4,7 @@
 #include "remote/protocol/auth.hpp"
 #include "remote/runner/arg_policy.hpp"
 #include "remote/runner/compile_command.hpp"
+#include "remote/runner/intake_limits.hpp"
 #include "remote/runner/server.hpp"
 #include "util/fs.hpp"
 #include "util/hash.hpp"
@@ -36,7 +37,8 @@ static Connection* owner(const void* handle) {
 }
 
 Connection::Connection(Server& server, uint64_t id, UvHandle<uv_tcp_t> tcp, std::string peer)
-    : m_server(server), m_id(id), m_tcp(std::move(tcp)), m_peer(std::move(peer)) {
+    : m_server(server), m_id(id), m_tcp(std::move(tcp)), m_peer(std::move(peer)),
+      m_decoder(pre_greeting_limits()) {
     m_tcp.get()->data = this;
 }
 
@@ -154,13 +156,19 @@ void Connection::on_read(ssize_t nread) {
         return;
     }
     if (m_closing || nread == 0) return;
-    if (auto fed = m_decoder.feed({m_buffer.data(), static_cast<size_t>(nread)}); !fed) {
+    if (auto fed = m_decoder.append({m_buffer.data(), static_cast<size_t>(nread)}); !fed) {
         protocol_error(fed.error().message);
         return;
     }
-    while (!m_closing && m_decoder.has_frame()) {
-        proto::Frame frame = m_decoder.pop();
-        if (auto handled = handle_frame(frame); !handled) protocol_error(handled.error().message);
+    // One frame at a time: the hello changes the limits the frames behind it are read with.
+    while (!m_closing) {
+        auto frame = m_decoder.next();
+        if (!frame) {
+            protocol_error(frame.error().message);
+            return;
+        }
+        if (!*frame) return;
+        if (auto handled = handle_frame(**frame); !handled) protocol_error(handled.error().message);
     }
 }
 
@@ -213,6 +221,7 @@ Result<void> Connection::on_client_hello(const proto::Frame& frame) {
     const auto& key = m_server.config().key;
     if (!key) {
         m_greeted = true;
+        m_decoder.set_limits(greeted_limits(m_server.config().options));
         log::info("{}: client '{}' connected", m_peer, name);
         return ok();
     }
@@ -226,6 +235,7 @@ Result<void> Connection::on_client_hello(const proto::Frame& frame) {
         return ok();
     }
     m_greeted = true;
+    m_decoder.set_limits(greeted_limits(m_server.config().options));
     send(proto::frame(proto::AuthProof{std::move(*proof)}));
     log::info("{}: client '{}' connected (authenticated)", m_peer, name);
     return ok();
@@ -247,7 +257,7 @@ Result<void> Connection::on_job_request(const proto::Frame& frame) {
     FERRY_TRY(decoded, proto::decode_as<proto::JobRequest>(frame));
     proto::JobRequest& request = *decoded;
     const uint64_t id = request.job_id;
-    if (m_pending.count(id) || m_submitted.count(id))
+    if (m_pending.count(id) || m_submitted.count(id) || m_building.count(id))
         return make_error(Errc::protocol, "job id {} is already in use on this connection", id);
     m_abandoned.erase(id);
     m_server.stats().jobs_received++;
@@ -258,7 +268,7 @@ Result<void> Connection::on_job_request(const proto::Frame& frame) {
         answer(id, JobStatus::failed, "the runner is shutting down");
         return ok();
     }
-    if (m_pending.size() + m_server.jobs_waiting() >= config.options.max_queue) {
+    if (m_server.jobs_in_intake() >= config.options.max_queue) {
         answer(id, JobStatus::failed, "queue full");
         return ok();
     }
@@ -281,7 +291,7 @@ Result<void> Connection::on_job_request(const proto::Frame& frame) {
         answer(id, JobStatus::failed, dir.error().message);
         return ok();
     }
-    PendingJob job{JobSetup{}, std::move(*plan), {}};
+    PendingJob job{JobSetup{}, std::move(*plan), {}, 0};
     JobSetup& setup = job.setup;
     setup.dir = std::move(*dir);
     setup.root = setup.dir->path() + "/root";
@@ -297,41 +307,92 @@ Result<void> Connection::on_job_request(const proto::Frame& frame) {
     setup.peer = m_peer;
     setup.compiler = *compiler;
     setup.source = source_of(request.compiler_name, request.args);
-    if (auto made = make_dirs(setup.root, 0755); !made) {
-        answer(id, JobStatus::failed, made.error().message);
-        return ok();
-    }
-    if (auto made = create_directories(setup.root, job.plan); !made) {
-        answer(id, JobStatus::failed, "building the mirror: " + made.error().message);
-        return ok();
-    }
+    auto work = std::make_unique<MirrorWork>();
+    work->connection_id = m_id;
+    work->job_id = id;
     for (const auto& [hash, targets] : job.plan.placements) {
-        auto cached = m_server.cache().lookup(hash);
-        if (!cached) {
-            job.missing.insert(hash);
-            continue;
-        }
-        m_server.stats().cache_hits++;
-        if (auto placed = place_file(setup.root, targets, *cached); !placed) {
-            answer(id, JobStatus::failed, "building the mirror: " + placed.error().message);
-            return ok();
+        if (auto cached = m_server.cache().lookup(hash)) {
+            m_server.stats().cache_hits++;
+            work->cached.emplace_back(hash, std::move(*cached));
+        } else {
+            work->missing.insert(hash);
         }
     }
     log::debug("job {} from {}: {} {}, {} files, {} to fetch", id, m_peer, request.compiler_name,
-               setup.source, job.plan.placements.size(), job.missing.size());
+               setup.source, job.plan.placements.size(), work->missing.size());
     request.files.clear();
     request.files.shrink_to_fit();
     setup.request = std::move(request);
-
-    if (job.missing.empty()) {
-        m_submitted.insert(id);
-        m_server.submit(std::move(setup));
+    work->setup = std::move(setup);
+    work->plan = std::move(job.plan);
+    // mkdir and link run on the thread pool: a large mirror must not stall other clients.
+    if (auto started = m_server.mirror_worker().start(work); !started) {
+        answer(id, JobStatus::failed, started.error().message);
         return ok();
     }
-    proto::NeedFiles need{id, {job.missing.begin(), job.missing.end()}};
-    m_pending.emplace(id, std::move(job));
-    send(proto::frame(need));
+    m_building.insert(id);
     return ok();
+}
+
+void Connection::on_mirror_built(std::unique_ptr<MirrorWork> work) {
+    const uint64_t id = work->job_id;
+    if (m_closing || !m_building.erase(id)) return; // dropped with its directory
+    if (m_server.draining()) {
+        answer(id, proto::JobStatus::failed, "the runner is shutting down");
+        m_server.check_drained();
+        return;
+    }
+    if (!work->built) {
+        answer(id, proto::JobStatus::failed, work->built.error().message);
+        return;
+    }
+    if (work->missing.empty()) {
+        m_submitted.insert(id);
+        m_server.submit(std::move(work->setup));
+        return;
+    }
+    proto::NeedFiles need{id, {work->missing.begin(), work->missing.end()}};
+    await_files(
+        id, PendingJob{std::move(work->setup), std::move(work->plan), std::move(work->missing), 0});
+    send(proto::frame(need));
+}
+
+void Connection::await_files(uint64_t id, PendingJob job) {
+    const unsigned timeout_s = m_server.config().options.files_timeout_seconds;
+    uv_loop_t* loop = m_tcp.get()->loop;
+    job.deadline_ms = uv_now(loop) + uint64_t(timeout_s) * 1000;
+    m_pending.emplace(id, std::move(job));
+    if (!m_files_timer.initialized()) {
+        if (uv_timer_init(loop, m_files_timer.get()) != 0) return;
+        m_files_timer.set_initialized();
+        m_files_timer.get()->data = this;
+    }
+    if (m_files_timer.active()) return;
+    // A coarse tick is enough: the timeout is in seconds, and one timer serves every job.
+    const uint64_t tick = std::min<uint64_t>(1000, uint64_t(timeout_s) * 1000);
+    uv_timer_start(
+        m_files_timer.get(),
+        [](uv_timer_t* t) {
+            if (Connection* c = owner(t)) c->on_files_timer();
+        },
+        tick, tick);
+}
+
+void Connection::on_files_timer() {
+    const uint64_t now = uv_now(m_tcp.get()->loop);
+    const unsigned timeout_s = m_server.config().options.files_timeout_seconds;
+    for (auto it = m_pending.begin(); it != m_pending.end();) {
+        if (it->second.deadline_ms > now) {
+            ++it;
+            continue;
+        }
+        const uint64_t id = it->first;
+        it = m_pending.erase(it); // its directory goes with it
+        m_abandoned.insert(id);
+        answer(id, proto::JobStatus::failed,
+               fmt::format("the files it needs did not arrive within {} s", timeout_s));
+    }
+    if (m_pending.empty() && m_files_timer.initialized()) uv_timer_stop(m_files_timer.get());
 }
 
 Result<void> Connection::on_file_data(const proto::Frame& frame) {

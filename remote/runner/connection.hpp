@@ -9,6 +9,7 @@
 #include "remote/protocol/messages.hpp"
 #include "remote/runner/job.hpp"
 #include "remote/runner/mirror.hpp"
+#include "remote/runner/mirror_worker.hpp"
 #include "remote/runner/uv_handle.hpp"
 
 #include <array>
@@ -39,6 +40,10 @@ class Connection {
     void close_after_flush();
     // Jobs sent to the server whose results are not yet back.
     size_t jobs_in_flight() const { return m_submitted.size(); }
+    // Jobs whose mirror is ready but that wait for the client's files.
+    size_t jobs_waiting_for_files() const { return m_pending.size(); }
+    // The thread pool has built (or failed to build) a job's mirror.
+    void on_mirror_built(std::unique_ptr<MirrorWork> work);
     bool closing() const { return m_closing; }
 
     uint64_t id() const { return m_id; }
@@ -49,6 +54,7 @@ class Connection {
         JobSetup setup;
         MirrorPlan plan;
         std::set<std::string> missing;
+        uint64_t deadline_ms = 0; // uv_now() past which the files are no longer awaited
     };
 
     void on_read(ssize_t nread);
@@ -57,6 +63,8 @@ class Connection {
     void on_hello_timeout();
     Result<void> on_job_request(const proto::Frame& frame);
     Result<void> on_file_data(const proto::Frame& frame);
+    void await_files(uint64_t id, PendingJob job);
+    void on_files_timer();
     // Answers a job that never reaches the queue (refused or failed at intake).
     void answer(uint64_t job_id, proto::JobStatus status, std::string message);
     void protocol_error(const std::string& message);
@@ -69,6 +77,7 @@ class Connection {
     UvHandle<uv_tcp_t> m_tcp;
     UvHandle<uv_timer_t> m_flush_timer;
     UvHandle<uv_timer_t> m_hello_timer;
+    UvHandle<uv_timer_t> m_files_timer; // fails jobs whose files never come
     std::string m_peer;
     proto::FrameDecoder m_decoder;
     std::array<char, 65536> m_buffer{};
@@ -76,6 +85,7 @@ class Connection {
     bool m_greeted = false;  // ClientHello received (and, with a key, its answer checked)
     bool m_closing = false;
     std::map<uint64_t, PendingJob> m_pending; // waiting for FileData
+    std::set<uint64_t> m_building;            // mirror being built on the thread pool
     std::set<uint64_t> m_submitted;           // with the server
     std::set<uint64_t> m_abandoned;           // failed at drain: late FileData is ignored
 };

@@ -127,6 +127,7 @@ int run(int argc, char** argv) {
     config.allowlist = std::move(*allowlist);
     config.name = options.name.empty() ? default_name(options) : options.name;
     config.jobs_dir = jobs_dir;
+    config.manifest = manifest_limits(options);
     config.job.limits = options.limits;
     config.job.timeout_seconds = options.job_timeout_seconds;
     config.job.path_env = path_env;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace ferry::runner {
@@ -13,43 +14,38 @@ Result<std::vector<std::string>> lexical_directories(std::string_view path, bool
     if (path.empty() || path[0] != '/')
         return make_error(Errc::refused, "'{}' is not an absolute path", path);
     if (!stays_within(path)) return make_error(Errc::refused, "'{}' climbs out of the root", path);
-    std::vector<std::string> out;
-    std::vector<std::string_view> stack; // the normalised directory walked so far
-    auto current = [&] {
-        std::string dir = "/";
-        for (size_t i = 0; i < stack.size(); ++i) {
-            if (i) dir += '/';
-            dir += stack[i];
-        }
-        return dir;
-    };
-    auto parts = path_components(path);
-    for (size_t i = 0; i < parts.size(); ++i) {
-        auto part = parts[i];
+    // The normalised directory walked so far, kept as one string and the lengths to cut it
+    // back to: each step costs its own length, so the walk is linear in the path.
+    std::string dir = "/";
+    std::vector<size_t> cut;
+    std::set<std::string> out;
+    for (auto part : path_components(path)) {
         if (part == ".") continue;
         if (part == "..") {
             // The kernel resolves ".." physically: the directory it leaves must exist.
-            out.push_back(current());
-            stack.pop_back();
+            out.insert(dir);
+            dir.resize(cut.back());
+            cut.pop_back();
             continue;
         }
-        stack.push_back(part);
+        cut.push_back(dir.size());
+        if (dir.size() > 1) dir += '/';
+        dir += part;
     }
     if (is_file) {
-        if (stack.empty()) return make_error(Errc::refused, "'{}' names no file", path);
-        stack.pop_back();
+        if (cut.empty()) return make_error(Errc::refused, "'{}' names no file", path);
+        dir.resize(cut.back());
     }
-    out.push_back(current());
-    // make_dirs creates ancestors anyway: keep only the deepest directories.
+    out.insert(dir);
+    // make_dirs creates ancestors anyway: keep only the deepest directories. In sorted order
+    // the descendants of D are the strings from D + "/" on that start with it.
     std::vector<std::string> deepest;
-    for (const auto& dir : out) {
-        bool ancestor = false;
-        for (const auto& other : out)
-            ancestor =
-                ancestor || (other.size() > dir.size() && other.compare(0, dir.size(), dir) == 0 &&
-                             (dir == "/" || other[dir.size()] == '/'));
-        if (!ancestor && std::find(deepest.begin(), deepest.end(), dir) == deepest.end())
-            deepest.push_back(dir);
+    for (const auto& d : out) {
+        const std::string prefix = d == "/" ? d : d + '/';
+        auto next = out.lower_bound(prefix);
+        if (next != out.end() && *next == d) ++next;
+        if (next != out.end() && next->compare(0, prefix.size(), prefix) == 0) continue;
+        deepest.push_back(d);
     }
     return deepest;
 }
@@ -70,8 +66,20 @@ static Result<void> add_directories(MirrorPlan& plan, std::string_view path, boo
         return make_error(Errc::refused, "path of {} bytes is over the limit of {}", path.size(),
                           limits.max_path_length);
     if (has_nul(path)) return make_error(Errc::refused, "path contains a NUL byte");
+    if (size_t depth = path_components(path).size(); depth > limits.max_path_depth)
+        return make_error(Errc::refused, "path of {} components is over the limit of {}", depth,
+                          limits.max_path_depth);
     FERRY_TRY(dirs, lexical_directories(path, is_file));
-    plan.directories.insert(dirs->begin(), dirs->end());
+    for (auto& dir : *dirs) {
+        if (!plan.directories.insert(dir).second) continue;
+        // Ancestors up to the first one already known: each directory is counted once.
+        for (std::string d = dir; plan.every_directory.insert(d).second && d != "/";
+             d = dirname(d)) {
+            if (plan.every_directory.size() > limits.max_directories)
+                return make_error(Errc::refused, "the mirror needs more than {} directories",
+                                  limits.max_directories);
+        }
+    }
     return ok();
 }
 
@@ -126,8 +134,14 @@ Result<MirrorPlan> plan_mirror(const proto::JobRequest& request, const ManifestL
 }
 
 Result<void> create_directories(const std::string& root, const MirrorPlan& plan) {
-    for (const auto& dir : plan.directories)
-        FERRY_TRY_VOID(make_dirs(mirrored_path(root, dir)));
+    FERRY_TRY_VOID(make_dirs(root));
+    // Sorted, so a parent always comes before its children: one mkdir each.
+    for (const auto& dir : plan.every_directory) {
+        if (dir == "/") continue;
+        std::string path = mirrored_path(root, dir);
+        if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST)
+            return errno_error("mkdir " + path, errno);
+    }
     return ok();
 }
 

@@ -23,6 +23,11 @@ struct ManifestLimits {
     size_t max_files = 100000;
     uint64_t max_total_bytes = uint64_t(2) << 30;
     size_t max_path_length = 4096;
+    // Components in one path (".." and "." count): real include paths are a few dozen deep;
+    // a thousand-deep walk only exists to make mkdir slow.
+    size_t max_path_depth = 128;
+    // Distinct directories the mirror may need, ancestors included: each costs a mkdir.
+    size_t max_directories = 10000;
 };
 
 // The normalised directories (client paths) that must exist for a lexical walk of the
@@ -33,7 +38,8 @@ struct ManifestLimits {
 Result<std::vector<std::string>> lexical_directories(std::string_view path, bool is_file);
 
 struct MirrorPlan {
-    std::set<std::string> directories;                          // normalised client paths
+    std::set<std::string> directories;     // normalised client paths
+    std::set<std::string> every_directory; // the same with every ancestor, parents first
     std::map<std::string, std::vector<std::string>> placements; // hash -> normalised paths
     std::map<std::string, uint64_t> sizes;                      // hash -> declared size
     uint64_t total_bytes = 0;
@@ -42,7 +48,7 @@ struct MirrorPlan {
 // Errc::refused, naming the offending entry, when the request breaks the policy.
 Result<MirrorPlan> plan_mirror(const proto::JobRequest& request, const ManifestLimits& limits);
 
-// <root> + each planned directory (mkdir -p).
+// <root> + each planned directory, one mkdir per directory (parents first).
 Result<void> create_directories(const std::string& root, const MirrorPlan& plan);
 
 // Puts `source` at <root> + each target: a hard link when possible (the cache may then evict

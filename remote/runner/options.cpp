@@ -81,6 +81,13 @@ Result<void> validate_options(const Options& options) {
         return make_error(Errc::invalid, "--job-timeout must be at least 1 second");
     if (options.max_connections == 0)
         return make_error(Errc::invalid, "--max-connections must be at least 1");
+    if (options.files_timeout_seconds == 0)
+        return make_error(Errc::invalid, "--files-timeout must be at least 1 second");
+    if (options.max_request_bytes < 4096 || options.max_request_bytes > (uint64_t(512) << 20))
+        return make_error(Errc::invalid, "--max-request-size must be from 1 to 512 (MiB)");
+    if (options.max_mirror_dirs == 0 || options.max_path_depth == 0)
+        return make_error(Errc::invalid,
+                          "--max-mirror-dirs and --max-path-depth must be at least 1");
     return ok();
 }
 
@@ -101,6 +108,7 @@ ParsedOptions parse_options(int argc, char** argv) {
     uint64_t cache_mb = o.cache_size_bytes >> 20;
     uint64_t as_mb = o.limits.address_space >> 20;
     uint64_t fsize_mb = o.limits.file_size >> 20;
+    uint64_t request_mb = o.max_request_bytes >> 20;
     uint64_t cpu_seconds = 0;
     bool cpu_given = false;
 
@@ -123,10 +131,20 @@ ParsedOptions parse_options(int argc, char** argv) {
                    "compiler name or path to offer (repeatable; replaces the default list)");
     app.add_option("--job-timeout", o.job_timeout_seconds,
                    "seconds a compile may take before it is killed (default 300)");
-    app.add_option("--max-queue", o.max_queue,
-                   "jobs that may wait for files or a slot (default 4 x --jobs, at least 16)");
+    app.add_option(
+        "--max-queue", o.max_queue,
+        "jobs that may wait for files or a slot, over all connections (default 4 x --jobs, "
+        "at least 16)");
     app.add_option("--max-connections", o.max_connections,
                    "client connections at once (default 256)");
+    app.add_option("--max-request-size", request_mb,
+                   "largest job request (its manifest) in MiB, decompressed (default 16)");
+    app.add_option("--max-mirror-dirs", o.max_mirror_dirs,
+                   "directories one job's mirror may need (default 10000)");
+    app.add_option("--max-path-depth", o.max_path_depth,
+                   "components in one manifest path (default 128)");
+    app.add_option("--files-timeout", o.files_timeout_seconds,
+                   "seconds a job may wait for the files it asked for (default 60)");
     app.add_option("--cache-dir", o.cache_dir,
                    "file cache directory (default: private, removed at exit)");
     app.add_option("--cache-size", cache_mb, "file cache size in MiB (default 1024)");
@@ -166,6 +184,7 @@ ParsedOptions parse_options(int argc, char** argv) {
         o.allow.push_back(*parsed);
     }
     o.cache_size_bytes = cache_mb << 20;
+    o.max_request_bytes = request_mb << 20;
     o.limits.address_space = as_mb << 20;
     o.limits.file_size = fsize_mb << 20;
     o.limits.cpu_seconds = cpu_given ? cpu_seconds : o.job_timeout_seconds;

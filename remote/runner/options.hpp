@@ -46,9 +46,14 @@ struct Options {
     std::vector<std::string> compilers; // empty: the default allowlist
     std::string key_file;               // shared secret clients must prove; empty: none
     unsigned job_timeout_seconds = 300;
-    unsigned max_queue = 0; // jobs waiting for files or a slot
+    unsigned max_queue = 0; // jobs waiting for files or a slot, runner-wide
     unsigned max_connections = 256;
-    std::string cache_dir; // empty: private, removed at exit
+    // Limits that hold before a client is trusted, and on what a trusted one may ask for.
+    uint64_t max_request_bytes = uint64_t(16) << 20; // a job_request, decompressed
+    unsigned max_mirror_dirs = 10000;                // directories one job's mirror may need
+    unsigned max_path_depth = 128;                   // components in one manifest path
+    unsigned files_timeout_seconds = 60;             // a job waiting for its files longer is failed
+    std::string cache_dir;                           // empty: private, removed at exit
     uint64_t cache_size_bytes = uint64_t(1) << 30;
     ResourceLimits limits;
     bool verbose = false;

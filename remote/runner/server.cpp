@@ -9,13 +9,24 @@
 
 namespace ferry::runner {
 
+// Refused connections: this many log lines per interval, then one summary line with a count.
+static constexpr uint64_t kRefusalLogIntervalMs = 10000;
+static constexpr unsigned kRefusalLogBurst = 5;
+
 template <typename T> static Server* owner(T* handle) {
     return static_cast<Server*>(handle->data);
 }
 
 Server::Server(uv_loop_t* loop, ServerConfig config, FileCache& cache)
     : m_loop(loop), m_config(std::move(config)), m_cache(cache),
-      m_queue(m_config.options.jobs, m_config.options.max_queue) {}
+      m_queue(m_config.options.jobs, m_config.options.max_queue),
+      m_refusal_log(kRefusalLogIntervalMs, kRefusalLogBurst),
+      m_mirror(loop, [this](std::unique_ptr<MirrorWork> work) {
+          auto it = m_connections.find(work->connection_id);
+          // A connection that is gone takes its job with it: the work (and its directory)
+          // is dropped here.
+          if (it != m_connections.end()) it->second->on_mirror_built(std::move(work));
+      }) {}
 
 Server::~Server() {
     // Anything still alive dies with us: compilers are killed by ~Job, job directories go
@@ -62,6 +73,17 @@ Result<void> Server::start(std::vector<Fd> listeners, const std::vector<std::str
             signum);
         if (rc != 0) return make_error(Errc::io, "signal: {}", uv_strerror(rc));
     }
+    if (int rc = uv_timer_init(m_loop, m_refusal_timer.get()); rc != 0)
+        return make_error(Errc::io, "timer: {}", uv_strerror(rc));
+    m_refusal_timer.set_initialized();
+    m_refusal_timer.get()->data = this;
+    uv_timer_start(
+        m_refusal_timer.get(),
+        [](uv_timer_t* t) {
+            if (Server* server = owner(t)) server->flush_refusal_summary();
+        },
+        kRefusalLogIntervalMs, kRefusalLogIntervalMs);
+    uv_unref(m_refusal_timer.handle()); // it must not keep a finished runner alive
     if (int rc = uv_idle_init(m_loop, m_reaper.get()); rc != 0)
         return make_error(Errc::io, "idle: {}", uv_strerror(rc));
     m_reaper.set_initialized();
@@ -87,28 +109,53 @@ void Server::on_connection(uv_stream_t* listener) {
         log::warning("accept: getpeername: {}", uv_strerror(rc));
         return;
     }
+    std::string peer_name = address_to_string(peer);
+    if (!peer_allowed(m_config.options.allow, peer)) {
+        refuse_peer(std::move(client), proto::ErrorCode::not_allowed,
+                    fmt::format("address {} is not allowed (see --allow)", host_of(peer)),
+                    fmt::format("refused connection from {}: not in --allow", peer_name));
+        return;
+    }
+    if (m_connections.size() >= m_config.options.max_connections) {
+        refuse_peer(std::move(client), proto::ErrorCode::overloaded,
+                    fmt::format("too many connections (this runner takes {})",
+                                m_config.options.max_connections),
+                    fmt::format("refused connection from {}: already {} connections", peer_name,
+                                m_config.options.max_connections));
+        return;
+    }
     uv_tcp_nodelay(client.get(), 1);
     uint64_t id = ++m_last_connection_id;
-    std::string peer_name = address_to_string(peer);
     auto connection = std::make_unique<Connection>(*this, id, std::move(client), peer_name);
     Connection* c = connection.get();
-    bool allowed = peer_allowed(m_config.options.allow, peer);
-    bool overloaded = m_connections.size() >= m_config.options.max_connections;
     m_connections.emplace(id, std::move(connection));
-    c->start(allowed && !overloaded);
-    if (!allowed) {
-        log::warning("refused connection from {}: not in --allow", peer_name);
-        c->refuse(proto::ErrorCode::not_allowed,
-                  fmt::format("address {} is not allowed (see --allow)", host_of(peer)));
-    } else if (overloaded) {
-        log::warning("refused connection from {}: already {} connections", peer_name,
-                     m_config.options.max_connections);
-        c->refuse(proto::ErrorCode::overloaded,
-                  fmt::format("too many connections (this runner takes {})",
-                              m_config.options.max_connections));
-    } else {
-        log::debug("connection from {}", peer_name);
-    }
+    log::debug("connection from {}", peer_name);
+    c->start(true);
+}
+
+void Server::refuse_peer(UvHandle<uv_tcp_t> client, proto::ErrorCode code,
+                         const std::string& message, const std::string& log_line) {
+    if (m_refusal_log.allow(uv_now(m_loop))) log::warning("{}", log_line);
+    // The peer has sent nothing yet (the runner speaks first), so the socket's send buffer
+    // is empty and the refusal fits: one try, no waiting. If it does not go, the peer still
+    // sees the connection closed, which a client treats the same way.
+    std::string bytes = proto::frame(proto::ErrorMsg{code, message});
+    uv_buf_t buf = uv_buf_init(bytes.data(), static_cast<unsigned>(bytes.size()));
+    uv_try_write(client.stream(), &buf, 1);
+    // `client` closes as it goes out of scope.
+}
+
+void Server::flush_refusal_summary() {
+    if (auto count = m_refusal_log.take_summary(uv_now(m_loop)))
+        log::warning("refused {} more connections in the last {} s (not logged one by one)", *count,
+                     kRefusalLogIntervalMs / 1000);
+}
+
+size_t Server::jobs_in_intake() const {
+    size_t n = m_mirror.in_flight() + m_queue.waiting();
+    for (const auto& [id, connection] : m_connections)
+        n += connection->jobs_waiting_for_files();
+    return n;
 }
 
 proto::Stats Server::current_stats() {
@@ -282,6 +329,8 @@ void Server::close_idle_handles() {
     m_sigterm.close();
     m_sigint.close();
     m_reaper.close();
+    flush_refusal_summary();
+    m_refusal_timer.close();
     log::info("exiting");
 }
 

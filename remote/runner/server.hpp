@@ -9,9 +9,11 @@
 #include "remote/protocol/messages.hpp"
 #include "remote/runner/allowlist.hpp"
 #include "remote/runner/file_cache.hpp"
+#include "remote/runner/intake_limits.hpp"
 #include "remote/runner/job.hpp"
 #include "remote/runner/job_queue.hpp"
 #include "remote/runner/mirror.hpp"
+#include "remote/runner/mirror_worker.hpp"
 #include "remote/runner/options.hpp"
 #include "remote/runner/uv_handle.hpp"
 #include "util/fd.hpp"
@@ -55,6 +57,10 @@ class Server {
     bool draining() const { return m_draining; }
     uint64_t next_job_key() { return ++m_last_job_key; }
     size_t jobs_waiting() const { return m_queue.waiting(); }
+    // Jobs accepted but not yet running, over all connections: mirrors being built, jobs
+    // waiting for files, jobs waiting for a slot. --max-queue bounds this.
+    size_t jobs_in_intake() const;
+    MirrorWorker& mirror_worker() { return m_mirror; }
     // A job whose files are all in its mirror: run it now, queue it, or fail it (queue full).
     void submit(JobSetup setup);
     // The connection is finished (peer gone, error sent, drained): its jobs are cancelled and
@@ -65,6 +71,11 @@ class Server {
 
   private:
     void on_connection(uv_stream_t* listener);
+    // Refused peers are answered and closed at once, outside m_connections: they never
+    // count against --max-connections, and their log lines are throttled.
+    void refuse_peer(UvHandle<uv_tcp_t> client, proto::ErrorCode code, const std::string& message,
+                     const std::string& log_line);
+    void flush_refusal_summary();
     void on_signal(int signum);
     void begin_drain();
     void stop_now();
@@ -84,6 +95,9 @@ class Server {
     UvHandle<uv_signal_t> m_sigterm, m_sigint;
     UvHandle<uv_idle_t> m_reaper;
     UvHandle<uv_timer_t> m_drain_timer;
+    UvHandle<uv_timer_t> m_refusal_timer; // writes the throttled refusals' summary
+    LogThrottle m_refusal_log;
+    MirrorWorker m_mirror;
     std::map<uint64_t, std::unique_ptr<Connection>> m_connections;
     std::map<uint64_t, std::unique_ptr<Job>> m_jobs; // running
     std::map<uint64_t, JobSetup> m_waiting;          // admitted, waiting for a slot

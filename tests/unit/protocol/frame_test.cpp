@@ -200,8 +200,9 @@ TEST_CASE("oversized lengths are rejected from the header alone, without allocat
         FrameDecoder d;
         AllocationProbe probe;
         auto r = d.feed(good_header(kFlagZstd, 100, 0xffffffffu));
-        CHECK(error_of(r) == "frame decompresses to 4294967295 bytes, which exceeds the limit of "
-                             "536870912");
+        CHECK(error_of(r) ==
+              "job_result frame decompresses to 4294967295 bytes, which exceeds the limit of "
+              "536870912");
         auto s = decode_single_frame(good_header(0, 0xffffffffu, 0xffffffffu));
         CHECK(!s);
         CHECK(probe.largest() < 4096);
@@ -222,8 +223,115 @@ TEST_CASE("oversized lengths are rejected from the header alone, without allocat
         auto bytes = encode_frame(MsgType::ping, std::string(1001, 'x'), 3);
         REQUIRE(bytes.size() - kHeaderSize <= 100);
         auto r = decode_single_frame(bytes, small);
-        CHECK(error_of(r) == "frame decompresses to 1001 bytes, which exceeds the limit of 1000");
+        CHECK(error_of(r) ==
+              "ping frame decompresses to 1001 bytes, which exceeds the limit of 1000");
     }
+}
+
+TEST_CASE("Limits: per-type caps, and a mode that refuses compressed frames") {
+    Limits limits;
+    limits.cap(MsgType::ping, 64).cap(MsgType::job_request, 1000);
+    CHECK(limits.raw_limit(MsgType::ping) == 64);
+    CHECK(limits.raw_limit(MsgType::job_request) == 1000);
+    CHECK(limits.raw_limit(MsgType::file_data) == limits.max_raw);
+    // A cap above max_raw does not raise it.
+    limits.cap(MsgType::file_data, 0xffffffffu);
+    CHECK(limits.raw_limit(MsgType::file_data) == limits.max_raw);
+
+    SUBCASE("a compressed ping that inflates past its cap is refused before inflating") {
+        const std::string bomb = encode_frame(MsgType::ping, std::string(1u << 20, '\0'), 3);
+        REQUIRE(bomb.size() < 1000);
+        FrameDecoder d(limits);
+        AllocationProbe probe;
+        auto r = d.feed(bomb);
+        CHECK(error_of(r) == "ping frame decompresses to 1048576 bytes, which exceeds the limit "
+                             "of 64");
+        CHECK(probe.largest() < 4096);
+    }
+    SUBCASE("the same bytes as file_data are fine") {
+        const std::string data(1u << 20, '\0');
+        auto f = decode_single_frame(encode_frame(MsgType::file_data, data, 3), limits);
+        REQUIRE(f);
+        CHECK(f->payload == data);
+    }
+    SUBCASE("allow_compressed = false refuses any compressed frame, however small") {
+        Limits plain;
+        plain.allow_compressed = false;
+        auto small = encode_frame(MsgType::client_hello, compressible(600), 3);
+        REQUIRE((static_cast<uint8_t>(small[6]) & kFlagZstd) != 0);
+        CHECK(error_of(decode_single_frame(small, plain)) ==
+              "compressed client_hello frame where only plain frames are accepted");
+        CHECK(decode_single_frame(encode_frame(MsgType::client_hello, compressible(600)), plain));
+    }
+}
+
+TEST_CASE("FrameDecoder::next decodes one frame at a time under the current limits") {
+    Limits strict;
+    strict.max_payload = 100;
+    strict.max_raw = 100;
+    strict.allow_compressed = false;
+    const std::string hello = encode_frame(MsgType::client_hello, "hi");
+    const std::string big = encode_frame(MsgType::job_request, compressible(5000), 3);
+    REQUIRE((static_cast<uint8_t>(big[6]) & kFlagZstd) != 0);
+
+    SUBCASE("frames behind the first are not judged until asked for") {
+        FrameDecoder d(strict);
+        REQUIRE(d.append(hello + big));
+        auto first = d.next();
+        REQUIRE(first);
+        REQUIRE(*first);
+        CHECK((*first)->type == MsgType::client_hello);
+        CHECK(d.buffered() == big.size());
+        d.set_limits(Limits{}); // the hello passed: relax
+        auto second = d.next();
+        REQUIRE(second);
+        REQUIRE(*second);
+        CHECK((*second)->payload == compressible(5000));
+        auto none = d.next();
+        REQUIRE(none);
+        CHECK(!*none);
+        CHECK(d.buffered() == 0);
+    }
+    SUBCASE("under the strict limits the second frame fails the decoder") {
+        FrameDecoder d(strict);
+        REQUIRE(d.append(hello + big));
+        REQUIRE(d.next());
+        auto second = d.next();
+        REQUIRE(!second);
+        CHECK(contains(second.error().message, "compressed job_request frame"));
+        CHECK(!d.append("x"));
+    }
+    SUBCASE("byte by byte") {
+        FrameDecoder d;
+        std::vector<MsgType> got;
+        for (char c : hello + big) {
+            REQUIRE(d.append(std::string_view(&c, 1)));
+            auto f = d.next();
+            REQUIRE(f);
+            if (*f) got.push_back((*f)->type);
+        }
+        CHECK(got == std::vector<MsgType>{MsgType::client_hello, MsgType::job_request});
+    }
+}
+
+TEST_CASE("a zstd payload without a declared size is refused, not inflated") {
+    // Streaming compression without a pledged size leaves the content size out.
+    const std::string raw(1u << 20, '\0');
+    ZSTD_CCtx* cctx = ZSTD_createCCtx();
+    REQUIRE(cctx);
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 0);
+    std::string out(ZSTD_compressBound(raw.size()), '\0');
+    ZSTD_outBuffer o{out.data(), out.size(), 0};
+    ZSTD_inBuffer in{raw.data(), raw.size(), 0};
+    REQUIRE(ZSTD_compressStream2(cctx, &o, &in, ZSTD_e_end) == 0);
+    ZSTD_freeCCtx(cctx);
+    out.resize(o.pos);
+    AllocationProbe probe;
+    auto r = decode_single_frame(good_header(kFlagZstd, static_cast<uint32_t>(out.size()),
+                                             static_cast<uint32_t>(raw.size())) +
+                                 out);
+    CHECK(error_of(r) == "zstd payload does not declare its content size");
+    CHECK(probe.largest() < 4096);
 }
 
 TEST_CASE("bad headers") {

@@ -136,3 +136,72 @@ TEST_CASE("materialising a mirror: lexical parents exist, files are linked") {
     CHECK(a.st_ino == b.st_ino); // a hard link, not a copy
     CHECK(mirrored_path(root, "/usr/./include/../include/x.h") == root + "/usr/include/x.h");
 }
+
+TEST_CASE("plan_mirror bounds path depth and the number of directories") {
+    std::string h = hash_hex("x");
+    std::string deep = "/t";
+    for (int i = 0; i < 200; ++i)
+        deep += "/d";
+    auto too_deep = plan_mirror(request_with({{deep + "/h.h", h, 1}}), {});
+    REQUIRE_FALSE(too_deep);
+    CHECK(too_deep.error().code == Errc::refused);
+    CHECK(too_deep.error().message.find("components is over the limit of 128") !=
+          std::string::npos);
+
+    // ".." counts: a short path can walk back and forth as deep as it likes.
+    std::string zigzag = "/t";
+    for (int i = 0; i < 100; ++i)
+        zigzag += "/d/..";
+    CHECK_FALSE(plan_mirror(request_with({{zigzag + "/h.h", h, 1}}), {}));
+
+    ManifestLimits few;
+    few.max_directories = 50;
+    std::vector<proto::FileEntry> files;
+    for (int i = 0; i < 60; ++i)
+        files.push_back({"/wide/" + std::to_string(i) + "/h.h", h, 1});
+    auto wide = plan_mirror(request_with(files), few);
+    REQUIRE_FALSE(wide);
+    CHECK(wide.error().message.find("the mirror needs more than 50 directories") !=
+          std::string::npos);
+    // Ancestors count too, and each directory once: 30 leaves under /wide are 31, and the
+    // request's cwd, include directories and outputs bring it to 46.
+    files.resize(30);
+    auto fits = plan_mirror(request_with(files), few);
+    REQUIRE(fits);
+    CHECK(fits->every_directory.count("/wide"));
+    CHECK(fits->every_directory.count("/"));
+    CHECK(fits->every_directory.size() <= 50);
+}
+
+TEST_CASE("the directory walk is linear: a long path with many '..' plans fast") {
+    ManifestLimits generous;
+    generous.max_path_depth = 100000;
+    generous.max_path_length = 1 << 20;
+    generous.max_directories = 1 << 20;
+    std::string path = "/t";
+    for (int i = 0; i < 20000; ++i)
+        path += "/d" + std::to_string(i) + "/..";
+    path += "/h.h";
+    auto dirs = lexical_directories(path, true);
+    REQUIRE(dirs);
+    CHECK(dirs->size() == 20000); // "/t/dN" for each N ("/t" is their ancestor)
+    auto plan = plan_mirror(request_with({{path, hash_hex("x"), 1}}), generous);
+    REQUIRE(plan);
+    CHECK(plan->directories.count("/t/d19999"));
+}
+
+TEST_CASE("create_directories makes each directory once, parents first") {
+    auto tmp = TempDir::create("/tmp", "ferry-mirror-test-");
+    REQUIRE(tmp);
+    std::vector<proto::FileEntry> files;
+    for (int i = 0; i < 30; ++i)
+        files.push_back(
+            {"/a/b" + std::to_string(i % 3) + "/c" + std::to_string(i) + "/h.h", hash_hex("x"), 1});
+    auto plan = plan_mirror(request_with(files), {});
+    REQUIRE(plan);
+    std::string root = tmp->path() + "/root";
+    REQUIRE(create_directories(root, *plan));
+    for (const auto& dir : plan->every_directory)
+        CHECK(is_dir(mirrored_path(root, dir)));
+    CHECK(is_dir(root + "/a/b2/c29"));
+}

@@ -1,0 +1,74 @@
+#include "remote/runner/mirror_worker.hpp"
+
+#include <cerrno>
+#include <unistd.h>
+
+namespace ferry::runner {
+
+void build_mirror(MirrorWork& work) {
+    if (auto made = create_directories(work.setup.root, work.plan); !made) {
+        work.built = Error{made.error().code, "building the mirror: " + made.error().message};
+        return;
+    }
+    for (const auto& [hash, source] : work.cached) {
+        // Evicted since the lookup (another job's files were trimmed): fetch it like any
+        // file the cache never had.
+        if (::access(source.c_str(), F_OK) != 0 && errno == ENOENT) {
+            work.missing.insert(hash);
+            continue;
+        }
+        if (auto placed = place_file(work.setup.root, work.plan.placements[hash], source);
+            !placed) {
+            work.built =
+                Error{placed.error().code, "building the mirror: " + placed.error().message};
+            return;
+        }
+    }
+}
+
+namespace {
+
+struct Request {
+    uv_work_t req{};
+    std::unique_ptr<MirrorWork> work;
+    std::shared_ptr<void> state; // keeps the worker's State alive until after_work
+};
+
+} // namespace
+
+MirrorWorker::MirrorWorker(uv_loop_t* loop, Done done)
+    : m_loop(loop), m_state(std::make_shared<State>()) {
+    m_state->done = std::move(done);
+}
+
+MirrorWorker::~MirrorWorker() {
+    m_state->alive = false;
+    m_state->done = nullptr;
+}
+
+Result<void> MirrorWorker::start(std::unique_ptr<MirrorWork>& work) {
+    auto request = std::make_unique<Request>();
+    request->req.data = request.get();
+    request->state = m_state;
+    request->work = std::move(work);
+    int rc = uv_queue_work(
+        m_loop, &request->req,
+        [](uv_work_t* req) { build_mirror(*static_cast<Request*>(req->data)->work); },
+        [](uv_work_t* req, int status) {
+            std::unique_ptr<Request> done(static_cast<Request*>(req->data));
+            auto state = std::static_pointer_cast<State>(done->state);
+            --state->in_flight;
+            if (status == UV_ECANCELED)
+                done->work->built = make_error(Errc::io, "building the mirror was cancelled");
+            if (state->alive && state->done) state->done(std::move(done->work));
+        });
+    if (rc != 0) {
+        work = std::move(request->work);
+        return make_error(Errc::io, "thread pool: {}", uv_strerror(rc));
+    }
+    ++m_state->in_flight;
+    request.release(); // freed by the after-work callback
+    return ok();
+}
+
+} // namespace ferry::runner

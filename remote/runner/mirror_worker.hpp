@@ -1,0 +1,62 @@
+// Builds jobs' mirrors off the event loop. Creating thousands of directories and linking
+// files from the cache are blocking syscalls; on the loop they would stall every other
+// client (a ping, a greeting) behind one manifest. Each MirrorWork runs on libuv's thread
+// pool and comes back to the loop through `Done`. The work owns the job's directory the
+// whole time, so nothing removes it while a thread is filling it; if the MirrorWorker is
+// gone when a work ends, `Done` is not called and the work (and its directory) is dropped
+// on the loop.
+#pragma once
+
+#include "remote/runner/job.hpp"
+#include "remote/runner/mirror.hpp"
+
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <utility>
+#include <uv.h>
+#include <vector>
+
+namespace ferry::runner {
+
+struct MirrorWork {
+    uint64_t connection_id = 0;
+    uint64_t job_id = 0;
+    JobSetup setup; // setup.dir is where the mirror goes (setup.root)
+    MirrorPlan plan;
+    std::vector<std::pair<std::string, std::string>> cached; // hash -> path in the cache
+    // In: hashes the cache does not have. Out: also those whose cached copy was evicted
+    // before the worker could link it (the client is then asked for them).
+    std::set<std::string> missing;
+    Result<void> built = ok(); // out
+};
+
+// The blocking part, callable from any thread: directories, then the cached files.
+void build_mirror(MirrorWork& work);
+
+class MirrorWorker {
+  public:
+    using Done = std::function<void(std::unique_ptr<MirrorWork>)>;
+
+    MirrorWorker(uv_loop_t* loop, Done done);
+    ~MirrorWorker();
+    MirrorWorker(const MirrorWorker&) = delete;
+    MirrorWorker& operator=(const MirrorWorker&) = delete;
+
+    // On error (the pool refused the work) the work is handed back untouched.
+    Result<void> start(std::unique_ptr<MirrorWork>& work);
+    // Works queued or running.
+    size_t in_flight() const { return m_state->in_flight; }
+
+  private:
+    struct State {
+        Done done;
+        size_t in_flight = 0;
+        bool alive = true;
+    };
+    uv_loop_t* m_loop;
+    std::shared_ptr<State> m_state;
+};
+
+} // namespace ferry::runner
