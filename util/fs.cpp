@@ -15,24 +15,28 @@ namespace ferry {
 Result<std::string> read_file(const std::string& path, size_t max_size) {
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd) return errno_error("open " + path, errno);
+    return read_fd(fd.get(), max_size, path);
+}
+
+Result<std::string> read_fd(int fd, size_t max_size, std::string_view name) {
     struct stat st {};
-    if (::fstat(fd.get(), &st) != 0) return errno_error("stat " + path, errno);
+    if (::fstat(fd, &st) != 0) return errno_error(fmt::format("stat {}", name), errno);
     if (static_cast<size_t>(st.st_size) > max_size)
-        return make_error(Errc::invalid, "{}: {} bytes is over the limit of {}", path,
+        return make_error(Errc::invalid, "{}: {} bytes is over the limit of {}", name,
                           st.st_size, max_size);
     std::string data;
     data.reserve(static_cast<size_t>(st.st_size));
     char buf[65536];
     for (;;) {
-        ssize_t n = ::read(fd.get(), buf, sizeof buf);
+        ssize_t n = ::read(fd, buf, sizeof buf);
         if (n < 0) {
             if (errno == EINTR) continue;
-            return errno_error("read " + path, errno);
+            return errno_error(fmt::format("read {}", name), errno);
         }
         if (n == 0) break;
         data.append(buf, static_cast<size_t>(n));
         if (data.size() > max_size)
-            return make_error(Errc::invalid, "{}: over the limit of {} bytes", path, max_size);
+            return make_error(Errc::invalid, "{}: over the limit of {} bytes", name, max_size);
     }
     return data;
 }

@@ -2,6 +2,7 @@
 
 #include "compiler/args.hpp"
 #include "remote/runner/mirror.hpp"
+#include "remote/runner/sandbox.hpp"
 
 #include <array>
 
@@ -14,6 +15,22 @@ bool is_allowed_env(std::string_view name) {
     for (auto allowed : kAllowed)
         if (name == allowed) return true;
     return false;
+}
+
+static void add_environment(CompileCommand& cmd, const proto::JobRequest& request,
+                            std::string_view path_env, std::string_view tmpdir) {
+    cmd.env.push_back("PATH=" + std::string(path_env));
+    cmd.env.push_back("TMPDIR=" + std::string(tmpdir));
+    for (const auto& [name, value] : request.env) {
+        // No value of these needs a '/'; a locale name with one is a path glibc would load.
+        if (!is_allowed_env(name) || value.find('\0') != std::string::npos ||
+            value.find('/') != std::string::npos)
+            continue;
+        bool duplicate = false;
+        for (const auto& kept : cmd.env)
+            duplicate = duplicate || kept.compare(0, name.size() + 1, name + "=") == 0;
+        if (!duplicate) cmd.env.push_back(name + "=" + value);
+    }
 }
 
 CompileCommand build_compile_command(const compiler::Identity& compiler,
@@ -36,18 +53,18 @@ CompileCommand build_compile_command(const compiler::Identity& compiler,
     }
     if (request.color_diagnostics) cmd.argv.push_back("-fdiagnostics-color=always");
 
-    cmd.env.push_back("PATH=" + std::string(path_env));
-    cmd.env.push_back("TMPDIR=" + std::string(job_dir));
-    for (const auto& [name, value] : request.env) {
-        // No value of these needs a '/'; a locale name with one is a path glibc would load.
-        if (!is_allowed_env(name) || value.find('\0') != std::string::npos ||
-            value.find('/') != std::string::npos)
-            continue;
-        bool duplicate = false;
-        for (const auto& kept : cmd.env)
-            duplicate = duplicate || kept.compare(0, name.size() + 1, name + "=") == 0;
-        if (!duplicate) cmd.env.push_back(name + "=" + value);
-    }
+    add_environment(cmd, request, path_env, job_dir);
+    return cmd;
+}
+
+CompileCommand build_sandboxed_command(const proto::JobRequest& request, std::string_view job_dir) {
+    CompileCommand cmd;
+    cmd.program = request.toolchain.program;
+    cmd.cwd = std::string(job_dir);
+    cmd.argv.push_back(request.compiler_name);
+    cmd.argv.insert(cmd.argv.end(), request.args.begin(), request.args.end());
+    if (request.color_diagnostics) cmd.argv.push_back("-fdiagnostics-color=always");
+    add_environment(cmd, request, request.toolchain.path_env, kSandboxTmp);
     return cmd;
 }
 

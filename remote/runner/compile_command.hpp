@@ -33,6 +33,10 @@ CompileCommand build_compile_command(const compiler::Identity& compiler,
                                      const std::vector<std::string>& rerooted_args,
                                      std::string_view job_dir, std::string_view path_env);
 
+// A sandboxed job: the client's own command line, its own compiler at its own path, run in
+// the job's file system (remote/runner/sandbox.hpp). `job_dir` is where the trampoline starts.
+CompileCommand build_sandboxed_command(const proto::JobRequest& request, std::string_view job_dir);
+
 // Every occurrence of `root` removed, so paths in diagnostics read as on the client.
 std::string strip_root(std::string_view text, std::string_view root);
 

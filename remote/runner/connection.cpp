@@ -4,6 +4,7 @@
 #include "remote/protocol/auth.hpp"
 #include "remote/runner/arg_policy.hpp"
 #include "remote/runner/compile_command.hpp"
+#include "remote/runner/job_root.hpp"
 #include "remote/runner/intake_limits.hpp"
 #include "remote/runner/server.hpp"
 #include "util/fs.hpp"
@@ -75,7 +76,10 @@ void Connection::start(bool allowed) {
     proto::RunnerHello hello;
     hello.runner_name = config.name;
     hello.slots = config.options.jobs;
-    hello.compilers = config.allowlist.infos();
+    // A runner that cannot sandbox offers nothing, so no client sends it a job.
+    if (config.sandbox != SandboxMode::unavailable) hello.compilers = config.allowlist.infos();
+    hello.runs_toolchains =
+        config.sandbox == SandboxMode::sandboxed && !config.options.installed_compilers_only;
     if (config.key) m_challenge = proto::auth::make_challenge();
     hello.challenge = m_challenge;
     send(proto::frame(hello));
@@ -272,16 +276,27 @@ Result<void> Connection::on_job_request(const proto::Frame& frame) {
         answer(id, JobStatus::failed, "queue full");
         return ok();
     }
-    auto compiler = config.allowlist.find(request.compiler_name, request.compiler_id);
-    if (!compiler) {
-        answer(id, JobStatus::refused, compiler.error().message);
+    if (config.sandbox == SandboxMode::unavailable) {
+        answer(id, JobStatus::refused, "this runner cannot sandbox jobs: " + config.sandbox_problem);
         return ok();
     }
+    const bool sandboxed = config.sandbox == SandboxMode::sandboxed;
+    auto installed = config.allowlist.find(request.compiler_name, request.compiler_id);
+    // A sandboxed runner runs the compiler the job brings, unless told to run only its own;
+    // an installed compiler with the job's identity is the same files either way.
+    const bool own_compiler =
+        !sandboxed || config.options.installed_compilers_only || request.toolchain.program.empty();
+    if (own_compiler && !installed) {
+        answer(id, JobStatus::refused, installed.error().message);
+        return ok();
+    }
+    if (sandboxed && own_compiler) request.toolchain = installed_toolchain(**installed);
     if (auto checked = check_arguments(request.args); !checked) {
         answer(id, JobStatus::refused, checked.error().message);
         return ok();
     }
-    auto plan = plan_mirror(request, config.manifest);
+    auto plan = sandboxed ? plan_sandboxed_mirror(request, config.manifest)
+                          : plan_mirror(request, config.manifest);
     if (!plan) {
         answer(id, JobStatus::refused, plan.error().message);
         return ok();
@@ -295,17 +310,27 @@ Result<void> Connection::on_job_request(const proto::Frame& frame) {
     JobSetup& setup = job.setup;
     setup.dir = std::move(*dir);
     setup.root = setup.dir->path() + "/root";
-    auto rerooted = compiler::reroot_args(request.args, setup.root, request.cwd);
-    if (!rerooted) {
-        answer(id, rerooted.error().code == Errc::refused ? JobStatus::refused : JobStatus::failed,
-               rerooted.error().message);
-        return ok();
+    if (sandboxed) {
+        auto spec = sandbox_spec(setup.dir->path(), request);
+        if (!spec) {
+            answer(id, JobStatus::refused, spec.error().message);
+            return ok();
+        }
+        setup.sandbox = std::move(*spec);
+    } else {
+        auto rerooted = compiler::reroot_args(request.args, setup.root, request.cwd);
+        if (!rerooted) {
+            answer(id,
+                   rerooted.error().code == Errc::refused ? JobStatus::refused : JobStatus::failed,
+                   rerooted.error().message);
+            return ok();
+        }
+        setup.rerooted_args = std::move(*rerooted);
+        setup.compiler = *installed;
     }
-    setup.rerooted_args = std::move(*rerooted);
     setup.key = m_server.next_job_key();
     setup.connection_id = m_id;
     setup.peer = m_peer;
-    setup.compiler = *compiler;
     setup.source = source_of(request.compiler_name, request.args);
     auto work = std::make_unique<MirrorWork>();
     work->connection_id = m_id;
@@ -322,6 +347,8 @@ Result<void> Connection::on_job_request(const proto::Frame& frame) {
                setup.source, job.plan.placements.size(), work->missing.size());
     request.files.clear();
     request.files.shrink_to_fit();
+    request.toolchain.files.clear();
+    request.toolchain.files.shrink_to_fit();
     setup.request = std::move(request);
     work->setup = std::move(setup);
     work->plan = std::move(job.plan);

@@ -24,9 +24,13 @@ static Job* owner(const void* handle) {
 
 Result<void> Job::start() {
     CompileCommand cmd =
-        build_compile_command(*m_setup.compiler, m_setup.request, m_setup.root,
-                              m_setup.rerooted_args, m_setup.dir->path(), m_settings.path_env);
-    std::vector<std::string> args = trampoline_argv(m_settings.limits, cmd.program, cmd.argv);
+        m_setup.sandbox
+            ? build_sandboxed_command(m_setup.request, m_setup.dir->path())
+            : build_compile_command(*m_setup.compiler, m_setup.request, m_setup.root,
+                                    m_setup.rerooted_args, m_setup.dir->path(),
+                                    m_settings.path_env);
+    std::vector<std::string> args =
+        trampoline_argv(m_settings.limits, cmd.program, cmd.argv, m_setup.sandbox);
     std::vector<char*> argv, envp;
     for (auto& a : args)
         argv.push_back(a.data());
@@ -172,15 +176,26 @@ proto::JobResult Job::build_result() {
         return failed("the compiler went over the runner's file size limit");
     if (m_exit_status == 127 && m_stderr.rfind("ferryd: ", 0) == 0)
         return failed("could not run the compiler: " + m_stderr.substr(0, m_stderr.find('\n')));
+    // The dynamic loader could not start a program of the toolchain: this runner's problem
+    // (a toolchain that does not run here), not the user's compile error.
+    if (m_exit_status == 127 &&
+        m_stderr.find("error while loading shared libraries") != std::string::npos)
+        return failed("the compiler does not run here: " +
+                      m_stderr.substr(0, m_stderr.find('\n')));
 
-    auto outputs = collect_outputs(m_setup.root, m_setup.request.cwd, m_setup.request.outputs,
-                                   m_settings.max_output_file);
+    auto outputs = m_setup.sandbox
+                       ? collect_sandbox_outputs(*m_setup.sandbox, m_setup.request.cwd,
+                                                 m_setup.request.outputs,
+                                                 m_settings.max_output_file)
+                       : collect_outputs(m_setup.root, m_setup.request.cwd,
+                                         m_setup.request.outputs, m_settings.max_output_file);
     if (!outputs) return failed("reading the outputs: " + outputs.error().message);
     r.status = proto::JobStatus::completed;
     r.exit_code = static_cast<int32_t>(m_exit_status);
     r.term_signal = m_term_signal;
-    r.stdout_data = strip_root(m_stdout, m_setup.root);
-    r.stderr_data = strip_root(m_stderr, m_setup.root);
+    // In the sandbox the compiler saw the client's own paths: nothing to strip.
+    r.stdout_data = m_setup.sandbox ? std::move(m_stdout) : strip_root(m_stdout, m_setup.root);
+    r.stderr_data = m_setup.sandbox ? std::move(m_stderr) : strip_root(m_stderr, m_setup.root);
     r.outputs = std::move(*outputs);
     return r;
 }

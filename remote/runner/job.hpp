@@ -8,6 +8,7 @@
 #include "compiler/identity.hpp"
 #include "remote/protocol/messages.hpp"
 #include "remote/runner/options.hpp"
+#include "remote/runner/sandbox.hpp"
 #include "remote/runner/uv_handle.hpp"
 #include "util/temp_dir.hpp"
 
@@ -31,7 +32,8 @@ struct JobSetup {
     std::string source;         // for the log
     std::optional<TempDir> dir; // always set; optional only because TempDir has no empty state
     std::string root;           // dir/root
-    std::vector<std::string> rerooted_args;
+    std::vector<std::string> rerooted_args; // unsandboxed: the arguments in the mirror
+    std::optional<SandboxSpec> sandbox;     // sandboxed: the job's file system
 };
 
 struct JobSettings {

@@ -6,6 +6,7 @@
 #include "remote/runner/listen_socket.hpp"
 #include "remote/runner/options.hpp"
 #include "remote/runner/process_setup.hpp"
+#include "remote/runner/sandbox_setup.hpp"
 #include "remote/runner/server.hpp"
 #include "remote/runner/state_dir.hpp"
 #include "util/cidr.hpp"
@@ -136,6 +137,21 @@ int run(int argc, char** argv) {
         config.job.exec_helper = exec_helper_path(self);
     log::info("compilers start through {}", config.job.exec_helper);
     config.key = std::move(key);
+    if (options.unsandboxed) {
+        config.sandbox = SandboxMode::unsandboxed;
+        log::warning("--unsandboxed: compilers run on this machine's files, without a sandbox");
+    } else if (auto usable = check_sandbox(config.job.exec_helper, state->path()); !usable) {
+        config.sandbox = SandboxMode::unavailable;
+        config.sandbox_problem = usable.error().message;
+        log::error("cannot sandbox jobs ({}): refusing remote jobs; start ferryd with "
+                   "--unsandboxed to run compilers without a sandbox (docs/sandbox.md)",
+                   config.sandbox_problem);
+    } else {
+        log::info("jobs run sandboxed{}", options.installed_compilers_only
+                                              ? ", with the compilers installed here only"
+                                              : ", with the compiler each client ships");
+        if (options.installed_compilers_only) seed_cache(*cache, config.allowlist);
+    }
     log::info("runner '{}': {} slots, cache {} ({} MiB){}", config.name, options.jobs, cache->dir(),
               options.cache_size_bytes >> 20, private_cache ? ", private" : "");
     if (config.key) {
@@ -180,7 +196,9 @@ int run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     // The compiler trampoline: must run before anything else, it is not a ferryd.
-    if (argc > 1 && std::strcmp(argv[1], kExecWithLimits) == 0) exec_with_limits(argc, argv);
+    if (argc > 1 && (std::strcmp(argv[1], kExecWithLimits) == 0 ||
+                     std::strcmp(argv[1], kSandboxFlag) == 0))
+        exec_with_limits(argc, argv);
     ::signal(SIGPIPE, SIG_IGN);
     try {
         return run(argc, argv);

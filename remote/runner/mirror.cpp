@@ -1,6 +1,7 @@
 #include "remote/runner/mirror.hpp"
 
 #include "util/fs.hpp"
+#include "remote/runner/sandbox.hpp"
 #include "util/hash.hpp"
 
 #include <algorithm>
@@ -83,17 +84,11 @@ static Result<void> add_directories(MirrorPlan& plan, std::string_view path, boo
     return ok();
 }
 
-Result<MirrorPlan> plan_mirror(const proto::JobRequest& request, const ManifestLimits& limits) {
-    MirrorPlan plan;
-    if (request.files.size() > limits.max_files)
-        return make_error(Errc::refused, "{} files is over the limit of {}", request.files.size(),
-                          limits.max_files);
-    if (request.cwd.empty() || request.cwd[0] != '/')
-        return make_error(Errc::refused, "working directory '{}' is not absolute", request.cwd);
-    FERRY_TRY_VOID(add_directories(plan, request.cwd, false, limits));
-
-    std::map<std::string, std::string> hash_at; // normalised path -> hash
-    for (const auto& f : request.files) {
+// Places each file of `files` in the plan; `hash_at` maps normalised paths to content.
+static Result<void> add_files(MirrorPlan& plan, const std::vector<proto::FileEntry>& files,
+                              std::map<std::string, std::string>& hash_at,
+                              const ManifestLimits& limits) {
+    for (const auto& f : files) {
         if (!is_hash_hex(f.hash))
             return make_error(Errc::refused, "file '{}': '{}' is not a content hash", f.path,
                               f.hash);
@@ -117,6 +112,30 @@ Result<MirrorPlan> plan_mirror(const proto::JobRequest& request, const ManifestL
         plan.placements[f.hash].push_back(normal);
         plan.total_bytes += f.size;
     }
+    return ok();
+}
+
+static Result<void> check_request_shape(const proto::JobRequest& request,
+                                        const ManifestLimits& limits) {
+    size_t files = request.files.size() + request.toolchain.files.size();
+    if (files > limits.max_files)
+        return make_error(Errc::refused, "{} files is over the limit of {}", files,
+                          limits.max_files);
+    if (request.cwd.empty() || request.cwd[0] != '/')
+        return make_error(Errc::refused, "working directory '{}' is not absolute", request.cwd);
+    return ok();
+}
+
+Result<MirrorPlan> plan_mirror(const proto::JobRequest& request, const ManifestLimits& limits) {
+    MirrorPlan plan;
+    FERRY_TRY_VOID(check_request_shape(request, limits));
+    if (!request.links.empty())
+        return make_error(Errc::refused,
+                          "this runner is unsandboxed and does not recreate symbolic links ('{}')",
+                          request.links.front().path);
+    FERRY_TRY_VOID(add_directories(plan, request.cwd, false, limits));
+    std::map<std::string, std::string> hash_at; // normalised path -> hash
+    FERRY_TRY_VOID(add_files(plan, request.files, hash_at, limits));
     for (const auto& dir : request.system_include_dirs)
         if (auto added = add_directories(plan, dir, false, limits); !added)
             return make_error(Errc::refused, "system include directory '{}': {}", dir,
@@ -133,6 +152,79 @@ Result<MirrorPlan> plan_mirror(const proto::JobRequest& request, const ManifestL
     return plan;
 }
 
+// A sandboxed job's paths are physical: absolute, normalised, outside what the sandbox
+// itself puts in the job's root.
+static Result<void> check_sandbox_path(std::string_view path, std::string_view what) {
+    if (path.empty() || path[0] != '/' || normalize_path(path) != path)
+        return make_error(Errc::refused, "{} '{}' is not an absolute, normalised path", what,
+                          path);
+    if (path == "/dev" || path.rfind("/dev/", 0) == 0)
+        return make_error(Errc::refused, "{} '{}' is under /dev, which the sandbox provides",
+                          what, path);
+    for (auto part : path_components(path))
+        if (part == std::string_view(kSandboxTmp + 1) ||
+            part == std::string_view(kSandboxOldRoot + 1))
+            return make_error(Errc::refused, "{} '{}' uses a name the sandbox reserves", what,
+                              path);
+    return ok();
+}
+
+Result<MirrorPlan> plan_sandboxed_mirror(const proto::JobRequest& request,
+                                         const ManifestLimits& limits) {
+    MirrorPlan plan;
+    FERRY_TRY_VOID(check_request_shape(request, limits));
+    FERRY_TRY_VOID(check_sandbox_path(request.cwd, "working directory"));
+    FERRY_TRY_VOID(add_directories(plan, request.cwd, false, limits));
+    for (const char* fixture : {"/dev", kSandboxTmp, kSandboxOldRoot})
+        FERRY_TRY_VOID(add_directories(plan, fixture, false, limits));
+    for (const auto& dir : request.directories) {
+        FERRY_TRY_VOID(check_sandbox_path(dir, "directory"));
+        FERRY_TRY_VOID(add_directories(plan, dir, false, limits));
+    }
+    std::map<std::string, std::string> hash_at;
+    for (const auto* files : {&request.files, &request.toolchain.files}) {
+        for (const auto& f : *files)
+            FERRY_TRY_VOID(check_sandbox_path(f.path, "file"));
+        FERRY_TRY_VOID(add_files(plan, *files, hash_at, limits));
+    }
+    for (const auto* links : {&request.links, &request.toolchain.links}) {
+        for (const auto& link : *links) {
+            FERRY_TRY_VOID(check_sandbox_path(link.path, "link"));
+            if (link.path == "/") return make_error(Errc::refused, "'/' cannot be a link");
+            if (link.target.empty() || has_nul(link.target) ||
+                link.target.size() > limits.max_path_length)
+                return make_error(Errc::refused, "link '{}' has an unusable target", link.path);
+            for (auto part : path_components(link.target))
+                if (part == std::string_view(kSandboxTmp + 1) ||
+                    part == std::string_view(kSandboxOldRoot + 1))
+                    return make_error(Errc::refused, "link '{}' points at a reserved name",
+                                      link.path);
+            FERRY_TRY_VOID(add_directories(plan, link.path, true, limits));
+            auto [it, inserted] = plan.links.emplace(link.path, link.target);
+            if (!inserted && it->second != link.target)
+                return make_error(Errc::refused, "link '{}' is listed twice", link.path);
+        }
+    }
+    // Nothing may be made through a link: the runner builds the mirror outside the
+    // sandbox, where a link's target is the runner's own file system.
+    auto through_link = [&](const std::string& path) {
+        for (std::string d = dirname(path); d != "/"; d = dirname(d))
+            if (plan.links.count(d)) return true;
+        return false;
+    };
+    for (const auto& dir : plan.every_directory)
+        if (plan.links.count(dir) || through_link(dir))
+            return make_error(Errc::refused, "directory '{}' is (or is under) a link", dir);
+    for (const auto& [path, hash] : hash_at)
+        if (plan.links.count(path) || plan.directories.count(path) || through_link(path))
+            return make_error(Errc::refused, "file '{}' collides with a link or a directory",
+                              path);
+    for (const auto& [path, target] : plan.links)
+        if (through_link(path))
+            return make_error(Errc::refused, "link '{}' is under another link", path);
+    return plan;
+}
+
 Result<void> create_directories(const std::string& root, const MirrorPlan& plan) {
     FERRY_TRY_VOID(make_dirs(root));
     // Sorted, so a parent always comes before its children: one mkdir each.
@@ -141,6 +233,11 @@ Result<void> create_directories(const std::string& root, const MirrorPlan& plan)
         std::string path = mirrored_path(root, dir);
         if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST)
             return errno_error("mkdir " + path, errno);
+    }
+    for (const auto& [link, target] : plan.links) {
+        std::string path = mirrored_path(root, link);
+        if (::symlink(target.c_str(), path.c_str()) != 0)
+            return errno_error("symlink " + path, errno);
     }
     return ok();
 }

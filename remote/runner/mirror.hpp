@@ -42,13 +42,21 @@ struct MirrorPlan {
     std::set<std::string> every_directory; // the same with every ancestor, parents first
     std::map<std::string, std::vector<std::string>> placements; // hash -> normalised paths
     std::map<std::string, uint64_t> sizes;                      // hash -> declared size
+    std::map<std::string, std::string> links; // path -> target (sandboxed jobs only)
     uint64_t total_bytes = 0;
 };
 
 // Errc::refused, naming the offending entry, when the request breaks the policy.
+// An unsandboxed job's compiler runs on the runner's file system with its paths re-rooted:
+// paths are lexical, links are refused. A sandboxed job's mirror is its whole file system:
+// the request's and its toolchain's files and links at their physical paths (no ".."), the
+// directories it names, and nothing under /dev or a sandbox-reserved name.
 Result<MirrorPlan> plan_mirror(const proto::JobRequest& request, const ManifestLimits& limits);
+Result<MirrorPlan> plan_sandboxed_mirror(const proto::JobRequest& request,
+                                         const ManifestLimits& limits);
 
-// <root> + each planned directory, one mkdir per directory (parents first).
+// <root> + each planned directory, one mkdir per directory (parents first), then the links.
+// No directory or link is made through a link: plan_sandboxed_mirror refused those.
 Result<void> create_directories(const std::string& root, const MirrorPlan& plan);
 
 // Puts `source` at <root> + each target: a hard link when possible (the cache may then evict

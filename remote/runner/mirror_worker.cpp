@@ -1,12 +1,16 @@
 #include "remote/runner/mirror_worker.hpp"
 
+#include "remote/runner/job_root.hpp"
+
 #include <cerrno>
 #include <unistd.h>
 
 namespace ferry::runner {
 
 void build_mirror(MirrorWork& work) {
-    if (auto made = create_directories(work.setup.root, work.plan); !made) {
+    auto made = create_directories(work.setup.root, work.plan);
+    if (made && work.setup.sandbox) made = make_sandbox_fixtures(*work.setup.sandbox);
+    if (!made) {
         work.built = Error{made.error().code, "building the mirror: " + made.error().message};
         return;
     }

@@ -155,6 +155,12 @@ ParsedOptions parse_options(int argc, char** argv) {
                    "address space per compile in MiB, 0 for none (default 4096)");
     app.add_option("--limit-file-size", fsize_mb,
                    "largest file a compile may write in MiB, 0 for none (default 1024)");
+    app.add_flag("--unsandboxed", o.unsandboxed,
+                 "run compilers without the namespace sandbox, on this machine's files with "
+                 "re-rooted paths (only where user namespaces are not available)");
+    app.add_flag("--installed-compilers-only", o.installed_compilers_only,
+                 "run only compilers installed here (matched by identity), never one a client "
+                 "ships");
     app.add_flag("--verbose,-v", o.verbose, "log each frame and file transfer");
 
     try {

@@ -56,6 +56,12 @@ struct Options {
     std::string cache_dir;                           // empty: private, removed at exit
     uint64_t cache_size_bytes = uint64_t(1) << 30;
     ResourceLimits limits;
+    // Run compilers without the namespace sandbox (docs/sandbox.md): the runner's own
+    // installed compilers with re-rooted paths. Only where namespaces are not available.
+    bool unsandboxed = false;
+    // Sandboxed, but run only compilers installed here (matched by identity), never the
+    // compiler a client ships.
+    bool installed_compilers_only = false;
     bool verbose = false;
 };
 

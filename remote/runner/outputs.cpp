@@ -1,9 +1,12 @@
 #include "remote/runner/outputs.hpp"
 
 #include "remote/runner/mirror.hpp"
+#include "remote/runner/job_root.hpp"
+#include "util/fd.hpp"
 #include "util/fs.hpp"
 
 #include <cerrno>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 namespace ferry::runner {
@@ -37,6 +40,31 @@ Result<std::vector<proto::OutputFile>> collect_outputs(std::string_view root, st
         if (!S_ISREG(st.st_mode))
             return make_error(Errc::invalid, "output '{}' is not a regular file", out);
         FERRY_TRY(data, read_file(*location, max_size));
+        files.push_back({out, std::move(*data)});
+    }
+    return files;
+}
+
+Result<std::vector<proto::OutputFile>> collect_sandbox_outputs(
+    const SandboxSpec& spec, const std::string& cwd, const std::vector<std::string>& outputs,
+    size_t max_size) {
+    std::vector<proto::OutputFile> files;
+    for (const auto& out : outputs) {
+        std::string location = written_output(spec, cwd, out);
+        if (location.empty())
+            return make_error(Errc::internal, "output '{}' has no writable directory", out);
+        Fd fd(::open(location.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+        if (!fd) {
+            if (errno == ENOENT) continue; // not written (a failed compile)
+            return errno_error("open " + location, errno);
+        }
+        struct stat st {};
+        if (::fstat(fd.get(), &st) != 0) return errno_error("stat " + location, errno);
+        if (!S_ISREG(st.st_mode))
+            return make_error(Errc::invalid, "output '{}' is not a regular file", out);
+        if (static_cast<uint64_t>(st.st_size) > max_size)
+            return make_error(Errc::invalid, "output '{}' is over {} MiB", out, max_size >> 20);
+        FERRY_TRY(data, read_fd(fd.get(), max_size, location));
         files.push_back({out, std::move(*data)});
     }
     return files;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "remote/protocol/messages.hpp"
+#include "remote/runner/sandbox.hpp"
 #include "util/result.hpp"
 
 #include <string>
@@ -21,5 +22,11 @@ Result<std::string> output_location(std::string_view root, std::string_view cwd,
 Result<std::vector<proto::OutputFile>> collect_outputs(std::string_view root, std::string_view cwd,
                                                        const std::vector<std::string>& outputs,
                                                        size_t max_size);
+
+// The same for a sandboxed job: each output from the upper layer of its directory's overlay
+// (job_root.hpp), never following a link the compile may have put there.
+Result<std::vector<proto::OutputFile>> collect_sandbox_outputs(
+    const SandboxSpec& spec, const std::string& cwd, const std::vector<std::string>& outputs,
+    size_t max_size);
 
 } // namespace ferry::runner

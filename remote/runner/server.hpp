@@ -29,8 +29,17 @@ namespace ferry::runner {
 
 class Connection;
 
+// How jobs run here (docs/sandbox.md).
+enum class SandboxMode {
+    sandboxed,   // in namespaces, the mirror as the whole file system
+    unsandboxed, // --unsandboxed: installed compilers, re-rooted paths
+    unavailable, // namespaces do not work here: remote jobs are refused
+};
+
 struct ServerConfig {
     Options options;
+    SandboxMode sandbox = SandboxMode::sandboxed;
+    std::string sandbox_problem; // why it is unavailable
     CompilerAllowlist allowlist;
     std::string name;     // in the greeting
     std::string jobs_dir; // where job directories are made

@@ -1,0 +1,51 @@
+#include "remote/runner/sandbox_setup.hpp"
+
+#include "remote/runner/exec_limits.hpp"
+#include "remote/runner/job_root.hpp"
+#include "util/fs.hpp"
+#include "util/hash.hpp"
+#include "util/log.hpp"
+#include "util/subprocess.hpp"
+#include "util/temp_dir.hpp"
+
+namespace ferry::runner {
+
+Result<void> check_sandbox(const std::string& exec_helper, const std::string& state_dir) {
+    FERRY_TRY(dir, TempDir::create(state_dir, "sandbox-check-"));
+    proto::JobRequest probe;
+    probe.cwd = "/";
+    probe.outputs = {"/w/probe.o"};
+    FERRY_TRY(spec, sandbox_spec(dir->path(), probe));
+    for (const char* sub : {"/dev", kSandboxTmp, kSandboxOldRoot, "/w"})
+        FERRY_TRY_VOID(make_dirs(spec->root + sub));
+    FERRY_TRY_VOID(make_sandbox_fixtures(*spec));
+    RunOptions run;
+    run.argv = sandbox_check_argv(*spec);
+    run.program = exec_helper;
+    FERRY_TRY(result, run_process(run));
+    if (result->shell_status() != 0) {
+        std::string why = result->err.substr(0, result->err.find('\n'));
+        return make_error(Errc::unavailable, "{}",
+                          why.empty() ? fmt::format("the check exited with status {}",
+                                                    result->shell_status())
+                                      : why);
+    }
+    return ok();
+}
+
+void seed_cache(FileCache& cache, const CompilerAllowlist& allowlist) {
+    size_t added = 0;
+    for (const auto& compiler : allowlist.compilers()) {
+        for (const auto& file : compiler.toolchain_files) {
+            if (cache.lookup(file.hash)) continue;
+            auto data = read_file(file.path);
+            // Changed since it was probed: a client with the old identity sends it instead.
+            if (!data || hash_hex(*data) != file.hash) continue;
+            if (cache.insert(file.hash, *data)) ++added;
+        }
+    }
+    cache.trim();
+    log::info("cache: {} files of the installed compilers added", added);
+}
+
+} // namespace ferry::runner
