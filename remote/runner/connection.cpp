@@ -43,7 +43,11 @@ Connection::Connection(Server& server, uint64_t id, UvHandle<uv_tcp_t> tcp, std:
     m_tcp.get()->data = this;
 }
 
-Connection::~Connection() = default;
+Connection::~Connection() {
+    // Their mirrors can be large: delete them off the loop.
+    for (auto& [id, job] : m_pending)
+        m_server.mirror_worker().discard(std::move(job.setup.dir));
+}
 
 void Connection::start(bool allowed) {
     int rc = uv_read_start(
@@ -414,7 +418,8 @@ void Connection::on_files_timer() {
             continue;
         }
         const uint64_t id = it->first;
-        it = m_pending.erase(it); // its directory goes with it
+        m_server.mirror_worker().discard(std::move(it->second.setup.dir));
+        it = m_pending.erase(it);
         m_abandoned.insert(id);
         answer(id, proto::JobStatus::failed,
                fmt::format("the files it needs did not arrive within {} s", timeout_s));
@@ -478,6 +483,7 @@ void Connection::fail_pending(const std::string& message) {
     for (auto& [id, job] : m_pending) {
         answer(id, proto::JobStatus::failed, message);
         m_abandoned.insert(id);
+        m_server.mirror_worker().discard(std::move(job.setup.dir));
     }
     m_pending.clear();
 }

@@ -38,7 +38,26 @@ struct Request {
     std::shared_ptr<void> state; // keeps the worker's State alive until after_work
 };
 
+struct Discard {
+    uv_work_t req{};
+    std::optional<TempDir> dir;
+};
+
 } // namespace
+
+void MirrorWorker::discard(std::optional<TempDir> dir) {
+    if (!dir) return;
+    auto request = std::make_unique<Discard>();
+    request->req.data = request.get();
+    request->dir = std::move(dir);
+    int rc = uv_queue_work(
+        m_loop, &request->req,
+        [](uv_work_t* req) { static_cast<Discard*>(req->data)->dir.reset(); },
+        [](uv_work_t* req, int) {
+            std::unique_ptr<Discard> done(static_cast<Discard*>(req->data));
+        });
+    if (rc == 0) request.release(); // freed by the after-work callback
+}
 
 MirrorWorker::MirrorWorker(uv_loop_t* loop, Done done)
     : m_loop(loop), m_state(std::make_shared<State>()) {

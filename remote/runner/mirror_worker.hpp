@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -46,6 +47,9 @@ class MirrorWorker {
 
     // On error (the pool refused the work) the work is handed back untouched.
     Result<void> start(std::unique_ptr<MirrorWork>& work);
+    // Removes a job directory on the pool: a large mirror takes as long to delete as to
+    // build. Removed in place if the pool refuses the work.
+    void discard(std::optional<TempDir> dir);
     // Works queued or running.
     size_t in_flight() const { return m_state->in_flight; }
 
