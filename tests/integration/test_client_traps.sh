@@ -7,6 +7,7 @@
 # cannot see (.incbin, #embed, #pragma GCC dependency) compile locally.
 # Every case compares exit status, stderr and the files left behind with a plain local compile;
 # whether a job went remote is read from `ferry status`.
+export FERRY_IDLE_TIMEOUT=300 # job counts are read from one coordinator across the suite
 source "$(dirname "$0")/lib.sh"
 ferry_test_init
 [ "$(id -u)" -eq 0 ] || skip "needs root (mknod, setpriv, /dev/null)"
@@ -99,4 +100,55 @@ for cc in gcc clang; do
 done
 assert_eq $((before + 2)) "$(remote_jobs)" "remote jobs for outputs behind a symlink"
 
+# ---- (2) the runtime directory ----
+# A deep XDG_RUNTIME_DIR: the socket path is far over sun_path's 108 bytes.
+deep="$TEST_TMP/$(printf 'r%.0s' {1..100})"
+mkdir -m 0700 -p "$deep"
+compile_deep() { XDG_RUNTIME_DIR="$deep" "$FERRY" "$@"; }
+compile_deep gcc -c z.c -o deep.o 2>"$TEST_TMP/deep.err" || fail "compile with a deep runtime dir: $(cat "$TEST_TMP/deep.err")"
+gcc -c z.c -o deep.ref.o
+assert_files_identical deep.ref.o deep.o "object built with a deep runtime dir"
+[ ! -s "$TEST_TMP/deep.err" ] || fail "warnings with a deep runtime dir: $(cat "$TEST_TMP/deep.err")"
+assert_eq 1 "$(XDG_RUNTIME_DIR="$deep" "$FERRY" status | awk '/^jobs:/ { print $2 }')" \
+    "remote jobs of the coordinator under a ${#deep}-character runtime dir"
+XDG_RUNTIME_DIR="$deep" "$FERRY" shutdown >/dev/null 2>&1 || true
+
+# No XDG_RUNTIME_DIR, and another user has taken $TMPDIR/ferry-$UID first.
+chmod 0711 "$TEST_TMP"
+mkdir -m 1777 "$TEST_TMP/tmp"
+mkdir -m 0755 "$TEST_TMP/home2"
+squat="$TEST_TMP/tmp/ferry-$(id -u)"
+setpriv --reuid=nobody --regid=nogroup --clear-groups mkdir -m 0777 "$squat" ||
+    fail "nobody could not create $squat"
+[ "$(stat -c %U "$squat")" = nobody ] || fail "$squat is not nobody's"
+no_xdg() { env -u XDG_RUNTIME_DIR HOME="$TEST_TMP/home2" TMPDIR="$TEST_TMP/tmp" "$FERRY" "$@"; }
+no_xdg gcc -c z.c -o squat.o 2>"$TEST_TMP/squat.err" || fail "compile beside a squatted dir: $(cat "$TEST_TMP/squat.err")"
+assert_files_identical deep.ref.o squat.o "object built beside a squatted runtime dir"
+[ ! -s "$TEST_TMP/squat.err" ] || fail "warnings beside a squatted dir: $(cat "$TEST_TMP/squat.err")"
+assert_eq 1 "$(no_xdg status | awk '/^jobs:/ { print $2 }')" "remote jobs beside a squatted runtime dir"
+[ -z "$(ls -A "$squat")" ] || fail "ferry used the squatted $squat: $(ls -A "$squat")"
+no_xdg shutdown >/dev/null 2>&1 || true
+
+# ---- (3) files read behind the scan's back ----
+printf 'ferry-incbin-payload\n' >data.bin
+printf 'asm(".section .rodata\\n.incbin \\"data.bin\\"\\n.previous");\nint g(void) { return 1; }\n' >incbin.c
+printf 'asm(".section .rodata\\n.incbin \\"data.bin\\"\\n.previous");\n' >blob.h
+printf '#include "blob.h"\nint h(void) { return 2; }\n' >uses_blob.c
+printf 'old\n' >dep.txt
+touch -d '2001-01-01' dep.txt
+printf '#pragma GCC dependency "dep.txt"\nint k(void) { return 3; }\n' >pragma_dep.c
+mkdir -p build
+before=$(remote_jobs)
+for cc in gcc clang; do
+    compile_both $cc "-O2 -g" incbin.c build/incbin.o
+    compile_both $cc "-O2 -g" uses_blob.c build/uses_blob.o
+done
+compile_both gcc "-O2" pragma_dep.c build/pragma_dep.o
+assert_eq "$before" "$(remote_jobs)" "jobs sent to runners for sources that read unlisted files"
+log=$(coordinator_log)
+assert_contains "$log" "contains .incbin" "the coordinator's reason for compiling locally"
+assert_contains "$log" "#pragma GCC dependency" "the coordinator's reason for compiling locally"
+# The same flags on a plain source do go remote: the count above could have moved.
+compile_both gcc "-O2 -g" z.c build/z.o
+assert_eq $((before + 1)) "$(remote_jobs)" "remote jobs after a plain source"
 pass
