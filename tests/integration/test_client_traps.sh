@@ -137,7 +137,7 @@ printf '#include "blob.h"\nint h(void) { return 2; }\n' >uses_blob.c
 printf 'old\n' >dep.txt
 touch -d '2001-01-01' dep.txt
 printf '#pragma GCC dependency "dep.txt"\nint k(void) { return 3; }\n' >pragma_dep.c
-mkdir -p build
+mkdir -p build "$TEST_TMP/ref"
 before=$(remote_jobs)
 for cc in gcc clang; do
     compile_both $cc "-O2 -g" incbin.c build/incbin.o
