@@ -92,6 +92,12 @@ class Wrapper {
             connect_quietly();
             compile_locally();
         }
+        // `-o /dev/null` and the like: the compiler writes into the node (or fails), and
+        // only the compiler itself can do that exactly. No warning: nothing went wrong.
+        if (first_unreplaceable_output(analysis.outputs)) {
+            connect_quietly();
+            compile_locally();
+        }
         compile_remotely(analysis);
     }
 
@@ -274,6 +280,11 @@ class Wrapper {
         }
         if (succeeded) {
             if (auto written = write_outputs(selection); !written) {
+                if (written.error().code == Errc::compile_locally) {
+                    // An output became a device or a fifo while the job was away.
+                    connect_quietly();
+                    compile_locally();
+                }
                 print_line("ferry: " + written.error().message);
                 exit_like(1, 0);
             }
@@ -281,7 +292,7 @@ class Wrapper {
             // A failed compile writes nothing; clang also removes what an earlier build left
             // (gcc does not). Do what the local compiler would.
             for (const auto& path : analysis.outputs)
-                ::unlink(path.c_str());
+                if (!unreplaceable_output(path)) ::unlink(path.c_str());
         }
         write_verbatim(STDOUT_FILENO, result.stdout_data);
         write_verbatim(STDERR_FILENO, result.stderr_data);

@@ -1,5 +1,6 @@
 #include "coordinator/file_store.hpp"
 
+#include "coordinator/file_store_hidden_reads.hpp"
 #include "util/fs.hpp"
 #include "util/hash.hpp"
 
@@ -38,19 +39,28 @@ Result<proto::FileEntry> FileStore::entry(const std::string& path) {
     Stamp stamp{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino),
                 static_cast<uint64_t>(st.st_size),
                 int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
-    if (auto it = m_cache.find(path); it != m_cache.end()) {
-        if (it->second.stamp == stamp) return proto::FileEntry{path, it->second.hash, stamp.size};
-        m_cache.erase(it);
+    Cached cached;
+    if (auto it = m_cache.find(path); it != m_cache.end() && it->second.stamp == stamp) {
+        cached = it->second;
+    } else {
+        if (it != m_cache.end()) m_cache.erase(it);
+        auto data = read_file(path, kMaxFileSize);
+        if (!data) {
+            Error e = data.error();
+            e.code = Errc::compile_locally;
+            return e;
+        }
+        ++m_hashes_computed;
+        cached.stamp = stamp;
+        cached.hash = hash_hex(*data);
+        if (auto what = hidden_read(*data)) cached.hidden_read = *what;
+        if (stamp.mtime_ns < m_now_ns() - kRacyWindowNs) m_cache[path] = cached;
     }
-    auto hash = hash_file_hex(path);
-    if (!hash) {
-        Error e = hash.error();
-        e.code = Errc::compile_locally;
-        return e;
-    }
-    ++m_hashes_computed;
-    if (stamp.mtime_ns < m_now_ns() - kRacyWindowNs) m_cache[path] = Cached{stamp, *hash};
-    return proto::FileEntry{path, *hash, stamp.size};
+    if (!cached.hidden_read.empty())
+        return make_error(Errc::compile_locally,
+                          "{} contains {}: the compile reads a file the scan cannot list", path,
+                          cached.hidden_read);
+    return proto::FileEntry{path, cached.hash, stamp.size};
 }
 
 Result<std::string> FileStore::blob(const std::string& path, const std::string& hash) {

@@ -3,6 +3,9 @@
 // by path and reused while the file's device, inode, size and mtime are unchanged. A file
 // modified in the last few seconds is never cached (its mtime may not move on the next
 // write within the file system's timestamp granularity), the way git treats racy entries.
+// Reading a file to hash it is also where its content is checked for files the compile
+// would read behind the scan's back (file_store_hidden_reads.hpp); the verdict is cached
+// with the hash, so a header shipped by every job is read and checked once.
 #pragma once
 
 #include "remote/protocol/messages.hpp"
@@ -11,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace ferry::coordinator {
@@ -20,7 +24,8 @@ class FileStore {
     // `now_ns` is the wall clock (CLOCK_REALTIME, the clock of file mtimes); tests replace it.
     explicit FileStore(std::function<int64_t()> now_ns = {});
 
-    // Hash and size of `path`. Errc::compile_locally if it cannot be read.
+    // Hash and size of `path`. Errc::compile_locally if it cannot be read, or if it makes
+    // the compile read files the scan does not list (.incbin, #embed...).
     Result<proto::FileEntry> entry(const std::string& path);
     // The content of `path`, checked against `hash`: a file that changed since the manifest
     // was made is an error (the job must then compile locally).
@@ -40,6 +45,7 @@ class FileStore {
     struct Cached {
         Stamp stamp;
         std::string hash;
+        std::string_view hidden_read; // what hidden_read() found (a literal), or empty
     };
 
     std::function<int64_t()> m_now_ns;

@@ -1,6 +1,7 @@
 #include "coordinator/ipc_server.hpp"
 
 #include "util/log.hpp"
+#include "util/unix_socket.hpp"
 
 #include <cerrno>
 #include <sys/stat.h>
@@ -11,8 +12,6 @@ namespace ferry::coordinator {
 
 Result<std::unique_ptr<IpcServer>> IpcServer::listen(uv_loop_t* loop, const std::string& path,
                                                      IpcEvents& events) {
-    if (path.size() >= sizeof(sockaddr_un::sun_path))
-        return make_error(Errc::invalid, "socket path too long ({} bytes): {}", path.size(), path);
     std::unique_ptr<IpcServer> server(new IpcServer(loop, path, events));
     FERRY_TRY(listener, UvHandle<uv_pipe_t>::create(server.get(), [loop](uv_pipe_t* p) {
                   return uv_pipe_init(loop, p, 0);
@@ -20,9 +19,14 @@ Result<std::unique_ptr<IpcServer>> IpcServer::listen(uv_loop_t* loop, const std:
     server->m_listener = std::move(*listener);
     if (::unlink(path.c_str()) != 0 && errno != ENOENT)
         return errno_error(fmt::format("remove stale socket {}", path), errno);
-    int rc = uv_pipe_bind(server->m_listener.get(), path.c_str());
-    if (rc < 0) return uv_error(fmt::format("bind {}", path), rc);
+    // Bound by listen_unix rather than uv_pipe_bind: a deep runtime directory needs a path
+    // longer than sun_path, which listen_unix reaches through a directory descriptor (and
+    // libuv would remember the short alias and unlink it later; close_all unlinks `path`).
+    FERRY_TRY(fd, listen_unix(path, 128));
     if (::chmod(path.c_str(), 0600) != 0) return errno_error(fmt::format("chmod {}", path), errno);
+    int rc = uv_pipe_open(server->m_listener.get(), fd->get());
+    if (rc < 0) return uv_error(fmt::format("listen {}", path), rc);
+    (void)fd->release(); // the pipe handle owns it now
     rc = uv_listen(server->m_listener.stream(), 128, &IpcServer::on_connection);
     if (rc < 0) return uv_error(fmt::format("listen {}", path), rc);
     return server;

@@ -1,5 +1,6 @@
 // Unix-domain stream sockets by path, blocking: the wrapper's connection to its coordinator
-// and the test tools that stand in for one. (The coordinator itself listens through libuv.)
+// and the test tools that stand in for one, and the coordinator's listener (handed to libuv).
+// A path of any length works: one too long for sun_path is reached through its directory.
 #pragma once
 
 #include "util/fd.hpp"

@@ -13,28 +13,39 @@ using namespace ferry;
 
 namespace {
 
-// Sets XDG_RUNTIME_DIR for one test and puts back what was there.
-class ScopedXdg {
+// Sets an environment variable for one test and puts back what was there.
+class ScopedEnv {
   public:
-    explicit ScopedXdg(const char* value) {
-        if (const char* old = std::getenv("XDG_RUNTIME_DIR")) m_old = old;
+    ScopedEnv(const char* name, const char* value) : m_name(name) {
+        if (const char* old = std::getenv(name)) m_old = old;
         if (value)
-            setenv("XDG_RUNTIME_DIR", value, 1);
+            setenv(name, value, 1);
         else
-            unsetenv("XDG_RUNTIME_DIR");
+            unsetenv(name);
     }
-    ~ScopedXdg() {
+    ~ScopedEnv() {
         if (m_old)
-            setenv("XDG_RUNTIME_DIR", m_old->c_str(), 1);
+            setenv(m_name, m_old->c_str(), 1);
         else
-            unsetenv("XDG_RUNTIME_DIR");
+            unsetenv(m_name);
     }
-    ScopedXdg(const ScopedXdg&) = delete;
-    ScopedXdg& operator=(const ScopedXdg&) = delete;
+    ScopedEnv(const ScopedEnv&) = delete;
+    ScopedEnv& operator=(const ScopedEnv&) = delete;
 
   private:
+    const char* m_name;
     std::optional<std::string> m_old;
 };
+
+struct ScopedXdg : ScopedEnv {
+    explicit ScopedXdg(const char* value) : ScopedEnv("XDG_RUNTIME_DIR", value) {}
+};
+
+std::string host() {
+    char buf[256] = {};
+    REQUIRE(gethostname(buf, sizeof buf - 1) == 0);
+    return buf;
+}
 
 } // namespace
 
@@ -94,16 +105,53 @@ TEST_CASE("runtime_dir refuses a file in the way") {
     CHECK(result.error().message.find("not a directory") != std::string::npos);
 }
 
-TEST_CASE("without a usable XDG_RUNTIME_DIR the directory is /tmp/ferry-$UID") {
-    std::string expected = "/tmp/ferry-" + std::to_string(getuid());
+TEST_CASE("without a usable XDG_RUNTIME_DIR the directory is under $HOME, per host") {
+    auto tmp = TempDir::create("/tmp", "ferry-paths-test-");
+    REQUIRE(tmp);
+    ScopedEnv home("HOME", tmp->path().c_str());
     for (const char* value : {static_cast<const char*>(nullptr), "", "/nonexistent-ferry-xdg"}) {
         ScopedXdg xdg(value);
         auto dir = coordinator::runtime_dir();
-        // It may be refused if something odd sits there, but it must be that path.
-        if (dir)
-            CHECK(*dir == expected);
-        else
-            CHECK(dir.error().message.find(expected) != std::string::npos);
+        if (!dir) FAIL(dir.error().message);
+        CHECK(*dir == tmp->path() + "/.cache/ferry/run-" + host());
+        struct stat st {};
+        REQUIRE(lstat(dir->c_str(), &st) == 0);
+        CHECK((st.st_mode & 0777) == 0700);
+    }
+}
+
+TEST_CASE("a squatted $TMPDIR/ferry-$UID does not matter while $HOME is usable") {
+    auto tmp = TempDir::create("/tmp", "ferry-paths-test-");
+    REQUIRE(tmp);
+    const std::string home_dir = tmp->path() + "/home", tmp_dir = tmp->path() + "/tmp";
+    REQUIRE(mkdir(home_dir.c_str(), 0755) == 0);
+    REQUIRE(mkdir(tmp_dir.c_str(), 0777) == 0);
+    // What another user leaves there looks, to us, like a directory we may not use.
+    const std::string squatted = tmp_dir + "/ferry-" + std::to_string(getuid());
+    REQUIRE(mkdir(squatted.c_str(), 0777) == 0);
+    REQUIRE(chmod(squatted.c_str(), 0777) == 0);
+    ScopedXdg xdg(nullptr);
+    ScopedEnv tmpdir("TMPDIR", tmp_dir.c_str());
+    {
+        ScopedEnv home("HOME", home_dir.c_str());
+        auto dir = coordinator::runtime_dir();
+        if (!dir) FAIL(dir.error().message);
+        CHECK(dir->rfind(home_dir + "/", 0) == 0);
+    }
+    {
+        // No home of ours: the last resort is $TMPDIR/ferry-$UID, refused here.
+        ScopedEnv home("HOME", "/nonexistent-ferry-home");
+        auto dir = coordinator::runtime_dir();
+        REQUIRE_FALSE(dir);
+        CHECK(dir.error().message.find(squatted) != std::string::npos);
+        REQUIRE(chmod(squatted.c_str(), 0700) == 0);
+        CHECK(coordinator::runtime_dir().value() == squatted);
+    }
+    {
+        // A home others can write to is not ours to trust.
+        REQUIRE(chmod(home_dir.c_str(), 0777) == 0);
+        ScopedEnv home("HOME", home_dir.c_str());
+        CHECK(coordinator::runtime_dir().value() == squatted);
     }
 }
 

@@ -1,0 +1,80 @@
+#include "coordinator/file_store_hidden_reads.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace ferry::coordinator {
+namespace {
+
+bool is_blank(char c) {
+    return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r';
+}
+
+bool equal_ignoring_case(char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) ==
+           std::tolower(static_cast<unsigned char>(b));
+}
+
+// Every position where `word` starts in `text`, ignoring case (gas pseudo-ops are not
+// case-sensitive), handed to `at` until it returns true.
+template <typename F> bool any_occurrence(std::string_view text, std::string_view word, F at) {
+    auto it = text.begin();
+    for (;;) {
+        it = std::search(it, text.end(), word.begin(), word.end(), equal_ignoring_case);
+        if (it == text.end()) return false;
+        const size_t pos = static_cast<size_t>(it - text.begin());
+        if (at(pos)) return true;
+        ++it;
+    }
+}
+
+// Where the last character before `pos` that is not a blank or a line splice is, or npos.
+size_t previous_non_blank(std::string_view text, size_t pos) {
+    while (pos > 0) {
+        char c = text[pos - 1];
+        if (!is_blank(c) && c != '\n' && c != '\\') return pos - 1;
+        --pos;
+    }
+    return std::string_view::npos;
+}
+
+// `.include "file"`, or `.include \"file\"` inside a C string; not the word in prose.
+bool assembler_include(std::string_view text, size_t pos) {
+    pos += std::string_view(".include").size();
+    while (pos < text.size() && is_blank(text[pos]))
+        ++pos;
+    return pos < text.size() && (text[pos] == '"' || text[pos] == '\\');
+}
+
+// `embed` directly after `#` or `%:` (blanks between allowed): C23 #embed, digraph or not.
+bool embed_directive(std::string_view text, size_t pos) {
+    const size_t p = previous_non_blank(text, pos);
+    if (p == std::string_view::npos) return false;
+    return text[p] == '#' || (text[p] == ':' && p > 0 && text[p - 1] == '%');
+}
+
+// `dependency` after `GCC` and blanks: the pragma, whether spelled #pragma or _Pragma("...").
+bool gcc_dependency(std::string_view text, size_t pos) {
+    size_t end = pos;
+    while (end > 0 && is_blank(text[end - 1]))
+        --end;
+    return end < pos && end >= 3 && text.substr(end - 3, 3) == "GCC";
+}
+
+} // namespace
+
+std::optional<std::string_view> hidden_read(std::string_view content) {
+    if (any_occurrence(content, ".incbin", [](size_t) { return true; })) return ".incbin";
+    if (any_occurrence(content, ".include",
+                       [&](size_t p) { return assembler_include(content, p); }))
+        return ".include";
+    if (any_occurrence(content, "__has_embed", [](size_t) { return true; })) return "__has_embed";
+    if (any_occurrence(content, "embed", [&](size_t p) { return embed_directive(content, p); }))
+        return "#embed";
+    if (any_occurrence(content, "dependency", [&](size_t p) { return gcc_dependency(content, p); }))
+        return "#pragma GCC dependency";
+    return std::nullopt;
+}
+
+} // namespace ferry::coordinator

@@ -1,0 +1,57 @@
+#include "coordinator/file_store.hpp"
+#include "coordinator/file_store_hidden_reads.hpp"
+#include "util/fs.hpp"
+#include "util/temp_dir.hpp"
+
+#include <ctime>
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+using ferry::coordinator::hidden_read;
+
+TEST_CASE("inline assembly that reads files is found, in any spelling gas accepts") {
+    CHECK(hidden_read("asm(\".incbin \\\"data.bin\\\"\");\n") == ".incbin");
+    CHECK(hidden_read("__asm__(\"\\t.INCBIN \\\"x\\\", 4\");") == ".incbin");
+    CHECK(hidden_read("#define BLOB(f) asm(\".incbin \" #f)\n") == ".incbin");
+    CHECK(hidden_read("asm(\".include \\\"macros.s\\\"\");") == ".include");
+    CHECK(hidden_read(" .include \"macros.s\"\n") == ".include");
+}
+
+TEST_CASE("#embed, __has_embed and #pragma GCC dependency are found") {
+    CHECK(hidden_read("const char d[] = {\n#embed \"d.bin\"\n};") == "#embed");
+    CHECK(hidden_read("  #  embed <d.bin>") == "#embed");
+    CHECK(hidden_read("%:embed \"d.bin\"") == "#embed");
+    CHECK(hidden_read("#if __has_embed(\"x\")\n#endif") == "__has_embed");
+    CHECK(hidden_read("#pragma GCC dependency \"parse.y\"\n") == "#pragma GCC dependency");
+    CHECK(hidden_read("_Pragma(\"GCC  dependency \\\"parse.y\\\"\")") == "#pragma GCC dependency");
+}
+
+TEST_CASE("ordinary sources and prose about these directives are not flagged") {
+    CHECK_FALSE(hidden_read(""));
+    CHECK_FALSE(hidden_read("#include <stdio.h>\nint main(void) { return 0; }\n"));
+    CHECK_FALSE(hidden_read("/// paths to search for `.include` directives\n"));
+    CHECK_FALSE(hidden_read("int embedded = 1; /* embed this */ void dependency(void);\n"));
+    CHECK_FALSE(hidden_read("asm(\"nop\");\n#pragma GCC diagnostic push\n"));
+}
+
+TEST_CASE("the file store refuses a file that reads behind the scan's back, once per content") {
+    auto dir = ferry::TempDir::create("/tmp", "ferry-hidden-test");
+    REQUIRE(dir);
+    const std::string path = ferry::join_path(dir->path(), "blob.h");
+    REQUIRE(ferry::write_file(path, "asm(\".incbin \\\"data.bin\\\"\");\n"));
+    timespec old[2] = {{1600000000, 0}, {1600000000, 0}};
+    REQUIRE(::utimensat(AT_FDCWD, path.c_str(), old, 0) == 0);
+    ferry::coordinator::FileStore store;
+    for (int i = 0; i < 2; ++i) {
+        auto entry = store.entry(path);
+        REQUIRE_FALSE(entry);
+        CHECK(entry.error().code == ferry::Errc::compile_locally);
+        CHECK(entry.error().message.find(".incbin") != std::string::npos);
+    }
+    CHECK(store.hashes_computed() == 1); // the verdict came from the cache the second time
+
+    const std::string plain = ferry::join_path(dir->path(), "plain.h");
+    REQUIRE(ferry::write_file(plain, "int x;\n"));
+    CHECK(store.entry(plain));
+}
