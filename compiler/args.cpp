@@ -2,6 +2,7 @@
 // and clang 14; compiler/output_names.hpp holds the naming rules.
 #include "compiler/args.hpp"
 
+#include "compiler/languages.hpp"
 #include "compiler/option_table.hpp"
 #include "compiler/output_names.hpp"
 
@@ -33,19 +34,6 @@ std::optional<std::string> env_reason(const std::vector<std::string>& env) {
             if (key == name) return fmt::format("environment variable {} is set", name);
     }
     return std::nullopt;
-}
-
-// "c", "c++", or "" for what ferry does not distribute (preprocessed, assembler, ObjC...).
-std::string language_of_extension(std::string_view source) {
-    auto dot = source.rfind('.');
-    auto slash = source.rfind('/');
-    if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash))
-        return {};
-    auto ext = source.substr(dot + 1);
-    if (ext == "c") return "c";
-    for (auto e : {"cc", "cpp", "cxx", "c++", "C", "cp", "CPP"})
-        if (ext == e) return "c++";
-    return {};
 }
 
 struct Input {
@@ -162,9 +150,12 @@ Analysis analyse(std::string_view compiler_name, const std::vector<std::string>&
             p.outputs.push_back(m.value);
             break;
         case Role::language:
-            x_language = m.value == "none" ? "" : m.value;
-            if (!x_language.empty() && x_language != "c" && x_language != "c++")
+            // "none" goes back to the extension; every other value, "" included (found by
+            // fuzz_args: "-x ''" read as "no -x" here, refused by the runner), must name C
+            // or C++.
+            if (m.value != "none" && !is_distributed_language(m.value))
                 return local(fmt::format("language '{}' is not distributed", m.value));
+            x_language = m.value == "none" ? "" : m.value;
             break;
         case Role::include_dir:
             if (m.canonical == "-I" && m.value == "-") return local("'-I-' is not distributed");
@@ -212,6 +203,7 @@ Analysis analyse(std::string_view compiler_name, const std::vector<std::string>&
         return local(fmt::format("{} input files ('{}', '{}'...)", p.inputs.size(),
                                  p.inputs[0].path, p.inputs[1].path));
     const Input& input = p.inputs[0];
+    if (input.path.empty()) return local("the source is an empty path");
     std::string language = input.x_language;
     if (language.empty()) {
         language = language_of_extension(input.path);

@@ -1,10 +1,12 @@
 // The argument analyser: decides whether a compiler command line can run on a runner, and
 // derives the commands each side runs. Client side: analyse(). Runner side: reroot_args(),
-// which enforces the argument policy and moves every path under the job's mirror root.
+// which enforces the argument policy (compiler/policy.hpp) and moves every path under the
+// job's mirror root.
 //
-// Distributable: exactly one source of a known language compiled with -c or -S. Everything
-// else (links, -E, -M alone, several sources, stdin, -march=native, unknown options...)
-// runs locally, unchanged, and `reason` says why.
+// Distributable: exactly one C or C++ source (compiler/languages.hpp) compiled with -c or -S,
+// with options the runner's policy accepts (compiler/policy.hpp; the dependency options,
+// which the client keeps for itself, aside). Everything else (links, -E, -M alone, several sources,
+// stdin, -march=native, unknown options...) runs locally, unchanged, and `reason` says why.
 #pragma once
 
 #include "util/result.hpp"
@@ -63,11 +65,11 @@ struct Analysis {
 Analysis analyse(std::string_view compiler_name, const std::vector<std::string>& args,
                  const std::vector<std::string>& env = {});
 
-// Runner side. Checks every argument against the policy (options that load code or touch
-// files outside the job are refused: -fplugin=, -specs=, -B, -wrapper, @file, -save-temps,
-// -fdump-*, ...; paths that climb out of the root) and rewrites each absolute path the
-// compiler would open or write to `root` + path. Relative paths stay relative (the
-// compiler runs in root + cwd). Errc::refused names the offending argument.
+// Runner side, for a runner that compiles in a mirror directory (unsandboxed). Checks the
+// arguments against the policy (compiler/policy.hpp: check_policy) and rewrites each absolute
+// path the compiler would open or write to `root` + path, refusing paths that climb out of
+// the root. Relative paths stay relative (the compiler runs in root + cwd). Errc::refused
+// names the offending argument.
 // The caller adds its own options to the result, not to `args` (they would be rerooted
 // twice): -nostdinc and -isystem <root>/<dir> anywhere, but -ffile-prefix-map=<root>= before
 // the result, because gcc applies the last matching map (measured) and a user's rerooted

@@ -1,5 +1,7 @@
 #include "compiler/option_table.hpp"
 
+#include "compiler/feature_options.hpp"
+
 #include <array>
 
 namespace ferry::compiler {
@@ -119,7 +121,6 @@ const Spec kSpecs[] = {
     {"-O", flag, plain},
     {"-O", joined, plain},
     {"-g", flag, plain},
-    {"-g", joined, plain},
     {"-gsplit-dwarf=", joined, local_only, kBoth, nullptr, "split DWARF modes run locally"},
     {"-grecord-command-line", flag, local_only, kClang, nullptr, kCommandLine},
     {"-grecord-gcc-switches", flag, local_only, kClang, nullptr, kCommandLine},
@@ -140,7 +141,6 @@ const Spec kSpecs[] = {
     {"-pthread", flag, plain},
     {"-p", flag, plain},
     {"-pg", flag, plain},
-    {"-m", joined, plain},
     {"-march=", joined, arch},
     {"-mcpu=", joined, arch},
     {"-mtune=", joined, arch},
@@ -154,9 +154,9 @@ const Spec kSpecs[] = {
     {"-integrated-as", flag, plain, kClang},
     {"-no-integrated-as", flag, plain, kClang},
 
-    // -f: everything, except what loads code, writes or reads files ferry does not see,
-    // records the command line, or changes what is produced.
-    {"-f", joined, plain},
+    // -f, -g and -m: no catch-all. What is on compiler/feature_options.cpp's lists is plain;
+    // these entries win over the lists: they load code, write or read files ferry does not
+    // see, record the command line, or change what is produced.
     {"-fplugin", joined, local_only, kBoth, nullptr, kLoadsCode},
     {"-fpass-plugin=", joined, local_only, kClang, nullptr, kLoadsCode},
     {"-fdump-", joined, local_only, kBoth, nullptr, kWritesFiles},
@@ -283,6 +283,18 @@ void as_wp_dependency(OptionMatch& m) {
     }
 }
 
+// A -f/-g/-m option from the explicit lists, or unknown.
+std::variant<OptionMatch, MatchError> feature_match(const std::string& arg) {
+    const size_t name_size = known_feature_option(arg);
+    if (name_size == 0) return MatchError::unknown;
+    OptionMatch m;
+    m.name = arg.substr(0, name_size);
+    m.canonical = m.name;
+    m.value = arg.substr(name_size);
+    m.joined = !m.value.empty();
+    return m;
+}
+
 } // namespace
 
 namespace {
@@ -302,7 +314,8 @@ std::variant<OptionMatch, MatchError> match_for(const std::vector<std::string>& 
             return m;
         }
     }
-    // Then the longest prefix: "-Wp," before "-W", "-fplugin" before "-f".
+    // Then the longest prefix ("-Wp," before "-W"); a -f/-g/-m option that no entry names is
+    // looked up in the explicit lists.
     const Spec* best = nullptr;
     for (const Spec& spec : kSpecs) {
         if (!takes_family(spec, family)) continue;
@@ -315,7 +328,7 @@ std::variant<OptionMatch, MatchError> match_for(const std::vector<std::string>& 
             continue;
         if (!best || spec.name.size() > best->name.size()) best = &spec;
     }
-    if (!best) return MatchError::unknown;
+    if (!best) return feature_match(arg);
     OptionMatch m = make_match(*best);
     m.value = arg.substr(best->name.size());
     m.joined = true;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (.ci/run): a warnings-as-errors build with every unit and
 # integration suite, then the same suites under AddressSanitizer + UndefinedBehaviorSanitizer
-# (clang), with the fuzz targets run briefly on their corpora. Exits non-zero if anything fails.
+# (clang), with the fuzz targets replaying their committed corpora (deterministic: no random
+# search in CI; tests/fuzz/campaign.sh runs those by hand). Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD

@@ -55,7 +55,11 @@ constexpr Denied kDenied[] = {
     {"--write-dependencies", false, kWrites},
     {"--write-user-dependencies", false, kWrites},
     {"-Wp,", true, "passes options (-MD,FILE...) the runner cannot check"},
-    {"-Xpreprocessor", true, "passes options (-MD FILE...) the runner cannot check"},
+    {"-Xpreprocessor", true,
+     "passes options (-MD FILE...) the runner cannot check"}, // Ada's front end (gcc -c x.adb):
+                                                              // -gnatl=FILE writes a listing
+                                                              // wherever it is told.
+    {"-gnat", true, "Ada options; runners compile C and C++ only"},
 };
 
 Error refuse(std::string_view arg, std::string_view why) {

@@ -9,7 +9,8 @@
 //  - an include directory, forced include or other path beginning with "=" or "$SYSROOT",
 //    which the compiler resolves against its sysroot, outside the mirror;
 //  - the options that load code or write files where the runner did not choose (-fplugin,
-//    -specs, -B, -wrapper, -save-temps, -fdump-*, -fprofile-*, -MF...), in every spelling,
+//    -specs, -B, -wrapper, -save-temps, -fdump-*, -fprofile-*, -MF, Ada's -gnat*...), in
+//    every spelling,
 //    so a mistake in the option table cannot let them through.
 #pragma once
 

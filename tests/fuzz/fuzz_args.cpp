@@ -1,9 +1,11 @@
 // Fuzzes the argument analyser and the runner's policy with arbitrary argument vectors (the
 // input split on NUL). Invariants: nothing crashes; a remote analysis is self-consistent; the
 // runner never produces an absolute path outside the root or a relative one that climbs out
-// of it; and whatever analyse() sends, reroot_args() accepts unless a path climbs out.
+// of it; whatever analyse() sends, the runner's policy (check_policy) accepts, and
+// reroot_args() too unless a path climbs out; reroot_args() accepts nothing the policy refuses.
 #include "compiler/args.hpp"
 #include "compiler/option_table.hpp"
+#include "compiler/policy.hpp"
 #include "util/fs.hpp"
 
 #include <cstdint>
@@ -95,6 +97,8 @@ void check_analysis(const ferry::compiler::Analysis& a, const std::vector<std::s
     for (const auto& arg : args)
         if (j < a.remote_args.size() && a.remote_args[j] == arg) ++j;
     check(j == a.remote_args.size(), "remote args are not a subsequence of the arguments");
+    check(ferry::compiler::check_policy(a.remote_args).has_value(),
+          "the runner's policy refuses what the client sends");
     auto rerooted = ferry::compiler::reroot_args(a.remote_args, kRoot, kCwd);
     if (!rerooted)
         check(rerooted.error().message.find("climbs out") != std::string::npos,
@@ -121,6 +125,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         check_analysis(ferry::compiler::analyse(compiler, args), args);
     }
     auto rerooted = ferry::compiler::reroot_args(args, kRoot, kCwd);
-    if (rerooted) check_rerooted(args, *rerooted);
+    if (rerooted) {
+        check(ferry::compiler::check_policy(args).has_value(),
+              "reroot accepted what the policy refuses");
+        check_rerooted(args, *rerooted);
+    }
     return 0;
 }

@@ -61,6 +61,24 @@ if have clang; then
     refused "'-Xclang -load' is not allowed" clang -Xclang -load -Xclang "$TARGET/x.so" -c src/main.c
 fi
 
+note "a request cannot run another language's compiler"
+# gcc -c x.adb runs gnat1, and -gnatl=FILE writes a listing, with text from the request, at
+# any path: the old -g catch-all passed it un-rerooted. Shown here on this machine's gcc
+# first, when it has Ada, so the refusals below are known to matter.
+printf 'procedure X is begin null; end X;\n' >"$PROJ/src/x.adb"
+if (cd "$TEST_TMP" && gcc -c "$PROJ/src/x.adb" -gnatl="$TEST_TMP/local-listing.txt") >/dev/null 2>&1; then
+    [ -s "$TEST_TMP/local-listing.txt" ] || fail "local gcc -gnatl= wrote no listing"
+    note "(local gcc compiles Ada and writes the -gnatl= listing)"
+fi
+refused "'-gnatl=$TARGET/listing.txt' is not allowed on a runner: Ada options" \
+    gcc -c src/x.adb "-gnatl=$TARGET/listing.txt"
+refused "'src/x.adb' is not allowed on a runner: only C and C++ sources" gcc -c src/x.adb
+refused "'src/x.adb' is not allowed on a runner: only C and C++ sources" gcc -x c -x none -c src/x.adb
+refused "'-x ada' is not allowed on a runner: only C and C++" gcc -x ada -c src/main.c
+refused "'-xf95' is not allowed on a runner: only C and C++" gcc -xf95 -c src/main.c
+refused "unknown option '-mfoo'" gcc -mfoo -c src/main.c
+refused "unknown option '-fbar'" gcc -fbar -c src/main.c
+
 note "a request cannot read a file outside its job"
 refused "'@/etc/passwd' is not allowed on a runner: response files" gcc @/etc/passwd -c src/main.c
 refused "'@/etc/passwd' is not allowed on a runner: response files" gcc -c src/main.c -D @/etc/passwd

@@ -39,26 +39,54 @@ TEST_CASE("fuzz_args: gcc keeps a clang-only prefix map without '=' local") {
     const auto args = split_on_nul(kInput);
     REQUIRE(args.size() == 3);
     CHECK(args[2] == "-fcoverage-prefix-map=E");
+    // Since the -f catch-all is gone, gcc's table does not know the option at all (gcc 12
+    // refuses it too); clang's knows it and finds no OLD=NEW. Local either way.
+    Analysis gcc = analyse("gcc", args);
+    CHECK_FALSE(gcc.remote);
+    CHECK(gcc.reason.find("unknown option") != std::string::npos);
+    Analysis clang = analyse("clang++", args);
+    CHECK_FALSE(clang.remote);
+    CHECK(clang.reason.find("OLD=NEW") != std::string::npos);
+    CHECK_FALSE(reroot_args(args, "/tmp/fuzzroot", "/home/u/p").has_value());
+}
+
+TEST_CASE("an option of another family: gcc keeps it local, clang sends it, the runner agrees") {
+    const std::vector<std::string> args = {"-fcoverage-prefix-map=/src=."};
+    auto mine = match_option(args, 0, Family::gcc);
+    auto theirs = match_option(args, 0, Family::clang);
+    auto any = match_option(args, 0, std::nullopt);
+    CHECK(std::holds_alternative<MatchError>(mine));
+    REQUIRE(std::holds_alternative<OptionMatch>(theirs));
+    REQUIRE(std::holds_alternative<OptionMatch>(any));
+    CHECK(std::get<OptionMatch>(theirs).role == Role::prefix_map);
+    CHECK(std::get<OptionMatch>(any).role == Role::prefix_map);
+    const std::vector<std::string> job = {"-c", "a.c", "-o", "a.o", "-fcoverage-prefix-map=/src=."};
+    CHECK_FALSE(analyse("gcc", job).remote);
+    Analysis a = analyse("clang", job);
+    REQUIRE(a.remote);
+    CHECK(reroot_args(a.remote_args, "/tmp/fuzzroot", "/home/u/p").has_value());
+}
+
+TEST_CASE("fuzz_args: an empty -x language stays local") {
+    // Found by CI's 15-second fuzz_args run on main: "-x '' -c foo.c". The analyser read
+    // "-x ''" as no -x at all and sent the job; the runner refused the language ''.
+    constexpr std::string_view kInput("-x\0\0-c\0foo.c", 12);
+    const auto args = split_on_nul(kInput);
+    REQUIRE(args.size() == 4);
+    CHECK(args[1].empty());
     for (const char* compiler : {"gcc", "clang++"}) {
         CAPTURE(compiler);
         Analysis a = analyse(compiler, args);
         CHECK_FALSE(a.remote);
-        CHECK(a.reason.find("OLD=NEW") != std::string::npos);
+        CHECK(a.reason.find("language '' is not distributed") != std::string::npos);
     }
-    CHECK_FALSE(reroot_args(args, "/tmp/fuzzroot", "/home/u/p").has_value());
-}
-
-TEST_CASE("gcc reads an option of another family the way the runner does") {
-    const std::vector<std::string> args = {"-fcoverage-prefix-map=/src=."};
-    auto mine = match_option(args, 0, Family::gcc);
-    auto any = match_option(args, 0, std::nullopt);
-    REQUIRE(std::holds_alternative<OptionMatch>(mine));
-    REQUIRE(std::holds_alternative<OptionMatch>(any));
-    CHECK(std::get<OptionMatch>(mine).role == Role::prefix_map);
-    CHECK(std::get<OptionMatch>(mine).role == std::get<OptionMatch>(any).role);
-    // Whatever gcc's analysis sends, the runner accepts.
-    const std::vector<std::string> job = {"-c", "a.c", "-o", "a.o", "-fcoverage-prefix-map=/src=."};
-    Analysis a = analyse("gcc", job);
-    REQUIRE(a.remote);
-    CHECK(reroot_args(a.remote_args, "/tmp/fuzzroot", "/home/u/p").has_value());
+    auto refused = reroot_args(args, "/tmp/fuzzroot", "/home/u/p");
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message.find("only C and C++") != std::string::npos);
+    // The joined spelling, and an empty source after a valid -x, are kept local too.
+    for (const std::vector<std::string>& other : {std::vector<std::string>{"-x", "-c", "foo.c"},
+                                                  std::vector<std::string>{"-xc", "-c", ""}}) {
+        CHECK_FALSE(analyse("gcc", other).remote);
+        CHECK_FALSE(reroot_args(other, "/tmp/fuzzroot", "/home/u/p").has_value());
+    }
 }

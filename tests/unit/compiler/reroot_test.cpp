@@ -204,7 +204,7 @@ TEST_CASE("reroot: escapes are refused") {
                   "-I../../../../../../etc climbs out of the job directory");
     check_refused(w("-I ../../../../etc -c a.c"), "-I ../../../../etc climbs out");
     check_refused(w("-c a.c -o ../../../../x"), "-o ../../../../x climbs out");
-    check_refused(w("-c ../../../../etc/passwd"), "../../../../etc/passwd climbs out");
+    check_refused(w("-c ../../../../etc/x.c"), "../../../../etc/x.c climbs out");
     check_refused(w("-include ../../../../x.h -c a.c"), "climbs out");
     check_refused(w("-isystem../../../../x -c a.c"), "climbs out");
     check_refused(w("-fsanitize-ignorelist=../../../../x -c a.c"), "climbs out");

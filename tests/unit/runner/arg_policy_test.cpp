@@ -131,6 +131,8 @@ TEST_CASE("options that load code or write elsewhere: every spelling, both check
         {"-fcallgraph-info=su"},
         {"-fopt-info-all=/tmp/x"},
         {"-ftime-trace"},
+        {"-gnatl=/tmp/x"},
+        {"-gnatwa"},
     };
     for (const Args& spelling : spellings) {
         Args args = spelling;
@@ -156,4 +158,23 @@ TEST_CASE("output paths that climb out are refused by reroot_args; inside ones a
     auto moved = compiler::reroot_args({"-c", "a.c", "-o", "/tmp/x.o"}, "/J/root", "/home/u/p");
     REQUIRE(moved);
     CHECK(moved->back() == "/J/root/tmp/x.o");
+}
+
+TEST_CASE("an Ada job that writes a listing at an absolute path is refused") {
+    // The hostile review's case: gcc -c x.adb runs gnat1, and -gnatl=FILE passed the old -g
+    // catch-all un-rerooted. This check stops the option; the policy stops both halves.
+    const Args args = {"-c", "x.adb", "-gnatl=/tmp/pwned"};
+    CHECK(contains(refusal(args), "-gnatl=/tmp/pwned"));
+    auto rerooted = compiler::reroot_args(args, "/J/root", "/home/u/p");
+    REQUIRE_FALSE(rerooted);
+    CHECK(contains(rerooted.error().message, "x.adb"));
+    auto no_option = compiler::reroot_args({"-c", "x.adb"}, "/J/root", "/home/u/p");
+    REQUIRE_FALSE(no_option);
+    CHECK(contains(no_option.error().message, "only C and C++"));
+    for (const char* language : {"ada", "f95", "go", "d", "objective-c"}) {
+        CAPTURE(language);
+        auto x = compiler::reroot_args({"-x", language, "-c", "x.c"}, "/J/root", "/home/u/p");
+        REQUIRE_FALSE(x);
+        CHECK(contains(x.error().message, "only C and C++"));
+    }
 }
