@@ -15,6 +15,10 @@
 
 namespace ferry::runner {
 
+// Read-only for everyone, and executable: a sandboxed job runs the compiler it shipped
+// straight from the hard links of these entries (a header with an execute bit harms nothing).
+static constexpr unsigned kEntryMode = 0555;
+
 Result<FileCache> FileCache::open(const std::string& dir, uint64_t max_bytes) {
     FERRY_TRY_VOID(make_dirs(dir, 0700));
     std::string lock_path = dir + "/.lock";
@@ -90,7 +94,7 @@ Result<std::string> FileCache::insert(std::string_view hash, std::string_view da
     }
     // Read-only, so a compile that names a shipped file as its output fails instead of
     // corrupting the entry every other job links to.
-    FERRY_TRY_VOID(write_file_atomic(path, data, 0444));
+    FERRY_TRY_VOID(write_file_atomic(path, data, kEntryMode));
     remember(std::string(hash), data.size());
     return path;
 }

@@ -250,7 +250,7 @@ Result<void> place_file(const std::string& root, const std::vector<std::string>&
         int err = errno;
         if (err != EXDEV && err != EPERM && err != EMLINK) return errno_error("link " + dest, err);
         FERRY_TRY(data, read_file(source));
-        FERRY_TRY_VOID(write_file(dest, *data, 0444));
+        FERRY_TRY_VOID(write_file(dest, *data, 0555));
     }
     return ok();
 }

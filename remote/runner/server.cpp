@@ -232,12 +232,12 @@ void Server::on_job_done(Job& job, proto::JobResult result) {
         std::string signal =
             result.term_signal ? fmt::format(" (signal {})", result.term_signal) : "";
         log::info("job {} from {}: {} {} -> exit {}{} in {} ms", setup.request.job_id, setup.peer,
-                  setup.compiler->name, setup.source, result.exit_code, signal, result.compile_ms);
+                  setup.request.compiler_name, setup.source, result.exit_code, signal, result.compile_ms);
         deliver(setup, result);
     } else {
         m_stats.jobs_failed++;
         log::warning("job {} from {}: {} {} failed: {}", setup.request.job_id, setup.peer,
-                     setup.compiler->name, setup.source, result.message);
+                     setup.request.compiler_name, setup.source, result.message);
         deliver(setup, result);
     }
     auto it = m_jobs.find(key);
