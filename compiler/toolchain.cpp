@@ -150,6 +150,27 @@ std::string locate_helper(const std::string& program, const std::string& helper,
     return find_in_path(*answer, path_env);
 }
 
+// The GCC installations clang considers ("Found candidate GCC installation: DIR" in -v).
+std::vector<std::string> gcc_installations(const std::string& program,
+                                           const std::string& path_env) {
+    RunOptions options;
+    options.argv = {program, "-v"};
+    options.program = program;
+    options.env = std::vector<std::string>{"PATH=" + path_env, "LC_ALL=C"};
+    options.max_capture = size_t(1) << 20;
+    std::vector<std::string> dirs;
+    auto result = run_process(options);
+    if (!result) return dirs;
+    constexpr std::string_view kFound = "Found candidate GCC installation: ";
+    for (size_t pos = result->err.find(kFound); pos != std::string::npos;
+         pos = result->err.find(kFound, pos + 1)) {
+        size_t start = pos + kFound.size();
+        std::string dir = result->err.substr(start, result->err.find('\n', start) - start);
+        if (!dir.empty() && dir[0] == '/') dirs.push_back(dir);
+    }
+    return dirs;
+}
+
 } // namespace
 
 std::vector<std::string> parse_loader_trace(std::string_view trace) {
@@ -192,6 +213,13 @@ Result<ToolchainLayout> discover_toolchain(const std::string& program, bool fami
     if (::access("/etc/ld.so.cache", R_OK) == 0) (void)collector.add("/etc/ld.so.cache");
     collector.add_tree("/usr/lib/locale");
     if (!family_gcc) {
+        // clang picks the GCC installation whose libstdc++ it uses by the crtbegin.o files it
+        // finds (it never opens them, so no scan lists them): ship every candidate's, so the
+        // same one is picked.
+        for (const auto& dir : gcc_installations(program, path_env))
+            for (const char* sub : {"", "/32", "/x32", "/64"})
+                if (std::string crt = dir + sub + "/crtbegin.o"; ::access(crt.c_str(), R_OK) == 0)
+                    (void)collector.add(crt);
         // clang reads its sanitizer ignore lists from the resource directory.
         if (auto resource = ask(program, "-print-resource-dir", path_env);
             resource && !resource->empty() && (*resource)[0] == '/')

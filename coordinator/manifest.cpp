@@ -1,5 +1,6 @@
 #include "coordinator/manifest.hpp"
 
+#include "util/fs.hpp"
 #include "util/physical_path.hpp"
 
 #include <map>
@@ -64,6 +65,8 @@ Result<Manifest> build_manifest(FileStore& files, const proto::IpcCompile& reque
         FERRY_TRY_VOID(builder.file(path, request.cwd));
     for (const auto& dir : request.system_include_dirs)
         FERRY_TRY_VOID(builder.directory(dir, request.cwd));
+    for (const auto& output : request.outputs)
+        FERRY_TRY_VOID(builder.directory(dirname(absolute_path(request.cwd, output)), "/"));
     return builder.take();
 }
 

@@ -212,6 +212,15 @@ Result<MirrorPlan> plan_sandboxed_mirror(const proto::JobRequest& request,
             if (plan.links.count(d)) return true;
         return false;
     };
+    // The directories outputs go to must exist to be mounted on; one reached through a link
+    // exists where the link leads, if the client shipped it.
+    for (const auto& out : request.outputs) {
+        if (out.empty()) return make_error(Errc::refused, "an output path is empty");
+        std::string dir = normalize_path(dirname(out[0] == '/' ? out : request.cwd + "/" + out));
+        FERRY_TRY_VOID(check_sandbox_path(dir, "output directory"));
+        if (!plan.links.count(dir) && !through_link(dir))
+            FERRY_TRY_VOID(add_directories(plan, dir, false, limits));
+    }
     for (const auto& dir : plan.every_directory)
         if (plan.links.count(dir) || through_link(dir))
             return make_error(Errc::refused, "directory '{}' is (or is under) a link", dir);

@@ -23,6 +23,8 @@
 // Exit: the compiler's exit status for a completed job; 100 refused; 101 failed;
 // 102 ferryd sent an ErrorMsg (printed as "error <code>: <message>"); 103 the probe refused
 // the runner's authentication (printed as "runner refused: <why>"); 1 for anything else.
+#include "compiler/identity.hpp"
+#include "coordinator/manifest.hpp"
 #include "remote/protocol/auth.hpp"
 #include "remote/protocol/frame.hpp"
 #include "remote/protocol/messages.hpp"
@@ -279,15 +281,30 @@ int cmd_job(Client& c, const std::string& compiler, const std::string& manifest,
     for (const char* name : {"LANG", "LC_ALL", "SOURCE_DATE_EPOCH", "CPATH"})
         if (const char* v = std::getenv(name)) req.env.emplace_back(name, v);
 
-    std::map<std::string, std::string> path_of; // hash -> local path
-    for (const auto& path : read_lines(manifest)) {
-        auto hash = hash_file_hex(path);
-        if (!hash) die(hash.error().message);
-        auto data = read_file(path);
-        req.files.push_back({path, *hash, data->size()});
-        path_of[*hash] = path;
+    // The manifest as the coordinator makes it (physical paths, links, searched directories)
+    // and the compiler as files, so a sandboxed runner gets what it gets from a real client.
+    proto::IpcCompile ipc;
+    ipc.cwd = req.cwd;
+    ipc.files = read_lines(manifest);
+    ipc.system_include_dirs = read_lines(sysinc);
+    coordinator::FileStore store;
+    auto built = coordinator::build_manifest(store, ipc);
+    if (!built) die(built.error().message);
+    req.files = built->files;
+    req.links = built->links;
+    req.directories = built->directories;
+    req.system_include_dirs = ipc.system_include_dirs;
+    if (!std::getenv("FERRY_PROBE_NO_TOOLCHAIN")) {
+        std::string path = compiler[0] == '/' ? compiler : find_in_path(compiler, "/usr/bin:/bin");
+        auto identity = compiler::probe(path, basename(path));
+        if (!identity) die(identity.error().message);
+        req.toolchain = coordinator::toolchain_spec(*identity);
+        if (!id) req.compiler_id = identity->id;
     }
-    req.system_include_dirs = read_lines(sysinc);
+    std::map<std::string, std::string> path_of; // hash -> local path
+    for (const auto* files : {&req.files, &req.toolchain.files})
+        for (const auto& f : *files)
+            path_of[f.hash] = f.path;
     for (size_t i = 0; i + 1 < args.size(); ++i) {
         if (args[i] == "-o") {
             req.outputs.push_back(args[i + 1]);
