@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <map>
+#include <mutex>
 #include <set>
 #include <sys/stat.h>
 
@@ -110,8 +111,45 @@ std::string script_interpreter(const std::string& path) {
     return line.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
+// A process-wide memo: a runner probes gcc, gcc-12, cc and x86_64-linux-gnu-gcc-12, which are
+// one binary, and each probe would otherwise run the loader and the driver again.
+template <typename Value> class Memo {
+  public:
+    template <typename Make> Value get(const std::string& key, Make make) {
+        {
+            std::lock_guard lock(m_mutex);
+            if (auto it = m_values.find(key); it != m_values.end()) return it->second;
+        }
+        Value value = make();
+        std::lock_guard lock(m_mutex);
+        m_values.emplace(key, value);
+        return value;
+    }
+
+  private:
+    std::mutex m_mutex;
+    std::map<std::string, Value> m_values;
+};
+
+// The key of a file's version: a changed binary is probed again.
+std::string stamp_key(const std::string& path, const std::string& extra = {}) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return {};
+    return fmt::format("{}\n{}\n{}.{}\n{}", path, st.st_size, st.st_mtim.tv_sec,
+                       st.st_mtim.tv_nsec, extra);
+}
+
 // The loader resolves libraries without LD_LIBRARY_PATH or LD_PRELOAD, as in a sandbox.
+Result<std::vector<std::string>> trace_shared_objects(const std::string& program);
+
 Result<std::vector<std::string>> shared_objects(const std::string& program) {
+    static Memo<Result<std::vector<std::string>>> memo;
+    std::string key = stamp_key(program);
+    if (key.empty()) return trace_shared_objects(program);
+    return memo.get(key, [&] { return trace_shared_objects(program); });
+}
+
+Result<std::vector<std::string>> trace_shared_objects(const std::string& program) {
     RunOptions options;
     options.argv = {program};
     options.program = program;
@@ -144,15 +182,30 @@ Result<void> add_program(Collector& collector, const std::string& path, int dept
 // on PATH like execvp.
 std::string locate_helper(const std::string& program, const std::string& helper,
                           const std::string& path_env) {
-    auto answer = ask(program, "-print-prog-name=" + helper, path_env);
+    static Memo<Result<std::string>> memo;
+    std::string option = "-print-prog-name=" + helper;
+    std::string key = stamp_key(program, option + "\n" + path_env);
+    auto answer = key.empty() ? ask(program, option, path_env)
+                              : memo.get(key, [&] { return ask(program, option, path_env); });
     if (!answer || answer->empty()) return {};
     if ((*answer)[0] == '/') return *answer;
     return find_in_path(*answer, path_env);
 }
 
 // The GCC installations clang considers ("Found candidate GCC installation: DIR" in -v).
+std::vector<std::string> scan_gcc_installations(const std::string& program,
+                                                const std::string& path_env);
+
 std::vector<std::string> gcc_installations(const std::string& program,
                                            const std::string& path_env) {
+    static Memo<std::vector<std::string>> memo;
+    std::string key = stamp_key(program, path_env);
+    if (key.empty()) return scan_gcc_installations(program, path_env);
+    return memo.get(key, [&] { return scan_gcc_installations(program, path_env); });
+}
+
+std::vector<std::string> scan_gcc_installations(const std::string& program,
+                                                const std::string& path_env) {
     RunOptions options;
     options.argv = {program, "-v"};
     options.program = program;

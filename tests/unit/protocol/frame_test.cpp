@@ -346,15 +346,18 @@ TEST_CASE("bad headers") {
     };
     check("GET / HTTP/1.1\r\n\r\n", "bad magic 'GET '");
     check(header("\0\x01'\\", 1, 10, 0, 0, 0, 0), "bad magic '\\x00\\x01\\x27\\x5c'");
-    check(header(kMagic, 2, 10, 0, 0, 0, 0), "protocol version 2, this build speaks 1");
-    check(header(kMagic, 0, 10, 0, 0, 0, 0), "protocol version 0, this build speaks 1");
-    check(header(kMagic, 1, 0, 0, 0, 0, 0), "unknown message type 0");
-    check(header(kMagic, 1, 13, 0, 0, 0, 0), "unknown message type 13");
-    check(header(kMagic, 1, 255, 0, 0, 0, 0), "unknown message type 255");
-    check(header(kMagic, 1, 10, 2, 0, 0, 0), "unknown frame flags 0x02");
-    check(header(kMagic, 1, 10, 0x81, 0, 0, 0), "unknown frame flags 0x81");
-    check(header(kMagic, 1, 10, 0, 7, 0, 0), "reserved header byte is 0x07, must be 0");
-    check(header(kMagic, 1, 10, 0, 0, 3, 4) + "abc",
+    const uint8_t next = kProtocolVersion + 1;
+    check(header(kMagic, next, 10, 0, 0, 0, 0),
+          fmt::format("protocol version {}, this build speaks {}", next, kProtocolVersion));
+    check(header(kMagic, 0, 10, 0, 0, 0, 0),
+          fmt::format("protocol version 0, this build speaks {}", kProtocolVersion));
+    check(header(kMagic, kProtocolVersion, 0, 0, 0, 0, 0), "unknown message type 0");
+    check(header(kMagic, kProtocolVersion, 13, 0, 0, 0, 0), "unknown message type 13");
+    check(header(kMagic, kProtocolVersion, 255, 0, 0, 0, 0), "unknown message type 255");
+    check(header(kMagic, kProtocolVersion, 10, 2, 0, 0, 0), "unknown frame flags 0x02");
+    check(header(kMagic, kProtocolVersion, 10, 0x81, 0, 0, 0), "unknown frame flags 0x81");
+    check(header(kMagic, kProtocolVersion, 10, 0, 7, 0, 0), "reserved header byte is 0x07, must be 0");
+    check(header(kMagic, kProtocolVersion, 10, 0, 0, 3, 4) + "abc",
           "uncompressed frame with payload_len 3 but raw_len 4 (must be equal)");
 }
 

@@ -33,6 +33,7 @@ inline RunnerHello runner_hello() {
         {"clang++-14", "c++", "x86_64-pc-linux-gnu", "Debian clang version 14.0.6", kHashB},
     };
     m.challenge = "nonce\0with\xffNUL"s;
+    m.runs_toolchains = true;
     return m;
 }
 
@@ -57,6 +58,12 @@ inline JobRequest job_request() {
     m.outputs = {"a.o", "a.d"};
     m.language = "c";
     m.color_diagnostics = true;
+    m.links = {{"/home/me/proj/inc", "../shared/inc"}, {"/lib", "usr/lib"}};
+    m.directories = {"/home/me/proj/build", "/usr/include"};
+    m.toolchain.program = "/usr/bin/gcc";
+    m.toolchain.path_env = "/usr/local/bin:/usr/bin";
+    m.toolchain.files = {{"/usr/bin/x86_64-linux-gnu-gcc-12", kHashB, 1301496}};
+    m.toolchain.links = {{"/usr/bin/gcc", "gcc-12"}};
     return m;
 }
 
