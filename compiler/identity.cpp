@@ -33,8 +33,9 @@ class FileHashCache {
             std::lock_guard lock(m_mutex);
             if (auto it = m_hashes.find(key); it != m_hashes.end()) return it->second;
         }
-        FERRY_TRY(data, read_file(path));
-        Identity::File file{path, hash_hex(*data), data->size()};
+        // Streamed: a toolchain has 100 MiB libraries, and a runner hashes them at start-up.
+        FERRY_TRY(digest, hash_file_hex(path));
+        Identity::File file{path, std::move(*digest), static_cast<uint64_t>(st.st_size)};
         std::lock_guard lock(m_mutex);
         m_hashes.emplace(key, file);
         return file;

@@ -1,6 +1,7 @@
 #include "remote/runner/arg_policy.hpp"
 
 #include "compiler/option_table.hpp"
+#include "compiler/policy.hpp"
 
 #include <string_view>
 
@@ -111,7 +112,8 @@ Result<void> check_arguments(const std::vector<std::string>& args) {
             return refuse(compiler::spelled(args, i, *m), "a path relative to the sysroot");
         i += m->count;
     }
-    return ok();
+    // The language, one source, only known options: what a sandboxed runner runs as given.
+    return compiler::check_policy(args);
 }
 
 } // namespace ferry::runner

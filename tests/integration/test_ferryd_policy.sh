@@ -3,6 +3,9 @@
 # straight to a runner, try to run another program, read a file outside their job and write
 # one. Each is refused with a clear error or confined to the job's private directory, and at
 # the end nothing has appeared outside the job directories (which are gone too).
+# The runner here is --unsandboxed: the argument policy and the re-rooting are its only walls
+# (a sandboxed runner has them too; test_sandbox_hostile attacks the sandbox itself). The
+# crafted manifests go out exactly as written (FERRY_PROBE_RAW_MANIFEST).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/tools/ferryd_helpers.sh"
 ferry_test_init
@@ -18,7 +21,8 @@ echo "TOP-SECRET-$$" >"$TARGET/secret.txt"
 chmod 0644 "$TARGET/secret.txt"
 RUNNER_TMP="$TEST_TMP/runner-tmp"
 mkdir -m 1777 "$RUNNER_TMP"
-TMPDIR="$RUNNER_TMP" start_ferryd $A --name policy
+TMPDIR="$RUNNER_TMP" start_ferryd $A --name policy --unsandboxed
+export FERRY_PROBE_RAW_MANIFEST=1 FERRY_PROBE_NO_TOOLCHAIN=1
 OUT="$TEST_TMP/out"
 mkdir -p "$OUT"
 
