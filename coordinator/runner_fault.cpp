@@ -21,6 +21,16 @@ constexpr std::array<std::string_view, 5> kDiedMarkers = {
 };
 constexpr size_t kMaxReason = 200;
 
+// What compilers and assemblers print when a file they were asked to read is not there.
+constexpr std::array<std::string_view, 6> kMissingMarkers = {
+    "No such file or directory", // gcc, cc1, gas
+    "' file not found",          // clang: fatal error: 'x.h' file not found
+    "Error: file not found: ",   // gas: .incbin
+    "Error: can't open ",        // gas: .include
+    "incbin file",               // clang's integrated assembler: .incbin
+    "cannot open file ",         // gcc: #pragma GCC dependency
+};
+
 std::string_view line_at(std::string_view text, size_t pos) {
     size_t begin = text.rfind('\n', pos);
     begin = begin == std::string_view::npos ? 0 : begin + 1;
@@ -43,6 +53,19 @@ std::optional<std::string> runner_fault(const proto::JobResult& result) {
         std::string_view line = line_at(err, at);
         if (line.size() > kMaxReason) line = line.substr(0, kMaxReason);
         return fmt::format("the compiler died there: {}", line);
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> missing_input(const proto::JobResult& result) {
+    if (result.status != proto::JobStatus::completed || result.exit_code == 0) return std::nullopt;
+    std::string_view err = result.stderr_data;
+    for (auto marker : kMissingMarkers) {
+        size_t at = err.find(marker);
+        if (at == std::string_view::npos) continue;
+        std::string_view line = line_at(err, at);
+        if (line.size() > kMaxReason) line = line.substr(0, kMaxReason);
+        return std::string(line);
     }
     return std::nullopt;
 }

@@ -17,4 +17,12 @@ namespace ferry::coordinator {
 // verdict on the code (a compile error, a successful compile).
 std::optional<std::string> runner_fault(const proto::JobResult& result);
 
+// Why a failed remote compile may have missed a file the local one would read (an `.incbin`
+// the client's check did not recognise, a header found by a rule the scan does not see):
+// the job's sandbox holds only what was shipped, so "not found" there proves nothing about
+// the code. nullopt when the failure says nothing of a missing file. Such a compile is
+// run again locally, whose answer is the user's (distcc retries failed compiles locally
+// for the same reason).
+std::optional<std::string> missing_input(const proto::JobResult& result);
+
 } // namespace ferry::coordinator

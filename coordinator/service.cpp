@@ -297,6 +297,11 @@ void Service::dispatch(JobId id, size_t runner, const std::string& compiler_name
 void Service::finish_remote(JobId id, size_t runner, proto::JobResult result) {
     auto it = m_jobs.find(id);
     if (it == m_jobs.end()) return;
+    if (auto missing = missing_input(result)) {
+        log::info("job {} {}: failed on {} for want of a file ({}); compiling locally", id,
+                  it->second.label, m_config.runners[runner].name, *missing);
+        return finish_local(id, "");
+    }
     Job job = std::move(it->second);
     m_jobs.erase(it);
     const std::string& name = m_config.runners[runner].name;
