@@ -62,7 +62,7 @@ no_marker() {
 
 # A manifest of exactly the source and gcc's implicit stdc-predef.h; the system include
 # directories from a scan of an honest unit.
-cd "$PROJ"
+cd "$PROJ" || fail "no project directory"
 build_manifest "$TEST_TMP/m" c gcc src/main.c -Iinclude
 crafted_manifest() { # SOURCE -> $TEST_TMP/crafted.files
     {
@@ -326,9 +326,9 @@ for f in $(for cc in "${compilers[@]}"; do command -v "$cc"; done) \
     case " ${broken[*]} " in *" $TEST_TMP/wrong-compiler $f "*) continue ;; esac
     broken+=("$TEST_TMP/wrong-compiler" "$f")
 done
-FERRYD=$(ns_ferryd shipped "$TEST_TMP/no-compilers" "${broken[@]}")
 # A runner that runs the compiler each client ships needs none of its own to start.
-FERRYD=$FERRYD TMPDIR="$RUNNER_TMP" start_ferryd $C --name shipped
+FERRYD=$(ns_ferryd shipped "$TEST_TMP/no-compilers" "${broken[@]}") \
+    TMPDIR="$RUNNER_TMP" start_ferryd $C --name shipped
 for cc in "${compilers[@]}" "$(gcc -print-prog-name=cc1)"; do
     rc=0
     in_runner_ns $C "$(command -v "$cc" || echo "$cc")" --version >"$TEST_TMP/broken.txt" 2>&1 || rc=$?
@@ -384,7 +384,15 @@ done
 FERRY_HOSTS=$(hosts_for $D)
 export FERRY_HOSTS
 before=$(runner_stat $D received)
-compile_both gcc "-O2 -g $inc" src/main.c build/main.o
+gcc -O2 -g "$inc" -c src/main.c -o "$TEST_TMP/ref-main-g.o"
+rm -f build/main.o
+rc=0
+LC_ALL=C "$FERRY" gcc -O2 -g "$inc" -c src/main.c -o build/main.o 2>"$TEST_TMP/installed-ferry.err" || rc=$?
+assert_eq 0 "$rc" "exit status of ferry gcc with the installed-only runner"
+assert_files_identical "$TEST_TMP/ref-main-g.o" build/main.o "object compiled with the installed-only runner"
+# The build says once why it compiled locally, and nothing else.
+assert_eq "ferry: no runner available for gcc ($D:$PORT: compiler differs); compiling locally" \
+    "$(cat "$TEST_TMP/installed-ferry.err")" "ferry's stderr with the installed-only runner"
 assert_eq "$before" "$(runner_stat $D received)" "jobs the installed-only runner received from ferry"
 assert_eq 0 "$(runner_stat $D completed)" "jobs the installed-only runner completed"
 note "1b. an .incbin the client's check does not see must not fail the build"
