@@ -23,18 +23,25 @@ TempDir& TempDir::operator=(TempDir&& other) noexcept {
     return *this;
 }
 
-void TempDir::remove() noexcept {
-    if (m_path.empty()) return;
+bool remove_tree(const std::string& path) noexcept {
     std::error_code ec;
-    // A compiler may leave read-only files or directories; make them writable first.
+    // A compiler may leave read-only files or directories, and overlayfs leaves its work
+    // directory with no permissions at all: make directories writable first.
     for (auto it = std::filesystem::recursive_directory_iterator(
-             m_path, std::filesystem::directory_options::skip_permission_denied, ec);
+             path, std::filesystem::directory_options::skip_permission_denied, ec);
          !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
         if (it->is_directory(ec) && !it->is_symlink(ec))
             std::filesystem::permissions(it->path(), std::filesystem::perms::owner_all,
                                          std::filesystem::perm_options::add, ec);
     }
-    std::filesystem::remove_all(m_path, ec);
+    ec.clear();
+    std::filesystem::remove_all(path, ec);
+    return !ec;
+}
+
+void TempDir::remove() noexcept {
+    if (m_path.empty()) return;
+    remove_tree(m_path);
     m_path.clear();
 }
 

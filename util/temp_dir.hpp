@@ -8,6 +8,10 @@
 
 namespace ferry {
 
+// Removes `path` and everything below it, whatever the permissions left inside; false if
+// something stayed.
+bool remove_tree(const std::string& path) noexcept;
+
 class TempDir {
   public:
     static Result<TempDir> create(const std::string& parent, std::string_view prefix);

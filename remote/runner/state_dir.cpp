@@ -1,5 +1,7 @@
 #include "remote/runner/state_dir.hpp"
 
+#include "util/temp_dir.hpp"
+
 #include "util/fs.hpp"
 
 #include <cerrno>
@@ -35,9 +37,7 @@ std::vector<std::string> sweep_stale_state_dirs(const std::string& parent) {
         if (!name.starts_with(kPrefix) || !entry.is_directory(ec) || entry.is_symlink(ec)) continue;
         const std::string dir = entry.path().string();
         if (!owner_gone(dir)) continue;
-        std::error_code rm;
-        std::filesystem::remove_all(dir, rm);
-        if (!rm) removed.push_back(dir);
+        if (remove_tree(dir)) removed.push_back(dir);
     }
     return removed;
 }
