@@ -27,8 +27,8 @@ class FileHashCache {
     Result<Identity::File> hash(const std::string& path) {
         struct stat st {};
         if (::stat(path.c_str(), &st) != 0) return errno_error("stat " + path, errno);
-        std::string key = fmt::format("{}\n{}\n{}.{}", path, st.st_size, st.st_mtim.tv_sec,
-                                      st.st_mtim.tv_nsec);
+        std::string key =
+            fmt::format("{}\n{}\n{}.{}", path, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
         {
             std::lock_guard lock(m_mutex);
             if (auto it = m_hashes.find(key); it != m_hashes.end()) return it->second;

@@ -8,7 +8,6 @@
 #include "util/result.hpp"
 
 #include <cstdint>
-
 #include <string>
 #include <vector>
 

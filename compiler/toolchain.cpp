@@ -7,11 +7,11 @@
 #include <algorithm>
 #include <dirent.h>
 #include <fcntl.h>
-#include <unistd.h>
 #include <map>
 #include <mutex>
 #include <set>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace ferry::compiler {
 namespace {
@@ -51,8 +51,10 @@ class Collector {
             std::string full = dir + "/" + name;
             struct stat st {};
             if (::lstat(full.c_str(), &st) != 0) continue;
-            if (S_ISDIR(st.st_mode)) add_tree(full, depth + 1);
-            else (void)add(full);
+            if (S_ISDIR(st.st_mode))
+                add_tree(full, depth + 1);
+            else
+                (void)add(full);
         }
     }
     ToolchainLayout take(std::string program, std::string path_env) {
@@ -97,7 +99,8 @@ std::string head_of(const std::string& path, size_t size) {
 }
 
 bool is_elf(const std::string& path) {
-    return head_of(path, 4) == "\x7f" "ELF";
+    return head_of(path, 4) == "\x7f"
+                               "ELF";
 }
 
 // The "#!" interpreter of a script, or empty.
@@ -135,8 +138,8 @@ template <typename Value> class Memo {
 std::string stamp_key(const std::string& path, const std::string& extra = {}) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return {};
-    return fmt::format("{}\n{}\n{}.{}\n{}", path, st.st_size, st.st_mtim.tv_sec,
-                       st.st_mtim.tv_nsec, extra);
+    return fmt::format("{}\n{}\n{}.{}\n{}", path, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+                       extra);
 }
 
 // The loader resolves libraries without LD_LIBRARY_PATH or LD_PRELOAD, as in a sandbox.
@@ -237,10 +240,10 @@ std::vector<std::string> parse_loader_trace(std::string_view trace) {
         // "\tlibz.so.1 => /lib/x86_64-linux-gnu/libz.so.1 (0x...)" or
         // "\t/lib64/ld-linux-x86-64.so.2 (0x...)"; the vDSO has no file.
         size_t arrow = line.find("=> ");
-        std::string_view rest = arrow == std::string_view::npos
-                                    ? line.substr(std::min(line.find_first_not_of(" \t"),
-                                                           line.size()))
-                                    : line.substr(arrow + 3);
+        std::string_view rest =
+            arrow == std::string_view::npos
+                ? line.substr(std::min(line.find_first_not_of(" \t"), line.size()))
+                : line.substr(arrow + 3);
         if (rest.empty() || rest[0] != '/') continue;
         out.emplace_back(rest.substr(0, rest.find(" (")));
     }

@@ -62,7 +62,8 @@ struct RunnerView {
     uint32_t recent_failures = 0; // since its last completed job
     uint64_t backoff_until_ms = 0;
     std::string last_error;
-    bool warned = false; // a fallback warning named it since it last completed a job sent after its last failure
+    bool warned = false; // a fallback warning named it since it last completed a job sent after its
+                         // last failure
 };
 
 // What the scheduler needs of a job; the request itself stays with the caller.
@@ -137,7 +138,7 @@ class Scheduler {
         Failure last_failure = Failure::none;
         uint32_t refusals = 0;
         bool cancelled = false;
-        size_t runner = 0; // while running
+        size_t runner = 0;            // while running
         uint64_t runner_failures = 0; // the runner's failure count when the job was sent
     };
     enum class Fit { unusable, waiting, busy, free };

@@ -2,12 +2,11 @@
 
 #include "util/fd.hpp"
 
+#include <cerrno>
 #include <fcntl.h>
+#include <random>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <random>
 #include <vector>
 
 namespace ferry {
@@ -22,8 +21,8 @@ Result<std::string> read_fd(int fd, size_t max_size, std::string_view name) {
     struct stat st {};
     if (::fstat(fd, &st) != 0) return errno_error(fmt::format("stat {}", name), errno);
     if (static_cast<size_t>(st.st_size) > max_size)
-        return make_error(Errc::invalid, "{}: {} bytes is over the limit of {}", name,
-                          st.st_size, max_size);
+        return make_error(Errc::invalid, "{}: {} bytes is over the limit of {}", name, st.st_size,
+                          max_size);
     std::string data;
     data.reserve(static_cast<size_t>(st.st_size));
     char buf[65536];
@@ -67,11 +66,12 @@ Result<void> write_file_atomic(const std::string& path, std::string_view data, u
     if (!fd) return errno_error("create temporary file for " + path, errno);
     std::string tmp_path(name.data());
     auto written = write_all(fd.get(), data, tmp_path);
-    if (written && ::fchmod(fd.get(), mode & ~[] {
-            mode_t m = ::umask(0);
-            ::umask(m);
-            return m;
-        }()) != 0)
+    if (written && ::fchmod(
+                       fd.get(), mode & ~[] {
+                           mode_t m = ::umask(0);
+                           ::umask(m);
+                           return m;
+                       }()) != 0)
         written = errno_error("chmod " + tmp_path, errno);
     if (written && ::rename(tmp_path.c_str(), path.c_str()) != 0)
         written = errno_error("rename to " + path, errno);

@@ -15,7 +15,8 @@ Result<std::string> read_file(const std::string& path, size_t max_size = size_t(
 // The rest of an open file; `name` is for error messages.
 Result<std::string> read_fd(int fd, size_t max_size, std::string_view name = "file");
 Result<void> write_file(const std::string& path, std::string_view data, unsigned mode = 0644);
-Result<void> write_file_atomic(const std::string& path, std::string_view data, unsigned mode = 0644);
+Result<void> write_file_atomic(const std::string& path, std::string_view data,
+                               unsigned mode = 0644);
 Result<void> make_dirs(const std::string& path, unsigned mode = 0755);
 
 // Lexical normalisation: collapses "//" and ".", resolves ".." against preceding names

@@ -31,8 +31,10 @@ Result<PhysicalPath> resolve_physical(std::string_view path, std::string_view cw
     PhysicalPath out;
     std::vector<std::string> current; // physical components walked so far
     std::deque<std::string> pending;
-    if (path.empty() || path[0] != '/') push_components(pending, absolute_path(cwd, path));
-    else push_components(pending, path);
+    if (path.empty() || path[0] != '/')
+        push_components(pending, absolute_path(cwd, path));
+    else
+        push_components(pending, path);
     int links = 0;
     while (!pending.empty()) {
         std::string part = std::move(pending.front());
@@ -56,8 +58,7 @@ Result<PhysicalPath> resolve_physical(std::string_view path, std::string_view cw
             continue;
         }
         if (++links > kMaxLinks)
-            return make_error(Errc::invalid, "resolve {}: too many levels of symbolic links",
-                              path);
+            return make_error(Errc::invalid, "resolve {}: too many levels of symbolic links", path);
         std::string target(size_t(st.st_size > 0 ? st.st_size : 256) + 1, '\0');
         ssize_t n = ::readlink(here.c_str(), target.data(), target.size());
         if (n < 0) return errno_error("readlink " + here, errno);

@@ -101,10 +101,10 @@ struct JobRequest {
     EnvList env;                   // only variables that affect the compile
     std::vector<FileEntry> files;  // everything the compile reads, system headers too
     std::vector<std::string> system_include_dirs; // the compiler's built-in <...> dirs, in order
-    std::vector<std::string> outputs; // to send back, as in args (cwd-relative or absolute)
-    std::string language;             // "c" or "c++" (decides -nostdinc++)
-    bool color_diagnostics = false;   // client's stderr is a terminal
-    std::vector<SymlinkEntry> links;  // links on the way to `files`, `cwd` and `directories`
+    std::vector<std::string> outputs;     // to send back, as in args (cwd-relative or absolute)
+    std::string language;                 // "c" or "c++" (decides -nostdinc++)
+    bool color_diagnostics = false;       // client's stderr is a terminal
+    std::vector<SymlinkEntry> links;      // links on the way to `files`, `cwd` and `directories`
     std::vector<std::string> directories; // exist on the client and the compile may search them
     ToolchainSpec toolchain;
 

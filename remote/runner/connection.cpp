@@ -4,8 +4,8 @@
 #include "remote/protocol/auth.hpp"
 #include "remote/runner/arg_policy.hpp"
 #include "remote/runner/compile_command.hpp"
-#include "remote/runner/job_root.hpp"
 #include "remote/runner/intake_limits.hpp"
+#include "remote/runner/job_root.hpp"
 #include "remote/runner/server.hpp"
 #include "util/fs.hpp"
 #include "util/hash.hpp"
@@ -281,7 +281,8 @@ Result<void> Connection::on_job_request(const proto::Frame& frame) {
         return ok();
     }
     if (config.sandbox == SandboxMode::unavailable) {
-        answer(id, JobStatus::refused, "this runner cannot sandbox jobs: " + config.sandbox_problem);
+        answer(id, JobStatus::refused,
+               "this runner cannot sandbox jobs: " + config.sandbox_problem);
         return ok();
     }
     const bool sandboxed = config.sandbox == SandboxMode::sandboxed;

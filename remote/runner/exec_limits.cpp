@@ -21,8 +21,8 @@ std::vector<std::string> trampoline_argv(const ResourceLimits& limits, const std
         out.insert(out.end(), words.begin(), words.end());
     }
     for (std::string word : {std::string(kExecWithLimits), std::to_string(limits.cpu_seconds),
-                             std::to_string(limits.address_space),
-                             std::to_string(limits.file_size), program, std::string("--")})
+                             std::to_string(limits.address_space), std::to_string(limits.file_size),
+                             program, std::string("--")})
         out.push_back(std::move(word));
     out.insert(out.end(), argv.begin(), argv.end());
     return out;

@@ -23,12 +23,11 @@ static Job* owner(const void* handle) {
 }
 
 Result<void> Job::start() {
-    CompileCommand cmd =
-        m_setup.sandbox
-            ? build_sandboxed_command(m_setup.request, m_setup.dir->path())
-            : build_compile_command(*m_setup.compiler, m_setup.request, m_setup.root,
-                                    m_setup.rerooted_args, m_setup.dir->path(),
-                                    m_settings.path_env);
+    CompileCommand cmd = m_setup.sandbox
+                             ? build_sandboxed_command(m_setup.request, m_setup.dir->path())
+                             : build_compile_command(*m_setup.compiler, m_setup.request,
+                                                     m_setup.root, m_setup.rerooted_args,
+                                                     m_setup.dir->path(), m_settings.path_env);
     std::vector<std::string> args =
         trampoline_argv(m_settings.limits, cmd.program, cmd.argv, m_setup.sandbox);
     std::vector<char*> argv, envp;
@@ -180,15 +179,14 @@ proto::JobResult Job::build_result() {
     // (a toolchain that does not run here), not the user's compile error.
     if (m_exit_status == 127 &&
         m_stderr.find("error while loading shared libraries") != std::string::npos)
-        return failed("the compiler does not run here: " +
-                      m_stderr.substr(0, m_stderr.find('\n')));
+        return failed("the compiler does not run here: " + m_stderr.substr(0, m_stderr.find('\n')));
 
-    auto outputs = m_setup.sandbox
-                       ? collect_sandbox_outputs(*m_setup.sandbox, m_setup.request.cwd,
-                                                 m_setup.request.outputs,
-                                                 m_settings.max_output_file)
-                       : collect_outputs(m_setup.root, m_setup.request.cwd,
-                                         m_setup.request.outputs, m_settings.max_output_file);
+    auto outputs =
+        m_setup.sandbox
+            ? collect_sandbox_outputs(*m_setup.sandbox, m_setup.request.cwd,
+                                      m_setup.request.outputs, m_settings.max_output_file)
+            : collect_outputs(m_setup.root, m_setup.request.cwd, m_setup.request.outputs,
+                              m_settings.max_output_file);
     if (!outputs) return failed("reading the outputs: " + outputs.error().message);
     r.status = proto::JobStatus::completed;
     r.exit_code = static_cast<int32_t>(m_exit_status);

@@ -201,8 +201,8 @@ int run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     // The compiler trampoline: must run before anything else, it is not a ferryd.
-    if (argc > 1 && (std::strcmp(argv[1], kExecWithLimits) == 0 ||
-                     std::strcmp(argv[1], kSandboxFlag) == 0))
+    if (argc > 1 &&
+        (std::strcmp(argv[1], kExecWithLimits) == 0 || std::strcmp(argv[1], kSandboxFlag) == 0))
         exec_with_limits(argc, argv);
     ::signal(SIGPIPE, SIG_IGN);
     try {

@@ -1,7 +1,7 @@
 #include "remote/runner/mirror.hpp"
 
-#include "util/fs.hpp"
 #include "remote/runner/sandbox.hpp"
+#include "util/fs.hpp"
 #include "util/hash.hpp"
 
 #include <algorithm>
@@ -156,11 +156,10 @@ Result<MirrorPlan> plan_mirror(const proto::JobRequest& request, const ManifestL
 // itself puts in the job's root.
 static Result<void> check_sandbox_path(std::string_view path, std::string_view what) {
     if (path.empty() || path[0] != '/' || normalize_path(path) != path)
-        return make_error(Errc::refused, "{} '{}' is not an absolute, normalised path", what,
-                          path);
+        return make_error(Errc::refused, "{} '{}' is not an absolute, normalised path", what, path);
     if (path == "/dev" || path.rfind("/dev/", 0) == 0)
-        return make_error(Errc::refused, "{} '{}' is under /dev, which the sandbox provides",
-                          what, path);
+        return make_error(Errc::refused, "{} '{}' is under /dev, which the sandbox provides", what,
+                          path);
     for (auto part : path_components(path))
         if (part == std::string_view(kSandboxTmp + 1) ||
             part == std::string_view(kSandboxOldRoot + 1))
@@ -226,8 +225,7 @@ Result<MirrorPlan> plan_sandboxed_mirror(const proto::JobRequest& request,
             return make_error(Errc::refused, "directory '{}' is (or is under) a link", dir);
     for (const auto& [path, hash] : hash_at)
         if (plan.links.count(path) || plan.directories.count(path) || through_link(path))
-            return make_error(Errc::refused, "file '{}' collides with a link or a directory",
-                              path);
+            return make_error(Errc::refused, "file '{}' collides with a link or a directory", path);
     for (const auto& [path, target] : plan.links)
         if (through_link(path))
             return make_error(Errc::refused, "link '{}' is under another link", path);

@@ -1,7 +1,7 @@
 #include "remote/runner/outputs.hpp"
 
-#include "remote/runner/mirror.hpp"
 #include "remote/runner/job_root.hpp"
+#include "remote/runner/mirror.hpp"
 #include "util/fd.hpp"
 #include "util/fs.hpp"
 
@@ -45,9 +45,9 @@ Result<std::vector<proto::OutputFile>> collect_outputs(std::string_view root, st
     return files;
 }
 
-Result<std::vector<proto::OutputFile>> collect_sandbox_outputs(
-    const SandboxSpec& spec, const std::string& cwd, const std::vector<std::string>& outputs,
-    size_t max_size) {
+Result<std::vector<proto::OutputFile>>
+collect_sandbox_outputs(const SandboxSpec& spec, const std::string& cwd,
+                        const std::vector<std::string>& outputs, size_t max_size) {
     std::vector<proto::OutputFile> files;
     for (const auto& out : outputs) {
         std::string location = written_output(spec, cwd, out);

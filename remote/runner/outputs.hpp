@@ -25,8 +25,8 @@ Result<std::vector<proto::OutputFile>> collect_outputs(std::string_view root, st
 
 // The same for a sandboxed job: each output from the upper layer of its directory's overlay
 // (job_root.hpp), never following a link the compile may have put there.
-Result<std::vector<proto::OutputFile>> collect_sandbox_outputs(
-    const SandboxSpec& spec, const std::string& cwd, const std::vector<std::string>& outputs,
-    size_t max_size);
+Result<std::vector<proto::OutputFile>>
+collect_sandbox_outputs(const SandboxSpec& spec, const std::string& cwd,
+                        const std::vector<std::string>& outputs, size_t max_size);
 
 } // namespace ferry::runner

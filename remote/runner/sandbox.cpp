@@ -134,8 +134,8 @@ std::optional<std::string> enter_sandbox(const SandboxSpec& spec) {
             return failure("bind", to);
     }
     std::string tmp_from = outside + spec.tmp;
-    if (::mount(tmp_from.c_str(), kSandboxTmp, nullptr, MS_BIND | MS_NOSUID | MS_NODEV,
-                nullptr) != 0)
+    if (::mount(tmp_from.c_str(), kSandboxTmp, nullptr, MS_BIND | MS_NOSUID | MS_NODEV, nullptr) !=
+        0)
         return failure("bind", kSandboxTmp);
     if (::umount2(kSandboxOldRoot, MNT_DETACH) != 0) return failure("detach", kSandboxOldRoot);
     if (::chdir(spec.cwd.c_str()) != 0) return failure("chdir", spec.cwd);

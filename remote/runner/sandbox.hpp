@@ -29,9 +29,9 @@ struct WritableDir {
 };
 
 struct SandboxSpec {
-    std::string root;    // outside: the job's mirror
-    std::string cwd;     // inside
-    std::string tmp;     // outside: bound at kSandboxTmp
+    std::string root; // outside: the job's mirror
+    std::string cwd;  // inside
+    std::string tmp;  // outside: bound at kSandboxTmp
     std::vector<WritableDir> writable;
 };
 

@@ -25,10 +25,10 @@ Result<void> check_sandbox(const std::string& exec_helper, const std::string& st
     FERRY_TRY(result, run_process(run));
     if (result->shell_status() != 0) {
         std::string why = result->err.substr(0, result->err.find('\n'));
-        return make_error(Errc::unavailable, "{}",
-                          why.empty() ? fmt::format("the check exited with status {}",
-                                                    result->shell_status())
-                                      : why);
+        return make_error(
+            Errc::unavailable, "{}",
+            why.empty() ? fmt::format("the check exited with status {}", result->shell_status())
+                        : why);
     }
     return ok();
 }

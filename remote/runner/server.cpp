@@ -232,7 +232,8 @@ void Server::on_job_done(Job& job, proto::JobResult result) {
         std::string signal =
             result.term_signal ? fmt::format(" (signal {})", result.term_signal) : "";
         log::info("job {} from {}: {} {} -> exit {}{} in {} ms", setup.request.job_id, setup.peer,
-                  setup.request.compiler_name, setup.source, result.exit_code, signal, result.compile_ms);
+                  setup.request.compiler_name, setup.source, result.exit_code, signal,
+                  result.compile_ms);
         deliver(setup, result);
     } else {
         m_stats.jobs_failed++;

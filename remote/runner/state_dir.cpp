@@ -1,8 +1,7 @@
 #include "remote/runner/state_dir.hpp"
 
-#include "util/temp_dir.hpp"
-
 #include "util/fs.hpp"
+#include "util/temp_dir.hpp"
 
 #include <cerrno>
 #include <charconv>

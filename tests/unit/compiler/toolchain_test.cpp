@@ -11,8 +11,8 @@ namespace {
 
 bool has_file(const ToolchainLayout& t, const std::string& suffix) {
     return std::any_of(t.files.begin(), t.files.end(), [&](const std::string& f) {
-        return f.size() >= suffix.size() && f.compare(f.size() - suffix.size(), suffix.size(),
-                                                      suffix) == 0;
+        return f.size() >= suffix.size() &&
+               f.compare(f.size() - suffix.size(), suffix.size(), suffix) == 0;
     });
 }
 

@@ -356,7 +356,8 @@ TEST_CASE("bad headers") {
     check(header(kMagic, kProtocolVersion, 255, 0, 0, 0, 0), "unknown message type 255");
     check(header(kMagic, kProtocolVersion, 10, 2, 0, 0, 0), "unknown frame flags 0x02");
     check(header(kMagic, kProtocolVersion, 10, 0x81, 0, 0, 0), "unknown frame flags 0x81");
-    check(header(kMagic, kProtocolVersion, 10, 0, 7, 0, 0), "reserved header byte is 0x07, must be 0");
+    check(header(kMagic, kProtocolVersion, 10, 0, 7, 0, 0),
+          "reserved header byte is 0x07, must be 0");
     check(header(kMagic, kProtocolVersion, 10, 0, 0, 3, 4) + "abc",
           "uncompressed frame with payload_len 3 but raw_len 4 (must be equal)");
 }
