@@ -65,7 +65,11 @@ pids+=($!)
 distccd --daemon --no-detach --allow 127.0.0.0/8 --listen 127.0.0.21 --port 27701 --jobs 2 \
     --log-file "$tmp/distccd.log" --pid-file "$tmp/distccd.pid" &
 pids+=($!)
-sleep 1
+for _ in $(seq 100); do
+    grep -q "runner '" "$tmp/ferryd-sb.log" 2>/dev/null && grep -q "runner '" "$tmp/ferryd-us.log" 2>/dev/null && break
+    sleep 0.1
+done
+sleep 0.5 # distccd
 grep -q 'jobs run sandboxed' "$tmp/ferryd-sb.log" || { echo "ferryd cannot sandbox jobs:"; cat "$tmp/ferryd-sb.log"; exit 1; }
 
 export DISTCC_HOSTS="127.0.0.21:27701/2"

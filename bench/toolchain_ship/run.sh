@@ -42,6 +42,7 @@ cleanup() {
 }
 trap cleanup EXIT
 export FERRY_HOSTS="$addr:$port/2" FERRY_IDLE_TIMEOUT=600
+chmod 755 "$tmp"
 cd "$tmp"
 printf 'int add(int a, int b) { return a + b; }\n' >tiny.c
 
@@ -63,10 +64,10 @@ start_ferryd() { # LOG [ferryd options...]
 # Bytes received so far on ferryd's side of every established connection.
 received() {
     ss -Htin state established "( sport = :$port )" src "$addr" |
-        grep -o 'bytes_received:[0-9]*' | cut -d: -f2 | awk '{s += $1} END {print s + 0}'
+        { grep -o 'bytes_received:[0-9]*' || true; } | cut -d: -f2 | awk '{s += $1} END {print s + 0}'
 }
 file_data_bytes() { # LOG: decoded file_data payload logged so far
-    grep -o 'file_data frame, [0-9]* bytes' "$1" | awk '{s += $3} END {print s + 0}'
+    { grep -o 'file_data frame, [0-9]* bytes' "$1" || true; } | awk '{s += $3} END {print s + 0}'
 }
 results=$tmp/results.txt
 : >"$results"
@@ -80,7 +81,7 @@ compile() { # COMPILER LABEL LOG
     [ "$(grep -c 'job .* exit 0' "$log")" -gt "$jobs0" ] || { echo "$cc ($label) did not run remotely"; exit 1; }
     "$cc" -O2 -c tiny.c -o local.o
     cmp -s local.o remote.o || { echo "$cc ($label): object differs from the local one"; exit 1; }
-    fetched=$(grep -o '[0-9]* to fetch' "$log" | tail -1 | cut -d' ' -f1)
+    fetched=$({ grep -o '[0-9]* files, [0-9]* to fetch' "$log" || true; } | tail -1 | awk '{print $3 "/" $1}')
     echo "$cc $label $(((t1 - t0) / 1000000)) $((rx1 - rx0)) $((fd1 - fd0)) $fetched" >>"$results"
 }
 
@@ -92,6 +93,9 @@ for ((r = 0; r < repeats; r++)); do
         compile $cc warm "$log"
         stop_coordinator; stop_ferryd
         cache=$tmp/cache-$cc-$r
+        # ferryd started as root runs as nobody, and makes no parent directories.
+        mkdir "$cache"
+        [ "$(id -u)" != 0 ] || chown nobody:nogroup "$cache"
         log=$tmp/ferryd-$cc-$r-dir.log
         start_ferryd "$log" --cache-dir "$cache"
         compile $cc cold-dir "$log"
@@ -105,7 +109,7 @@ for ((r = 0; r < repeats; r++)); do
 done
 
 echo "$repeats repeats; one ferryd (sandboxed, 2 slots) on $addr:$port; medians over the repeats"
-printf '%-6s %-10s %12s %16s %18s %14s\n' compiler step wall_ms wire_bytes_in file_data_bytes files_fetched
+printf '%-6s %-10s %12s %16s %18s %14s\n' compiler step wall_ms wire_bytes_in file_data_bytes fetched/files
 for cc in gcc clang; do
     for label in cold warm cold-dir restart restart+1; do
         awk -v c=$cc -v l=$label '$1 == c && $2 == l' "$results" >sel.txt
@@ -113,5 +117,5 @@ for cc in gcc clang; do
         printf '%-6s %-10s %12s %16s %18s %14s\n' $cc $label "$(med 3)" "$(med 4)" "$(med 5)" "$(med 6)"
     done
 done
-echo "every run (compiler step wall_ms wire_bytes_in file_data_bytes files_fetched):"
+echo "every run (compiler step wall_ms wire_bytes_in file_data_bytes fetched/files):"
 cat "$results"
