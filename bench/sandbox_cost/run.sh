@@ -54,12 +54,23 @@ devs=""
 for d in null zero full random urandom; do devs+=" --dev-bind /dev/$d /dev/$d"; done
 bw_common="--die-with-parent --ro-bind $job/root /$devs --bind $job/tmp /.ferry-tmp --bind $job/upper/0 /w --chdir /"
 T=$tmp/true
+# A volatile overlay (what ferryd mounts) leaves a marker in its work directory that makes the
+# next mount on it fail; each job has a fresh one, so each call here gets one too. The
+# wrapper's own cost is measured alone ("fresh work dir + true") and is to be subtracted.
+cat >"$tmp/fresh" <<FRESH
+#!/bin/sh
+chmod -R u+rwx "$job/work/0" 2>/dev/null; rm -rf "$job/work/0/"* "$job/upper/0/"*
+exec "\$@"
+FRESH
+chmod 755 "$tmp/fresh"
+F=$tmp/fresh
 cat >"$tmp/spec" <<SPEC
 fork+exec true	$T
 fork+exec /usr/bin/true	/usr/bin/true
 ferryd-exec, unsandboxed	$EXEC $limits $T -- true
-ferryd-exec --check	$EXEC $sandbox_words --check
-ferryd-exec sandbox + true	$EXEC $sandbox_words $limits /usr/bin/true -- true
+fresh work dir + true	$F $T
+ferryd-exec --check	$F $EXEC $sandbox_words --check
+ferryd-exec sandbox + true	$F $EXEC $sandbox_words $limits /usr/bin/true -- true
 ferryd-exec, no overlay + true	$EXEC $no_overlay_words $limits /usr/bin/true -- true
 syncfs of the job's fs	$(command -v sync) -f $job/tmp
 bwrap (same 5 ns) + true	$BWRAP --unshare-user --unshare-ipc --unshare-pid --unshare-net --unshare-uts $bw_common /usr/bin/true
@@ -103,13 +114,13 @@ for r in 1 2 3 4 5; do
     dd if=/dev/zero of="$tmp/dirty" bs=1M count=128 status=none
     d0=$(awk '/^Dirty:/ {print $2}' /proc/meminfo)
     if ((r % 2)); then
-        with=$(once $EXEC $sandbox_words $limits /usr/bin/true -- true)
+        with=$(once $F $EXEC $sandbox_words $limits /usr/bin/true -- true)
         d1=$(awk '/^Dirty:/ {print $2}' /proc/meminfo)
         without=$(once $EXEC $no_overlay_words $limits /usr/bin/true -- true)
     else
         without=$(once $EXEC $no_overlay_words $limits /usr/bin/true -- true)
         d1=$(awk '/^Dirty:/ {print $2}' /proc/meminfo)
-        with=$(once $EXEC $sandbox_words $limits /usr/bin/true -- true)
+        with=$(once $F $EXEC $sandbox_words $limits /usr/bin/true -- true)
     fi
     d2=$(awk '/^Dirty:/ {print $2}' /proc/meminfo)
     echo "  round $r: with overlay ${with} us, without ${without} us; Dirty ${d0} kB -> ${d1} kB -> ${d2} kB"
