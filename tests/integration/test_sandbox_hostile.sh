@@ -396,13 +396,28 @@ assert_eq "ferry: no runner available for gcc ($D:$PORT: compiler differs); comp
 assert_eq "$before" "$(runner_stat $D received)" "jobs the installed-only runner received from ferry"
 assert_eq 0 "$(runner_stat $D completed)" "jobs the installed-only runner completed"
 note "1b. an .incbin the client's check does not see must not fail the build"
-# Known product bug (reported with this suite): the coordinator's textual check
-# (coordinator/file_store_hidden_reads.cpp) looks for ".incbin", but `".inc" "bin"` is the same
-# directive once the compiler joins the strings. The job goes remote, the assembler finds no
-# file in the mirror, and the build fails where a local compile succeeds. Last in the suite,
-# so that every case above still runs while it fails.
+# The coordinator's textual check (coordinator/file_store_hidden_reads.cpp) looks for ".incbin",
+# but `".inc" "bin"` is the same directive once the compiler joins the strings. The job goes
+# remote, the assembler finds no file in the sandbox, and the coordinator, seeing a "file not
+# found" failure (missing_input, coordinator/runner_fault.cpp), compiles it again locally.
 FERRY_HOSTS=$(hosts_for $A)
 export FERRY_HOSTS
 compile_both gcc "-O2" src/incbin_split.c build/incbin_split.o
 grep -aqF "$SECRET_MARK" build/incbin_split.o || fail "the split .incbin object lacks the client's content"
+
+note "a runner that cannot build the sandbox says so and refuses every job"
+# overlayfs cannot spell a directory with a comma: the start-up check's overlay fails there.
+E=127.0.0.58
+BAD_TMP="$TEST_TMP/runner,tmp"
+mkdir -m 1777 "$BAD_TMP"
+TMPDIR="$BAD_TMP" start_ferryd $E --name unsandboxable
+assert_contains "$(ferryd_log $E)" "cannot sandbox jobs"
+probe hello "$E:$PORT" >"$TEST_TMP/hello-unsandboxable.txt"
+if grep -q '^compiler ' "$TEST_TMP/hello-unsandboxable.txt"; then
+    fail "a runner that cannot sandbox offers compilers: $(cat "$TEST_TMP/hello-unsandboxable.txt")"
+fi
+rc=0
+FERRY_PROBE_NO_TOOLCHAIN=1 probe job-raw "$E:$PORT" gcc "$PROJ" build/x.o -- -c src/main.c \
+    -o build/x.o >"$TEST_TMP/unsandboxable.txt" 2>&1 || rc=$?
+assert_contains "$TEST_TMP/unsandboxable.txt" "cannot sandbox jobs"
 pass
