@@ -285,6 +285,8 @@ void RunnerLink::become_up() {
 }
 
 static constexpr size_t kFileDataBatchBytes = size_t(32) << 20;
+// The slowest transfer a job's timeout allows for: 5 MB/s (a busy 100 Mbit/s link).
+static constexpr size_t kMinBytesPerMs = 5000;
 
 void RunnerLink::on_need_files(const proto::NeedFiles& need) {
     auto it = m_jobs.find(need.job_id);
@@ -292,7 +294,7 @@ void RunnerLink::on_need_files(const proto::NeedFiles& need) {
     PendingJob& job = *it->second;
     proto::FileData data;
     data.job_id = need.job_id;
-    size_t batch_bytes = 0;
+    size_t batch_bytes = 0, sent_bytes = 0;
     for (const auto& hash : need.hashes) {
         auto path = job.paths.find(hash);
         if (path == job.paths.end())
@@ -313,9 +315,17 @@ void RunnerLink::on_need_files(const proto::NeedFiles& need) {
             batch_bytes = 0;
         }
         batch_bytes += blob->size();
+        sent_bytes += blob->size();
         data.blobs.push_back(proto::FileBlob{hash, std::move(*blob)});
     }
     if (!data.blobs.empty()) m_stream->send(proto::frame(data, m_options.compression_level));
+    // The job's time starts again once its files are on their way, with room for them to
+    // travel and be stored: the first job to a runner carries the compiler, 80-240 MiB,
+    // which a slow link or a loaded runner takes seconds to take in. A runner that stalls is
+    // still caught, only later.
+    if (job.timer)
+        uv_timer_start(job.timer.get(), &timer_trampoline<PendingJob, &PendingJob::on_timeout>,
+                       m_options.job_timeout_ms + sent_bytes / kMinBytesPerMs, 0);
 }
 
 // ---- jobs ----
