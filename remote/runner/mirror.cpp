@@ -85,10 +85,30 @@ static Result<void> add_directories(MirrorPlan& plan, std::string_view path, boo
 }
 
 // Places each file of `files` in the plan; `hash_at` maps normalised paths to content.
+// A sandboxed job's paths are physical: absolute, normalised, outside what the sandbox
+// itself puts in the job's root.
+static Result<void> check_sandbox_path(std::string_view path, std::string_view what) {
+    if (path.empty() || path[0] != '/' || normalize_path(path) != path)
+        return make_error(Errc::refused, "{} '{}' is not an absolute, normalised path", what, path);
+    if (path == "/dev" || path.rfind("/dev/", 0) == 0)
+        return make_error(Errc::refused, "{} '{}' is under /dev, which the sandbox provides", what,
+                          path);
+    for (auto part : path_components(path))
+        if (part == std::string_view(kSandboxTmp + 1) ||
+            part == std::string_view(kSandboxOldRoot + 1))
+            return make_error(Errc::refused, "{} '{}' uses a name the sandbox reserves", what,
+                              path);
+    return ok();
+}
+
+// `check` vets each path first, so a hostile manifest is refused at its first bad entry.
+using PathCheck = Result<void> (*)(std::string_view path, std::string_view what);
+
 static Result<void> add_files(MirrorPlan& plan, const std::vector<proto::FileEntry>& files,
                               std::map<std::string, std::string>& hash_at,
-                              const ManifestLimits& limits) {
+                              const ManifestLimits& limits, PathCheck check = nullptr) {
     for (const auto& f : files) {
+        if (check) FERRY_TRY_VOID(check(f.path, "file"));
         if (!is_hash_hex(f.hash))
             return make_error(Errc::refused, "file '{}': '{}' is not a content hash", f.path,
                               f.hash);
@@ -152,22 +172,6 @@ Result<MirrorPlan> plan_mirror(const proto::JobRequest& request, const ManifestL
     return plan;
 }
 
-// A sandboxed job's paths are physical: absolute, normalised, outside what the sandbox
-// itself puts in the job's root.
-static Result<void> check_sandbox_path(std::string_view path, std::string_view what) {
-    if (path.empty() || path[0] != '/' || normalize_path(path) != path)
-        return make_error(Errc::refused, "{} '{}' is not an absolute, normalised path", what, path);
-    if (path == "/dev" || path.rfind("/dev/", 0) == 0)
-        return make_error(Errc::refused, "{} '{}' is under /dev, which the sandbox provides", what,
-                          path);
-    for (auto part : path_components(path))
-        if (part == std::string_view(kSandboxTmp + 1) ||
-            part == std::string_view(kSandboxOldRoot + 1))
-            return make_error(Errc::refused, "{} '{}' uses a name the sandbox reserves", what,
-                              path);
-    return ok();
-}
-
 Result<MirrorPlan> plan_sandboxed_mirror(const proto::JobRequest& request,
                                          const ManifestLimits& limits) {
     MirrorPlan plan;
@@ -181,11 +185,8 @@ Result<MirrorPlan> plan_sandboxed_mirror(const proto::JobRequest& request,
         FERRY_TRY_VOID(add_directories(plan, dir, false, limits));
     }
     std::map<std::string, std::string> hash_at;
-    for (const auto* files : {&request.files, &request.toolchain.files}) {
-        for (const auto& f : *files)
-            FERRY_TRY_VOID(check_sandbox_path(f.path, "file"));
-        FERRY_TRY_VOID(add_files(plan, *files, hash_at, limits));
-    }
+    for (const auto* files : {&request.files, &request.toolchain.files})
+        FERRY_TRY_VOID(add_files(plan, *files, hash_at, limits, &check_sandbox_path));
     for (const auto* links : {&request.links, &request.toolchain.links}) {
         for (const auto& link : *links) {
             FERRY_TRY_VOID(check_sandbox_path(link.path, "link"));
