@@ -70,15 +70,4 @@ Result<Manifest> build_manifest(FileStore& files, const proto::IpcCompile& reque
     return builder.take();
 }
 
-proto::ToolchainSpec toolchain_spec(const compiler::Identity& identity) {
-    proto::ToolchainSpec spec;
-    spec.program = identity.toolchain.program;
-    spec.path_env = identity.toolchain.path_env;
-    for (const auto& file : identity.toolchain_files)
-        spec.files.push_back({file.path, file.hash, file.size});
-    for (const auto& link : identity.toolchain.links)
-        spec.links.push_back({link.path, link.target});
-    return spec;
-}
-
 } // namespace ferry::coordinator

@@ -4,7 +4,6 @@
 // that lead there, the directories the compile searches, and the compiler itself.
 #pragma once
 
-#include "compiler/identity.hpp"
 #include "coordinator/file_store.hpp"
 #include "remote/protocol/messages.hpp"
 #include "util/result.hpp"
@@ -22,8 +21,5 @@ struct Manifest {
 
 // Errc::compile_locally when a file cannot be read or a path cannot be resolved.
 Result<Manifest> build_manifest(FileStore& files, const proto::IpcCompile& request);
-
-// The compiler as files, for JobRequest::toolchain.
-proto::ToolchainSpec toolchain_spec(const compiler::Identity& identity);
 
 } // namespace ferry::coordinator

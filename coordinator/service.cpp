@@ -2,6 +2,7 @@
 
 #include "coordinator/runner_fault.hpp"
 #include "coordinator/status.hpp"
+#include "remote/toolchain/toolchain_spec.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
 
@@ -249,7 +250,7 @@ void Service::compile(ConnectionId connection, proto::IpcCompile request) {
     auto manifest = build_manifest(m_files, request);
     if (!manifest) return reply_local(connection, label, manifest.error().message);
     job.manifest = std::move(*manifest);
-    job.toolchain = toolchain_spec(*identity);
+    job.toolchain = remote::toolchain_spec(*identity);
     job.compiler_id = identity->id;
     job.label = label;
     job.submitted_ms = now_ms();

@@ -7,6 +7,7 @@
 #include "remote/runner/intake_limits.hpp"
 #include "remote/runner/job_root.hpp"
 #include "remote/runner/server.hpp"
+#include "remote/toolchain/toolchain_spec.hpp"
 #include "util/fs.hpp"
 #include "util/hash.hpp"
 #include "util/log.hpp"
@@ -295,7 +296,7 @@ Result<void> Connection::on_job_request(const proto::Frame& frame) {
         answer(id, JobStatus::refused, installed.error().message);
         return ok();
     }
-    if (sandboxed && own_compiler) request.toolchain = installed_toolchain(**installed);
+    if (sandboxed && own_compiler) request.toolchain = remote::toolchain_spec(**installed);
     if (auto checked = check_arguments(request.args); !checked) {
         answer(id, JobStatus::refused, checked.error().message);
         return ok();

@@ -9,17 +9,6 @@
 
 namespace ferry::runner {
 
-proto::ToolchainSpec installed_toolchain(const compiler::Identity& identity) {
-    proto::ToolchainSpec spec;
-    spec.program = identity.toolchain.program;
-    spec.path_env = identity.toolchain.path_env;
-    for (const auto& file : identity.toolchain_files)
-        spec.files.push_back({file.path, file.hash, file.size});
-    for (const auto& link : identity.toolchain.links)
-        spec.links.push_back({link.path, link.target});
-    return spec;
-}
-
 // The directory an output is written in, spelled as the compile reaches it; the kernel
 // resolves it inside the sandbox, through the client's links.
 static std::string output_directory(const std::string& cwd, const std::string& output) {

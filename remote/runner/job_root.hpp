@@ -4,7 +4,6 @@
 // mirror worker's thread, read back when the compiler is done.
 #pragma once
 
-#include "compiler/identity.hpp"
 #include "remote/protocol/messages.hpp"
 #include "remote/runner/sandbox.hpp"
 #include "util/result.hpp"
@@ -13,9 +12,6 @@
 #include <vector>
 
 namespace ferry::runner {
-
-// The compiler installed here, as the files a sandboxed job needs.
-proto::ToolchainSpec installed_toolchain(const compiler::Identity& identity);
 
 // Where everything goes for `request` in `job_dir`. Errc::refused for an output directory
 // the overlay options cannot spell.

@@ -28,6 +28,7 @@
 #include "remote/protocol/auth.hpp"
 #include "remote/protocol/frame.hpp"
 #include "remote/protocol/messages.hpp"
+#include "remote/toolchain/toolchain_spec.hpp"
 #include "util/fd.hpp"
 #include "util/fs.hpp"
 #include "util/hash.hpp"
@@ -308,7 +309,7 @@ int cmd_job(Client& c, const std::string& compiler, const std::string& manifest,
         std::string path = compiler[0] == '/' ? compiler : find_in_path(compiler, "/usr/bin:/bin");
         auto identity = compiler::probe(path, basename(path));
         if (!identity) die(identity.error().message);
-        req.toolchain = coordinator::toolchain_spec(*identity);
+        req.toolchain = remote::toolchain_spec(*identity);
         if (!id) req.compiler_id = identity->id;
     }
     std::map<std::string, std::string> path_of; // hash -> local path
