@@ -103,6 +103,11 @@ std::optional<std::string> enter_sandbox(const SandboxSpec& spec) {
                     std::to_string(inside_gid) + " " + std::to_string(gid) + " 1\n"))
         return failure("write", "/proc/self/gid_map");
 
+    // No namespace inside the job's: a compiler (or whatever a client ships as one) gets no
+    // new user namespace, and with it no capability to reach more of the kernel.
+    if (!write_text("/proc/sys/user/max_user_namespaces", "0"))
+        return failure("write", "/proc/sys/user/max_user_namespaces");
+
     if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
         return failure("make mounts private", "");
     const std::string& root = spec.root;
