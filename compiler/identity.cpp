@@ -78,7 +78,7 @@ bool is_regular_file(const std::string& path) {
 } // namespace
 
 Result<Identity> probe(const std::string& path, const std::string& name,
-                       const std::string& path_env) {
+                       const std::string& path_env, bool with_toolchain) {
     Identity identity;
     identity.path = path;
     identity.name = name;
@@ -89,11 +89,6 @@ Result<Identity> probe(const std::string& path, const std::string& name,
     FERRY_TRY(version, ask(path, "--version"));
     identity.version = std::move(*version);
 
-    const char* inherited = std::getenv("PATH");
-    std::string search = !path_env.empty() ? path_env : inherited ? inherited : "/usr/bin:/bin";
-    FERRY_TRY(layout, discover_toolchain(path, family_of(name) == Family::gcc, search));
-    identity.toolchain = std::move(*layout);
-
     // Labelled pieces, so no two different inputs concatenate to the same bytes.
     Hasher hasher;
     auto piece = [&hasher](std::string_view label, std::string_view value) {
@@ -102,6 +97,20 @@ Result<Identity> probe(const std::string& path, const std::string& name,
         hasher.update(":");
         hasher.update(value);
     };
+    if (!with_toolchain) {
+        FERRY_TRY(driver, hash_cache().hash(path));
+        piece("driver-binary", driver->hash);
+        piece("version", identity.version);
+        piece("target", identity.target);
+        piece("driver", identity.driver);
+        identity.id = hasher.hex_digest();
+        return identity;
+    }
+    const char* inherited = std::getenv("PATH");
+    std::string search = !path_env.empty() ? path_env : inherited ? inherited : "/usr/bin:/bin";
+    FERRY_TRY(layout, discover_toolchain(path, family_of(name) == Family::gcc, search));
+    identity.toolchain = std::move(*layout);
+
     piece("program", identity.toolchain.program);
     piece("path", identity.toolchain.path_env);
     for (const auto& file : identity.toolchain.files) {
@@ -121,7 +130,7 @@ Result<Identity> probe(const std::string& path, const std::string& name,
     return identity;
 }
 
-std::vector<Identity> probe_default_allowlist(const std::string& path_env) {
+std::vector<Identity> probe_default_allowlist(const std::string& path_env, bool with_toolchain) {
     std::vector<Identity> identities;
     std::set<std::string> names_seen;
     std::string_view rest = path_env;
@@ -140,7 +149,7 @@ std::vector<Identity> probe_default_allowlist(const std::string& path_env) {
                 std::string full = dir + "/" + name;
                 if (!is_regular_file(full) || access(full.c_str(), X_OK) != 0) continue;
                 if (!names_seen.insert(name).second) continue;
-                auto identity = probe(full, name, path_env);
+                auto identity = probe(full, name, path_env, with_toolchain);
                 if (!identity) {
                     log::info("not allowing {}: {}", full, identity.error().message);
                     continue;

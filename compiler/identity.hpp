@@ -31,11 +31,15 @@ struct Identity {
 };
 
 // `path_env`: the PATH the compiler runs with (empty: this process's PATH).
+// `with_toolchain` false: a quick probe for display (a sandboxed runner that runs the
+// compilers its clients ship offers its own only as information): no toolchain, and an id
+// hashing the driver binary, version and target only — it matches no client's.
 Result<Identity> probe(const std::string& path, const std::string& name,
-                       const std::string& path_env = {});
+                       const std::string& path_env = {}, bool with_toolchain = true);
 
 // The names a runner allows by default: gcc, g++, cc, c++, clang, clang++ and versioned
 // names (gcc-12, clang++-14...) found in the directories of `path_env`, resolved once.
-std::vector<Identity> probe_default_allowlist(const std::string& path_env);
+std::vector<Identity> probe_default_allowlist(const std::string& path_env,
+                                              bool with_toolchain = true);
 
 } // namespace ferry::compiler

@@ -8,8 +8,10 @@ CompilerAllowlist::CompilerAllowlist(std::vector<compiler::Identity> compilers)
     : m_compilers(std::move(compilers)) {}
 
 Result<CompilerAllowlist> CompilerAllowlist::resolve(const std::vector<std::string>& names,
-                                                     const std::string& path_env) {
-    if (names.empty()) return CompilerAllowlist(compiler::probe_default_allowlist(path_env));
+                                                     const std::string& path_env,
+                                                     bool with_toolchain) {
+    if (names.empty())
+        return CompilerAllowlist(compiler::probe_default_allowlist(path_env, with_toolchain));
     std::vector<compiler::Identity> found;
     for (const auto& spec : names) {
         std::string name = basename(spec);
@@ -21,7 +23,7 @@ Result<CompilerAllowlist> CompilerAllowlist::resolve(const std::vector<std::stri
             if (c.name == name)
                 return make_error(Errc::invalid, "--compiler {}: '{}' is already offered", spec,
                                   name);
-        auto identity = compiler::probe(path, name);
+        auto identity = compiler::probe(path, name, path_env, with_toolchain);
         if (!identity)
             return make_error(identity.error().code, "--compiler {}: {}", spec,
                               identity.error().message);

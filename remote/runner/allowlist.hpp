@@ -20,8 +20,11 @@ class CompilerAllowlist {
     // `names` empty: the default list found on `path_env`. Otherwise each is a name (looked
     // up on `path_env`) or a path; the allowlist name is its basename. Every failure to
     // probe is an error: an operator who names a compiler expects it to be offered.
+    // `with_toolchain`: describe each compiler as files (compiler/toolchain.hpp), which a
+    // runner needs only to run its own compilers (--installed-compilers-only, --unsandboxed).
     static Result<CompilerAllowlist> resolve(const std::vector<std::string>& names,
-                                             const std::string& path_env);
+                                             const std::string& path_env,
+                                             bool with_toolchain = true);
 
     // Errc::refused with the message sent to the client when (name, id) is not offered.
     Result<const compiler::Identity*> find(std::string_view name, std::string_view id) const;

@@ -307,6 +307,11 @@ Result<void> Connection::on_job_request(const proto::Frame& frame) {
         answer(id, JobStatus::refused, plan.error().message);
         return ok();
     }
+    if (sandboxed && request.toolchain.files.empty()) {
+        answer(id, JobStatus::refused,
+               "this runner runs the compiler a job ships, and this job ships none");
+        return ok();
+    }
     auto dir = TempDir::create(config.jobs_dir, "job-");
     if (!dir) {
         answer(id, JobStatus::failed, dir.error().message);

@@ -102,7 +102,10 @@ int run(int argc, char** argv) {
 
     const char* path = std::getenv("PATH");
     std::string path_env = path && *path ? path : "/usr/local/bin:/usr/bin:/bin";
-    auto allowlist = CompilerAllowlist::resolve(options.compilers, path_env);
+    // Its own compilers as files only when it runs them: describing a toolchain costs a
+    // dozen processes and hashing hundreds of MiB, at every start.
+    const bool runs_own = options.unsandboxed || options.installed_compilers_only;
+    auto allowlist = CompilerAllowlist::resolve(options.compilers, path_env, runs_own);
     if (!allowlist) return fail(1, allowlist.error().message);
     // A sandboxed runner runs the compiler each job ships and needs none of its own; one that
     // runs only installed compilers (or runs them unsandboxed) would have nothing to offer.

@@ -221,6 +221,11 @@ proto::JobRequest job_for(const proto::RunnerHello& hello, const std::string& co
     req.args = {"-c", "/attack/a.c", "-o", "/attack/a.o"};
     req.outputs = {"/attack/a.o"};
     req.language = "c";
+    // A sandboxed runner runs the compiler a job ships: name one (its files are never sent,
+    // like the rest of what these jobs announce).
+    std::string fake(1, 'c');
+    req.toolchain.program = "/attack/bin/cc";
+    req.toolchain.files.push_back({"/attack/bin/cc", hash_hex(fake), fake.size()});
     return req;
 }
 
