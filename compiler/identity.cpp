@@ -35,7 +35,8 @@ class FileHashCache {
         }
         // Streamed: a toolchain has 100 MiB libraries, and a runner hashes them at start-up.
         FERRY_TRY(digest, hash_file_hex(path));
-        Identity::File file{path, std::move(*digest), static_cast<uint64_t>(st.st_size)};
+        Identity::File file{path, std::move(*digest), static_cast<uint64_t>(st.st_size),
+                            int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
         std::lock_guard lock(m_mutex);
         m_hashes.emplace(key, file);
         return file;

@@ -25,6 +25,7 @@ struct Identity {
         std::string path; // physical
         std::string hash; // content, 32 hex digits
         uint64_t size = 0;
+        int64_t mtime_ns = 0; // the runner's mirror gives the file this mtime
     };
     ToolchainLayout toolchain;
     std::vector<File> toolchain_files; // toolchain.files with their hashes, same order

@@ -60,7 +60,7 @@ Result<proto::FileEntry> FileStore::entry(const std::string& path) {
         return make_error(Errc::compile_locally,
                           "{} contains {}: the compile reads a file the scan cannot list", path,
                           cached.hidden_read);
-    return proto::FileEntry{path, cached.hash, stamp.size};
+    return proto::FileEntry{path, cached.hash, stamp.size, stamp.mtime_ns};
 }
 
 Result<std::string> FileStore::blob(const std::string& path, const std::string& hash) {

@@ -62,16 +62,20 @@ void write_files(Writer& w, const std::vector<FileEntry>& files) {
         w.str(f.path);
         w.str(f.hash);
         w.u64(f.size);
+        w.u64(static_cast<uint64_t>(f.mtime_ns));
     }
 }
 
 Result<std::vector<FileEntry>> read_files(Reader& r) {
-    FERRY_TRY(n, r.count(kMinStr + kHashStr + 8));
+    FERRY_TRY(n, r.count(kMinStr + kHashStr + 8 + 8));
     std::vector<FileEntry> files(*n);
     for (auto& f : files) {
         FERRY_PROTO_READ(f.path, r.str());
         FERRY_PROTO_READ(f.hash, read_hash(r, "file hash"));
         FERRY_PROTO_READ(f.size, r.u64());
+        uint64_t mtime = 0;
+        FERRY_PROTO_READ(mtime, r.u64());
+        f.mtime_ns = static_cast<int64_t>(mtime);
     }
     return files;
 }
@@ -386,6 +390,8 @@ std::string encode(const Stats& m) {
     w.u64(m.files_received);
     w.u64(m.cache_hits);
     w.u32(m.slots);
+    w.u64(m.files_linked);
+    w.u64(m.files_copied);
     return w.take();
 }
 
@@ -400,6 +406,8 @@ Result<void> decode(std::string_view payload, Stats& out) {
         FERRY_PROTO_READ(m.files_received, r.u64());
         FERRY_PROTO_READ(m.cache_hits, r.u64());
         FERRY_PROTO_READ(m.slots, r.u32());
+        FERRY_PROTO_READ(m.files_linked, r.u64());
+        FERRY_PROTO_READ(m.files_copied, r.u64());
         return ok();
     });
 }

@@ -68,6 +68,9 @@ struct FileEntry {
     std::string path;
     std::string hash; // 32 hex digits (XXH3-128 of the content)
     uint64_t size = 0;
+    // The client's modification time (ns since the epoch): `__TIMESTAMP__` prints it and gcc's
+    // `#pragma once` compares it, so the runner gives the file this mtime (docs/sandbox.md).
+    int64_t mtime_ns = 0;
 
     bool operator==(const FileEntry&) const = default;
 };
@@ -185,6 +188,10 @@ struct Stats {
     uint64_t files_received = 0;
     uint64_t cache_hits = 0;
     uint32_t slots = 0;
+    // Files placed in mirrors: hard links of a cache entry, or copies given the client's
+    // mtime or a distinct inode (docs/sandbox.md, "mtimes and inodes").
+    uint64_t files_linked = 0;
+    uint64_t files_copied = 0;
 
     bool operator==(const Stats&) const = default;
 };

@@ -384,6 +384,8 @@ void Connection::on_mirror_built(std::unique_ptr<MirrorWork> work) {
         answer(id, proto::JobStatus::failed, work->built.error().message);
         return;
     }
+    m_server.stats().files_linked += work->placed.linked;
+    m_server.stats().files_copied += work->placed.copied;
     if (work->missing.empty()) {
         m_submitted.insert(id);
         m_server.submit(std::move(work->setup));
@@ -455,10 +457,14 @@ Result<void> Connection::on_file_data(const proto::Frame& frame) {
             return make_error(Errc::protocol, "job {}: the data sent as {} does not match its hash",
                               id, blob.hash);
         m_server.stats().files_received++;
-        auto stored = m_server.cache().insert(blob.hash, blob.data);
-        Result<void> placed =
-            stored ? place_file(job.setup.root, job.plan.placements[blob.hash], *stored)
-                   : Result<void>(stored.error());
+        const auto& targets = job.plan.placements[blob.hash];
+        auto stored = m_server.cache().insert(blob.hash, blob.data, targets.front().mtime_ns);
+        Result<Placed> placed =
+            stored ? place_file(job.setup.root, targets, *stored) : Result<Placed>(stored.error());
+        if (placed) {
+            m_server.stats().files_linked += placed->linked;
+            m_server.stats().files_copied += placed->copied;
+        }
         if (!placed) {
             answer(id, proto::JobStatus::failed, "storing a file: " + placed.error().message);
             m_pending.erase(it);

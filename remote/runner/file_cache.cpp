@@ -86,7 +86,8 @@ std::optional<std::string> FileCache::lookup(std::string_view hash) {
     return path;
 }
 
-Result<std::string> FileCache::insert(std::string_view hash, std::string_view data) {
+Result<std::string> FileCache::insert(std::string_view hash, std::string_view data,
+                                      int64_t mtime_ns) {
     std::string path = path_of(hash);
     if (m_index.count(std::string(hash)) && ::access(path.c_str(), R_OK) == 0) {
         remember(std::string(hash), data.size());
@@ -94,7 +95,19 @@ Result<std::string> FileCache::insert(std::string_view hash, std::string_view da
     }
     // Read-only, so a compile that names a shipped file as its output fails instead of
     // corrupting the entry every other job links to.
-    FERRY_TRY_VOID(write_file_atomic(path, data, kEntryMode));
+    // Written under a name that is not a hash (removed at start-up if left behind), given its
+    // mtime, then renamed: no job can link the entry before its mtime is final.
+    const std::string fresh = path + ".new";
+    FERRY_TRY_VOID(write_file_atomic(fresh, data, kEntryMode));
+    int64_t sec = mtime_ns / 1000000000, rem = mtime_ns % 1000000000;
+    if (rem < 0) --sec, rem += 1000000000;
+    const timespec times[2] = {{0, UTIME_NOW}, {time_t(sec), long(rem)}};
+    if (::utimensat(AT_FDCWD, fresh.c_str(), times, 0) != 0 ||
+        ::rename(fresh.c_str(), path.c_str()) != 0) {
+        int err = errno;
+        ::unlink(fresh.c_str());
+        return errno_error("storing " + path, err);
+    }
     remember(std::string(hash), data.size());
     return path;
 }

@@ -25,9 +25,11 @@ class FileCache {
 
     // The entry's path, marking it recently used; nullopt if absent.
     std::optional<std::string> lookup(std::string_view hash);
-    // Stores `data` (whose hash the caller has checked) and returns its path. The entry may
-    // be evicted by the next trim(): link it where it is needed first.
-    Result<std::string> insert(std::string_view hash, std::string_view data);
+    // Stores `data` (whose hash the caller has checked) with modification time `mtime_ns` (a
+    // client's, so that client's jobs can hard-link it: docs/sandbox.md) and returns its path.
+    // An entry's mtime never changes once stored: jobs' links share it. The entry may be
+    // evicted by the next trim(): link it where it is needed first.
+    Result<std::string> insert(std::string_view hash, std::string_view data, int64_t mtime_ns);
     // Evicts least recently used entries until the total fits the cap.
     void trim();
     // Removes every entry (for a private cache at exit).

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -129,7 +130,7 @@ static Result<void> add_files(MirrorPlan& plan, const std::vector<proto::FileEnt
         if (!new_hash && size_it->second != f.size)
             return make_error(Errc::refused, "content {} is listed with two different sizes",
                               f.hash);
-        plan.placements[f.hash].push_back(normal);
+        plan.placements[f.hash].push_back({normal, f.mtime_ns});
         plan.total_bytes += f.size;
     }
     return ok();
@@ -250,17 +251,55 @@ Result<void> create_directories(const std::string& root, const MirrorPlan& plan)
     return ok();
 }
 
-Result<void> place_file(const std::string& root, const std::vector<std::string>& targets,
-                        const std::string& source) {
-    for (const auto& target : targets) {
-        std::string dest = mirrored_path(root, target);
-        if (::link(source.c_str(), dest.c_str()) == 0) continue;
-        int err = errno;
-        if (err != EXDEV && err != EPERM && err != EMLINK) return errno_error("link " + dest, err);
-        FERRY_TRY(data, read_file(source));
-        FERRY_TRY_VOID(write_file(dest, *data, 0555));
-    }
+static int64_t mtime_ns(const struct stat& st) {
+    return int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+}
+
+static Result<void> set_mtime(const std::string& path, int64_t ns) {
+    // Floor division: a time before 1970 still has 0 <= tv_nsec < 1e9.
+    int64_t sec = ns / 1000000000, rem = ns % 1000000000;
+    if (rem < 0) --sec, rem += 1000000000;
+    const timespec times[2] = {{0, UTIME_OMIT}, {time_t(sec), long(rem)}};
+    if (::utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0)
+        return errno_error("utimensat " + path, errno);
     return ok();
+}
+
+static Result<void> copy_with_mtime(const std::string& source, const std::string& dest,
+                                    int64_t mtime) {
+    FERRY_TRY(data, read_file(source));
+    FERRY_TRY_VOID(write_file(dest, *data, 0555));
+    return set_mtime(dest, mtime);
+}
+
+Result<Placed> place_file(const std::string& root, const std::vector<Placement>& targets,
+                          const std::string& source) {
+    struct stat st {};
+    if (::stat(source.c_str(), &st) != 0) return errno_error("stat " + source, errno);
+    const int64_t entry_mtime = mtime_ns(st);
+    Placed placed;
+    bool linked = false; // a second link would give two client files one inode
+    for (const auto& target : targets) {
+        std::string dest = mirrored_path(root, target.path);
+        if (!linked && target.mtime_ns == entry_mtime) {
+            if (::link(source.c_str(), dest.c_str()) == 0) {
+                // The entry named `source` may have been evicted and stored again (with
+                // another mtime) since it was stat'ed: check what was linked.
+                struct stat got {};
+                if (::lstat(dest.c_str(), &got) == 0 && mtime_ns(got) == target.mtime_ns) {
+                    linked = true;
+                    ++placed.linked;
+                    continue;
+                }
+                ::unlink(dest.c_str());
+            } else if (int err = errno; err != EXDEV && err != EPERM && err != EMLINK) {
+                return errno_error("link " + dest, err);
+            }
+        }
+        FERRY_TRY_VOID(copy_with_mtime(source, dest, target.mtime_ns));
+        ++placed.copied;
+    }
+    return placed;
 }
 
 } // namespace ferry::runner

@@ -37,11 +37,19 @@ struct ManifestLimits {
 //   {"/usr/lib/gcc/x/12", "/usr/include/c++/12"}. Errc::refused if the walk escapes "/".
 Result<std::vector<std::string>> lexical_directories(std::string_view path, bool is_file);
 
+// One client path a content goes to, with the client's mtime for it.
+struct Placement {
+    std::string path; // normalised client path
+    int64_t mtime_ns = 0;
+
+    bool operator==(const Placement&) const = default;
+};
+
 struct MirrorPlan {
     std::set<std::string> directories;     // normalised client paths
     std::set<std::string> every_directory; // the same with every ancestor, parents first
-    std::map<std::string, std::vector<std::string>> placements; // hash -> normalised paths
-    std::map<std::string, uint64_t> sizes;                      // hash -> declared size
+    std::map<std::string, std::vector<Placement>> placements; // hash -> where it goes
+    std::map<std::string, uint64_t> sizes;                    // hash -> declared size
     std::map<std::string, std::string> links; // path -> target (sandboxed jobs only)
     uint64_t total_bytes = 0;
 };
@@ -59,10 +67,18 @@ Result<MirrorPlan> plan_sandboxed_mirror(const proto::JobRequest& request,
 // No directory or link is made through a link: plan_sandboxed_mirror refused those.
 Result<void> create_directories(const std::string& root, const MirrorPlan& plan);
 
-// Puts `source` at <root> + each target: a hard link when possible (the cache may then evict
-// its entry without the job noticing), a copy otherwise.
-Result<void> place_file(const std::string& root, const std::vector<std::string>& targets,
-                        const std::string& source);
+struct Placed {
+    size_t linked = 0;
+    size_t copied = 0;
+};
+
+// Puts `source` (a cache entry) at <root> + each target, with the target's mtime, each target
+// its own inode: the compiler tells files apart by inode (clang's `#pragma once`) and by mtime
+// (gcc's `#pragma once`, `__TIMESTAMP__`). One target whose mtime is the entry's is a hard
+// link (the cache may then evict its entry without the job noticing); every other is a copy
+// given its mtime. `source`'s mtime must never change once it is linked anywhere.
+Result<Placed> place_file(const std::string& root, const std::vector<Placement>& targets,
+                          const std::string& source);
 
 // <root> + normalised client path.
 std::string mirrored_path(std::string_view root, std::string_view client_path);

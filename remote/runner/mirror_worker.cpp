@@ -21,12 +21,14 @@ void build_mirror(MirrorWork& work) {
             work.missing.insert(hash);
             continue;
         }
-        if (auto placed = place_file(work.setup.root, work.plan.placements[hash], source);
-            !placed) {
+        auto placed = place_file(work.setup.root, work.plan.placements[hash], source);
+        if (!placed) {
             work.built =
                 Error{placed.error().code, "building the mirror: " + placed.error().message};
             return;
         }
+        work.placed.linked += placed->linked;
+        work.placed.copied += placed->copied;
     }
 }
 

@@ -31,6 +31,7 @@ struct MirrorWork {
     // before the worker could link it (the client is then asked for them).
     std::set<std::string> missing;
     Result<void> built = ok(); // out
+    Placed placed;             // out: how the cached files were placed
 };
 
 // The blocking part, callable from any thread: directories, then the cached files.

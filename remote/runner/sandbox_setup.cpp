@@ -41,7 +41,7 @@ void seed_cache(FileCache& cache, const CompilerAllowlist& allowlist) {
             auto data = read_file(file.path);
             // Changed since it was probed: a client with the old identity sends it instead.
             if (!data || hash_hex(*data) != file.hash) continue;
-            if (cache.insert(file.hash, *data)) ++added;
+            if (cache.insert(file.hash, *data, file.mtime_ns)) ++added;
         }
     }
     cache.trim();

@@ -198,13 +198,15 @@ int cmd_stats(Client& c) {
     auto stats = proto::decode_as<proto::Stats>(c.expect_frame("stats"));
     if (!stats) die(stats.error().message);
     std::printf("received %llu completed %llu failed %llu refused %llu active %u queued %u "
-                "files %llu hits %llu slots %u\n",
+                "files %llu hits %llu slots %u linked %llu copied %llu\n",
                 static_cast<unsigned long long>(stats->jobs_received),
                 static_cast<unsigned long long>(stats->jobs_completed),
                 static_cast<unsigned long long>(stats->jobs_failed),
                 static_cast<unsigned long long>(stats->jobs_refused), stats->jobs_active,
                 stats->jobs_queued, static_cast<unsigned long long>(stats->files_received),
-                static_cast<unsigned long long>(stats->cache_hits), stats->slots);
+                static_cast<unsigned long long>(stats->cache_hits), stats->slots,
+                static_cast<unsigned long long>(stats->files_linked),
+                static_cast<unsigned long long>(stats->files_copied));
     return 0;
 }
 

@@ -52,8 +52,8 @@ inline JobRequest job_request() {
     m.cwd = "/home/me/proj/build";
     m.args = {"-O2", "-g", "-c", "../src/a b.c", "-o", "a.o", "-DX=\"q\"", ""};
     m.env = {{"LANG", "C"}, {"SOURCE_DATE_EPOCH", "0"}, {"EMPTY", ""}};
-    m.files = {{"/home/me/proj/src/a b.c", kHashA, 1234},
-               {"/usr/include/../include/stdio.h", kHashB, 0xffffffffffull}};
+    m.files = {{"/home/me/proj/src/a b.c", kHashA, 1234, 1700000000123456789},
+               {"/usr/include/../include/stdio.h", kHashB, 0xffffffffffull, -1}};
     m.system_include_dirs = {"/usr/lib/gcc/x86_64-linux-gnu/12/include", "/usr/include"};
     m.outputs = {"a.o", "a.d"};
     m.language = "c";
@@ -62,7 +62,8 @@ inline JobRequest job_request() {
     m.directories = {"/home/me/proj/build", "/usr/include"};
     m.toolchain.program = "/usr/bin/gcc";
     m.toolchain.path_env = "/usr/local/bin:/usr/bin";
-    m.toolchain.files = {{"/usr/bin/x86_64-linux-gnu-gcc-12", kHashB, 1301496}};
+    m.toolchain.files = {
+        {"/usr/bin/x86_64-linux-gnu-gcc-12", kHashB, 1301496, 1672531200000000000}};
     m.toolchain.links = {{"/usr/bin/gcc", "gcc-12"}};
     return m;
 }
@@ -112,6 +113,8 @@ inline Stats stats() {
     m.jobs_queued = 6;
     m.files_received = 7;
     m.cache_hits = 0xffffffffffffffffull;
+    m.files_linked = 77;
+    m.files_copied = 5;
     m.slots = 9;
     return m;
 }

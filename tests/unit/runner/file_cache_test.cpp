@@ -16,15 +16,15 @@ TEST_CASE("the cache stores by hash and evicts the least recently used") {
     auto cache = FileCache::open(tmp->path() + "/c", 10);
     REQUIRE(cache);
     std::string a = hash_hex("aaaa"), b = hash_hex("bbbb"), c = hash_hex("cccc");
-    auto pa = cache->insert(a, "aaaa");
+    auto pa = cache->insert(a, "aaaa", 0);
     REQUIRE(pa);
     CHECK(*read_file(*pa) == "aaaa");
     struct stat st {};
     REQUIRE(::stat(pa->c_str(), &st) == 0);
     CHECK((st.st_mode & 0222) == 0); // read-only
-    REQUIRE(cache->insert(b, "bbbb"));
+    REQUIRE(cache->insert(b, "bbbb", 0));
     CHECK(cache->lookup(a)); // a is now the most recent
-    REQUIRE(cache->insert(c, "cccc"));
+    REQUIRE(cache->insert(c, "cccc", 0));
     cache->trim();
     CHECK(cache->size_bytes() <= 10);
     CHECK(cache->lookup(a));
@@ -51,7 +51,7 @@ TEST_CASE("a reopened cache knows its entries and drops stray temporaries") {
     {
         auto cache = FileCache::open(tmp->path(), 1 << 20);
         REQUIRE(cache);
-        REQUIRE(cache->insert(h, "data"));
+        REQUIRE(cache->insert(h, "data", 0));
     }
     REQUIRE(write_file(tmp->path() + "/" + h + ".ferry-tmp-abc", "partial"));
     auto again = FileCache::open(tmp->path(), 1 << 20);
@@ -60,4 +60,23 @@ TEST_CASE("a reopened cache knows its entries and drops stray temporaries") {
     CHECK(again->size_bytes() == 4);
     CHECK(again->lookup(h));
     CHECK(::access((tmp->path() + "/" + h + ".ferry-tmp-abc").c_str(), F_OK) != 0);
+}
+
+TEST_CASE("a cache entry is stored with the client's mtime, and keeps it") {
+    auto tmp = TempDir::create("/tmp", "ferry-cache-test-");
+    REQUIRE(tmp);
+    auto cache = FileCache::open(tmp->path(), 1 << 20);
+    REQUIRE(cache);
+    const int64_t mtime = 1234567890LL * 1000000000 + 123456789;
+    std::string h = hash_hex("x");
+    auto path = cache->insert(h, "x", mtime);
+    REQUIRE(path);
+    struct stat st {};
+    REQUIRE(::stat(path->c_str(), &st) == 0);
+    CHECK(st.st_mtim.tv_sec == 1234567890);
+    CHECK(st.st_mtim.tv_nsec == 123456789);
+    // Stored again with another client's mtime: jobs may have linked it, so it stays.
+    REQUIRE(cache->insert(h, "x", 0));
+    REQUIRE(::stat(path->c_str(), &st) == 0);
+    CHECK(st.st_mtim.tv_sec == 1234567890);
 }

@@ -73,9 +73,9 @@ TEST_CASE("plan_mirror collects directories and placements") {
     CHECK(plan->directories.count("/abs/out"));
     CHECK(plan->directories.count("/usr/lib/gcc/x86_64-linux-gnu/12"));
     CHECK(plan->directories.count("/usr/lib/gcc/x86_64-linux-gnu/12/include"));
-    CHECK(plan->placements[h1] == std::vector<std::string>{"/home/u/proj/a.c"});
+    CHECK(plan->placements[h1] == std::vector<Placement>{{"/home/u/proj/a.c", 0}});
     // Two spellings of one file are one placement.
-    CHECK(plan->placements[h2] == std::vector<std::string>{"/usr/include/stdio.h"});
+    CHECK(plan->placements[h2] == std::vector<Placement>{{"/usr/include/stdio.h", 0}});
     CHECK(plan->total_bytes == 12);
 }
 
@@ -117,8 +117,11 @@ TEST_CASE("materialising a mirror: lexical parents exist, files are linked") {
     std::string root = tmp->path() + "/root";
     std::string source = tmp->path() + "/blob";
     REQUIRE(write_file(source, "#define X 1\n"));
+    struct stat entry {};
+    REQUIRE(::stat(source.c_str(), &entry) == 0);
+    const int64_t mtime = int64_t(entry.st_mtim.tv_sec) * 1000000000 + entry.st_mtim.tv_nsec;
     std::string spelled = "/usr/lib/gcc/x86_64-linux-gnu/12/../../../../include/c++/12/iostream";
-    auto plan = plan_mirror(request_with({{spelled, hash_hex("#define X 1\n"), 12}}), {});
+    auto plan = plan_mirror(request_with({{spelled, hash_hex("#define X 1\n"), 12, mtime}}), {});
     REQUIRE(plan);
     REQUIRE(create_directories(root, *plan));
     REQUIRE(place_file(root, plan->placements.begin()->second, source));
@@ -135,6 +138,58 @@ TEST_CASE("materialising a mirror: lexical parents exist, files are linked") {
     REQUIRE(::stat((root + "/usr/include/c++/12/iostream").c_str(), &b) == 0);
     CHECK(a.st_ino == b.st_ino); // a hard link, not a copy
     CHECK(mirrored_path(root, "/usr/./include/../include/x.h") == root + "/usr/include/x.h");
+}
+
+static int64_t mtime_of(const std::string& path) {
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    return int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+}
+
+static ino_t inode_of(const std::string& path) {
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    return st.st_ino;
+}
+
+TEST_CASE("place_file gives each target the client's mtime and an inode of its own") {
+    auto tmp = TempDir::create("/tmp", "ferry-mirror-test-");
+    REQUIRE(tmp);
+    const std::string root = tmp->path() + "/root", source = tmp->path() + "/blob";
+    REQUIRE(write_file(source, "#pragma once\nint x;\n"));
+    REQUIRE(make_dirs(root + "/a"));
+    REQUIRE(make_dirs(root + "/b"));
+    const int64_t entry = mtime_of(source);
+    const int64_t older = 1000000000LL * 1234567890 + 987654321; // 2009, with nanoseconds
+    const int64_t before_1970 = -1500000000;                     // 1969-12-31 23:59:58.5
+
+    SUBCASE("one target at the entry's mtime is a hard link") {
+        auto placed = place_file(root, {{"/a/x.h", entry}}, source);
+        REQUIRE(placed);
+        CHECK(placed->linked == 1);
+        CHECK(placed->copied == 0);
+        CHECK(inode_of(root + "/a/x.h") == inode_of(source));
+    }
+    SUBCASE("two paths with one content are two files, even at the same mtime") {
+        auto placed = place_file(root, {{"/a/x.h", entry}, {"/b/x.h", entry}}, source);
+        REQUIRE(placed);
+        CHECK(placed->linked == 1);
+        CHECK(placed->copied == 1);
+        CHECK(inode_of(root + "/a/x.h") != inode_of(root + "/b/x.h"));
+        CHECK(mtime_of(root + "/a/x.h") == entry);
+        CHECK(mtime_of(root + "/b/x.h") == entry);
+        CHECK(*read_file(root + "/b/x.h") == "#pragma once\nint x;\n");
+    }
+    SUBCASE("another mtime is a copy with that mtime; the entry keeps its own") {
+        auto placed = place_file(root, {{"/a/x.h", older}, {"/b/x.h", before_1970}}, source);
+        REQUIRE(placed);
+        CHECK(placed->linked == 0);
+        CHECK(placed->copied == 2);
+        CHECK(mtime_of(root + "/a/x.h") == older);
+        CHECK(mtime_of(root + "/b/x.h") == before_1970);
+        CHECK(mtime_of(source) == entry);
+        CHECK(inode_of(root + "/a/x.h") != inode_of(source));
+    }
 }
 
 TEST_CASE("plan_mirror bounds path depth and the number of directories") {

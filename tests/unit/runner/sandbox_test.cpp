@@ -21,7 +21,8 @@ proto::JobRequest request() {
     r.links = {{"/home/me/proj/inc", "../shared/inc"}};
     r.directories = {"/home/me/proj", "/usr/include"};
     r.toolchain.program = "/usr/bin/gcc";
-    r.toolchain.files = {{"/usr/bin/x86_64-linux-gnu-gcc-12", std::string(32, 'b'), 99}};
+    r.toolchain.files = {
+        {"/usr/bin/x86_64-linux-gnu-gcc-12", std::string(32, 'b'), 99, 1700000000000000000}};
     r.toolchain.links = {{"/usr/bin/gcc", "x86_64-linux-gnu-gcc-12"}, {"/lib", "usr/lib"}};
     return r;
 }
@@ -39,7 +40,7 @@ TEST_CASE("plan_sandboxed_mirror: files, links, the toolchain, output and fixtur
     CHECK(plan->links.at("/home/me/proj/inc") == "../shared/inc");
     CHECK(plan->links.at("/usr/bin/gcc") == "x86_64-linux-gnu-gcc-12");
     CHECK(plan->placements.at(std::string(32, 'b')) ==
-          std::vector<std::string>{"/usr/bin/x86_64-linux-gnu-gcc-12"});
+          std::vector<Placement>{{"/usr/bin/x86_64-linux-gnu-gcc-12", 1700000000000000000}});
     for (const char* dir : {"/home/me/proj/obj", "/dev", "/.ferry-tmp", "/.ferry-oldroot"})
         CHECK(plan->every_directory.count(dir));
 }
