@@ -79,10 +79,10 @@ battery_section_at() {
 # What differs between two regular files, in words.
 battery_explain() {
     local a=$1 b=$2 first n sect
-    first=$(cmp "$a" "$b" 2>&1 | head -1 | sed 's/.* differ: //')
-    n=$(cmp -l "$a" "$b" 2>/dev/null | wc -l)
+    first=$({ cmp "$a" "$b" 2>&1 || true; } | head -1 | sed 's/.* differ: //')
+    n=$({ cmp -l "$a" "$b" 2>/dev/null || true; } | wc -l)
     local off
-    off=$(cmp "$a" "$b" 2>/dev/null | awk '{ sub(",", "", $5); print $5 - 1 }')
+    off=$({ cmp "$a" "$b" 2>/dev/null || true; } | awk '{ sub(",", "", $5); print $5 - 1 }')
     sect=
     [ -z "$off" ] || sect=$(battery_section_at "$a" "$off")
     echo "$first; sizes $(stat -c %s "$a")/$(stat -c %s "$b"), $n bytes differ${sect:+, first in section $sect}"
@@ -101,6 +101,11 @@ battery_unify_dwo() {
         perl -0777 -pi -e 'BEGIN { ($w, $h) = map { pack "Q<", hex } @ARGV[0, 1]; splice @ARGV, 0, 2 }
                            s/\Q$h\E/$w/g' "$want" "$have" "$f"
     done
+}
+
+battery_stderr_diff() { # DIR: the first lines of the diff, on one line
+    { diff <(battery_normalise "$1/local1/stderr") <(battery_normalise "$1/ferry/stderr") || true; } |
+        head -6 | tr '\n' '|'
 }
 
 # battery_compare NAME: sets VERDICT (empty when identical) and NOTES.
@@ -138,7 +143,7 @@ battery_compare() {
     frc=$(cat "$d/ferry/rc")
     [ "$lrc" = "$frc" ] || VERDICT+=" exit status: local $lrc, ferry $frc;"
     [ "$(battery_normalise "$d/local1/stderr")" == "$(battery_normalise "$d/ferry/stderr")" ] ||
-        VERDICT+=" stderr: $(diff <(battery_normalise "$d/local1/stderr") <(battery_normalise "$d/ferry/stderr") | head -6 | tr '\n' '|');"
+        VERDICT+=" stderr: $(battery_stderr_diff "$d");"
     cmp -s "$d/local1/stdout" "$d/ferry/stdout" || VERDICT+=" stdout differs;"
     [ "$(cat "$d/local1/kinds")" == "$(cat "$d/ferry/kinds")" ] ||
         VERDICT+=" what the outputs are (${outs[*]}): local '$(cat "$d/local1/kinds")', ferry '$(cat "$d/ferry/kinds")';"
@@ -178,7 +183,8 @@ battery_run_all() {
             where=local
             local_=$((local_ + 1))
         else
-            where=none
+            # The wrapper compiled it itself (it never asked the coordinator): no counter moves.
+            where=wrapper
             none=$((none + 1))
         fi
         [ "$dr" -eq 0 ] || [ "$dl" -eq 0 ] || where="mixed(${dr}r/${dl}l)"
@@ -194,7 +200,7 @@ battery_run_all() {
             verdict=DIFFERENT
             different=$((different + 1))
         fi
-        line=$(printf '%-30s %-7s %-10s' "$name" "$where" "$verdict")
+        line=$(printf '%-30s %-8s %-10s' "$name" "$where" "$verdict")
         if [ -n "${KNOWN_DEFECTS[$name]+set}" ]; then
             if [ -z "$VERDICT" ]; then
                 fixed=$((fixed + 1))
@@ -210,7 +216,8 @@ battery_run_all() {
         fi
         echo "$line$NOTES"
     done
-    echo "battery: ${#CASES[@]} cases, $remote remote, $local_ local, $none without a job;" \
+    echo "battery: ${#CASES[@]} cases: $remote ran remotely, $local_ fell back locally (coordinator)," \
+        "$none compiled locally by the wrapper;" \
         "$identical identical, $different different ($known known defects," \
         "${#failures[@]} new failures, $fixed known defects now passing); $((SECONDS - start)) s"
     local f
