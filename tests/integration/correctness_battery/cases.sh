@@ -350,11 +350,13 @@ int have_opt = 1;
 #else
 int have_opt = 0;
 #endif
-#if __has_include(<sys/epoll.h>)
-int have_epoll = 1;
-#endif
 #if __has_include("nope.h")
 int have_nope = 1;
+#endif
+EOF
+    w src/hs.c <<'EOF'
+#if __has_include(<sys/epoll.h>)
+int have_epoll = 1;
 #endif
 EOF
 }
@@ -444,6 +446,7 @@ for cc in gcc clang; do
     OUTS='u.o' WHERE=remote kase once_copies_$cc setup_once_copies $cc -c u.c -o u.o
     OUTS='u.o' WHERE=remote kase once_copies_same_mtime_$cc setup_once_copies_same_mtime $cc -c u.c -o u.o
     OUTS='hi.o' WHERE=remote kase has_include_$cc setup_has_include $cc -c src/hi.c -o hi.o
+    OUTS='hs.o' WHERE=remote kase has_include_system_$cc setup_has_include $cc -c src/hs.c -o hs.o
     OUTS='dd.o' WHERE=remote kase dotdot_through_link_$cc setup_dotdot_link $cc -c dd.c -o dd.o
     OUTS='b.o' PRE="$cc -c a.c -o a.o" WHERE=remote kase lang_memo_c_then_cxx_$cc setup_lang_memo \
         $cc -c b.cc -o b.o
