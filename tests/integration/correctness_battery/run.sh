@@ -165,6 +165,10 @@ battery_compare() {
 
 battery_run_all() {
     mkdir -p "$TEST_TMP/res"
+    local k
+    for k in "${!KNOWN_DEFECTS[@]}"; do
+        [ -n "${BATTERY_ONLY:-}" ] || [ -n "${C_CMD[$k]+set}" ] || fail "KNOWN_DEFECTS names no case: $k"
+    done
     local start=$SECONDS name before after dr dl where verdict line
     battery_local_phase 0 &
     local g0=$!
