@@ -41,9 +41,15 @@ const char* kind_of(mode_t mode) {
 
 std::optional<std::string> unreplaceable_output(const std::string& path) {
     struct stat st {};
-    if (::lstat(path.c_str(), &st) != 0)
-        return errno == ENOENT ? std::nullopt
-                               : std::optional<std::string>(path + " cannot be examined");
+    if (::lstat(path.c_str(), &st) != 0) {
+        if (errno != ENOENT) return path + " cannot be examined";
+        // No directory to write it in: the compiler's own error message is the answer, and
+        // only a local compile gives it.
+        std::string dir = dirname(path);
+        if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+            return path + " is in no directory";
+        return std::nullopt;
+    }
     if (S_ISREG(st.st_mode)) return std::nullopt;
     if (!S_ISLNK(st.st_mode)) return path + " is " + kind_of(st.st_mode);
     // A dangling symlink: gcc's assembler writes through it (creating the target), clang

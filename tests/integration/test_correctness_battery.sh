@@ -25,17 +25,10 @@ REMOTE_FLOOR=${REMOTE_FLOOR:-89}
 declare -A KNOWN_DEFECTS=(
     [logical_pwd_gcc]="cwd entered through a link: the remote DW_AT_comp_dir (.debug_line_str) is not the logical \$PWD"
     [logical_pwd_clang]="cwd entered through a link: the remote DW_AT_comp_dir (.debug_str) is not the logical \$PWD"
-    [timestamp_gcc]="__TIMESTAMP__ differs: the source's mtime (2001) does not reach the runner"
-    [timestamp_clang]="__TIMESTAMP__ differs: the source's mtime (2001) does not reach the runner"
-    [once_copies_gcc]="two identical #pragma once copies with different mtimes: the remote object lacks the second copy (likely one cache inode, one mtime)"
-    [once_copies_clang]="two identical #pragma once copies: the remote object lacks the second copy (likely one cache inode)"
-    [once_copies_same_mtime_clang]="two identical #pragma once copies: the remote object lacks the second copy (likely one cache inode)"
     [has_include_gcc]="__has_include of a file never included: the file is not shipped, the remote object has have_opt = 0"
     [has_include_clang]="__has_include of a file never included: the file is not shipped, the remote object has have_opt = 0"
     [has_include_system_gcc]="__has_include(<sys/epoll.h>) of a system header never included: not shipped, the remote object lacks have_epoll"
     [has_include_system_clang]="__has_include(<sys/epoll.h>) of a system header never included: not shipped, the remote object lacks have_epoll"
-    [output_dir_missing_gcc]="-o into a missing directory: ferry prints 'ferry: create temporary file for ...' instead of the assembler's message"
-    [output_dir_missing_clang]="-o into a missing directory: ferry prints 'ferry: create temporary file for ...' instead of clang's message"
 )
 
 R="$TEST_TMP/c" # case roots: $R/NAME
