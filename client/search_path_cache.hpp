@@ -3,11 +3,11 @@
 // (-v on the scan) costs a third of a tiny compile's preprocessing time, and they depend
 // only on the compiler, the working directory, the environment that names directories, the
 // language the source compiles as (the source's extension, which the shape drops, decides
-// it as much as -x does: C++ adds libstdc++'s directories) and the command line's shape. So the first scan of a shape runs with -v and leaves the lists
-// in the runtime directory; later scans of that shape run without it. A remembered entry
-// is used only while every directory it lists still exists and every directory the
-// compiler skipped as nonexistent is still absent: a directory that appears can change
-// the search order, and then the entry is scanned afresh.
+// it as much as -x does: C++ adds libstdc++'s directories) and the command line's shape. So the
+// first scan of a shape runs with -v and leaves the lists in the runtime directory; later scans of
+// that shape run without it. A remembered entry is used only while every directory it lists still
+// exists and every directory the compiler skipped as nonexistent is still absent: a directory that
+// appears can change the search order, and then the entry is scanned afresh.
 #pragma once
 
 #include "compiler/scan.hpp"

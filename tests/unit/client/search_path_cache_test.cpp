@@ -74,11 +74,18 @@ TEST_CASE("everything that changes the built-in search list changes the key") {
     REQUIRE(c.args == cxx.args);
     const auto key = search_shape_key(c);
     CHECK(key != search_shape_key(cxx));
-    for (std::vector<std::string> extra :
-         {std::vector<std::string>{"-x", "c++"}, {"-std=c++17"}, {"-nostdinc"}, {"-nostdinc++"},
-          {"--sysroot=/opt/sr"}, {"--sysroot", "/opt/sr"}, {"-isysroot", "/opt/sr"},
-          {"-stdlib=libc++"}, {"--target=aarch64-linux-gnu"}, {"-target", "aarch64-linux-gnu"},
-          {"-m32"}, {"-m64"}}) {
+    for (std::vector<std::string> extra : {std::vector<std::string>{"-x", "c++"},
+                                           {"-std=c++17"},
+                                           {"-nostdinc"},
+                                           {"-nostdinc++"},
+                                           {"--sysroot=/opt/sr"},
+                                           {"--sysroot", "/opt/sr"},
+                                           {"-isysroot", "/opt/sr"},
+                                           {"-stdlib=libc++"},
+                                           {"--target=aarch64-linux-gnu"},
+                                           {"-target", "aarch64-linux-gnu"},
+                                           {"-m32"},
+                                           {"-m64"}}) {
         auto args = extra;
         args.insert(args.end(), {"-O2", "-c", "a.c"});
         auto other = f.shape(shape_args(args, "a.c", {}));

@@ -468,8 +468,8 @@ TEST_CASE("analyse: a real Kbuild line distributes, with a forced-include pass")
     CHECK(a.source == "lib/math/gcd.c");
     CHECK(a.outputs == w("lib/math/gcd.o"));
     CHECK(a.depfile == "lib/math/.gcd.o.d");
-    CHECK(a.scan_args == cat({w(kKbuildDeps), w(kKbuildFlags),
-                              w("lib/math/gcd.c -E -o /dev/null -H -v")}));
+    CHECK(a.scan_args ==
+          cat({w(kKbuildDeps), w(kKbuildFlags), w("lib/math/gcd.c -E -o /dev/null -H -v")}));
     CHECK(a.remote_args == cat({w(kKbuildFlags), w("-c -o lib/math/gcd.o lib/math/gcd.c")}));
     // Everything but the source, the output and the dependency file: the same macro context
     // for the forced includes.
