@@ -44,6 +44,17 @@ class Builder {
         return ok();
     }
 
+    // An output's directory. The output itself is written by the job, never read: a link
+    // at its path (-o link.o) is left out of the directory's links, so the compiler in the
+    // job writes its own file as before (client/outputs.hpp replaces the link here).
+    Result<void> output(const std::string& path, const std::string& cwd) {
+        const std::string absolute = absolute_path(cwd, path);
+        FERRY_TRY(resolved, resolve(dirname(absolute), "/", true));
+        if (m_dirs.insert(resolved->path).second) m_manifest.directories.push_back(resolved->path);
+        m_outputs.insert(join_path(resolved->path, basename(absolute)));
+        return ok();
+    }
+
     Manifest take() {
         ship_searched_links();
         for (auto& [path, target] : m_links)
@@ -60,6 +71,7 @@ class Builder {
         for (const auto& dir : m_searched) {
             for (const auto& link : m_dir_links.links_in(dir)) {
                 const std::string path = join_path(dir, link.name);
+                if (m_outputs.count(path)) continue;
                 m_links.emplace(path, link.target);
                 if (auto target = resolve_physical(path, "/", true))
                     for (auto& seen : target->links)
@@ -87,6 +99,7 @@ class Builder {
     std::set<std::string> m_seen;
     std::set<std::string> m_dirs;
     std::set<std::string> m_searched; // physical
+    std::set<std::string> m_outputs;  // physical directory + the output's name
     std::map<std::string, std::string> m_links;
 };
 
@@ -113,7 +126,7 @@ Result<Manifest> build_manifest(FileStore& files, DirLinks& dir_links,
     for (const auto& dir : compiler::include_dirs_in(request.args))
         FERRY_TRY_VOID(builder.searched(dir, request.cwd));
     for (const auto& output : request.outputs)
-        FERRY_TRY_VOID(builder.directory(dirname(absolute_path(request.cwd, output)), "/"));
+        FERRY_TRY_VOID(builder.output(output, request.cwd));
     return builder.take();
 }
 

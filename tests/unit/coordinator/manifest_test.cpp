@@ -75,6 +75,14 @@ TEST_CASE("links in the directories a compile includes from travel, dangling one
     REQUIRE(m);
     CHECK(has_link(*m, f.root + "/p/alias", "real"));
     CHECK(has_link(*m, f.root + "/p/dangling", "nowhere"));
+    // An output the job writes is not recreated as a link (-o link.o, link.o -> real.o).
+    REQUIRE(::symlink("real.o", (f.root + "/p/link.o").c_str()) == 0);
+    auto r = f.request({"-c", "main.c", "-o", "link.o"});
+    r.outputs = {"link.o"};
+    m = build_manifest(f.store, f.dir_links, r);
+    REQUIRE(m);
+    CHECK_FALSE(has_link(*m, f.root + "/p/link.o", "real.o"));
+    CHECK(has_link(*m, f.root + "/p/alias", "real"));
     // A link made later (the directory's mtime moves) is seen by the next job.
     REQUIRE(::symlink("real", (f.root + "/p/alias2").c_str()) == 0);
     m = build_manifest(f.store, f.dir_links, f.request({"-c", "main.c"}));
