@@ -15,6 +15,9 @@ PROJ="$TEST_TMP/proj"
 mkdir -p "$PROJ" "$TEST_TMP/ref"
 
 remote_jobs() { "$FERRY" status | awk '/^jobs:/ { print $2 }'; }
+# `ferry status` counts a job the runner completed even when it failed for want of a file
+# and was compiled again locally: the coordinator's log tells the two apart.
+redone_locally() { grep -c 'compiling locally\|: local (' "$(coordinator_log)" || true; }
 
 # both DIR CC "FLAGS" SRC OUT: compiles in DIR (entered with cd, so $PWD is as given) with
 # -MD into OUT.d, locally then through ferry; object, depfile, stderr and exit status must
@@ -30,6 +33,8 @@ both() {
         if [ -e "$dir/$f" ]; then mv "$dir/$f" "$TEST_TMP/ref/$f"; fi
     done
     before=$(remote_jobs)
+    local local_before
+    local_before=$(redone_locally)
     # shellcheck disable=SC2086
     (cd "$dir" && LC_ALL=C "$FERRY" $cc $flags -MD -MF "$out.d" -c "$src" -o "$out" \
         2>"$TEST_TMP/ferry.err") && FERRY_RC=0 || FERRY_RC=$?
@@ -47,6 +52,7 @@ both() {
         fi
     done
     assert_eq "$((before + ${REMOTE:-1}))" "$after" "remote jobs after $what"
+    assert_eq "$local_before" "$(redone_locally)" "jobs the coordinator sent local after $what"
     note "$what: rc $LOCAL_RC, remote $((after - before))"
 }
 
