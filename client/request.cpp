@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstring>
+#include <sys/stat.h>
 
 namespace ferry::client {
 
@@ -25,6 +26,20 @@ proto::EnvList forwarded_environment(const std::vector<std::string>& env) {
     return out;
 }
 
+std::string logical_cwd(const std::vector<std::string>& env, const std::string& cwd) {
+    for (const auto& entry : env) {
+        if (!entry.starts_with("PWD=")) continue;
+        std::string pwd = entry.substr(4);
+        if (!pwd.starts_with('/') || pwd == cwd) return {};
+        struct stat here {
+        }, named{};
+        if (::stat(cwd.c_str(), &here) != 0 || ::stat(pwd.c_str(), &named) != 0) return {};
+        if (here.st_dev != named.st_dev || here.st_ino != named.st_ino) return {};
+        return pwd;
+    }
+    return {};
+}
+
 bool wants_color(bool stderr_is_tty, const char* term, const std::vector<std::string>& args) {
     for (const auto& arg : args)
         if (arg.rfind("-fdiagnostics-color", 0) == 0 || arg == "-fno-diagnostics-color" ||
@@ -41,6 +56,7 @@ proto::IpcCompile build_request(const CompileInputs& in, const compiler::Analysi
     req.cwd = in.cwd;
     req.args = analysis.remote_args;
     req.env = forwarded_environment(in.env);
+    if (auto pwd = logical_cwd(in.env, in.cwd); !pwd.empty()) req.env.emplace_back("PWD", pwd);
     const auto family = compiler::family_of(in.compiler_name);
     req.files = files_to_ship(analysis.source, scan, in.cwd, reads_stdc_predef(family, req.args));
     req.system_include_dirs =

@@ -20,6 +20,14 @@ proto::EnvList forwarded_environment(const std::vector<std::string>& env);
 // terminal that is not "dumb", unless the command line already decides.
 bool wants_color(bool stderr_is_tty, const char* term, const std::vector<std::string>& args);
 
+// gcc (getpwd) and clang (current_path) record $PWD, not getcwd(), as DW_AT_comp_dir when
+// it is absolute and names the same directory as ".": a build entered through a symbolic
+// link records the link's path. The value of PWD when it does so and differs from `cwd`
+// (the physical directory), to travel with the job; "" otherwise. Not checked here for
+// being normalised: the coordinator compiles locally when it is not (the job could not
+// make it resolve the same way), so that a local compile says why in its log.
+std::string logical_cwd(const std::vector<std::string>& env, const std::string& cwd);
+
 struct CompileInputs {
     std::string compiler_path; // resolved, absolute
     std::string compiler_name; // as called: decides the driver

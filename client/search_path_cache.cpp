@@ -58,12 +58,13 @@ std::string search_shape_key(const SearchShape& shape) {
         h.update(text);
         h.update(std::string_view("\0", 1));
     };
-    field("ferry search paths 1");
+    field("ferry search paths 2");
     field(shape.compiler_path);
     field(std::to_string(st.st_size));
     field(std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec));
     field(std::to_string(st.st_ino));
     field(shape.cwd);
+    field(shape.language);
     for (const auto& arg : shape.args)
         field(arg);
     field("env");

@@ -1,12 +1,13 @@
 // The compiler's include search lists, remembered between wrapper runs. Every remote job
 // needs them (the runner mirrors the compiler's built-in directories), but asking for them
 // (-v on the scan) costs a third of a tiny compile's preprocessing time, and they depend
-// only on the compiler, the working directory, the environment that names directories and
-// the command line's shape. So the first scan of a shape runs with -v and leaves the lists
-// in the runtime directory; later scans of that shape run without it. A remembered entry
-// is used only while every directory it lists still exists and every directory the
-// compiler skipped as nonexistent is still absent: a directory that appears can change
-// the search order, and then the entry is scanned afresh.
+// only on the compiler, the working directory, the environment that names directories, the
+// language the source compiles as (the source's extension, which the shape drops, decides
+// it as much as -x does: C++ adds libstdc++'s directories) and the command line's shape. So the
+// first scan of a shape runs with -v and leaves the lists in the runtime directory; later scans of
+// that shape run without it. A remembered entry is used only while every directory it lists still
+// exists and every directory the compiler skipped as nonexistent is still absent: a directory that
+// appears can change the search order, and then the entry is scanned afresh.
 #pragma once
 
 #include "compiler/scan.hpp"
@@ -23,11 +24,15 @@ struct SearchShape {
     std::string cwd;
     std::vector<std::string> args; // the command line without the per-file words
     std::vector<std::string> env;  // the environment (only the variables gcc and clang read)
+    // "c" or "c++": what the source compiles as (compiler::Analysis::language), which the
+    // shape cannot tell once the source's name is gone.
+    std::string language;
 };
 
 // The per-file words of a compile (source, output files) and the macro definitions
 // (-D, -U: they never change a search list) dropped from `args`, so that every file of a
-// target shares one entry.
+// target shares one entry. Everything else that moves the built-in list stays: -x, -std,
+// -nostdinc, -nostdinc++, --sysroot, -isysroot, -stdlib=, --target, -m32/-m64...
 std::vector<std::string> shape_args(const std::vector<std::string>& args, std::string_view source,
                                     const std::vector<std::string>& outputs);
 

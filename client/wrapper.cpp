@@ -225,7 +225,8 @@ class Wrapper {
             cache_dir = join_path(*dir, "search-paths");
             key = search_shape_key(
                 {m_compiler_path, m_cwd,
-                 shape_args(analysis.remote_args, analysis.source, analysis.outputs), m_env});
+                 shape_args(analysis.remote_args, analysis.source, analysis.outputs), m_env,
+                 analysis.language});
             known = load_search_paths(cache_dir, key, m_cwd);
         }
         RunOptions options;

@@ -270,10 +270,11 @@ Analysis analyse(std::string_view compiler_name, const std::vector<std::string>&
         a.scan_args.emplace_back(extra);
     if (!no_h) a.scan_args.emplace_back("-H");
     a.scan_args.emplace_back("-v");
-    // The scan needs the directives, not the expanded text: gcc then skips macro expansion
-    // outside directives (measured: half the scan time of a C++ unit using <iostream> and
-    // <map>, the same -H list and depfile). clang 14 has no such mode.
-    if (family == Family::gcc) a.scan_args.emplace_back("-fdirectives-only");
+    // No -fdirectives-only for gcc, although it saves 40% of a C++ unit's scan (ARCHITECTURE.md):
+    // it evaluates no _Pragma (push_macro/pop_macro around an #include HDR, once) and no
+    // digraph or trigraph directive (%:include, ??=include), so the scan then opens other
+    // files than the compile and writes another depfile (issue 9). The scan must be the
+    // compile's own preprocessing.
     if (deps) {
         // Measured: without -MF both families write next to -o (or the source's stem in
         // the cwd), and without -MT/-MQ the target is the object quoted as by -MQ, "foo.o"

@@ -1,21 +1,24 @@
 #include "coordinator/manifest.hpp"
 
+#include "compiler/include_dirs.hpp"
 #include "util/fs.hpp"
 #include "util/physical_path.hpp"
 
 #include <map>
 #include <set>
+#include <sys/stat.h>
 
 namespace ferry::coordinator {
 namespace {
 
 class Builder {
   public:
-    explicit Builder(FileStore& files) : m_store(files) {}
+    Builder(FileStore& files, DirLinks& dir_links) : m_store(files), m_dir_links(dir_links) {}
 
     Result<void> file(const std::string& path, const std::string& cwd) {
         FERRY_TRY(resolved, resolve(path, cwd, false));
         if (!m_seen.insert(resolved->path).second) return ok();
+        m_searched.insert(dirname(resolved->path)); // its includes are looked up here first
         FERRY_TRY(entry, m_store.entry(resolved->path));
         m_manifest.files.push_back(std::move(*entry));
         return ok();
@@ -29,13 +32,54 @@ class Builder {
         return ok();
     }
 
+    // A directory the compile searches: as directory(), and its links are shipped (take()).
+    // Only one that exists here as a directory: a missing -I must stay missing there, and
+    // a missing parent must not send the compile local.
+    Result<void> searched(const std::string& path, const std::string& cwd) {
+        struct stat st {};
+        if (::stat(absolute_path(cwd, path).c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return ok();
+        FERRY_TRY(resolved, resolve(path, cwd, false));
+        if (m_dirs.insert(resolved->path).second) m_manifest.directories.push_back(resolved->path);
+        m_searched.insert(resolved->path);
+        return ok();
+    }
+
+    // An output's directory. The output itself is written by the job, never read: a link
+    // at its path (-o link.o) is left out of the directory's links, so the compiler in the
+    // job writes its own file as before (client/outputs.hpp replaces the link here).
+    Result<void> output(const std::string& path, const std::string& cwd) {
+        const std::string absolute = absolute_path(cwd, path);
+        FERRY_TRY(resolved, resolve(dirname(absolute), "/", true));
+        if (m_dirs.insert(resolved->path).second) m_manifest.directories.push_back(resolved->path);
+        m_outputs.insert(join_path(resolved->path, basename(absolute)));
+        return ok();
+    }
+
     Manifest take() {
+        ship_searched_links();
         for (auto& [path, target] : m_links)
             m_manifest.links.push_back({path, target});
         return std::move(m_manifest);
     }
 
   private:
+    // The compiler may try a path through any link in a directory it searches and never
+    // enter the file (dir_links.hpp): each is shipped as it is here, with the links its
+    // target passes through, so it leads where it leads here, or nowhere (as a dangling one
+    // does here). What it points to is in the job only if the job has it anyway.
+    void ship_searched_links() {
+        for (const auto& dir : m_searched) {
+            for (const auto& link : m_dir_links.links_in(dir)) {
+                const std::string path = join_path(dir, link.name);
+                if (m_outputs.count(path)) continue;
+                m_links.emplace(path, link.target);
+                if (auto target = resolve_physical(path, "/", true))
+                    for (auto& seen : target->links)
+                        m_links.emplace(seen.path, seen.target);
+            }
+        }
+    }
+
     Result<PhysicalPath> resolve(const std::string& path, const std::string& cwd,
                                  bool may_be_missing) {
         auto resolved = resolve_physical(path, cwd, may_be_missing);
@@ -50,23 +94,39 @@ class Builder {
     }
 
     FileStore& m_store;
+    DirLinks& m_dir_links;
     Manifest m_manifest;
     std::set<std::string> m_seen;
     std::set<std::string> m_dirs;
+    std::set<std::string> m_searched; // physical
+    std::set<std::string> m_outputs;  // physical directory + the output's name
     std::map<std::string, std::string> m_links;
 };
 
 } // namespace
 
-Result<Manifest> build_manifest(FileStore& files, const proto::IpcCompile& request) {
-    Builder builder(files);
-    FERRY_TRY_VOID(builder.directory(request.cwd, "/"));
+Result<Manifest> build_manifest(FileStore& files, DirLinks& dir_links,
+                                const proto::IpcCompile& request) {
+    Builder builder(files, dir_links);
+    FERRY_TRY_VOID(builder.searched(request.cwd, "/"));
+    // The logical working directory the compiler records (DW_AT_comp_dir): its links make
+    // it name the working directory in the job too (client/request.hpp logical_cwd).
+    for (const auto& [name, value] : request.env) {
+        if (name != "PWD") continue;
+        // "/a/./b" or "/a/../b" would be recorded as spelled, but ".." through links does
+        // not resolve as a lexical path does: only a normalised one is rebuilt.
+        if (value.empty() || value[0] != '/' || normalize_path(value) != value)
+            return make_error(Errc::compile_locally, "PWD '{}' is not a normalised path", value);
+        FERRY_TRY_VOID(builder.directory(value, "/"));
+    }
     for (const auto& path : request.files)
         FERRY_TRY_VOID(builder.file(path, request.cwd));
     for (const auto& dir : request.system_include_dirs)
-        FERRY_TRY_VOID(builder.directory(dir, request.cwd));
+        FERRY_TRY_VOID(builder.searched(dir, request.cwd));
+    for (const auto& dir : compiler::include_dirs_in(request.args))
+        FERRY_TRY_VOID(builder.searched(dir, request.cwd));
     for (const auto& output : request.outputs)
-        FERRY_TRY_VOID(builder.directory(dirname(absolute_path(request.cwd, output)), "/"));
+        FERRY_TRY_VOID(builder.output(output, request.cwd));
     return builder.take();
 }
 

@@ -4,6 +4,7 @@
 // that lead there, the directories the compile searches, and the compiler itself.
 #pragma once
 
+#include "coordinator/dir_links.hpp"
 #include "coordinator/file_store.hpp"
 #include "remote/protocol/messages.hpp"
 #include "util/result.hpp"
@@ -19,7 +20,11 @@ struct Manifest {
     std::vector<std::string> directories;
 };
 
-// Errc::compile_locally when a file cannot be read or a path cannot be resolved.
-Result<Manifest> build_manifest(FileStore& files, const proto::IpcCompile& request);
+// Errc::compile_locally when a file cannot be read or a path cannot be resolved. Every
+// directory the compile searches that exists here is in the manifest (built-in, -I, -iquote,
+// -isystem, -idirafter: -Wmissing-include-dirs and the search order see them), with the
+// symbolic links found in it and in the directories of the files it includes.
+Result<Manifest> build_manifest(FileStore& files, DirLinks& dir_links,
+                                const proto::IpcCompile& request);
 
 } // namespace ferry::coordinator

@@ -247,7 +247,7 @@ void Service::compile(ConnectionId connection, proto::IpcCompile request) {
     if (!identity) return reply_local(connection, label, identity.error().message);
     Job job;
     job.owner = connection;
-    auto manifest = build_manifest(m_files, request);
+    auto manifest = build_manifest(m_files, m_dir_links, request);
     if (!manifest) return reply_local(connection, label, manifest.error().message);
     job.manifest = std::move(*manifest);
     job.toolchain = remote::toolchain_spec(*identity);

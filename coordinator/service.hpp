@@ -80,6 +80,7 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     uv_loop_t* m_loop;
     config::Config m_config;
     FileStore m_files;
+    DirLinks m_dir_links; // listings of the directories jobs search, by mtime
     CompilerIds m_compilers;
     LocalSlots m_slots;
     ScanMemo m_memo;

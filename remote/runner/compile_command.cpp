@@ -3,6 +3,7 @@
 #include "compiler/args.hpp"
 #include "remote/runner/mirror.hpp"
 #include "remote/runner/sandbox.hpp"
+#include "util/fs.hpp"
 
 #include <array>
 
@@ -17,15 +18,25 @@ bool is_allowed_env(std::string_view name) {
     return false;
 }
 
+bool is_allowed_pwd(std::string_view value) {
+    // The compiler records PWD only when it names its working directory; a value it may
+    // hold is an absolute, normalised path, so it cannot point the compiler anywhere else.
+    return !value.empty() && value[0] == '/' && value.size() < 4096 &&
+           value.find('\0') == std::string_view::npos && normalize_path(value) == value;
+}
+
 static void add_environment(CompileCommand& cmd, const proto::JobRequest& request,
                             std::string_view path_env, std::string_view tmpdir) {
     cmd.env.push_back("PATH=" + std::string(path_env));
     cmd.env.push_back("TMPDIR=" + std::string(tmpdir));
     for (const auto& [name, value] : request.env) {
         // No value of these needs a '/'; a locale name with one is a path glibc would load.
-        if (!is_allowed_env(name) || value.find('\0') != std::string::npos ||
-            value.find('/') != std::string::npos)
+        if (name == "PWD") {
+            if (!is_allowed_pwd(value)) continue;
+        } else if (!is_allowed_env(name) || value.find('\0') != std::string::npos ||
+                   value.find('/') != std::string::npos) {
             continue;
+        }
         bool duplicate = false;
         for (const auto& kept : cmd.env)
             duplicate = duplicate || kept.compare(0, name.size() + 1, name + "=") == 0;

@@ -25,6 +25,10 @@ struct CompileCommand {
 // LD_PRELOAD...) never does. A value containing '/' is dropped too: none of these needs one,
 // and glibc reads a locale name with a slash as a path to load.
 bool is_allowed_env(std::string_view name);
+// PWD is the exception: gcc and clang record it as DW_AT_comp_dir when it names the working
+// directory (a build entered through a symbolic link), so it travels when it is an
+// absolute, normalised path.
+bool is_allowed_pwd(std::string_view value);
 
 // `rerooted_args` come from compiler::reroot_args(request.args, root, request.cwd).
 // `job_dir` is the job's private directory (outside the root), used as TMPDIR.

@@ -300,7 +300,8 @@ int cmd_job(Client& c, const std::string& compiler, const std::string& manifest,
         req.directories = ipc.system_include_dirs;
     } else {
         coordinator::FileStore store;
-        auto built = coordinator::build_manifest(store, ipc);
+        coordinator::DirLinks dir_links;
+        auto built = coordinator::build_manifest(store, dir_links, ipc);
         if (!built) die(built.error().message);
         req.files = built->files;
         req.links = built->links;

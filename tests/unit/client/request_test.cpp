@@ -1,8 +1,12 @@
 #include "client/request.hpp"
+#include "util/fs.hpp"
+#include "util/temp_dir.hpp"
 
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 using ferry::client::forwarded_environment;
+using ferry::client::logical_cwd;
 using ferry::client::wants_color;
 
 TEST_CASE("colour: a real terminal, unless the command line decides") {
@@ -52,4 +56,19 @@ TEST_CASE("the request carries the analysis, the file list and the driver") {
     CHECK(req.language == "c++");
     CHECK(req.env == ferry::proto::EnvList{{"LANG", "C"}});
     CHECK_FALSE(req.color_diagnostics);
+}
+
+TEST_CASE("logical_cwd: PWD travels when it names the working directory another way") {
+    auto dir = ferry::TempDir::create("/tmp", "ferry-pwd-test");
+    REQUIRE(dir);
+    const std::string real = dir->path() + "/real";
+    REQUIRE(ferry::make_dirs(real + "/src"));
+    REQUIRE(ferry::make_dirs(dir->path() + "/other"));
+    REQUIRE(::symlink("real", (dir->path() + "/link").c_str()) == 0);
+    const std::string cwd = real + "/src";
+    CHECK(logical_cwd({"PWD=" + dir->path() + "/link/src"}, cwd) == dir->path() + "/link/src");
+    CHECK(logical_cwd({"PWD=" + cwd}, cwd).empty());                    // nothing to add
+    CHECK(logical_cwd({"PWD=" + dir->path() + "/other"}, cwd).empty()); // stale: gcc ignores it
+    CHECK(logical_cwd({"PWD=link/src"}, cwd).empty());                  // relative: ignored too
+    CHECK(logical_cwd({}, cwd).empty());
 }

@@ -26,7 +26,7 @@ struct Fixture {
     }
 
     SearchShape shape(std::vector<std::string> args, std::vector<std::string> env = {}) const {
-        return {compiler, root + "/proj", std::move(args), std::move(env)};
+        return {compiler, root + "/proj", std::move(args), std::move(env), "c"};
     }
 
     compiler::ScanResult lists() const {
@@ -61,6 +61,38 @@ TEST_CASE("files of one target share an entry; other shapes do not") {
     auto missing = f.shape(a);
     missing.compiler_path = f.root + "/bin/none";
     CHECK(search_shape_key(missing).empty());
+}
+
+TEST_CASE("everything that changes the built-in search list changes the key") {
+    Fixture f;
+    // a.c then b.cc in one directory: same shape once the source is gone, but C++ searches
+    // libstdc++'s directories too (issue 9: the second compile reused C's list).
+    auto c = f.shape(shape_args({"-O2", "-c", "a.c"}, "a.c", {}));
+    c.language = "c";
+    auto cxx = f.shape(shape_args({"-O2", "-c", "b.cc"}, "b.cc", {}));
+    cxx.language = "c++";
+    REQUIRE(c.args == cxx.args);
+    const auto key = search_shape_key(c);
+    CHECK(key != search_shape_key(cxx));
+    for (std::vector<std::string> extra : {std::vector<std::string>{"-x", "c++"},
+                                           {"-std=c++17"},
+                                           {"-nostdinc"},
+                                           {"-nostdinc++"},
+                                           {"--sysroot=/opt/sr"},
+                                           {"--sysroot", "/opt/sr"},
+                                           {"-isysroot", "/opt/sr"},
+                                           {"-stdlib=libc++"},
+                                           {"--target=aarch64-linux-gnu"},
+                                           {"-target", "aarch64-linux-gnu"},
+                                           {"-m32"},
+                                           {"-m64"}}) {
+        auto args = extra;
+        args.insert(args.end(), {"-O2", "-c", "a.c"});
+        auto other = f.shape(shape_args(args, "a.c", {}));
+        other.language = "c";
+        CAPTURE(extra[0]);
+        CHECK(key != search_shape_key(other));
+    }
 }
 
 TEST_CASE("a stored entry comes back while it holds") {

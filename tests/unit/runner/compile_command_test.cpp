@@ -90,6 +90,21 @@ TEST_CASE("a variable whose value holds a path is dropped") {
     CHECK(cmd.env.size() == 3);
 }
 
+TEST_CASE("PWD travels only as an absolute, normalised path") {
+    CHECK(is_allowed_pwd("/home/u/link/src"));
+    CHECK(is_allowed_pwd("/"));
+    for (const char* bad : {"", "rel/dir", "/a/../etc", "/a/./b", "/a//b", "/a/b/"})
+        CHECK_FALSE(is_allowed_pwd(bad));
+    CHECK_FALSE(is_allowed_pwd(std::string_view("/a\0b", 4)));
+    proto::JobRequest r;
+    r.cwd = "/p";
+    r.env = {{"PWD", "/home/u/link"}};
+    CHECK(contains(build_sandboxed_command(r, "/J").env, "PWD=/home/u/link"));
+    r.env = {{"PWD", "/home/u/../../etc"}};
+    for (const auto& kv : build_sandboxed_command(r, "/J").env)
+        CHECK_FALSE(kv.starts_with("PWD="));
+}
+
 TEST_CASE("strip_root removes every occurrence of the root") {
     std::string root = "/tmp/ferryd-x/jobs/job-1/root";
     std::string err = root + "/home/u/a.c:3:1: error: x\nIn file included from " + root +

@@ -1,0 +1,105 @@
+// The manifest's directories and links beyond the files the scan listed (issue 9): every
+// include directory that exists, the links in searched and includer directories, and the
+// links along a logical working directory.
+#include "coordinator/dir_links.hpp"
+#include "coordinator/manifest.hpp"
+#include "util/fs.hpp"
+#include "util/physical_path.hpp"
+#include "util/temp_dir.hpp"
+
+#include <algorithm>
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+using namespace ferry;
+using namespace ferry::coordinator;
+
+namespace {
+
+struct Fixture {
+    TempDir tmp = std::move(*TempDir::create("/tmp", "ferry-manifest-test"));
+    // Physical, so that the manifest's paths can be compared as strings (/tmp may be a link).
+    std::string root = resolve_physical(tmp.path())->path;
+    FileStore store;
+    DirLinks dir_links;
+
+    Fixture() {
+        REQUIRE(make_dirs(root + "/p/real"));
+        REQUIRE(make_dirs(root + "/p/empty"));
+        REQUIRE(make_dirs(root + "/p/target-empty"));
+        REQUIRE(write_file(root + "/p/main.c", "#include \"real/po.h\"\n"));
+        REQUIRE(write_file(root + "/p/real/po.h", "#pragma once\n"));
+        REQUIRE(::symlink("real", (root + "/p/alias").c_str()) == 0);
+        REQUIRE(::symlink("nowhere", (root + "/p/dangling").c_str()) == 0);
+        REQUIRE(::symlink("target-empty", (root + "/p/linked-empty").c_str()) == 0);
+    }
+
+    proto::IpcCompile request(std::vector<std::string> args) const {
+        proto::IpcCompile r;
+        r.cwd = root + "/p";
+        r.args = std::move(args);
+        r.files = {root + "/p/main.c", root + "/p/real/po.h"};
+        return r;
+    }
+};
+
+bool has_dir(const Manifest& m, const std::string& dir) {
+    return std::find(m.directories.begin(), m.directories.end(), dir) != m.directories.end();
+}
+
+bool has_link(const Manifest& m, const std::string& path, const std::string& target) {
+    return std::find(m.links.begin(), m.links.end(), proto::SymlinkEntry{path, target}) !=
+           m.links.end();
+}
+
+} // namespace
+
+TEST_CASE("include directories that exist are shipped, physically; missing ones are not") {
+    Fixture f;
+    auto m = build_manifest(
+        f.store, f.dir_links,
+        f.request({"-Iempty", "-iquote", "linked-empty", "-isystem", f.root + "/p/missing",
+                   "-idirafter", "gone/deeper", "-Ireal/po.h", "-c", "main.c"}));
+    REQUIRE(m);
+    CHECK(has_dir(*m, f.root + "/p/empty"));
+    CHECK(has_dir(*m, f.root + "/p/target-empty"));
+    CHECK(has_link(*m, f.root + "/p/linked-empty", "target-empty"));
+    CHECK_FALSE(has_dir(*m, f.root + "/p/missing"));
+    CHECK_FALSE(has_dir(*m, f.root + "/p/gone/deeper"));
+    CHECK_FALSE(has_dir(*m, f.root + "/p/real/po.h")); // a file, not a directory
+}
+
+TEST_CASE("links in the directories a compile includes from travel, dangling ones too") {
+    Fixture f;
+    auto m = build_manifest(f.store, f.dir_links, f.request({"-c", "main.c"}));
+    REQUIRE(m);
+    CHECK(has_link(*m, f.root + "/p/alias", "real"));
+    CHECK(has_link(*m, f.root + "/p/dangling", "nowhere"));
+    // An output the job writes is not recreated as a link (-o link.o, link.o -> real.o).
+    REQUIRE(::symlink("real.o", (f.root + "/p/link.o").c_str()) == 0);
+    auto r = f.request({"-c", "main.c", "-o", "link.o"});
+    r.outputs = {"link.o"};
+    m = build_manifest(f.store, f.dir_links, r);
+    REQUIRE(m);
+    CHECK_FALSE(has_link(*m, f.root + "/p/link.o", "real.o"));
+    CHECK(has_link(*m, f.root + "/p/alias", "real"));
+    // A link made later (the directory's mtime moves) is seen by the next job.
+    REQUIRE(::symlink("real", (f.root + "/p/alias2").c_str()) == 0);
+    m = build_manifest(f.store, f.dir_links, f.request({"-c", "main.c"}));
+    REQUIRE(m);
+    CHECK(has_link(*m, f.root + "/p/alias2", "real"));
+}
+
+TEST_CASE("a logical working directory brings its links; one not normalised compiles locally") {
+    Fixture f;
+    REQUIRE(::symlink("p", (f.root + "/logical").c_str()) == 0);
+    auto r = f.request({"-c", "main.c"});
+    r.env = {{"PWD", f.root + "/logical"}};
+    auto m = build_manifest(f.store, f.dir_links, r);
+    REQUIRE(m);
+    CHECK(has_link(*m, f.root + "/logical", "p"));
+    r.env = {{"PWD", f.root + "/logical/../logical"}};
+    auto refused = build_manifest(f.store, f.dir_links, r);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == Errc::compile_locally);
+}
