@@ -86,6 +86,14 @@ static Result<void> add_directories(MirrorPlan& plan, std::string_view path, boo
 }
 
 // Places each file of `files` in the plan; `hash_at` maps normalised paths to content.
+// The path a sorted set or map is ordered by.
+static const std::string& key_of(const std::string& path) {
+    return path;
+}
+template <typename V> static const std::string& key_of(const std::pair<const std::string, V>& kv) {
+    return kv.first;
+}
+
 // A sandboxed job's paths are physical: absolute, normalised, outside what the sandbox
 // itself puts in the job's root.
 static Result<void> check_sandbox_path(std::string_view path, std::string_view what) {
@@ -206,31 +214,45 @@ Result<MirrorPlan> plan_sandboxed_mirror(const proto::JobRequest& request,
                 return make_error(Errc::refused, "link '{}' is listed twice", link.path);
         }
     }
-    // Nothing may be made through a link: the runner builds the mirror outside the
-    // sandbox, where a link's target is the runner's own file system.
-    auto through_link = [&](const std::string& path) {
-        for (std::string d = dirname(path); d != "/"; d = dirname(d))
-            if (plan.links.count(d)) return true;
-        return false;
-    };
     // The directories outputs go to must exist to be mounted on; one reached through a link
     // exists where the link leads, if the client shipped it.
+    auto at_or_under_link = [&](std::string path) {
+        for (; path != "/"; path = dirname(path))
+            if (plan.links.count(path)) return true;
+        return false;
+    };
     for (const auto& out : request.outputs) {
         if (out.empty()) return make_error(Errc::refused, "an output path is empty");
         std::string dir = normalize_path(dirname(out[0] == '/' ? out : request.cwd + "/" + out));
         FERRY_TRY_VOID(check_sandbox_path(dir, "output directory"));
-        if (!plan.links.count(dir) && !through_link(dir))
-            FERRY_TRY_VOID(add_directories(plan, dir, false, limits));
+        if (!at_or_under_link(dir)) FERRY_TRY_VOID(add_directories(plan, dir, false, limits));
     }
-    for (const auto& dir : plan.every_directory)
-        if (plan.links.count(dir) || through_link(dir))
-            return make_error(Errc::refused, "directory '{}' is (or is under) a link", dir);
+    // Nothing may be made through a link: the runner builds the mirror outside the
+    // sandbox, where a link's target is the runner's own file system. Each link is looked
+    // up once in the sorted sets (what is at it, what is below it): the cost follows the
+    // number of links, not the depth of every planned path.
+    auto below = [](const auto& sorted, const std::string& link) -> const std::string* {
+        const std::string prefix = link + "/";
+        auto it = sorted.lower_bound(prefix);
+        if (it == sorted.end()) return nullptr;
+        const std::string& path = key_of(*it);
+        return path.compare(0, prefix.size(), prefix) == 0 ? &path : nullptr;
+    };
+    for (const auto& [link, target] : plan.links) {
+        if (plan.every_directory.count(link))
+            return make_error(Errc::refused, "directory '{}' is a link", link);
+        if (const std::string* dir = below(plan.every_directory, link))
+            return make_error(Errc::refused, "directory '{}' is under a link", *dir);
+        if (hash_at.count(link))
+            return make_error(Errc::refused, "file '{}' collides with a link", link);
+        if (const std::string* file = below(hash_at, link))
+            return make_error(Errc::refused, "file '{}' is under a link", *file);
+        if (const std::string* other = below(plan.links, link))
+            return make_error(Errc::refused, "link '{}' is under another link", *other);
+    }
     for (const auto& [path, hash] : hash_at)
-        if (plan.links.count(path) || plan.directories.count(path) || through_link(path))
-            return make_error(Errc::refused, "file '{}' collides with a link or a directory", path);
-    for (const auto& [path, target] : plan.links)
-        if (through_link(path))
-            return make_error(Errc::refused, "link '{}' is under another link", path);
+        if (plan.directories.count(path))
+            return make_error(Errc::refused, "file '{}' collides with a directory", path);
     return plan;
 }
 
