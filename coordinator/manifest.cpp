@@ -4,6 +4,7 @@
 #include "util/fs.hpp"
 #include "util/physical_path.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <sys/stat.h>
@@ -70,6 +71,7 @@ class Builder {
         for (const auto& path : candidates) {
             struct stat st {};
             if (::stat(path.c_str(), &st) != 0) continue;
+            FERRY_TRY_VOID(shippable(path));
             if (S_ISDIR(st.st_mode)) {
                 FERRY_TRY_VOID(directory(path, "/"));
             } else if (S_ISREG(st.st_mode)) {
@@ -137,6 +139,23 @@ class Builder {
                         m_links.emplace(seen.path, seen.target);
             }
         }
+    }
+
+    // /proc, /sys and /dev are not the client's files to ship: the job has none of them but
+    // its few devices, so a name that exists there would be false in the job.
+    static Result<void> shippable(const std::string& path) {
+        auto pseudo = [](std::string_view p) {
+            for (std::string_view root : {"/proc", "/sys", "/dev"})
+                if (p == root || (p.starts_with(root) && p[root.size()] == '/')) return true;
+            return false;
+        };
+        auto resolved = resolve_physical(path, "/", true);
+        bool through = resolved && std::any_of(resolved->links.begin(), resolved->links.end(),
+                                               [&](const auto& l) { return pseudo(l.path); });
+        if (pseudo(normalize_path(path)) || through || (resolved && pseudo(resolved->path)))
+            return make_error(Errc::compile_locally,
+                              "__has_include names {}, in a file system a job does not have", path);
+        return ok();
     }
 
     Result<PhysicalPath> resolve(const std::string& path, const std::string& cwd,

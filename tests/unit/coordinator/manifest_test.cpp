@@ -146,3 +146,17 @@ TEST_CASE("files named by __has_include are shipped where they exist, in every s
     REQUIRE_FALSE(local);
     CHECK(local.error().message.find("__has_include(HDR)") != std::string::npos);
 }
+
+TEST_CASE("__has_include of /proc, /sys or /dev compiles locally: a job has none of them") {
+    Fixture f;
+    for (const char* name : {"/proc/self/status", "/proc", "/dev/null", "/sys/../proc/1/status"}) {
+        REQUIRE(write_file(f.root + "/p/main.c",
+                           std::string("#if __has_include(\"") + name + "\")\n#endif\n"));
+        auto m = build_manifest(f.store, f.dir_links, f.request({"-c", "main.c"}));
+        REQUIRE_FALSE(m);
+        CHECK(m.error().code == Errc::compile_locally);
+    }
+    REQUIRE(
+        write_file(f.root + "/p/main.c", "#if __has_include(\"/proc/nothing/here\")\n#endif\n"));
+    CHECK(build_manifest(f.store, f.dir_links, f.request({"-c", "main.c"})));
+}
