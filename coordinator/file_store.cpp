@@ -27,7 +27,7 @@ int64_t realtime_ns() {
 FileStore::FileStore(std::function<int64_t()> now_ns)
     : m_now_ns(now_ns ? std::move(now_ns) : std::function<int64_t()>(realtime_ns)) {}
 
-Result<proto::FileEntry> FileStore::entry(const std::string& path) {
+Result<proto::FileEntry> FileStore::entry(const std::string& path, bool probed) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
         Error e = errno_error(fmt::format("stat {}", path), errno);
@@ -54,13 +54,24 @@ Result<proto::FileEntry> FileStore::entry(const std::string& path) {
         cached.stamp = stamp;
         cached.hash = hash_hex(*data);
         if (auto what = hidden_read(*data)) cached.hidden_read = *what;
+        if (!m_uses.count(cached.hash)) {
+            auto uses = coordinator::has_include_uses(*data); // the free function
+            if (!uses.empty())
+                m_uses.emplace(cached.hash,
+                               std::make_shared<const HasIncludeUses>(std::move(uses)));
+        }
         if (stamp.mtime_ns < m_now_ns() - kRacyWindowNs) m_cache[path] = cached;
     }
-    if (!cached.hidden_read.empty())
+    if (!probed && !cached.hidden_read.empty())
         return make_error(Errc::compile_locally,
                           "{} contains {}: the compile reads a file the scan cannot list", path,
                           cached.hidden_read);
     return proto::FileEntry{path, cached.hash, stamp.size, stamp.mtime_ns};
+}
+
+const HasIncludeUses* FileStore::has_include_uses(const std::string& hash) const {
+    auto it = m_uses.find(hash);
+    return it == m_uses.end() ? nullptr : it->second.get();
 }
 
 Result<std::string> FileStore::blob(const std::string& path, const std::string& hash) {

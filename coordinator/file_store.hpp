@@ -5,14 +5,17 @@
 // write within the file system's timestamp granularity), the way git treats racy entries.
 // Reading a file to hash it is also where its content is checked for files the compile
 // would read behind the scan's back (file_store_hidden_reads.hpp); the verdict is cached
-// with the hash, so a header shipped by every job is read and checked once.
+// with the hash, so a header shipped by every job is read and checked once. So is what it
+// asks about with __has_include (file_store_has_include.hpp), kept by content hash.
 #pragma once
 
+#include "coordinator/file_store_has_include.hpp"
 #include "remote/protocol/messages.hpp"
 #include "util/result.hpp"
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -26,7 +29,12 @@ class FileStore {
 
     // Hash and size of `path`. Errc::compile_locally if it cannot be read, or if it makes
     // the compile read files the scan does not list (.incbin, #embed...).
-    Result<proto::FileEntry> entry(const std::string& path);
+    // `probed`: a file the compile only asks about (__has_include) and never opens, whose
+    // content therefore makes it read nothing.
+    Result<proto::FileEntry> entry(const std::string& path, bool probed = false);
+    // What the file with this content hash (from entry()) asks about with __has_include and
+    // its wrappers; nullptr if nothing.
+    const HasIncludeUses* has_include_uses(const std::string& hash) const;
     // The content of `path`, checked against `hash`: a file that changed since the manifest
     // was made is an error (the job must then compile locally).
     Result<std::string> blob(const std::string& path, const std::string& hash);
@@ -50,6 +58,8 @@ class FileStore {
 
     std::function<int64_t()> m_now_ns;
     std::unordered_map<std::string, Cached> m_cache;
+    // By content hash: only contents that use __has_include or call something literally.
+    std::unordered_map<std::string, std::shared_ptr<const HasIncludeUses>> m_uses;
     size_t m_hashes_computed = 0;
 };
 

@@ -4,6 +4,7 @@
 #include "util/fs.hpp"
 #include "util/physical_path.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <sys/stat.h>
@@ -20,7 +21,67 @@ class Builder {
         if (!m_seen.insert(resolved->path).second) return ok();
         m_searched.insert(dirname(resolved->path)); // its includes are looked up here first
         FERRY_TRY(entry, m_store.entry(resolved->path));
+        // Its "..." names are looked up in the directory the compiler used for it (lexical,
+        // maybe through a link) and, harmlessly, in its physical one.
+        if (const auto* uses = m_store.has_include_uses(entry->hash))
+            m_asking.push_back(
+                {uses, dirname(join_path(cwd, path)), dirname(resolved->path), resolved->path});
         m_manifest.files.push_back(std::move(*entry));
+        return ok();
+    }
+
+    // Every file that a name asked about with __has_include (or a wrapper) names in a
+    // directory the compile searches, shipped if it exists here: the job then answers as the
+    // client does. A name that exists nowhere here exists nowhere in the job either.
+    // `search` is every directory the compile searches, absolute.
+    Result<void> has_include_lookups(const std::vector<std::string>& search) {
+        std::set<std::string> wrappers;
+        for (const auto& asking : m_asking)
+            wrappers.insert(asking.uses->wrappers.begin(), asking.uses->wrappers.end());
+        std::set<std::string> candidates;
+        for (const auto& asking : m_asking) {
+            const HasIncludeUses& uses = *asking.uses;
+            if (!uses.non_literal.empty())
+                return make_error(Errc::compile_locally,
+                                  "{} uses '{}': __has_include of a name known only to the "
+                                  "preprocessor, its file cannot be shipped",
+                                  asking.physical, uses.non_literal);
+            for (const auto& call : uses.non_literal_calls)
+                if (wrappers.count(call))
+                    return make_error(Errc::compile_locally,
+                                      "{} calls {} (a __has_include wrapper) with a macro: its "
+                                      "file cannot be shipped",
+                                      asking.physical, call);
+            auto add = [&](const HeaderLookup& h) {
+                if (h.name.starts_with('/')) {
+                    candidates.insert(h.name);
+                    return;
+                }
+                candidates.insert(join_path(asking.lexical_dir, h.name));
+                candidates.insert(join_path(asking.physical_dir, h.name));
+                for (const auto& dir : search)
+                    candidates.insert(join_path(dir, h.name));
+            };
+            for (const auto& lookup : uses.lookups)
+                add(lookup);
+            for (const auto& call : uses.calls)
+                if (wrappers.count(call.macro)) add(call.header);
+        }
+        m_asking.clear(); // the probed files are asked about, never opened: none is read
+        for (const auto& path : candidates) {
+            struct stat st {};
+            if (::stat(path.c_str(), &st) != 0) continue;
+            FERRY_TRY_VOID(shippable(path));
+            if (S_ISDIR(st.st_mode)) {
+                FERRY_TRY_VOID(directory(path, "/"));
+            } else if (S_ISREG(st.st_mode)) {
+                FERRY_TRY(resolved, resolve(path, "/", false));
+                if (!m_seen.insert(resolved->path).second) continue;
+                m_searched.insert(dirname(resolved->path));
+                FERRY_TRY(entry, m_store.entry(resolved->path, true));
+                m_manifest.files.push_back(std::move(*entry));
+            }
+        }
         return ok();
     }
 
@@ -80,6 +141,23 @@ class Builder {
         }
     }
 
+    // /proc, /sys and /dev are not the client's files to ship: the job has none of them but
+    // its few devices, so a name that exists there would be false in the job.
+    static Result<void> shippable(const std::string& path) {
+        auto pseudo = [](std::string_view p) {
+            for (std::string_view root : {"/proc", "/sys", "/dev"})
+                if (p == root || (p.starts_with(root) && p[root.size()] == '/')) return true;
+            return false;
+        };
+        auto resolved = resolve_physical(path, "/", true);
+        bool through = resolved && std::any_of(resolved->links.begin(), resolved->links.end(),
+                                               [&](const auto& l) { return pseudo(l.path); });
+        if (pseudo(normalize_path(path)) || through || (resolved && pseudo(resolved->path)))
+            return make_error(Errc::compile_locally,
+                              "__has_include names {}, in a file system a job does not have", path);
+        return ok();
+    }
+
     Result<PhysicalPath> resolve(const std::string& path, const std::string& cwd,
                                  bool may_be_missing) {
         auto resolved = resolve_physical(path, cwd, may_be_missing);
@@ -93,8 +171,16 @@ class Builder {
         return resolved;
     }
 
+    struct Asking {
+        const HasIncludeUses* uses;
+        std::string lexical_dir;
+        std::string physical_dir;
+        std::string physical;
+    };
+
     FileStore& m_store;
     DirLinks& m_dir_links;
+    std::vector<Asking> m_asking; // shipped files that use __has_include or call something
     Manifest m_manifest;
     std::set<std::string> m_seen;
     std::set<std::string> m_dirs;
@@ -121,10 +207,17 @@ Result<Manifest> build_manifest(FileStore& files, DirLinks& dir_links,
     }
     for (const auto& path : request.files)
         FERRY_TRY_VOID(builder.file(path, request.cwd));
-    for (const auto& dir : request.system_include_dirs)
+    // Joined, not normalised: the compiler walks "dir/../x.h" through dir's links.
+    std::vector<std::string> search;
+    for (const auto& dir : request.system_include_dirs) {
         FERRY_TRY_VOID(builder.searched(dir, request.cwd));
-    for (const auto& dir : compiler::include_dirs_in(request.args))
+        search.push_back(join_path(request.cwd, dir));
+    }
+    for (const auto& dir : compiler::include_dirs_in(request.args)) {
         FERRY_TRY_VOID(builder.searched(dir, request.cwd));
+        search.push_back(join_path(request.cwd, dir));
+    }
+    FERRY_TRY_VOID(builder.has_include_lookups(search));
     for (const auto& output : request.outputs)
         FERRY_TRY_VOID(builder.output(output, request.cwd));
     return builder.take();

@@ -22,12 +22,7 @@ for tool in gcc g++ clang clang++ readelf perl; do have $tool || skip "needs $to
 REMOTE_FLOOR=${REMOTE_FLOOR:-87}
 
 # name -> why it fails today. Each must still fail; delete an entry once it is fixed.
-declare -A KNOWN_DEFECTS=(
-    [has_include_gcc]="__has_include of a file never included: the file is not shipped, the remote object has have_opt = 0"
-    [has_include_clang]="__has_include of a file never included: the file is not shipped, the remote object has have_opt = 0"
-    [has_include_system_gcc]="__has_include(<sys/epoll.h>) of a system header never included: not shipped, the remote object lacks have_epoll"
-    [has_include_system_clang]="__has_include(<sys/epoll.h>) of a system header never included: not shipped, the remote object lacks have_epoll"
-)
+declare -A KNOWN_DEFECTS=()
 
 R="$TEST_TMP/c" # case roots: $R/NAME
 source "$(dirname "$0")/correctness_battery/cases.sh"

@@ -176,7 +176,9 @@ assert_eq 1 "$(runner_stat $A active)" "jobs running on the runner with the vict
     done
     echo 'int ferry_attack_ran;'
 } >src/attack.c
-crafted attack src/attack.c
+# Sent as listed: the coordinator's manifest sends a compile asking about /proc local (a job
+# has no /proc to answer as the client does), and the runner must hold even if one is sent.
+FERRY_PROBE_RAW_MANIFEST=1 crafted attack src/attack.c
 assert_eq 0 "$RC" "exit status of the attacker ($(head -c 600 "$TEST_TMP/attack.txt"))"
 kill -0 $VICTIM_PID 2>/dev/null ||
     fail "the victim finished before the attacker: the jobs did not overlap (make it slower)"

@@ -103,3 +103,60 @@ TEST_CASE("a logical working directory brings its links; one not normalised comp
     REQUIRE_FALSE(refused);
     CHECK(refused.error().code == Errc::compile_locally);
 }
+
+namespace {
+bool has_file(const Manifest& m, const std::string& path) {
+    return std::any_of(m.files.begin(), m.files.end(),
+                       [&](const proto::FileEntry& e) { return e.path == path; });
+}
+} // namespace
+
+TEST_CASE("files named by __has_include are shipped where they exist, in every searched place") {
+    Fixture f;
+    REQUIRE(make_dirs(f.root + "/p/sys/x"));
+    REQUIRE(make_dirs(f.root + "/p/wrap"));
+    REQUIRE(write_file(f.root + "/p/main.c", "#include \"real/po.h\"\n"
+                                             "#if __has_include(\"opt.h\") || "
+                                             "__has_include(<x/epoll.h>)\n#endif\n"
+                                             "#if W_HAS_INCLUDE(<wrapped.h>) || "
+                                             "__has_include(\"nope.h\")\n#endif\n"));
+    REQUIRE(write_file(f.root + "/p/opt.h", "int opt;\n"));
+    REQUIRE(write_file(f.root + "/p/real/opt.h", "int also;\n"));
+    REQUIRE(write_file(f.root + "/p/sys/x/epoll.h", "asm(\".incbin \\\"never.bin\\\"\");\n"));
+    REQUIRE(write_file(f.root + "/p/wrap/wrapped.h", "\n"));
+    REQUIRE(write_file(f.root + "/p/real/po.h", "#define W_HAS_INCLUDE(h) __has_include(h)\n"));
+    auto m = build_manifest(
+        f.store, f.dir_links,
+        f.request({"-Ireal", "-isystem", "sys", "-idirafter", "wrap", "-c", "main.c"}));
+    REQUIRE(m);
+    CHECK(has_file(*m, f.root + "/p/opt.h"));
+    CHECK(has_file(*m, f.root + "/p/real/opt.h"));    // exists in a searched directory: harmless
+    CHECK(has_file(*m, f.root + "/p/sys/x/epoll.h")); // asked about, never read: not local
+    CHECK(has_file(*m, f.root + "/p/wrap/wrapped.h"));
+    CHECK_FALSE(has_file(*m, f.root + "/p/nope.h"));
+
+    REQUIRE(write_file(f.root + "/p/real/po.h",
+                       "#define W_HAS_INCLUDE(h) __has_include(h)\n#if W_HAS_INCLUDE(HDR)\n"
+                       "#endif\n"));
+    auto local = build_manifest(f.store, f.dir_links, f.request({"-c", "main.c"}));
+    REQUIRE_FALSE(local);
+    CHECK(local.error().code == Errc::compile_locally);
+    REQUIRE(write_file(f.root + "/p/real/po.h", "#if __has_include(HDR)\n#endif\n"));
+    local = build_manifest(f.store, f.dir_links, f.request({"-c", "main.c"}));
+    REQUIRE_FALSE(local);
+    CHECK(local.error().message.find("__has_include(HDR)") != std::string::npos);
+}
+
+TEST_CASE("__has_include of /proc, /sys or /dev compiles locally: a job has none of them") {
+    Fixture f;
+    for (const char* name : {"/proc/self/status", "/proc", "/dev/null", "/sys/../proc/1/status"}) {
+        REQUIRE(write_file(f.root + "/p/main.c",
+                           std::string("#if __has_include(\"") + name + "\")\n#endif\n"));
+        auto m = build_manifest(f.store, f.dir_links, f.request({"-c", "main.c"}));
+        REQUIRE_FALSE(m);
+        CHECK(m.error().code == Errc::compile_locally);
+    }
+    REQUIRE(
+        write_file(f.root + "/p/main.c", "#if __has_include(\"/proc/nothing/here\")\n#endif\n"));
+    CHECK(build_manifest(f.store, f.dir_links, f.request({"-c", "main.c"})));
+}
