@@ -14,7 +14,9 @@ ferry_test_init
 A=127.0.0.2       # the runner under attack; only A itself is in its --allow
 OUTSIDE=127.0.0.3 # a host outside --allow
 B=127.0.0.4       # a runner with the manifest limits raised, to load its mirror builder
-MAX_HWM_KIB=$((64 * 1024))
+# AddressSanitizer's shadow memory and quarantine alone take tens of MiB: a sanitizer build's
+# bound is 4 times larger (still far below what one inflated bomb took: 518 MiB).
+MAX_HWM_KIB=$((64 * 1024 * ${FERRY_MEMORY_FACTOR:-1}))
 # ferryd started as root runs as nobody: its TMPDIR must be writable by everyone.
 chmod 0711 "$TEST_TMP"
 RUNNER_TMP="$TEST_TMP/runner-tmp"
