@@ -31,7 +31,6 @@ std::optional<SandboxSpec> parse_sandbox(int argc, char** argv, int* index) {
         into = argv[i++];
         return !into.empty() && into[0] == '/';
     };
-    std::string flag;
     if (i >= argc || std::strcmp(argv[i], kSandboxFlag) != 0) return std::nullopt;
     ++i;
     SandboxSpec spec;

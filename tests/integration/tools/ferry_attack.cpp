@@ -22,6 +22,7 @@
 // Exit 0 when the command ran (what ferryd did is in the output), 1 on a setup error.
 #include "remote/protocol/frame.hpp"
 #include "remote/protocol/messages.hpp"
+#include "tests/integration/tools/tcp_connect.hpp"
 #include "util/fd.hpp"
 #include "util/hash.hpp"
 
@@ -55,33 +56,12 @@ long long ms_since(Clock::time_point start) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
 }
 
-sockaddr_in parse_v4(const std::string& text) {
-    sockaddr_in in{};
-    in.sin_family = AF_INET;
-    std::string host = text;
-    uint16_t port = 0;
-    if (auto colon = text.rfind(':'); colon != std::string::npos) {
-        host = text.substr(0, colon);
-        port = static_cast<uint16_t>(std::atoi(text.c_str() + colon + 1));
-    }
-    if (::inet_pton(AF_INET, host.c_str(), &in.sin_addr) != 1) die("bad address " + text);
-    in.sin_port = htons(port);
-    return in;
-}
-
 class Peer {
   public:
     Peer(const std::string& target, const std::string& bind_addr) {
-        m_fd = Fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-        if (!m_fd) die("socket");
-        if (!bind_addr.empty()) {
-            sockaddr_in local = parse_v4(bind_addr);
-            if (::bind(m_fd.get(), reinterpret_cast<sockaddr*>(&local), sizeof local) != 0)
-                die("bind " + bind_addr + ": " + std::strerror(errno));
-        }
-        sockaddr_in remote = parse_v4(target);
-        if (::connect(m_fd.get(), reinterpret_cast<sockaddr*>(&remote), sizeof remote) != 0)
-            die("connect " + target + ": " + std::strerror(errno));
+        auto fd = test_tools::connect_v4(target, bind_addr, 3633);
+        if (!fd) die(fd.error().message);
+        m_fd = std::move(*fd);
     }
 
     // False when ferryd has closed (a reset counts).

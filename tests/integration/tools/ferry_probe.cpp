@@ -29,6 +29,7 @@
 #include "remote/protocol/frame.hpp"
 #include "remote/protocol/messages.hpp"
 #include "remote/toolchain/toolchain_spec.hpp"
+#include "tests/integration/tools/tcp_connect.hpp"
 #include "util/fd.hpp"
 #include "util/fs.hpp"
 #include "util/hash.hpp"
@@ -56,33 +57,12 @@ namespace {
     std::exit(1);
 }
 
-sockaddr_in parse_v4(const std::string& text, uint16_t default_port) {
-    sockaddr_in in{};
-    in.sin_family = AF_INET;
-    std::string host = text;
-    uint16_t port = default_port;
-    if (auto colon = text.rfind(':'); colon != std::string::npos) {
-        host = text.substr(0, colon);
-        port = static_cast<uint16_t>(std::atoi(text.c_str() + colon + 1));
-    }
-    if (::inet_pton(AF_INET, host.c_str(), &in.sin_addr) != 1) die("bad address " + text);
-    in.sin_port = htons(port);
-    return in;
-}
-
 class Client {
   public:
     Client(const std::string& target, const std::string& bind_addr) {
-        m_fd = Fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-        if (!m_fd) die("socket");
-        if (!bind_addr.empty()) {
-            sockaddr_in local = parse_v4(bind_addr, 0);
-            if (::bind(m_fd.get(), reinterpret_cast<sockaddr*>(&local), sizeof local) != 0)
-                die("bind " + bind_addr + ": " + std::strerror(errno));
-        }
-        sockaddr_in remote = parse_v4(target, 3633);
-        if (::connect(m_fd.get(), reinterpret_cast<sockaddr*>(&remote), sizeof remote) != 0)
-            die("connect " + target + ": " + std::strerror(errno));
+        auto fd = test_tools::connect_v4(target, bind_addr, 3633);
+        if (!fd) die(fd.error().message);
+        m_fd = std::move(*fd);
     }
 
     void send_raw(std::string_view bytes) {
