@@ -43,7 +43,15 @@ std::string format_status(const proto::IpcStatus& status, const std::string& con
     out += fmt::format("remote capacity: {} slots\n", status.remote_capacity);
     out += fmt::format("local slots: {} of {} in use\n", status.local_in_use, status.local_slots);
     out += fmt::format("queued: {}\n", status.queued);
-    out += fmt::format("jobs: {} remote, {} local\n", status.jobs_remote, status.jobs_local);
+    out += fmt::format("jobs: {} remote, {} local ({} sent back, {} kept local), {} links\n",
+                       status.jobs_remote, status.jobs_local + status.jobs_kept_local,
+                       status.jobs_local, status.jobs_kept_local, status.links_local);
+    if (!status.local_reasons.empty()) {
+        std::string reasons;
+        for (const auto& r : status.local_reasons)
+            reasons += fmt::format("{}{} ({})", reasons.empty() ? "" : ", ", r.reason, r.count);
+        out += "local because: " + reasons + "\n";
+    }
     return out;
 }
 

@@ -134,11 +134,15 @@ Result<CoordinatorClient> CoordinatorClient::connect(const config::Config& confi
     return make_error(Errc::unavailable, "the coordinator did not start ({})", fd.error().message);
 }
 
-Result<void> CoordinatorClient::acquire_local(std::string_view what) {
-    proto::IpcAcquireLocal req;
-    req.pid = static_cast<uint32_t>(::getpid());
-    req.what = std::string(what);
-    FERRY_TRY_VOID(send_all(m_fd.get(), proto::frame(req)));
+std::string current_build() {
+    const char* build = std::getenv(kBuildEnv);
+    return build ? build : "";
+}
+
+Result<void> CoordinatorClient::acquire_local(proto::IpcAcquireLocal step) {
+    step.pid = static_cast<uint32_t>(::getpid());
+    step.build = current_build();
+    FERRY_TRY_VOID(send_all(m_fd.get(), proto::frame(step)));
     FERRY_TRY(frame, read_frame(m_fd.get()));
     return proto::expect_empty(*frame, proto::MsgType::ipc_granted);
 }
@@ -175,6 +179,28 @@ Result<proto::IpcStatus> CoordinatorClient::status() {
     FERRY_TRY_VOID(
         send_all(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_status_request, {})));
     return read_message<proto::IpcStatus>(m_fd.get());
+}
+
+Result<proto::IpcJobs> CoordinatorClient::jobs() {
+    FERRY_TRY_VOID(send_all(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_jobs_request, {})));
+    return read_message<proto::IpcJobs>(m_fd.get());
+}
+
+Result<void> CoordinatorClient::watch(const proto::IpcWatch& what) {
+    return send_all(m_fd.get(), proto::frame(what));
+}
+
+Result<std::optional<proto::Frame>> CoordinatorClient::next_frame(int timeout_ms) {
+    pollfd p{m_fd.get(), POLLIN, 0};
+    for (;;) {
+        int rc = ::poll(&p, 1, timeout_ms);
+        if (rc < 0 && errno == EINTR) continue;
+        if (rc < 0) return make_error(Errc::io, "poll: {}", std::strerror(errno));
+        if (rc == 0) return std::optional<proto::Frame>();
+        break;
+    }
+    FERRY_TRY(frame, read_frame(m_fd.get()));
+    return std::optional<proto::Frame>(std::move(*frame));
 }
 
 Result<void> CoordinatorClient::shutdown() {

@@ -14,6 +14,12 @@
 
 namespace ferry::client {
 
+// Names the build a wrapper belongs to: `ferry make`/`run`/`ninja` set it for their
+// children, so that their summary and trace follow only their own jobs.
+inline constexpr const char* kBuildEnv = "FERRY_BUILD";
+// $FERRY_BUILD, or empty.
+std::string current_build();
+
 class CoordinatorClient {
   public:
     // Connects to the coordinator for `config` (one per user and configuration, see
@@ -26,7 +32,8 @@ class CoordinatorClient {
 
     // Blocks until the coordinator grants a local slot. The slot is held until
     // release_local() or until this connection closes (a crashed wrapper frees its slot).
-    Result<void> acquire_local(std::string_view what);
+    // `step` says what for (its pid and build are filled in here).
+    Result<void> acquire_local(proto::IpcAcquireLocal step);
     Result<void> release_local();
     Result<proto::IpcCompileResult> compile(const proto::IpcCompile& request);
     // compile() in two halves, for a speculative start: the answer is read only if the
@@ -39,7 +46,15 @@ class CoordinatorClient {
     // The request remembered under `key` (proto::IpcMemo), if any.
     Result<std::optional<proto::IpcCompile>> memo(const std::string& key);
     Result<proto::IpcStatus> status();
+    // Every job in flight, with the status.
+    Result<proto::IpcJobs> jobs();
+    // Makes this connection a watcher (proto::IpcWatch); read what comes with next_frame().
+    Result<void> watch(const proto::IpcWatch& what);
+    // The next frame, or nullopt if none came within `timeout_ms` (-1: wait).
+    Result<std::optional<proto::Frame>> next_frame(int timeout_ms);
     Result<void> shutdown();
+    // For callers that wait on several descriptors (poll): readable means next_frame().
+    int fd() const { return m_fd.get(); }
 
   private:
     explicit CoordinatorClient(Fd fd) : m_fd(std::move(fd)) {}

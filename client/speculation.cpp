@@ -2,6 +2,8 @@
 
 #include "util/hash.hpp"
 
+#include <unistd.h>
+
 namespace ferry::client {
 
 std::string speculation_key(const std::string& compiler_path, const std::string& compiler_name,
@@ -22,7 +24,11 @@ std::string speculation_key(const std::string& compiler_path, const std::string&
 
 bool same_request(const proto::IpcCompile& speculative, const proto::IpcCompile& confirmed) {
     proto::IpcCompile a = speculative;
-    a.speculative = confirmed.speculative; // the flag is for the coordinator's log only
+    // The flag is for the coordinator's log, and the memo's request was another wrapper's:
+    // who asks is not what is compiled.
+    a.speculative = confirmed.speculative;
+    a.pid = confirmed.pid;
+    a.build = confirmed.build;
     return a == confirmed;
 }
 
@@ -36,6 +42,8 @@ std::optional<Speculation> Speculation::start(const config::Config& config,
     if (!known || !*known || (*known)->memo_key != key) return std::nullopt;
     proto::IpcCompile request = std::move(**known);
     request.speculative = true;
+    request.pid = static_cast<uint32_t>(::getpid());
+    request.build = current_build();
     if (!client->send_compile(request)) return std::nullopt;
     return Speculation(std::move(*client), std::move(request));
 }

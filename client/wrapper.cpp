@@ -55,7 +55,7 @@ std::string current_dir() {
     return buf;
 }
 
-// "compile" or "link", for `ferry status` only.
+// "compile" or "link", for `ferry status` and `ferry mon`.
 std::string local_job_kind(const std::vector<std::string>& args) {
     for (const auto& arg : args)
         if (arg == "-c" || arg == "-S" || arg == "-E") return "compile";
@@ -79,6 +79,7 @@ class Wrapper {
         m_name = basename(m_inv.compiler);
         m_env = current_environment();
 
+        m_source = basename(m_inv.compiler);
         auto config = config::load(config::options_from_environment(m_inv.hosts_flag));
         if (!config) {
             print_line("ferry: " + config.error().message + "; compiling locally");
@@ -88,13 +89,19 @@ class Wrapper {
         if (m_cwd.empty()) compile_locally(); // a deleted cwd: nothing to mirror remotely
 
         const auto analysis = compiler::analyse(m_name, m_inv.args, m_env);
+        if (!analysis.source.empty())
+            m_source = analysis.source;
+        else if (!analysis.object.empty())
+            m_source = analysis.object;
         if (!analysis.remote || m_config.runners.empty()) {
+            m_local_reason = !analysis.remote ? analysis.reason : "no runners configured";
             connect_quietly();
             compile_locally();
         }
         // `-o /dev/null` and the like: the compiler writes into the node (or fails), and
         // only the compiler itself can do that exactly. No warning: nothing went wrong.
         if (first_unreplaceable_output(analysis.outputs)) {
+            m_local_reason = "an output is not a regular file";
             connect_quietly();
             compile_locally();
         }
@@ -139,10 +146,17 @@ class Wrapper {
         return true;
     }
 
-    Result<void> acquire_local(std::string_view what) {
-        auto slot = m_client->acquire_local(what);
+    Result<void> acquire_local(const std::string& what) {
+        proto::IpcAcquireLocal step;
+        step.what = what;
+        step.source = m_source;
+        if (what != "preprocess") {
+            step.reason = m_local_reason;
+            step.counted = m_coordinator_said_local;
+        }
+        auto slot = m_client->acquire_local(step);
         while (!slot && reconnect(slot.error()))
-            slot = m_client->acquire_local(what);
+            slot = m_client->acquire_local(step);
         return slot;
     }
 
@@ -175,7 +189,10 @@ class Wrapper {
         // On the way out, an unconfirmed speculative start goes with the process (its
         // connection closes and the coordinator drops the job).
         auto scan = run_scan(analysis);
-        if (!scan) compile_locally(); // the compiler prints its own diagnostics there
+        if (!scan) {
+            m_local_reason = "the scan failed"; // the compiler prints its own diagnostics
+            compile_locally();
+        }
 
         CompileInputs in;
         in.compiler_path = m_compiler_path;
@@ -186,6 +203,9 @@ class Wrapper {
         in.term = std::getenv("TERM");
         proto::IpcCompile request = build_request(in, analysis, *scan);
         request.memo_key = key;
+        request.pid = static_cast<uint32_t>(::getpid());
+        request.source = m_source;
+        request.build = current_build();
         std::optional<proto::IpcCompileResult> early;
         if (speculation && same_request(speculation->request(), request)) {
             if (auto answer = speculation->result()) {
@@ -204,6 +224,7 @@ class Wrapper {
         }
         if (!result->ran_remotely) {
             if (!result->warning.empty()) print_line(result->warning);
+            m_coordinator_said_local = true; // counted there, with its reason
             compile_locally();
         }
         m_client.reset(); // the job is done; free the connection before writing
@@ -276,6 +297,7 @@ class Wrapper {
         if (succeeded && !has_output(selection, analysis.object)) {
             // A runner that reports success without the object would lose it: redo it here.
             warn("ferry: " + result.runner + " sent no " + analysis.object + "; compiling locally");
+            m_local_reason = "the runner sent no object";
             connect_quietly();
             compile_locally();
         }
@@ -283,6 +305,7 @@ class Wrapper {
             if (auto written = write_outputs(selection); !written) {
                 if (written.error().code == Errc::compile_locally) {
                     // An output became a device or a fifo while the job was away.
+                    m_local_reason = "an output is not a regular file";
                     connect_quietly();
                     compile_locally();
                 }
@@ -307,6 +330,9 @@ class Wrapper {
     std::vector<std::string> m_env;
     config::Config m_config;
     std::optional<CoordinatorClient> m_client;
+    std::string m_source;       // shown by `ferry mon`
+    std::string m_local_reason; // why this compile runs here, for `ferry status`
+    bool m_coordinator_said_local = false;
     std::optional<std::chrono::steady_clock::time_point> m_reconnect_deadline;
     std::chrono::milliseconds m_reconnect_pause = kFirstReconnectPause;
 };

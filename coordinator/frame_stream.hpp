@@ -36,6 +36,10 @@ class FrameStream {
     // Stops everything without calling the end callback.
     void close();
     bool is_open() const { return static_cast<bool>(m_stream); }
+    // Bytes sent but not yet written to the peer: a reader that falls behind shows here.
+    size_t queued_bytes() const {
+        return m_stream ? uv_stream_get_write_queue_size(m_stream.get()) : 0;
+    }
 
   private:
     FrameStream(UvHandle<uv_stream_t> stream, proto::Limits limits, FrameFn on_frame, EndFn on_end);

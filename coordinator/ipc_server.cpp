@@ -84,4 +84,9 @@ void IpcServer::close_all() {
     }
 }
 
+size_t IpcServer::queued_bytes(ConnectionId connection) const {
+    auto it = m_connections.find(connection);
+    return it == m_connections.end() ? 0 : it->second->queued_bytes();
+}
+
 } // namespace ferry::coordinator

@@ -43,6 +43,7 @@ class IpcServer {
     // Stops listening and drops every connection without events; removes the socket file.
     void close_all();
     size_t connections() const { return m_connections.size(); }
+    size_t queued_bytes(ConnectionId connection) const;
 
   private:
     IpcServer(uv_loop_t* loop, std::string path, IpcEvents& events)

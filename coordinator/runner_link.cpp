@@ -326,6 +326,7 @@ void RunnerLink::on_need_files(const proto::NeedFiles& need) {
     if (job.timer)
         uv_timer_start(job.timer.get(), &timer_trampoline<PendingJob, &PendingJob::on_timeout>,
                        m_options.job_timeout_ms + sent_bytes / kMinBytesPerMs, 0);
+    m_events.link_job_files_sent(m_index, need.job_id);
 }
 
 // ---- jobs ----

@@ -39,6 +39,8 @@ class RunnerLinkEvents {
     // A file the runner asked for could not be read or changed since the manifest: the job
     // cannot complete remotely. The runner is not at fault.
     virtual void link_job_unservable(size_t runner, uint64_t job, const Error& why) = 0;
+    // Every file the runner asked for is on its way: the job now waits for its compile.
+    virtual void link_job_files_sent(size_t /*runner*/, uint64_t /*job*/) {}
 };
 
 class RunnerLink {

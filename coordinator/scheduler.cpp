@@ -1,5 +1,7 @@
 #include "coordinator/scheduler.hpp"
 
+#include "coordinator/runner_fault.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
 
@@ -109,6 +111,11 @@ void Scheduler::job_result(size_t runner, proto::JobResult result) {
         // A job sent before the runner failed says nothing about it now: only one sent
         // since then lets the next failure be told again.
         if (job.runner_failures == v.failures) v.warned = false;
+        if (missing_input(result)) {
+            ++m_jobs_local;
+            m_dispatcher.finish_local(job.id, "", "a file was missing on the runner");
+            break;
+        }
         ++m_jobs_remote;
         m_dispatcher.finish_remote(job.id, runner, std::move(result));
         break;
@@ -157,7 +164,7 @@ void Scheduler::cancel(JobId id) {
     if (auto it = m_running.find(id); it != m_running.end()) it->second.cancelled = true;
 }
 
-void Scheduler::abandon(JobId id, const std::string& warning) {
+void Scheduler::abandon(JobId id, const std::string& warning, const std::string& reason) {
     auto queued =
         std::find_if(m_queue.begin(), m_queue.end(), [id](const Job& job) { return job.id == id; });
     if (queued != m_queue.end()) {
@@ -171,7 +178,7 @@ void Scheduler::abandon(JobId id, const std::string& warning) {
         return;
     }
     ++m_jobs_local;
-    m_dispatcher.finish_local(id, warning);
+    m_dispatcher.finish_local(id, warning, reason);
     pump();
 }
 
@@ -291,6 +298,7 @@ void Scheduler::pump() {
 }
 
 void Scheduler::requeue_front(Job job) {
+    m_dispatcher.requeued(job.id);
     m_queue.push_front(std::move(job));
 }
 
@@ -328,7 +336,10 @@ void Scheduler::finish_locally(const Job& job) {
         }
     }
     ++m_jobs_local;
-    m_dispatcher.finish_local(job.id, warning);
+    const char* reason = "no runner available";
+    if (job.last_failure == Job::Failure::failed) reason = "runner failed";
+    if (job.last_failure == Job::Failure::refused) reason = "refused by runners";
+    m_dispatcher.finish_local(job.id, warning, reason);
 }
 
 bool Scheduler::claim_warning(const std::vector<size_t>& failed) {

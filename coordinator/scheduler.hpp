@@ -20,6 +20,9 @@
 //  - JobStatus::refused says the runner's policy rejected the job, not that the runner is
 //    unwell: no backoff. Another runner's policy may differ, so the job is tried on one more
 //    runner, then compiled locally.
+//  - A completed compile that failed for want of a file (runner_fault.hpp missing_input) is
+//    nobody's fault: the runner did its job, the wrapper compiles it again locally, and it
+//    counts as local, not remote.
 //  - A cancelled job (its wrapper went away) keeps its runner slot until the runner answers;
 //    the answer is dropped.
 #pragma once
@@ -81,8 +84,11 @@ class Dispatcher {
     virtual void dispatch(JobId job, size_t runner, const std::string& compiler_name) = 0;
     // The runner compiled it (any exit code).
     virtual void finish_remote(JobId job, size_t runner, proto::JobResult result) = 0;
-    // Nobody can: the wrapper compiles locally. `warning` may be empty.
-    virtual void finish_local(JobId job, const std::string& warning) = 0;
+    // Nobody can: the wrapper compiles locally. `warning` (for the user) may be empty;
+    // `reason` is short and stable ("runner failed"), for counters and monitors.
+    virtual void finish_local(JobId job, const std::string& warning, const std::string& reason) = 0;
+    // The job left its runner (failed or refused there) and waits again.
+    virtual void requeued(JobId) {}
 };
 
 class Scheduler {
@@ -112,7 +118,7 @@ class Scheduler {
     void cancel(JobId job);
     // The job cannot go on remotely for a reason that is nobody's fault (a file changed
     // under it): it ends now as a local compile and frees its runner slot.
-    void abandon(JobId job, const std::string& warning);
+    void abandon(JobId job, const std::string& warning, const std::string& reason);
     // A job that never reached the scheduler compiled locally (counted for status).
     void record_local() { ++m_jobs_local; }
     // Re-examines the queue (a backoff may have ended). Call it now and then.

@@ -16,10 +16,19 @@ namespace {
 constexpr uint64_t kTickMs = 500;
 // The scan memo's budget: some 1500 C++ units of 300 headers, or 20000 small C units.
 constexpr size_t kMemoBytes = 64u << 20;
+// A watcher this far behind (a `ferry mon` suspended with ^Z) is dropped rather than let it
+// grow the coordinator's memory: a few thousand events.
+constexpr size_t kMaxWatcherBacklog = 8u << 20;
 
 std::string job_label(const proto::IpcCompile& request) {
     if (!request.outputs.empty()) return basename(request.outputs.front());
     return basename(request.compiler_path);
+}
+
+// A short, stable reason for counters; the log keeps the whole message.
+std::string manifest_reason(const Error& error) {
+    return error.code == Errc::compile_locally ? "reads a file it cannot ship"
+                                               : "cannot ship its files";
 }
 
 std::string client_name() {
@@ -124,6 +133,7 @@ void Service::on_signal() {
 
 void Service::on_tick() {
     m_scheduler->tick();
+    drop_lagging_watchers();
     bool busy = m_server->connections() > 0 || !m_jobs.empty() || !m_scheduler->idle();
     if (busy) {
         m_last_busy_ms = now_ms();
@@ -153,8 +163,8 @@ Result<void> Service::handle_frame(ConnectionId connection, const proto::Frame& 
     switch (frame.type) {
     case proto::MsgType::ipc_acquire_local: {
         FERRY_TRY(request, proto::decode_as<proto::IpcAcquireLocal>(frame));
-        if (m_slots.acquire(connection))
-            m_server->send(connection, proto::encode_frame(proto::MsgType::ipc_granted, {}));
+        m_board.local_requested(connection, *request);
+        if (m_slots.acquire(connection)) grant({connection});
         return ok();
     }
     case proto::MsgType::ipc_release_local: {
@@ -162,6 +172,7 @@ Result<void> Service::handle_frame(ConnectionId connection, const proto::Frame& 
         std::vector<OwnerId> granted;
         if (!m_slots.release(connection, granted))
             return make_error(Errc::protocol, "released a local slot it did not hold");
+        m_board.local_released(connection);
         grant(granted);
         return ok();
     }
@@ -191,8 +202,17 @@ Result<void> Service::handle_frame(ConnectionId connection, const proto::Frame& 
     }
     case proto::MsgType::ipc_status_request: {
         FERRY_TRY_VOID(expect_empty());
-        m_server->send(connection, proto::frame(make_status(*m_scheduler, m_slots,
-                                                            static_cast<uint32_t>(::getpid()))));
+        m_server->send(connection, proto::frame(status()));
+        return ok();
+    }
+    case proto::MsgType::ipc_jobs_request: {
+        FERRY_TRY_VOID(expect_empty());
+        m_server->send(connection, proto::frame(snapshot("")));
+        return ok();
+    }
+    case proto::MsgType::ipc_watch: {
+        FERRY_TRY(request, proto::decode_as<proto::IpcWatch>(frame));
+        watch(connection, std::move(*request));
         return ok();
     }
     case proto::MsgType::ipc_shutdown:
@@ -210,8 +230,10 @@ void Service::ipc_closed(ConnectionId connection, const std::string&) {
                   it->second.job, it->second.label);
         m_unconfirmed.erase(it);
     }
+    if (m_watchers.erase(connection) && m_watchers.empty()) m_board.set_listener(nullptr);
     std::vector<OwnerId> granted;
     m_slots.drop_owner(connection, granted);
+    m_board.closed(connection);
     grant(granted);
     // Its jobs' answers are no longer wanted; a running one keeps its runner slot until the
     // runner answers.
@@ -231,24 +253,92 @@ void Service::ipc_closed(ConnectionId connection, const std::string&) {
 }
 
 void Service::grant(const std::vector<OwnerId>& owners) {
-    for (OwnerId owner : owners)
+    for (OwnerId owner : owners) {
+        m_board.local_granted(owner);
         m_server->send(owner, proto::encode_frame(proto::MsgType::ipc_granted, {}));
+    }
+}
+
+proto::IpcStatus Service::status() const {
+    proto::IpcStatus status =
+        make_status(*m_scheduler, m_slots, static_cast<uint32_t>(::getpid()), now_ms());
+    status.jobs_kept_local = m_board.kept_local();
+    status.links_local = m_board.links();
+    for (const auto& [reason, count] : m_board.local_reasons())
+        status.local_reasons.push_back(proto::ReasonCount{reason, count});
+    status.watchers = static_cast<uint32_t>(m_watchers.size());
+    return status;
+}
+
+// ---- watchers ----
+
+proto::IpcJobs Service::snapshot(const std::string& build) const {
+    proto::IpcJobs jobs;
+    jobs.status = status();
+    for (auto& job : m_board.jobs())
+        if (build.empty() || job.build == build) jobs.jobs.push_back(std::move(job));
+    jobs.now_us = uv_hrtime() / 1000;
+    return jobs;
+}
+
+void Service::watch(ConnectionId connection, proto::IpcWatch what) {
+    if (!what.finished_only) m_server->send(connection, proto::frame(snapshot(what.build)));
+    m_watchers[connection] = std::move(what);
+    m_board.set_listener(
+        [this](const proto::JobView& job, bool finished) { on_job_event(job, finished); });
+}
+
+void Service::on_job_event(const proto::JobView& job, bool finished) {
+    std::string bytes; // encoded once, for every watcher that wants it
+    for (const auto& [connection, what] : m_watchers) {
+        if (!what.build.empty() && what.build != job.build) continue;
+        if (what.finished_only && !finished) continue;
+        if (m_server->queued_bytes(connection) > kMaxWatcherBacklog) {
+            m_lagging.push_back(connection);
+            continue;
+        }
+        if (bytes.empty())
+            bytes = proto::frame(proto::IpcJobEvent{job, finished, uv_hrtime() / 1000});
+        m_server->send(connection, bytes);
+    }
+}
+
+void Service::send_snapshots() {
+    for (const auto& [connection, what] : m_watchers)
+        if (!what.finished_only) m_server->send(connection, proto::frame(snapshot(what.build)));
+}
+
+void Service::drop_lagging_watchers() {
+    auto lagging = std::move(m_lagging);
+    m_lagging.clear();
+    for (ConnectionId connection : lagging)
+        if (m_watchers.count(connection)) {
+            log::warning("dropping watcher {}: it stopped reading", connection);
+            m_server->close_connection(connection, "watcher stopped reading");
+        }
 }
 
 // ---- jobs ----
 
 void Service::compile(ConnectionId connection, proto::IpcCompile request) {
     std::string label = job_label(request);
+    JobId id = m_next_job++;
+    m_board.submitted(connection, id, request);
     // Only what a scan produced is remembered: a speculative request came from the memo
     // (whose get() has already marked it used).
     if (!request.memo_key.empty() && !request.speculative) m_memo.put(request.memo_key, request);
-    if (m_config.runners.empty()) return reply_local(connection, label, "no runners configured");
+    if (m_config.runners.empty())
+        return reply_local(id, connection, label, "no runners configured", "");
     auto identity = m_compilers.identity(request.compiler_path);
-    if (!identity) return reply_local(connection, label, identity.error().message);
+    if (!identity)
+        return reply_local(id, connection, label, "compiler not identified",
+                           identity.error().message);
     Job job;
     job.owner = connection;
     auto manifest = build_manifest(m_files, m_dir_links, request);
-    if (!manifest) return reply_local(connection, label, manifest.error().message);
+    if (!manifest)
+        return reply_local(id, connection, label, manifest_reason(manifest.error()),
+                           manifest.error().message);
     job.manifest = std::move(*manifest);
     job.toolchain = remote::toolchain_spec(*identity);
     job.compiler_id = identity->id;
@@ -257,15 +347,16 @@ void Service::compile(ConnectionId connection, proto::IpcCompile request) {
     job.speculative = request.speculative;
     JobSpec spec{identity->id, request.driver, basename(request.compiler_path)};
     job.request = std::move(request);
-    JobId id = m_next_job++;
     m_jobs.emplace(id, std::move(job));
     m_scheduler->submit(id, std::move(spec));
 }
 
-void Service::reply_local(ConnectionId connection, const std::string& label,
-                          const std::string& why) {
-    log::info("job {}: local ({})", label, why);
+void Service::reply_local(JobId id, ConnectionId connection, const std::string& label,
+                          const std::string& reason, const std::string& detail) {
+    log::info("job {} {}: local ({}{}{})", id, label, reason, detail.empty() ? "" : ": ", detail);
     m_scheduler->record_local();
+    m_board.answered(id, false, reason);
+    m_board.count_fallback(reason);
     proto::IpcCompileResult result;
     result.ran_remotely = false;
     m_server->send(connection, proto::frame(result));
@@ -292,17 +383,13 @@ void Service::dispatch(JobId id, size_t runner, const std::string& compiler_name
     request.outputs = in.outputs;
     request.language = in.language;
     request.color_diagnostics = in.color_diagnostics;
+    m_board.dispatched(id, m_config.runners[runner].name, runner);
     m_links[runner]->send_job(request);
 }
 
 void Service::finish_remote(JobId id, size_t runner, proto::JobResult result) {
     auto it = m_jobs.find(id);
     if (it == m_jobs.end()) return;
-    if (auto missing = missing_input(result)) {
-        log::info("job {} {}: failed on {} for want of a file ({}); compiling locally", id,
-                  it->second.label, m_config.runners[runner].name, *missing);
-        return finish_local(id, "");
-    }
     Job job = std::move(it->second);
     m_jobs.erase(it);
     const std::string& name = m_config.runners[runner].name;
@@ -320,20 +407,27 @@ void Service::finish_remote(JobId id, size_t runner, proto::JobResult result) {
     answer.stdout_data = std::move(result.stdout_data);
     answer.stderr_data = std::move(result.stderr_data);
     answer.outputs = std::move(result.outputs);
+    m_board.answered(id, true, "");
     m_server->send(job.owner, proto::frame(answer));
 }
 
-void Service::finish_local(JobId id, const std::string& warning) {
+void Service::finish_local(JobId id, const std::string& warning, const std::string& reason) {
     auto it = m_jobs.find(id);
     if (it == m_jobs.end()) return;
     Job job = std::move(it->second);
     m_jobs.erase(it);
-    log::info("job {} {}: local after {} ms{}{}", id, job.label, now_ms() - job.submitted_ms,
-              warning.empty() ? "" : ": ", warning);
+    log::info("job {} {}: local after {} ms ({}){}{}", id, job.label, now_ms() - job.submitted_ms,
+              reason, warning.empty() ? "" : ": ", warning);
+    m_board.answered(id, false, reason);
+    m_board.count_fallback(reason);
     proto::IpcCompileResult answer;
     answer.ran_remotely = false;
     answer.warning = warning;
     m_server->send(job.owner, proto::frame(answer));
+}
+
+void Service::requeued(JobId id) {
+    m_board.requeued(id);
 }
 
 // ---- runner links ----
@@ -351,6 +445,7 @@ void Service::link_up(size_t runner, const proto::RunnerHello& hello) {
               hello.compilers.size());
     m_last_down_reason[runner].clear();
     m_scheduler->runner_up(runner, hello);
+    send_snapshots();
 }
 
 void Service::link_down(size_t runner, const std::string& reason) {
@@ -363,9 +458,14 @@ void Service::link_down(size_t runner, const std::string& reason) {
         log::debug("runner {}: still down: {}", m_config.runners[runner].name, reason);
     last = reason;
     m_scheduler->runner_down(runner, reason);
+    send_snapshots();
 }
 
 void Service::link_job_result(size_t runner, proto::JobResult result) {
+    m_board.result_arrived(result.job_id, result.compile_ms);
+    if (auto missing = missing_input(result))
+        log::info("job {}: failed on {} for want of a file ({}); compiling locally", result.job_id,
+                  m_config.runners[runner].name, *missing);
     if (auto fault = runner_fault(result)) {
         // Not the user's answer: the compile is retried elsewhere or here, and a genuine
         // compiler crash shows up again there.
@@ -382,7 +482,11 @@ void Service::link_job_result(size_t runner, proto::JobResult result) {
 void Service::link_job_unservable(size_t runner, uint64_t job, const Error& why) {
     log::info("job {}: cannot send files to {}: {}", job, m_config.runners[runner].name,
               why.message);
-    m_scheduler->abandon(job, "");
+    m_scheduler->abandon(job, "", "a file changed while it was sent");
+}
+
+void Service::link_job_files_sent(size_t, uint64_t job) {
+    m_board.files_sent(job);
 }
 
 } // namespace ferry::coordinator

@@ -9,6 +9,7 @@
 #include "coordinator/compiler_ids.hpp"
 #include "coordinator/file_store.hpp"
 #include "coordinator/ipc_server.hpp"
+#include "coordinator/job_board.hpp"
 #include "coordinator/local_slots.hpp"
 #include "coordinator/manifest.hpp"
 #include "coordinator/runner_link.hpp"
@@ -64,15 +65,25 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     void link_down(size_t runner, const std::string& reason) override;
     void link_job_result(size_t runner, proto::JobResult result) override;
     void link_job_unservable(size_t runner, uint64_t job, const Error& why) override;
+    void link_job_files_sent(size_t runner, uint64_t job) override;
     // Dispatcher
     void dispatch(JobId job, size_t runner, const std::string& compiler_name) override;
     void finish_remote(JobId job, size_t runner, proto::JobResult result) override;
-    void finish_local(JobId job, const std::string& warning) override;
+    void finish_local(JobId job, const std::string& warning, const std::string& reason) override;
+    void requeued(JobId job) override;
 
     Result<void> handle_frame(ConnectionId connection, const proto::Frame& frame);
     void compile(ConnectionId connection, proto::IpcCompile request);
-    void reply_local(ConnectionId connection, const std::string& label, const std::string& why);
+    void reply_local(JobId job, ConnectionId connection, const std::string& label,
+                     const std::string& reason, const std::string& detail);
     void grant(const std::vector<OwnerId>& owners);
+    proto::IpcStatus status() const;
+    // ---- watchers (ferry mon, --trace, the dashboard) ----
+    void watch(ConnectionId connection, proto::IpcWatch what);
+    proto::IpcJobs snapshot(const std::string& build) const;
+    void on_job_event(const proto::JobView& job, bool finished);
+    void send_snapshots(); // a runner changed state
+    void drop_lagging_watchers();
     void on_tick();
     void on_signal();
     uint64_t now_ms() const { return uv_now(m_loop); }
@@ -92,6 +103,9 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     UvHandle<uv_signal_t> m_sigterm;
     UvHandle<uv_signal_t> m_sigint;
     std::map<JobId, Job> m_jobs;
+    JobBoard m_board{[] { return uv_hrtime() / 1000; }};
+    std::map<ConnectionId, proto::IpcWatch> m_watchers;
+    std::vector<ConnectionId> m_lagging; // watchers that stopped reading, closed on the tick
     // Speculative jobs answered and not yet confirmed by their wrapper, by connection: for
     // the log's "used" / "not used" line.
     struct Answered {

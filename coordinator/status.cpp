@@ -2,7 +2,8 @@
 
 namespace ferry::coordinator {
 
-proto::IpcStatus make_status(const Scheduler& scheduler, const LocalSlots& slots, uint32_t pid) {
+proto::IpcStatus make_status(const Scheduler& scheduler, const LocalSlots& slots, uint32_t pid,
+                             uint64_t now_ms) {
     proto::IpcStatus status;
     const auto& runners = scheduler.runners();
     for (size_t i = 0; i < runners.size(); ++i) {
@@ -16,6 +17,10 @@ proto::IpcStatus make_status(const Scheduler& scheduler, const LocalSlots& slots
         r.jobs_done = v.jobs_done;
         r.failures = v.failures;
         r.last_error = v.last_error;
+        r.compilers = v.compilers;
+        r.runs_toolchains = v.runs_toolchains;
+        if (scheduler.state(i) == RunnerState::backoff && v.backoff_until_ms > now_ms)
+            r.backoff_ms = v.backoff_until_ms - now_ms;
         status.runners.push_back(std::move(r));
     }
     status.remote_capacity = scheduler.remote_capacity();

@@ -11,6 +11,8 @@
 
 namespace ferry::coordinator {
 
-proto::IpcStatus make_status(const Scheduler& scheduler, const LocalSlots& slots, uint32_t pid);
+// `now_ms` on the scheduler's clock, for the time left in a runner's backoff.
+proto::IpcStatus make_status(const Scheduler& scheduler, const LocalSlots& slots, uint32_t pid,
+                             uint64_t now_ms);
 
 } // namespace ferry::coordinator

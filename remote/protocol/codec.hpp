@@ -32,6 +32,8 @@ void write_outputs(Writer& w, const std::vector<OutputFile>& outputs);
 Result<std::vector<OutputFile>> read_outputs(Reader& r);
 void write_files(Writer& w, const std::vector<FileEntry>& files);
 Result<std::vector<FileEntry>> read_files(Reader& r);
+void write_compilers(Writer& w, const std::vector<CompilerInfo>& compilers);
+Result<std::vector<CompilerInfo>> read_compilers(Reader& r);
 void write_links(Writer& w, const std::vector<SymlinkEntry>& links);
 Result<std::vector<SymlinkEntry>> read_links(Reader& r);
 

@@ -170,6 +170,14 @@ const char* msg_type_name(MsgType type) {
         return "ipc_memo";
     case MsgType::ipc_speculation_used:
         return "ipc_speculation_used";
+    case MsgType::ipc_jobs_request:
+        return "ipc_jobs_request";
+    case MsgType::ipc_jobs:
+        return "ipc_jobs";
+    case MsgType::ipc_watch:
+        return "ipc_watch";
+    case MsgType::ipc_job_event:
+        return "ipc_job_event";
     }
     return "unknown";
 }

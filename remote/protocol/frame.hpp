@@ -50,6 +50,10 @@ enum class MsgType : uint8_t {
     ipc_memo_request = 40,
     ipc_memo = 41,
     ipc_speculation_used = 42,
+    ipc_jobs_request = 43, // -> IpcJobs
+    ipc_jobs = 44,
+    ipc_watch = 45, // the connection becomes a watcher: IpcJobs, then IpcJobEvent...
+    ipc_job_event = 46,
 };
 
 const char* msg_type_name(MsgType type);

@@ -13,6 +13,10 @@ std::string encode(const IpcAcquireLocal& m) {
     Writer w;
     w.u32(m.pid);
     w.str(m.what);
+    w.str(m.source);
+    w.str(m.build);
+    w.str(m.reason);
+    w.boolean(m.counted);
     return w.take();
 }
 
@@ -20,6 +24,10 @@ Result<void> decode(std::string_view payload, IpcAcquireLocal& out) {
     return decode_message(payload, out, [](Reader& r, IpcAcquireLocal& m) -> Result<void> {
         FERRY_PROTO_READ(m.pid, r.u32());
         FERRY_PROTO_READ(m.what, r.str());
+        FERRY_PROTO_READ(m.source, r.str());
+        FERRY_PROTO_READ(m.build, r.str());
+        FERRY_PROTO_READ(m.reason, r.str());
+        FERRY_PROTO_READ(m.counted, r.boolean());
         return ok();
     });
 }
@@ -44,6 +52,9 @@ std::string encode(const IpcCompile& m) {
     w.boolean(m.color_diagnostics);
     w.str(m.memo_key);
     w.boolean(m.speculative);
+    w.u32(m.pid);
+    w.str(m.source);
+    w.str(m.build);
     return w.take();
 }
 
@@ -61,6 +72,9 @@ Result<void> decode(std::string_view payload, IpcCompile& out) {
         FERRY_PROTO_READ(m.color_diagnostics, r.boolean());
         FERRY_PROTO_READ(m.memo_key, r.str());
         FERRY_PROTO_READ(m.speculative, r.boolean());
+        FERRY_PROTO_READ(m.pid, r.u32());
+        FERRY_PROTO_READ(m.source, r.str());
+        FERRY_PROTO_READ(m.build, r.str());
         return ok();
     });
 }
@@ -104,8 +118,9 @@ MsgType type_of(const IpcCompileResult&) {
 
 // ---- IpcStatus ----
 
-std::string encode(const IpcStatus& m) {
-    Writer w;
+namespace {
+
+void write_status(Writer& w, const IpcStatus& m) {
     w.u32(static_cast<uint32_t>(m.runners.size()));
     for (const auto& s : m.runners) {
         w.str(s.name);
@@ -116,6 +131,9 @@ std::string encode(const IpcStatus& m) {
         w.u64(s.jobs_done);
         w.u64(s.failures);
         w.str(s.last_error);
+        detail::write_compilers(w, s.compilers);
+        w.boolean(s.runs_toolchains);
+        w.u64(s.backoff_ms);
     }
     w.u32(m.remote_capacity);
     w.u32(m.local_slots);
@@ -124,36 +142,183 @@ std::string encode(const IpcStatus& m) {
     w.u64(m.jobs_remote);
     w.u64(m.jobs_local);
     w.u32(m.pid);
+    w.u64(m.jobs_kept_local);
+    w.u64(m.links_local);
+    w.u32(static_cast<uint32_t>(m.local_reasons.size()));
+    for (const auto& reason : m.local_reasons) {
+        w.str(reason.reason);
+        w.u64(reason.count);
+    }
+    w.u32(m.watchers);
+}
+
+Result<void> read_status(Reader& r, IpcStatus& m) {
+    FERRY_TRY(n, r.count(5 * detail::kMinStr + 3 * 4 + 3 * 8 + 1));
+    m.runners.resize(*n);
+    for (auto& s : m.runners) {
+        FERRY_PROTO_READ(s.name, r.str());
+        FERRY_PROTO_READ(s.address, r.str());
+        FERRY_PROTO_READ(s.state, r.str());
+        FERRY_PROTO_READ(s.slots, r.u32());
+        FERRY_PROTO_READ(s.in_flight, r.u32());
+        FERRY_PROTO_READ(s.jobs_done, r.u64());
+        FERRY_PROTO_READ(s.failures, r.u64());
+        FERRY_PROTO_READ(s.last_error, r.str());
+        FERRY_PROTO_READ(s.compilers, detail::read_compilers(r));
+        FERRY_PROTO_READ(s.runs_toolchains, r.boolean());
+        FERRY_PROTO_READ(s.backoff_ms, r.u64());
+    }
+    FERRY_PROTO_READ(m.remote_capacity, r.u32());
+    FERRY_PROTO_READ(m.local_slots, r.u32());
+    FERRY_PROTO_READ(m.local_in_use, r.u32());
+    FERRY_PROTO_READ(m.queued, r.u32());
+    FERRY_PROTO_READ(m.jobs_remote, r.u64());
+    FERRY_PROTO_READ(m.jobs_local, r.u64());
+    FERRY_PROTO_READ(m.pid, r.u32());
+    FERRY_PROTO_READ(m.jobs_kept_local, r.u64());
+    FERRY_PROTO_READ(m.links_local, r.u64());
+    FERRY_TRY(reasons, r.count(detail::kMinStr + 8));
+    m.local_reasons.resize(*reasons);
+    for (auto& reason : m.local_reasons) {
+        FERRY_PROTO_READ(reason.reason, r.str());
+        FERRY_PROTO_READ(reason.count, r.u64());
+    }
+    FERRY_PROTO_READ(m.watchers, r.u32());
+    return ok();
+}
+
+void write_job(Writer& w, const JobView& m) {
+    w.u64(m.id);
+    w.u32(m.pid);
+    w.str(m.build);
+    w.str(m.source);
+    w.str(m.phase);
+    w.str(m.runner);
+    w.i32(m.slot);
+    w.u64(m.phase_start_us);
+    w.str(m.outcome);
+    w.str(m.reason);
+    w.u64(m.compile_ms);
+    w.u32(static_cast<uint32_t>(m.phases.size()));
+    for (const auto& p : m.phases) {
+        w.str(p.phase);
+        w.str(p.lane);
+        w.i32(p.slot);
+        w.u64(p.start_us);
+        w.u64(p.end_us);
+    }
+}
+
+Result<void> read_job(Reader& r, JobView& m) {
+    FERRY_PROTO_READ(m.id, r.u64());
+    FERRY_PROTO_READ(m.pid, r.u32());
+    FERRY_PROTO_READ(m.build, r.str());
+    FERRY_PROTO_READ(m.source, r.str());
+    FERRY_PROTO_READ(m.phase, r.str());
+    FERRY_PROTO_READ(m.runner, r.str());
+    FERRY_PROTO_READ(m.slot, r.i32());
+    FERRY_PROTO_READ(m.phase_start_us, r.u64());
+    FERRY_PROTO_READ(m.outcome, r.str());
+    FERRY_PROTO_READ(m.reason, r.str());
+    FERRY_PROTO_READ(m.compile_ms, r.u64());
+    FERRY_TRY(n, r.count(2 * detail::kMinStr + 4 + 2 * 8));
+    m.phases.resize(*n);
+    for (auto& p : m.phases) {
+        FERRY_PROTO_READ(p.phase, r.str());
+        FERRY_PROTO_READ(p.lane, r.str());
+        FERRY_PROTO_READ(p.slot, r.i32());
+        FERRY_PROTO_READ(p.start_us, r.u64());
+        FERRY_PROTO_READ(p.end_us, r.u64());
+    }
+    return ok();
+}
+
+} // namespace
+
+std::string encode(const IpcStatus& m) {
+    Writer w;
+    write_status(w, m);
     return w.take();
 }
 
 Result<void> decode(std::string_view payload, IpcStatus& out) {
-    return decode_message(payload, out, [](Reader& r, IpcStatus& m) -> Result<void> {
-        FERRY_TRY(n, r.count(4 * detail::kMinStr + 2 * 4 + 2 * 8));
-        m.runners.resize(*n);
-        for (auto& s : m.runners) {
-            FERRY_PROTO_READ(s.name, r.str());
-            FERRY_PROTO_READ(s.address, r.str());
-            FERRY_PROTO_READ(s.state, r.str());
-            FERRY_PROTO_READ(s.slots, r.u32());
-            FERRY_PROTO_READ(s.in_flight, r.u32());
-            FERRY_PROTO_READ(s.jobs_done, r.u64());
-            FERRY_PROTO_READ(s.failures, r.u64());
-            FERRY_PROTO_READ(s.last_error, r.str());
-        }
-        FERRY_PROTO_READ(m.remote_capacity, r.u32());
-        FERRY_PROTO_READ(m.local_slots, r.u32());
-        FERRY_PROTO_READ(m.local_in_use, r.u32());
-        FERRY_PROTO_READ(m.queued, r.u32());
-        FERRY_PROTO_READ(m.jobs_remote, r.u64());
-        FERRY_PROTO_READ(m.jobs_local, r.u64());
-        FERRY_PROTO_READ(m.pid, r.u32());
-        return ok();
-    });
+    return decode_message(payload, out, read_status);
 }
 
 MsgType type_of(const IpcStatus&) {
     return MsgType::ipc_status;
+}
+
+// ---- IpcJobs ----
+
+std::string encode(const IpcJobs& m) {
+    Writer w;
+    write_status(w, m.status);
+    w.u32(static_cast<uint32_t>(m.jobs.size()));
+    for (const auto& job : m.jobs)
+        write_job(w, job);
+    w.u64(m.now_us);
+    return w.take();
+}
+
+Result<void> decode(std::string_view payload, IpcJobs& out) {
+    return decode_message(payload, out, [](Reader& r, IpcJobs& m) -> Result<void> {
+        FERRY_TRY_VOID(read_status(r, m.status));
+        FERRY_TRY(n, r.count(8 + 4 + 6 * detail::kMinStr + 4 + 8 + 8 + 4));
+        m.jobs.resize(*n);
+        for (auto& job : m.jobs)
+            FERRY_TRY_VOID(read_job(r, job));
+        FERRY_PROTO_READ(m.now_us, r.u64());
+        return ok();
+    });
+}
+
+MsgType type_of(const IpcJobs&) {
+    return MsgType::ipc_jobs;
+}
+
+// ---- IpcWatch ----
+
+std::string encode(const IpcWatch& m) {
+    Writer w;
+    w.str(m.build);
+    w.boolean(m.finished_only);
+    return w.take();
+}
+
+Result<void> decode(std::string_view payload, IpcWatch& out) {
+    return decode_message(payload, out, [](Reader& r, IpcWatch& m) -> Result<void> {
+        FERRY_PROTO_READ(m.build, r.str());
+        FERRY_PROTO_READ(m.finished_only, r.boolean());
+        return ok();
+    });
+}
+
+MsgType type_of(const IpcWatch&) {
+    return MsgType::ipc_watch;
+}
+
+// ---- IpcJobEvent ----
+
+std::string encode(const IpcJobEvent& m) {
+    Writer w;
+    write_job(w, m.job);
+    w.boolean(m.finished);
+    w.u64(m.now_us);
+    return w.take();
+}
+
+Result<void> decode(std::string_view payload, IpcJobEvent& out) {
+    return decode_message(payload, out, [](Reader& r, IpcJobEvent& m) -> Result<void> {
+        FERRY_TRY_VOID(read_job(r, m.job));
+        FERRY_PROTO_READ(m.finished, r.boolean());
+        FERRY_PROTO_READ(m.now_us, r.u64());
+        return ok();
+    });
+}
+
+MsgType type_of(const IpcJobEvent&) {
+    return MsgType::ipc_job_event;
 }
 
 // ---- IpcMemoRequest ----

@@ -98,6 +98,30 @@ Result<std::vector<SymlinkEntry>> read_links(Reader& r) {
     return links;
 }
 
+void write_compilers(Writer& w, const std::vector<CompilerInfo>& compilers) {
+    w.u32(static_cast<uint32_t>(compilers.size()));
+    for (const auto& c : compilers) {
+        w.str(c.name);
+        w.str(c.driver);
+        w.str(c.target);
+        w.str(c.version);
+        w.str(c.id);
+    }
+}
+
+Result<std::vector<CompilerInfo>> read_compilers(Reader& r) {
+    FERRY_TRY(n, r.count(5 * kMinStr));
+    std::vector<CompilerInfo> compilers(*n);
+    for (auto& c : compilers) {
+        FERRY_PROTO_READ(c.name, r.str());
+        FERRY_PROTO_READ(c.driver, r.str());
+        FERRY_PROTO_READ(c.target, r.str());
+        FERRY_PROTO_READ(c.version, r.str());
+        FERRY_PROTO_READ(c.id, r.str());
+    }
+    return compilers;
+}
+
 } // namespace detail
 
 using detail::decode_message;
@@ -128,14 +152,7 @@ std::string encode(const RunnerHello& m) {
     w.u32(m.protocol_version);
     w.str(m.runner_name);
     w.u32(m.slots);
-    w.u32(static_cast<uint32_t>(m.compilers.size()));
-    for (const auto& c : m.compilers) {
-        w.str(c.name);
-        w.str(c.driver);
-        w.str(c.target);
-        w.str(c.version);
-        w.str(c.id);
-    }
+    detail::write_compilers(w, m.compilers);
     w.str(m.challenge);
     w.boolean(m.runs_toolchains);
     return w.take();
@@ -146,15 +163,7 @@ Result<void> decode(std::string_view payload, RunnerHello& out) {
         FERRY_PROTO_READ(m.protocol_version, r.u32());
         FERRY_PROTO_READ(m.runner_name, r.str());
         FERRY_PROTO_READ(m.slots, r.u32());
-        FERRY_TRY(n, r.count(5 * detail::kMinStr));
-        m.compilers.resize(*n);
-        for (auto& c : m.compilers) {
-            FERRY_PROTO_READ(c.name, r.str());
-            FERRY_PROTO_READ(c.driver, r.str());
-            FERRY_PROTO_READ(c.target, r.str());
-            FERRY_PROTO_READ(c.version, r.str());
-            FERRY_PROTO_READ(c.id, r.str());
-        }
+        FERRY_PROTO_READ(m.compilers, detail::read_compilers(r));
         FERRY_PROTO_READ(m.challenge, r.str());
         FERRY_PROTO_READ(m.runs_toolchains, r.boolean());
         return ok();
@@ -425,6 +434,7 @@ bool has_empty_payload(MsgType type) {
     case MsgType::ipc_status_request:
     case MsgType::ipc_shutdown:
     case MsgType::ipc_speculation_used:
+    case MsgType::ipc_jobs_request:
     case MsgType::stats_request:
     case MsgType::ping:
     case MsgType::pong:

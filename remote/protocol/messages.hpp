@@ -198,9 +198,19 @@ struct Stats {
 
 // ---- coordinator IPC ----
 
+// Who asks and why, so that `ferry mon`, the build summary and the trace can show the step
+// and `ferry status` can count local compiles.
 struct IpcAcquireLocal {
     uint32_t pid = 0;
-    std::string what; // "preprocess", "compile", "link": for status display
+    std::string what;   // "preprocess", "compile", "link"
+    std::string source; // the source file (or the first output), for display
+    std::string build;  // $FERRY_BUILD of the wrapper: which `ferry make` it belongs to
+    // Why a "compile" or "link" runs here ("-fprofile-generate", "no runners", "runner
+    // failed"...). Empty for "preprocess".
+    std::string reason;
+    // The coordinator already counted this compile as local (it answered ran_remotely =
+    // false): the slot must not count it again.
+    bool counted = false;
 
     bool operator==(const IpcAcquireLocal&) const = default;
 };
@@ -221,6 +231,9 @@ struct IpcCompile {
     std::string memo_key;
     // Sent from the memo before the scan confirmed it: for the coordinator's log only.
     bool speculative = false;
+    uint32_t pid = 0;   // the wrapper's, for `ferry mon`
+    std::string source; // for display
+    std::string build;  // $FERRY_BUILD (see IpcAcquireLocal)
 
     bool operator==(const IpcCompile&) const = default;
 };
@@ -263,8 +276,19 @@ struct RunnerStatus {
     uint64_t jobs_done = 0;
     uint64_t failures = 0;
     std::string last_error;
+    std::vector<CompilerInfo> compilers; // from its greeting; empty until it was up once
+    bool runs_toolchains = false;        // sandboxed: runs the compiler a job brings
+    uint64_t backoff_ms = 0;             // left before the next try, in backoff
 
     bool operator==(const RunnerStatus&) const = default;
+};
+
+// How many compiles ran locally for one reason.
+struct ReasonCount {
+    std::string reason;
+    uint64_t count = 0;
+
+    bool operator==(const ReasonCount&) const = default;
 };
 
 struct IpcStatus {
@@ -274,10 +298,74 @@ struct IpcStatus {
     uint32_t local_in_use = 0;
     uint32_t queued = 0;
     uint64_t jobs_remote = 0;
-    uint64_t jobs_local = 0; // jobs sent back to compile locally
+    uint64_t jobs_local = 0; // sent to the coordinator, sent back to compile locally
     uint32_t pid = 0;
+    uint64_t jobs_kept_local = 0; // compiles the wrapper kept here (an option, an output...)
+    uint64_t links_local = 0;     // link steps (always local)
+    std::vector<ReasonCount> local_reasons; // every local compile (both kinds), by reason
+    uint32_t watchers = 0;                  // `ferry mon`, `--trace`, dashboards attached
 
     bool operator==(const IpcStatus&) const = default;
+};
+
+// One step of a job as `ferry mon` and the trace show it. Times are microseconds of the
+// machine's monotonic clock (uv_hrtime), comparable across processes.
+struct PhaseSpan {
+    std::string phase; // "scan", "queue", "send", "compile", "receive", "local"
+    std::string lane;  // runner name, or "local"
+    int32_t slot = -1; // lane slot while it held one
+    uint64_t start_us = 0;
+    uint64_t end_us = 0; // 0: still in it
+
+    bool operator==(const PhaseSpan&) const = default;
+};
+
+// A job in flight (or just finished): one wrapper's compile from its scan to its answer.
+struct JobView {
+    uint64_t id = 0; // the coordinator's, unique while it runs
+    uint32_t pid = 0;
+    std::string build;
+    std::string source;
+    std::string phase;  // the current one (PhaseSpan::phase), or "waiting" between steps
+    std::string runner; // where it is: runner name, "local", or empty
+    int32_t slot = -1;
+    uint64_t phase_start_us = 0;
+    // When finished: "remote", "fallback" (sent back by the coordinator or a runner),
+    // "local" (kept here by the wrapper), "cancelled" (its wrapper went away), or
+    // "link"/"preprocess" for steps that were never a compile.
+    std::string outcome;
+    std::string reason;            // why local, for "fallback" and "local"
+    uint64_t compile_ms = 0;       // the runner's compile time (remote jobs)
+    std::vector<PhaseSpan> phases; // every step so far
+
+    bool operator==(const JobView&) const = default;
+};
+
+// Answer to ipc_jobs_request and first frame to a watcher: the whole picture now.
+struct IpcJobs {
+    IpcStatus status;
+    std::vector<JobView> jobs;
+    uint64_t now_us = 0;
+
+    bool operator==(const IpcJobs&) const = default;
+};
+
+// Turns the connection into a watcher: an IpcJobs now, then an IpcJobEvent at every change
+// of phase, and a fresh IpcJobs when a runner's state changes. `build` non-empty: only the
+// jobs of that build (their events; snapshots list only them too).
+struct IpcWatch {
+    std::string build;
+    bool finished_only = false; // just the jobs' last events (a summary or a trace)
+
+    bool operator==(const IpcWatch&) const = default;
+};
+
+struct IpcJobEvent {
+    JobView job;
+    bool finished = false;
+    uint64_t now_us = 0;
+
+    bool operator==(const IpcJobEvent&) const = default;
 };
 
 // encode(x) gives a payload; pair it with the right MsgType in encode_frame().
@@ -296,6 +384,9 @@ std::string encode(const IpcCompileResult&);
 std::string encode(const IpcStatus&);
 std::string encode(const IpcMemoRequest&);
 std::string encode(const IpcMemo&);
+std::string encode(const IpcJobs&);
+std::string encode(const IpcWatch&);
+std::string encode(const IpcJobEvent&);
 
 Result<void> decode(std::string_view payload, RunnerHello&);
 Result<void> decode(std::string_view payload, ClientHello&);
@@ -312,6 +403,9 @@ Result<void> decode(std::string_view payload, IpcCompileResult&);
 Result<void> decode(std::string_view payload, IpcStatus&);
 Result<void> decode(std::string_view payload, IpcMemoRequest&);
 Result<void> decode(std::string_view payload, IpcMemo&);
+Result<void> decode(std::string_view payload, IpcJobs&);
+Result<void> decode(std::string_view payload, IpcWatch&);
+Result<void> decode(std::string_view payload, IpcJobEvent&);
 
 // The MsgType each struct travels as, so senders write frame(msg) instead of pairing by hand.
 MsgType type_of(const RunnerHello&);
@@ -329,12 +423,16 @@ MsgType type_of(const IpcCompileResult&);
 MsgType type_of(const IpcStatus&);
 MsgType type_of(const IpcMemoRequest&);
 MsgType type_of(const IpcMemo&);
+MsgType type_of(const IpcJobs&);
+MsgType type_of(const IpcWatch&);
+MsgType type_of(const IpcJobEvent&);
 
 template <typename Msg> std::string frame(const Msg& msg, int zstd_level = 0) {
     return encode_frame(type_of(msg), encode(msg), zstd_level);
 }
 
-// ipc_granted, ipc_release_local, ipc_status_request, ipc_shutdown, stats_request, ping and
+// ipc_granted, ipc_release_local, ipc_status_request, ipc_shutdown, ipc_jobs_request,
+// stats_request, ping and
 // pong carry no payload (no struct): send encode_frame(type, {}), check with expect_empty().
 bool has_empty_payload(MsgType type);
 Result<void> expect_empty(const Frame& f, MsgType type);

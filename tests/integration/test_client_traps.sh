@@ -18,6 +18,7 @@ cd "$PROJ"
 printf 'int f(void) { return 42; }\n' >z.c
 
 remote_jobs() { "$FERRY" status | awk '/^jobs:/ { print $2 }'; }
+kept_local() { "$FERRY" status | sed -n 's/^jobs:.* \([0-9]*\) kept local.*/\1/p'; }
 
 # What is at each path: type, and the content's hash for regular files.
 describe() {
@@ -78,6 +79,7 @@ make_dangling() { ln -s missing.o link.o; }
 make_dir() { mkdir out.o; }
 
 before=$(remote_jobs)
+kept_before=$(kept_local)
 for cc in gcc clang; do
     trap_case "device node" $cc make_device dev/null dev/null
     FIFO_READER=1 trap_case "fifo" $cc make_fifo ff ff ff.out
@@ -85,6 +87,11 @@ for cc in gcc clang; do
     trap_case "directory" $cc make_dir out.o out.o
 done
 assert_eq "$before" "$(remote_jobs)" "jobs sent to runners for outputs that are not regular files"
+# Issue 9: a compile the wrapper keeps here is counted, with its reason, so a regression that
+# sends everything local shows in `ferry status`.
+assert_eq $((kept_before + 8)) "$(kept_local)" "compiles kept local for outputs that are not regular files"
+"$FERRY" status | grep -q '^local because:.*an output is not a regular file (8)' ||
+    fail "no reason for the kept-local compiles: $("$FERRY" status)"
 
 stat -c %t:%T /dev/null >"$TEST_TMP/devnull.before"
 for cc in gcc clang; do

@@ -10,9 +10,9 @@ TEST_CASE("the status table shows every runner and the totals") {
     status.local_in_use = 3;
     status.jobs_remote = 12;
     status.jobs_local = 5;
-    status.runners.push_back({"alpha", "127.0.0.2:3633", "up", 2, 1, 10, 0, ""});
+    status.runners.push_back({"alpha", "127.0.0.2:3633", "up", 2, 1, 10, 0, "", {}, false, 0});
     status.runners.push_back(
-        {"beta", "127.0.0.3:3633", "backoff", 4, 0, 2, 3, "connection refused"});
+        {"beta", "127.0.0.3:3633", "backoff", 4, 0, 2, 3, "connection refused", {}, false, 0});
     auto text = ferry::client::format_status(status, "$FERRY_HOSTS");
     CHECK(text.find("pid 777") != std::string::npos);
     CHECK(text.find("$FERRY_HOSTS") != std::string::npos);

@@ -110,7 +110,7 @@ TEST_CASE("slots, compile, status and shutdown over the socket") {
             proto::IpcStatus status;
             status.pid = 4242;
             status.remote_capacity = 4;
-            status.runners.push_back({"r1", "127.0.0.2:1", "up", 2, 1, 7, 0, ""});
+            status.runners.push_back({"r1", "127.0.0.2:1", "up", 2, 1, 7, 0, "", {}, false, 0});
             reply = proto::frame(status);
             return true;
         }
@@ -123,7 +123,9 @@ TEST_CASE("slots, compile, status and shutdown over the socket") {
 
     auto client = CoordinatorClient::connect(rt.config, "", false);
     REQUIRE(client);
-    CHECK(client->acquire_local("preprocess"));
+    proto::IpcAcquireLocal scan;
+    scan.what = "preprocess";
+    CHECK(client->acquire_local(scan));
     CHECK(client->release_local());
 
     proto::IpcCompile req;

@@ -34,9 +34,13 @@ class FakeDispatcher : public Dispatcher {
     void finish_remote(JobId job, size_t runner, proto::JobResult result) override {
         finished.push_back({job, true, runner, "", result.exit_code});
     }
-    void finish_local(JobId job, const std::string& warning) override {
+    void finish_local(JobId job, const std::string& warning, const std::string& reason) override {
         finished.push_back({job, false, 0, warning, -1});
+        reasons.push_back(reason);
     }
+    void requeued(JobId job) override { requeues.push_back(job); }
+    std::vector<std::string> reasons;
+    std::vector<JobId> requeues;
     std::vector<Dispatched> dispatched;
     std::vector<Finished> finished;
 };
@@ -344,7 +348,7 @@ TEST_CASE("abandon frees the runner slot and ends the job locally") {
     f.scheduler.runner_up(0, hello(1));
     f.scheduler.submit(1, gcc_job());
     f.scheduler.submit(2, gcc_job());
-    f.scheduler.abandon(1, "");
+    f.scheduler.abandon(1, "", "a file changed while it was sent");
     REQUIRE(f.dispatcher.finished.size() == 1);
     CHECK(f.dispatcher.finished[0].job == 1);
     CHECK_FALSE(f.dispatcher.finished[0].remote);

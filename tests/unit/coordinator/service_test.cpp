@@ -12,6 +12,7 @@
 #include <chrono>
 #include <doctest/doctest.h>
 #include <functional>
+#include <map>
 #include <netinet/in.h>
 #include <optional>
 #include <sys/socket.h>
@@ -165,6 +166,18 @@ config::Config base_config() {
     return config;
 }
 
+proto::IpcAcquireLocal local_step(uint32_t pid, const std::string& what,
+                                  const std::string& reason = "", bool counted = false) {
+    proto::IpcAcquireLocal step;
+    step.pid = pid;
+    step.what = what;
+    step.source = "src/x.c";
+    step.build = "build-1";
+    step.reason = reason;
+    step.counted = counted;
+    return step;
+}
+
 proto::IpcCompile compile_request(const std::string& source) {
     proto::IpcCompile request;
     request.compiler_path = "/bin/sh"; // anything that exists: the probe is faked
@@ -183,9 +196,9 @@ TEST_CASE("service: local slots over the socket, freed when a wrapper disconnect
     Harness h(base_config());
     RawPeer a = connect_unix(h.socket);
     RawPeer b = connect_unix(h.socket);
-    a.send(proto::frame(proto::IpcAcquireLocal{1, "compile"}));
+    a.send(proto::frame(local_step(1, "compile")));
     CHECK(read_frame(&h.loop, a).type == proto::MsgType::ipc_granted);
-    b.send(proto::frame(proto::IpcAcquireLocal{2, "compile"}));
+    b.send(proto::frame(local_step(2, "compile")));
     run_for(&h.loop, 100);
     CHECK_FALSE(b.try_read());
     auto status = h.status();
@@ -206,6 +219,92 @@ TEST_CASE("service: without runners a compile is answered 'compile locally'") {
     CHECK_FALSE(result.ran_remotely);
     CHECK(result.warning.empty());
     CHECK(h.status().jobs_local == 1);
+}
+
+TEST_CASE("service: local compiles are counted once, with their reasons") {
+    Harness h(base_config());
+    {
+        RawPeer kept = connect_unix(h.socket); // the wrapper's own decision
+        kept.send(proto::frame(local_step(1, "compile", "-fprofile-generate")));
+        CHECK(read_frame(&h.loop, kept).type == proto::MsgType::ipc_granted);
+    }
+    {
+        RawPeer sent_back = connect_unix(h.socket); // the coordinator already counted it
+        sent_back.send(proto::frame(compile_request("/tmp/x.c")));
+        CHECK_FALSE(read_msg<proto::IpcCompileResult>(&h.loop, sent_back).ran_remotely);
+        sent_back.send(proto::frame(local_step(2, "compile", "", true)));
+        CHECK(read_frame(&h.loop, sent_back).type == proto::MsgType::ipc_granted);
+    }
+    {
+        RawPeer link = connect_unix(h.socket);
+        link.send(proto::frame(local_step(3, "link")));
+        CHECK(read_frame(&h.loop, link).type == proto::MsgType::ipc_granted);
+    }
+    run_until(&h.loop, [&] { return h.status().local_in_use == 0; });
+    auto status = h.status();
+    CHECK(status.jobs_local == 1);
+    CHECK(status.jobs_kept_local == 1);
+    CHECK(status.links_local == 1);
+    CHECK(status.jobs_remote == 0);
+    std::map<std::string, uint64_t> reasons;
+    for (const auto& r : status.local_reasons)
+        reasons[r.reason] = r.count;
+    CHECK(reasons ==
+          std::map<std::string, uint64_t>{{"-fprofile-generate", 1}, {"no runners configured", 1}});
+}
+
+TEST_CASE("service: a watcher sees a job's steps, and ferry mon's snapshot lists it") {
+    Harness h(base_config());
+    RawPeer watcher = connect_unix(h.socket);
+    watcher.send(proto::frame(proto::IpcWatch{"build-1", false}));
+    auto first = read_msg<proto::IpcJobs>(&h.loop, watcher);
+    CHECK(first.jobs.empty());
+
+    RawPeer other_build = connect_unix(h.socket);
+    auto foreign = local_step(8, "preprocess");
+    foreign.build = "build-2";
+    other_build.send(proto::frame(foreign));
+    CHECK(read_frame(&h.loop, other_build).type == proto::MsgType::ipc_granted);
+    other_build.send(proto::encode_frame(proto::MsgType::ipc_release_local, {}));
+
+    RawPeer w = connect_unix(h.socket);
+    w.send(proto::frame(local_step(7, "preprocess")));
+    CHECK(read_frame(&h.loop, w).type == proto::MsgType::ipc_granted);
+    // Waiting for the slot, then scanning under it; nothing of build-2.
+    auto waiting = read_msg<proto::IpcJobEvent>(&h.loop, watcher);
+    CHECK(waiting.job.pid == 7);
+    CHECK(waiting.job.phase == "wait");
+    auto scanning = read_msg<proto::IpcJobEvent>(&h.loop, watcher);
+    CHECK(scanning.job.phase == "scan");
+    CHECK(scanning.job.runner == "local");
+    CHECK(scanning.job.slot == 0);
+    CHECK(scanning.job.source == "src/x.c");
+
+    RawPeer mon = connect_unix(h.socket);
+    mon.send(proto::encode_frame(proto::MsgType::ipc_jobs_request, {}));
+    auto jobs = read_msg<proto::IpcJobs>(&h.loop, mon);
+    CHECK(jobs.jobs.size() == 2); // both builds: ferry mon sees everything
+    CHECK(jobs.status.watchers == 1);
+
+    w.send(proto::encode_frame(proto::MsgType::ipc_release_local, {}));
+    w.send(proto::frame(compile_request("/tmp/x.c"))); // no runners: back to the wrapper
+    CHECK_FALSE(read_msg<proto::IpcCompileResult>(&h.loop, w).ran_remotely);
+    std::vector<std::string> phases;
+    proto::IpcJobEvent event;
+    do {
+        event = read_msg<proto::IpcJobEvent>(&h.loop, watcher);
+        phases.push_back(event.job.phase);
+    } while (event.job.outcome != "fallback");
+    CHECK(event.job.reason == "no runners configured");
+    w.fd.reset();
+    event = read_msg<proto::IpcJobEvent>(&h.loop, watcher);
+    CHECK(event.finished);
+    CHECK(event.job.outcome == "fallback");
+    REQUIRE(event.job.phases.size() >= 3);
+    CHECK(event.job.phases[0].phase == "wait");
+    CHECK(event.job.phases[1].phase == "scan");
+    for (const auto& span : event.job.phases)
+        CHECK(span.end_us >= span.start_us);
 }
 
 TEST_CASE("service: the scan memo gives back the last request made under a key") {
@@ -258,7 +357,7 @@ TEST_CASE("service: a malformed frame closes that connection only") {
         wrong.try_read();
         return wrong.closed;
     });
-    good.send(proto::frame(proto::IpcAcquireLocal{1, "link"}));
+    good.send(proto::frame(local_step(1, "link")));
     CHECK(read_frame(&h.loop, good).type == proto::MsgType::ipc_granted);
 }
 

@@ -423,7 +423,7 @@ TEST_CASE("message type names") {
         known += is_known;
         CHECK(is_known == (std::string(msg_type_name(static_cast<MsgType>(t))) != "unknown"));
     }
-    CHECK(known == 23);
+    CHECK(known == 27);
     CHECK(std::string(msg_type_name(MsgType::job_request)) == "job_request");
     CHECK(std::string(msg_type_name(MsgType::ipc_shutdown)) == "ipc_shutdown");
 }

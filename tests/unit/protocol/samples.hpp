@@ -122,7 +122,11 @@ inline Stats stats() {
 inline IpcAcquireLocal ipc_acquire_local() {
     IpcAcquireLocal m;
     m.pid = 31337;
-    m.what = "preprocess";
+    m.what = "compile";
+    m.source = "x.cc";
+    m.build = "b-42";
+    m.reason = "-fprofile-generate";
+    m.counted = true;
     return m;
 }
 
@@ -140,6 +144,9 @@ inline IpcCompile ipc_compile() {
     m.color_diagnostics = true;
     m.memo_key = "0123456789abcdef0123456789abcdef";
     m.speculative = true;
+    m.pid = 4242;
+    m.source = "x.cc";
+    m.build = "b-42";
     return m;
 }
 
@@ -171,8 +178,19 @@ inline IpcCompileResult ipc_compile_result() {
 
 inline IpcStatus ipc_status() {
     IpcStatus m;
-    m.runners = {{"builder-7", "127.0.0.2:3633", "up", 16, 3, 1000, 2, ""},
-                 {"builder-3", "[::1]:3633", "backoff", 8, 0, 5, 4, "connection refused"}};
+    m.runners = {
+        {"builder-7",
+         "127.0.0.2:3633",
+         "up",
+         16,
+         3,
+         1000,
+         2,
+         "",
+         {{"gcc", "c", "x86_64-linux-gnu", "gcc (Debian 12.2.0-14) 12.2.0", kHashA}},
+         true,
+         0},
+        {"builder-3", "[::1]:3633", "backoff", 8, 0, 5, 4, "connection refused", {}, false, 7500}};
     m.remote_capacity = 16;
     m.local_slots = 4;
     m.local_in_use = 1;
@@ -180,6 +198,54 @@ inline IpcStatus ipc_status() {
     m.jobs_remote = 1005;
     m.jobs_local = 12;
     m.pid = 4242;
+    m.jobs_kept_local = 3;
+    m.links_local = 2;
+    m.local_reasons = {{"runner failed", 9}, {"-fprofile-generate", 3}};
+    m.watchers = 1;
+    return m;
+}
+
+inline JobView job_view() {
+    JobView m;
+    m.id = 17;
+    m.pid = 31337;
+    m.build = "b-42";
+    m.source = "src/a b.c";
+    m.phase = "compile";
+    m.runner = "builder-7";
+    m.slot = 3;
+    m.phase_start_us = 123456789;
+    m.outcome = "";
+    m.reason = "";
+    m.compile_ms = 0;
+    m.phases = {{"scan", "local", 0, 100, 200},
+                {"queue", "", -1, 200, 250},
+                {"send", "builder-7", 3, 250, 300},
+                {"compile", "builder-7", 3, 300, 0}};
+    return m;
+}
+
+inline IpcJobs ipc_jobs() {
+    IpcJobs m;
+    m.status = ipc_status();
+    m.jobs = {job_view(), job_view()};
+    m.jobs[1].id = 18;
+    m.jobs[1].phases.clear();
+    m.now_us = 987654321;
+    return m;
+}
+
+inline IpcWatch ipc_watch() {
+    return IpcWatch{"b-42", true};
+}
+
+inline IpcJobEvent ipc_job_event() {
+    IpcJobEvent m;
+    m.job = job_view();
+    m.job.outcome = "fallback";
+    m.job.reason = "runner failed";
+    m.finished = true;
+    m.now_us = 5;
     return m;
 }
 
@@ -197,6 +263,9 @@ template <typename Fn> void for_each_sample(Fn&& fn) {
     fn(ipc_compile());
     fn(ipc_compile_result());
     fn(ipc_status());
+    fn(ipc_jobs());
+    fn(ipc_watch());
+    fn(ipc_job_event());
     fn(ipc_memo_request());
     fn(ipc_memo());
 }
