@@ -151,6 +151,7 @@ ParsedOptions parse_options(int argc, char** argv) {
                    "serve Prometheus metrics at http://ADDRESS:PORT/metrics (off by default; a "
                    "bare PORT listens on 127.0.0.1; a non-loopback address needs --allow, which "
                    "also says who may read them; docs/metrics.md)")
+        ->type_name("[ADDRESS:]PORT")
         ->each([&](const std::string&) { metrics_given = true; });
     app.add_option("--jobs,-j", o.jobs, "compiles run at once (default: number of CPUs)");
     app.add_flag("--daemon", o.daemon, "detach from the terminal after binding");
