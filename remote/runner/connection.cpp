@@ -99,10 +99,13 @@ void Connection::on_hello_timeout() {
 
 void Connection::send(std::string bytes) {
     if (!m_tcp.initialized()) return;
+    const size_t size = bytes.size();
     if (auto sent = uv_write_string(m_tcp.stream(), std::move(bytes)); !sent) {
         log::info("{}: {}", m_peer, sent.error().message);
         retire_self();
+        return;
     }
+    m_server.metrics().bytes_sent(size);
 }
 
 void Connection::retire_self() {
@@ -164,6 +167,7 @@ void Connection::on_read(ssize_t nread) {
         retire_self();
         return;
     }
+    m_server.metrics().bytes_received(static_cast<uint64_t>(nread));
     if (m_closing || nread == 0) return;
     if (auto fed = m_decoder.append({m_buffer.data(), static_cast<size_t>(nread)}); !fed) {
         protocol_error(fed.error().message);
@@ -255,6 +259,7 @@ void Connection::answer(uint64_t job_id, proto::JobStatus status, std::string me
     log::info("job {} from {}: {}: {}", job_id, m_peer, refused ? "refused" : "failed", message);
     auto& stats = m_server.stats();
     (refused ? stats.jobs_refused : stats.jobs_failed)++;
+    m_server.metrics().job_finished(refused ? JobOutcome::refused : JobOutcome::failed);
     proto::JobResult result;
     result.job_id = job_id;
     result.status = status;
@@ -270,6 +275,7 @@ Result<void> Connection::on_job_request(const proto::Frame& frame) {
         return make_error(Errc::protocol, "job id {} is already in use on this connection", id);
     m_abandoned.erase(id);
     m_server.stats().jobs_received++;
+    m_server.metrics().job_received();
     const auto& config = m_server.config();
     using proto::JobStatus;
 
@@ -349,11 +355,13 @@ Result<void> Connection::on_job_request(const proto::Frame& frame) {
     for (const auto& [hash, targets] : job.plan.placements) {
         if (auto cached = m_server.cache().lookup(hash)) {
             m_server.stats().cache_hits++;
+            m_server.metrics().cache_hit();
             work->cached.emplace_back(hash, std::move(*cached));
         } else {
             work->missing.insert(hash);
         }
     }
+    m_server.metrics().cache_misses(work->missing.size());
     log::debug("job {} from {}: {} {}, {} files, {} to fetch", id, m_peer, request.compiler_name,
                setup.source, job.plan.placements.size(), work->missing.size());
     request.files.clear();

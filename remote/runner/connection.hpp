@@ -42,6 +42,8 @@ class Connection {
     size_t jobs_in_flight() const { return m_submitted.size(); }
     // Jobs whose mirror is ready but that wait for the client's files.
     size_t jobs_waiting_for_files() const { return m_pending.size(); }
+    // Jobs accepted here and not yet with the server: mirror being built or waiting for files.
+    size_t jobs_in_intake() const { return m_building.size() + m_pending.size(); }
     // The thread pool has built (or failed to build) a job's mirror.
     void on_mirror_built(std::unique_ptr<MirrorWork> work);
     bool closing() const { return m_closing; }

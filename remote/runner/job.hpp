@@ -62,6 +62,11 @@ class Job {
 
     const JobSetup& setup() const { return m_setup; }
     bool cancelled() const { return m_cancelled; }
+    bool timed_out() const { return m_timed_out; }
+    // From starting the compiler to its exit; 0 if it never ran.
+    double run_seconds() const {
+        return m_exited ? static_cast<double>(m_end_ns - m_start_ns) / 1e9 : 0.0;
+    }
 
   private:
     void on_exit(int64_t exit_status, int term_signal);

@@ -79,6 +79,13 @@ int run(int argc, char** argv) {
         sockets.push_back(std::move(*fd));
         names.push_back(address.text);
     }
+    std::optional<Fd> metrics_socket;
+    if (options.metrics) {
+        // A small backlog: scrapers are few, and --metrics is no place for a queue of them.
+        auto fd = bind_listener(*options.metrics, 16);
+        if (!fd) return fail(1, fd.error().message);
+        metrics_socket.emplace(std::move(*fd));
+    }
     // Detach first, so the pid is final and the pid file is written while we may still
     // write where root keeps them; the terminal still hears of every error that follows.
     if (options.daemon) {
@@ -117,6 +124,7 @@ int run(int argc, char** argv) {
         log::info("compiler {}: {} ({}, {}, id {})", c.name, c.path, c.version, c.target, c.id);
     for (const auto& name : names)
         log::info("listening on {}", name);
+    if (options.metrics) log::info("metrics on http://{}/metrics", options.metrics->text);
 
     const char* tmpdir = std::getenv("TMPDIR");
     const std::string state_parent = tmpdir && *tmpdir == '/' ? tmpdir : "/tmp";
@@ -179,7 +187,10 @@ int run(int argc, char** argv) {
     int exit_code = 0;
     {
         Server server(&loop, std::move(config), *cache);
-        if (auto started = server.start(std::move(sockets), names); !started) {
+        auto started = server.start(std::move(sockets), names);
+        if (started && metrics_socket)
+            started = server.serve_metrics(std::move(*metrics_socket), options.metrics->text);
+        if (!started) {
             exit_code = fail(1, started.error().message);
         } else {
             if (g_daemon) g_daemon->ready();

@@ -66,7 +66,34 @@ Result<ListenAddress> parse_listen_address(std::string_view text) {
     return out;
 }
 
+Result<ListenAddress> parse_metrics_address(std::string_view text) {
+    if (!text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos) {
+        const std::string whole = fmt::format("--metrics {}", text);
+        FERRY_TRY(port, parse_port(text, whole));
+        return parse_listen_address(fmt::format("127.0.0.1:{}", *port));
+    }
+    const bool has_port = text.starts_with('[') ? text.find("]:") != std::string_view::npos
+                                                : text.find(':') != std::string_view::npos &&
+                                                      text.find(':') == text.rfind(':');
+    if (!has_port)
+        return make_error(Errc::invalid,
+                          "--metrics '{}': expected PORT or ADDRESS:PORT (IPv6 as [::1]:PORT)",
+                          text);
+    FERRY_TRY(address, parse_listen_address(text));
+    return std::move(*address);
+}
+
 Result<void> validate_options(const Options& options) {
+    if (!options.allow_given && options.metrics && !is_loopback(options.metrics->sockaddr_ptr()))
+        return make_error(Errc::invalid,
+                          "--metrics {} is not a loopback address: say who may read the metrics "
+                          "with --allow (e.g. --allow 192.168.1.0/24)",
+                          options.metrics->text);
+    if (options.metrics) {
+        for (const auto& l : options.listen)
+            if (l.text == options.metrics->text)
+                return make_error(Errc::invalid, "--metrics {} is also a --listen address", l.text);
+    }
     if (!options.allow_given) {
         for (const auto& l : options.listen) {
             if (!is_loopback(l.sockaddr_ptr()))
@@ -103,6 +130,8 @@ ParsedOptions parse_options(int argc, char** argv) {
                  "mirror of the client's paths.",
                  "ferryd"};
     std::vector<std::string> listen, allow;
+    std::string metrics;
+    bool metrics_given = false;
     Options o;
     o.jobs = std::max(1u, std::thread::hardware_concurrency());
     uint64_t cache_mb = o.cache_size_bytes >> 20;
@@ -118,6 +147,12 @@ ParsedOptions parse_options(int argc, char** argv) {
     app.add_option("--allow", allow,
                    "address range allowed to connect (repeatable; default 127.0.0.0/8 and "
                    "::1/128)");
+    app.add_option("--metrics", metrics,
+                   "serve Prometheus metrics at http://ADDRESS:PORT/metrics (off by default; a "
+                   "bare PORT listens on 127.0.0.1; a non-loopback address needs --allow, which "
+                   "also says who may read them; docs/metrics.md)")
+        ->type_name("[ADDRESS:]PORT")
+        ->each([&](const std::string&) { metrics_given = true; });
     app.add_option("--jobs,-j", o.jobs, "compiles run at once (default: number of CPUs)");
     app.add_flag("--daemon", o.daemon, "detach from the terminal after binding");
     app.add_option("--log-file", o.log_file, "append the log here instead of stderr");
@@ -181,6 +216,11 @@ ParsedOptions parse_options(int argc, char** argv) {
         auto parsed = parse_listen_address(l);
         if (!parsed) return fail(parsed.error());
         o.listen.push_back(std::move(*parsed));
+    }
+    if (metrics_given) {
+        auto parsed = parse_metrics_address(metrics);
+        if (!parsed) return fail(parsed.error());
+        o.metrics = std::move(*parsed);
     }
     o.allow_given = !allow.empty();
     if (allow.empty()) allow = {"127.0.0.0/8", "::1/128"};

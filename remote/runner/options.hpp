@@ -26,6 +26,9 @@ struct ListenAddress {
 // "127.0.0.2:3633", "[::1]:3633", or an address alone (port 3633). Numeric addresses only:
 // a runner should not depend on name resolution to decide where it listens.
 Result<ListenAddress> parse_listen_address(std::string_view text);
+// --metrics: "PORT" (on 127.0.0.1: loopback unless told otherwise), "127.0.0.2:9100" or
+// "[::1]:9100". Unlike --listen the port is never implied.
+Result<ListenAddress> parse_metrics_address(std::string_view text);
 
 struct ResourceLimits {
     uint64_t cpu_seconds = 0;                   // RLIMIT_CPU; 0: unlimited
@@ -37,6 +40,8 @@ struct Options {
     std::vector<ListenAddress> listen;
     std::vector<Cidr> allow;
     bool allow_given = false;
+    // --metrics: where Prometheus text is served (metrics_http.hpp); none by default.
+    std::optional<ListenAddress> metrics;
     unsigned jobs = 1;
     bool daemon = false;
     std::string log_file;
@@ -74,7 +79,7 @@ struct ParsedOptions {
 
 ParsedOptions parse_options(int argc, char** argv);
 
-// Checks that need the whole set (e.g. a non-loopback --listen without --allow).
+// Checks that need the whole set (e.g. a non-loopback --listen or --metrics without --allow).
 Result<void> validate_options(const Options& options);
 
 } // namespace ferry::runner

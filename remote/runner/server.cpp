@@ -91,6 +91,24 @@ Result<void> Server::start(std::vector<Fd> listeners, const std::vector<std::str
     return ok();
 }
 
+Result<void> Server::serve_metrics(Fd listener, const std::string& name) {
+    m_metrics_http = std::make_unique<MetricsHttp>(
+        m_loop, m_config.options.allow, MetricsHttpLimits{}, [this] { return render_metrics(); },
+        [this](int status) { m_metrics.metrics_answered(status); });
+    return m_metrics_http->start(std::move(listener), name);
+}
+
+std::string Server::render_metrics() const {
+    RunnerGauges gauges;
+    gauges.jobs_queued = m_waiting.size();
+    gauges.jobs_in_intake = jobs_in_intake();
+    gauges.slots_busy = m_jobs.size();
+    gauges.slots_total = m_config.options.jobs;
+    gauges.connections_open = m_connections.size();
+    gauges.metrics_connections_open = m_metrics_http ? m_metrics_http->clients() : 0;
+    return m_metrics.render(gauges);
+}
+
 void Server::on_connection(uv_stream_t* listener) {
     UvHandle<uv_tcp_t> client;
     if (int rc = uv_tcp_init(m_loop, client.get()); rc != 0) {
@@ -111,12 +129,14 @@ void Server::on_connection(uv_stream_t* listener) {
     }
     std::string peer_name = address_to_string(peer);
     if (!peer_allowed(m_config.options.allow, peer)) {
+        m_metrics.connection_refused(RefusedConnection::not_allowed);
         refuse_peer(std::move(client), proto::ErrorCode::not_allowed,
                     fmt::format("address {} is not allowed (see --allow)", host_of(peer)),
                     fmt::format("refused connection from {}: not in --allow", peer_name));
         return;
     }
     if (m_connections.size() >= m_config.options.max_connections) {
+        m_metrics.connection_refused(RefusedConnection::too_many);
         refuse_peer(std::move(client), proto::ErrorCode::overloaded,
                     fmt::format("too many connections (this runner takes {})",
                                 m_config.options.max_connections),
@@ -141,7 +161,8 @@ void Server::refuse_peer(UvHandle<uv_tcp_t> client, proto::ErrorCode code,
     // sees the connection closed, which a client treats the same way.
     std::string bytes = proto::frame(proto::ErrorMsg{code, message});
     uv_buf_t buf = uv_buf_init(bytes.data(), static_cast<unsigned>(bytes.size()));
-    uv_try_write(client.stream(), &buf, 1);
+    if (int sent = uv_try_write(client.stream(), &buf, 1); sent > 0)
+        m_metrics.bytes_sent(static_cast<uint64_t>(sent));
     // `client` closes as it goes out of scope.
 }
 
@@ -176,6 +197,7 @@ void Server::submit(JobSetup setup) {
         result.message = "queue full";
         log::info("job {} from {}: failed: queue full", setup.request.job_id, setup.peer);
         m_stats.jobs_failed++;
+        m_metrics.job_finished(JobOutcome::failed);
         deliver(setup, result);
         return;
     }
@@ -207,6 +229,7 @@ void Server::start_job(uint64_t key) {
         log::warning("job {} from {}: failed: {}", setup.request.job_id, setup.peer,
                      started.error().message);
         m_stats.jobs_failed++;
+        m_metrics.job_finished(JobOutcome::failed);
         proto::JobResult result;
         result.job_id = setup.request.job_id;
         result.status = proto::JobStatus::failed;
@@ -225,10 +248,13 @@ void Server::on_job_done(Job& job, proto::JobResult result) {
     const JobSetup& setup = job.setup();
     uint64_t key = setup.key;
     if (job.cancelled()) {
+        m_metrics.job_finished(JobOutcome::cancelled);
         log::info("job {} from {}: cancelled (the client went away)", setup.request.job_id,
                   setup.peer);
     } else if (result.status == proto::JobStatus::completed) {
         m_stats.jobs_completed++;
+        m_metrics.job_finished(completed_outcome(result.exit_code, result.term_signal));
+        m_metrics.job_ran(job.run_seconds());
         std::string signal =
             result.term_signal ? fmt::format(" (signal {})", result.term_signal) : "";
         log::info("job {} from {}: {} {} -> exit {}{} in {} ms", setup.request.job_id, setup.peer,
@@ -237,6 +263,8 @@ void Server::on_job_done(Job& job, proto::JobResult result) {
         deliver(setup, result);
     } else {
         m_stats.jobs_failed++;
+        m_metrics.job_finished(job.timed_out() ? JobOutcome::timeout : JobOutcome::failed);
+        m_metrics.job_ran(job.run_seconds());
         log::warning("job {} from {}: {} {} failed: {}", setup.request.job_id, setup.peer,
                      setup.request.compiler_name, setup.source, result.message);
         deliver(setup, result);
@@ -254,11 +282,16 @@ void Server::on_job_done(Job& job, proto::JobResult result) {
 void Server::retire(uint64_t connection_id) {
     auto it = m_connections.find(connection_id);
     if (it == m_connections.end()) return;
+    // Its jobs still in intake are never answered; running ones count when their compiler
+    // is gone (on_job_done), waiting ones below.
+    for (size_t i = it->second->jobs_in_intake(); i > 0; --i)
+        m_metrics.job_finished(JobOutcome::cancelled);
     m_dead_connections.push_back(std::move(it->second));
     m_connections.erase(it);
     for (auto w = m_waiting.begin(); w != m_waiting.end();) {
         if (w->second.connection_id == connection_id) {
             m_queue.remove_waiting(w->first);
+            m_metrics.job_finished(JobOutcome::cancelled);
             w = m_waiting.erase(w);
         } else {
             ++w;
@@ -302,6 +335,7 @@ void Server::stop_now() {
     m_stopping = true;
     m_draining = true;
     m_listeners.clear();
+    m_metrics_http.reset();
     m_jobs.clear(); // kills the compilers
     m_waiting.clear();
     for (auto& [id, connection] : m_connections)
@@ -332,6 +366,7 @@ void Server::close_idle_handles() {
     m_reaper.close();
     flush_refusal_summary();
     m_refusal_timer.close();
+    m_metrics_http.reset(); // served until now, so a scraper sees the drained runner
     log::info("exiting");
 }
 

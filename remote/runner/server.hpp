@@ -2,7 +2,8 @@
 // --allow), keeps the jobs of every connection, runs them through the JobQueue, and handles
 // SIGTERM/SIGINT (first: stop accepting, finish what was accepted, send the results, exit;
 // second: kill everything and exit at once). Connections and jobs that end are destroyed on
-// the next loop iteration, never inside their own callbacks.
+// the next loop iteration, never inside their own callbacks. Keeps the metrics registry
+// and, with --metrics, the port that serves it.
 #pragma once
 
 #include "remote/protocol/auth.hpp"
@@ -12,6 +13,8 @@
 #include "remote/runner/intake_limits.hpp"
 #include "remote/runner/job.hpp"
 #include "remote/runner/job_queue.hpp"
+#include "remote/runner/metrics.hpp"
+#include "remote/runner/metrics_http.hpp"
 #include "remote/runner/mirror.hpp"
 #include "remote/runner/mirror_worker.hpp"
 #include "remote/runner/options.hpp"
@@ -57,11 +60,17 @@ class Server {
 
     // Takes over bound, listening sockets and starts accepting and watching signals.
     Result<void> start(std::vector<Fd> listeners, const std::vector<std::string>& names);
+    // --metrics: serves render_metrics() on this bound, listening socket until the runner
+    // exits (also while it drains).
+    Result<void> serve_metrics(Fd listener, const std::string& name);
+    // The Prometheus text of the counters and of the gauges as they are now.
+    std::string render_metrics() const;
 
     // For connections.
     const ServerConfig& config() const { return m_config; }
     FileCache& cache() { return m_cache; }
     proto::Stats& stats() { return m_stats; }
+    RunnerMetrics& metrics() { return m_metrics; }
     proto::Stats current_stats();
     bool draining() const { return m_draining; }
     uint64_t next_job_key() { return ++m_last_job_key; }
@@ -100,6 +109,8 @@ class Server {
     FileCache& m_cache;
     JobQueue m_queue;
     proto::Stats m_stats;
+    RunnerMetrics m_metrics;
+    std::unique_ptr<MetricsHttp> m_metrics_http;
     std::vector<UvHandle<uv_tcp_t>> m_listeners;
     UvHandle<uv_signal_t> m_sigterm, m_sigint;
     UvHandle<uv_idle_t> m_reaper;

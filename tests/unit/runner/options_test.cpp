@@ -92,3 +92,54 @@ TEST_CASE("--key-file is made absolute") {
     REQUIRE(none.options);
     CHECK(none.options->key_file.empty());
 }
+
+TEST_CASE("--metrics: off by default; a bare port is on loopback") {
+    auto none = parse({});
+    REQUIRE(none.options);
+    CHECK_FALSE(none.options->metrics);
+
+    auto bare = parse({"--metrics", "9100"});
+    REQUIRE(bare.options);
+    REQUIRE(bare.options->metrics);
+    CHECK(bare.options->metrics->text == "127.0.0.1:9100");
+
+    auto v4 = parse_metrics_address("127.0.0.2:9100");
+    REQUIRE(v4);
+    CHECK(v4->text == "127.0.0.2:9100");
+    auto v6 = parse_metrics_address("[::1]:9100");
+    REQUIRE(v6);
+    CHECK(v6->text == "[::1]:9100");
+}
+
+TEST_CASE("--metrics: bad values are errors") {
+    for (const char* bad : {"0", "65536", "99999999999", "", "abc", "127.0.0.1", "127.0.0.1:",
+                            "127.0.0.1:0", "localhost:9100", "::1", "[::1]", "[::1]:x", "9100x"})
+        CHECK_MESSAGE(!parse_metrics_address(bad), bad);
+    CHECK(parse({"--metrics", "0"}).exit_code == 2);
+    CHECK(parse({"--metrics", ""}).exit_code == 2);
+    CHECK(parse({"--metrics", "127.0.0.1"}).exit_code == 2);
+}
+
+TEST_CASE("--metrics: a non-loopback address needs --allow, like --listen") {
+    auto refused = parse({"--metrics", "0.0.0.0:9100"});
+    CHECK_FALSE(refused.options);
+    CHECK(refused.exit_code == 2);
+    Options o;
+    o.listen.push_back(*parse_listen_address("127.0.0.1:3633"));
+    o.metrics = *parse_metrics_address("0.0.0.0:9100");
+    auto invalid = validate_options(o);
+    REQUIRE_FALSE(invalid);
+    CHECK(invalid.error().message.find("--allow") != std::string::npos);
+    CHECK(parse({"--metrics", "[::]:9100"}).exit_code == 2);
+
+    auto allowed = parse({"--metrics", "0.0.0.0:9100", "--allow", "10.0.0.0/8"});
+    REQUIRE(allowed.options);
+    CHECK(allowed.options->metrics->text == "0.0.0.0:9100");
+    // A loopback address other than 127.0.0.1 is still loopback.
+    CHECK(parse({"--metrics", "127.0.0.5:9100"}).options);
+}
+
+TEST_CASE("--metrics may not share the job port") {
+    CHECK(parse({"--listen", "127.0.0.1:9100", "--metrics", "9100"}).exit_code == 2);
+    CHECK(parse({"--listen", "127.0.0.1:9100", "--metrics", "9101"}).options);
+}

@@ -1,0 +1,223 @@
+#include "remote/runner/metrics_http.hpp"
+
+#include "remote/runner/http_message.hpp"
+#include "remote/runner/peer.hpp"
+#include "remote/runner/prometheus_text.hpp"
+#include "util/log.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+namespace ferry::runner {
+
+static constexpr std::string_view kTextPlain = "text/plain; charset=utf-8";
+
+class MetricsHttp::Client {
+  public:
+    Client(MetricsHttp& server, uint64_t id, UvHandle<uv_tcp_t> tcp)
+        : m_server(server), m_id(id), m_tcp(std::move(tcp)) {
+        m_tcp.get()->data = this;
+    }
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+
+    void start();
+
+  private:
+    static Client* owner(const void* handle) {
+        return static_cast<Client*>(static_cast<const uv_handle_t*>(handle)->data);
+    }
+    void on_read(ssize_t nread);
+    void on_timer();
+    void handle(const HttpRequestHead& head);
+    void respond(int status, std::string_view content_type, std::string_view body,
+                 bool head_only = false, std::string_view extra_headers = {});
+    void done() { m_server.retire(m_id); }
+
+    MetricsHttp& m_server;
+    uint64_t m_id;
+    UvHandle<uv_tcp_t> m_tcp;
+    UvHandle<uv_timer_t> m_timer; // the request deadline, then the linger after answering
+    std::array<char, 2048> m_buffer{};
+    std::string m_head;
+    bool m_answered = false;
+};
+
+void MetricsHttp::Client::start() {
+    uv_loop_t* loop = m_tcp.get()->loop;
+    if (uv_timer_init(loop, m_timer.get()) != 0) return done();
+    m_timer.set_initialized();
+    m_timer.get()->data = this;
+    uv_timer_start(
+        m_timer.get(),
+        [](uv_timer_t* t) {
+            if (Client* c = owner(t)) c->on_timer();
+        },
+        m_server.m_limits.request_timeout_ms, 0);
+    int rc = uv_read_start(
+        m_tcp.stream(),
+        [](uv_handle_t* h, size_t, uv_buf_t* buf) {
+            Client* c = owner(h);
+            *buf = c ? uv_buf_init(c->m_buffer.data(), static_cast<unsigned>(c->m_buffer.size()))
+                     : uv_buf_init(nullptr, 0);
+        },
+        [](uv_stream_t* s, ssize_t n, const uv_buf_t*) {
+            if (Client* c = owner(s)) c->on_read(n);
+        });
+    if (rc != 0) done();
+}
+
+void MetricsHttp::Client::on_timer() {
+    if (m_answered) return done(); // it had its time to read the answer
+    respond(408, kTextPlain, "request not received in time\n");
+}
+
+void MetricsHttp::Client::on_read(ssize_t nread) {
+    if (nread < 0) return done(); // closed or reset: nothing more to say to it
+    // After the answer, what still comes is read and dropped: closing with unread bytes makes
+    // the kernel send a reset, which can destroy the answer before the client reads it.
+    if (m_answered || nread == 0) return;
+    // Keep at most one byte past the cap: enough to know the head is too large.
+    const size_t max = m_server.m_limits.max_head_bytes;
+    const size_t room = m_head.size() <= max ? max + 1 - m_head.size() : 0;
+    m_head.append(m_buffer.data(), std::min(static_cast<size_t>(nread), room));
+    // The head can only have ended (or gone wrong) in a piece with a line end in it: a client
+    // sending a byte at a time does not make us scan its head a thousand times.
+    const bool line_end = std::memchr(m_buffer.data(), '\n', static_cast<size_t>(nread));
+    if (!line_end && m_head.size() <= max) return;
+    ParsedHead parsed = parse_request_head(std::string_view(m_head).substr(0, max));
+    switch (parsed.status) {
+    case ParsedHead::Status::complete:
+        return handle(parsed.head);
+    case ParsedHead::Status::malformed:
+        return respond(400, kTextPlain, "bad request\n");
+    case ParsedHead::Status::incomplete:
+        if (m_head.size() > max) respond(431, kTextPlain, "request head too large\n");
+        return;
+    }
+}
+
+void MetricsHttp::Client::handle(const HttpRequestHead& head) {
+    const bool is_head = head.method == "HEAD";
+    if (head.method != "GET" && !is_head)
+        return respond(405, kTextPlain, "only GET and HEAD\n", false, "Allow: GET, HEAD\r\n");
+    if (head.path != "/metrics")
+        return respond(404, kTextPlain, "ferryd: the metrics are at /metrics\n", is_head);
+    respond(200, prom::kContentType, m_server.m_render(), is_head);
+}
+
+void MetricsHttp::Client::respond(int status, std::string_view content_type, std::string_view body,
+                                  bool head_only, std::string_view extra_headers) {
+    m_answered = true;
+    m_head.clear();
+    m_head.shrink_to_fit();
+    m_server.m_answered(status);
+    if (!uv_write_string(m_tcp.stream(),
+                         http_response(status, content_type, body, head_only, extra_headers)))
+        return done();
+    // FIN after the answer; the request frees itself, also if the handle closes first.
+    struct ShutdownRequest {
+        uv_shutdown_t req{};
+    };
+    auto request = std::make_unique<ShutdownRequest>();
+    request->req.data = request.get();
+    int rc = uv_shutdown(&request->req, m_tcp.stream(), [](uv_shutdown_t* req, int) {
+        std::unique_ptr<ShutdownRequest> freed(static_cast<ShutdownRequest*>(req->data));
+    });
+    if (rc != 0) return done();
+    request.release(); // owned by libuv until the callback
+    // A client that neither reads nor closes is dropped after the linger time; the answer is
+    // at most a few KiB, so its unsent part is all it can make us hold.
+    uv_timer_start(
+        m_timer.get(),
+        [](uv_timer_t* t) {
+            if (Client* c = owner(t)) c->on_timer();
+        },
+        m_server.m_limits.linger_ms, 0);
+}
+
+MetricsHttp::MetricsHttp(uv_loop_t* loop, std::vector<Cidr> allow, MetricsHttpLimits limits,
+                         Render render, Answered answered)
+    : m_loop(loop), m_allow(std::move(allow)), m_limits(limits), m_render(std::move(render)),
+      m_answered(std::move(answered)) {}
+
+MetricsHttp::~MetricsHttp() {
+    m_clients.clear();
+    m_dead.clear();
+}
+
+Result<void> MetricsHttp::start(Fd listener, const std::string& name) {
+    if (int rc = uv_idle_init(m_loop, m_reaper.get()); rc != 0)
+        return make_error(Errc::io, "idle: {}", uv_strerror(rc));
+    m_reaper.set_initialized();
+    m_reaper.get()->data = this;
+    if (int rc = uv_tcp_init(m_loop, m_listener.get()); rc != 0)
+        return make_error(Errc::io, "tcp: {}", uv_strerror(rc));
+    m_listener.set_initialized();
+    if (int rc = uv_tcp_open(m_listener.get(), listener.get()); rc != 0)
+        return make_error(Errc::io, "metrics on {}: {}", name, uv_strerror(rc));
+    listener.release(); // the handle owns the socket now
+    m_listener.get()->data = this;
+    int rc = uv_listen(m_listener.stream(), 16, [](uv_stream_t* s, int status) {
+        auto* self = static_cast<MetricsHttp*>(s->data);
+        if (!self) return;
+        if (status != 0) {
+            log::warning("metrics: accept: {}", uv_strerror(status));
+            return;
+        }
+        self->on_connection(s);
+    });
+    if (rc != 0) return make_error(Errc::io, "metrics on {}: {}", name, uv_strerror(rc));
+    return ok();
+}
+
+void MetricsHttp::on_connection(uv_stream_t* listener) {
+    UvHandle<uv_tcp_t> tcp;
+    if (uv_tcp_init(m_loop, tcp.get()) != 0) return;
+    tcp.set_initialized();
+    if (uv_accept(listener, tcp.stream()) != 0) return;
+    sockaddr_storage addr{};
+    int len = sizeof addr;
+    auto* peer = reinterpret_cast<sockaddr*>(&addr);
+    if (uv_tcp_getpeername(tcp.get(), peer, &len) != 0) return;
+    // The same rule as the job port: --allow (loopback by default) says who may see the
+    // counters too, and nothing else is read from anyone else.
+    if (!peer_allowed(m_allow, peer)) {
+        log::debug("metrics: refused {}: not in --allow", address_to_string(peer));
+        return turn_away(std::move(tcp), 403);
+    }
+    if (m_clients.size() >= m_limits.max_clients) return turn_away(std::move(tcp), 503);
+    uint64_t id = ++m_last_id;
+    auto client = std::make_unique<Client>(*this, id, std::move(tcp));
+    Client* c = client.get();
+    m_clients.emplace(id, std::move(client));
+    c->start();
+}
+
+void MetricsHttp::turn_away(UvHandle<uv_tcp_t> tcp, int status) {
+    m_answered(status);
+    // One try into an empty send buffer: no waiting and nothing kept for this peer.
+    std::string bytes = http_response(status, kTextPlain, fmt::format("{}\n", http_reason(status)));
+    uv_buf_t buf = uv_buf_init(bytes.data(), static_cast<unsigned>(bytes.size()));
+    uv_try_write(tcp.stream(), &buf, 1);
+    // `tcp` closes as it goes out of scope.
+}
+
+void MetricsHttp::retire(uint64_t id) {
+    auto it = m_clients.find(id);
+    if (it == m_clients.end()) return;
+    m_dead.push_back(std::move(it->second));
+    m_clients.erase(it);
+    if (!m_reaper.initialized() || uv_is_active(m_reaper.handle())) return;
+    uv_idle_start(m_reaper.get(), [](uv_idle_t* h) {
+        uv_idle_stop(h);
+        if (auto* self = static_cast<MetricsHttp*>(h->data)) self->reap();
+    });
+}
+
+void MetricsHttp::reap() {
+    m_dead.clear();
+}
+
+} // namespace ferry::runner
