@@ -128,8 +128,16 @@ class Builder {
     // enter the file (dir_links.hpp): each is shipped as it is here, with the links its
     // target passes through, so it leads where it leads here, or nowhere (as a dangling one
     // does here). What it points to is in the job only if the job has it anyway.
+    //
+    // The parents of those directories too: `#include "../alias/po.h"` from src/po.c looks
+    // up a link beside src/, and clang never lists a `#pragma once` header it did not enter
+    // again. Not "/": its links (bin, lib...) are the system's layout, shipped with the
+    // toolchain where a job needs them.
     void ship_searched_links() {
-        for (const auto& dir : m_searched) {
+        std::set<std::string> dirs = m_searched;
+        for (const auto& dir : m_searched)
+            if (dir != "/" && dirname(dir) != "/") dirs.insert(dirname(dir));
+        for (const auto& dir : dirs) {
             for (const auto& link : m_dir_links.links_in(dir)) {
                 const std::string path = join_path(dir, link.name);
                 if (m_outputs.count(path)) continue;
@@ -166,9 +174,25 @@ class Builder {
             e.code = Errc::compile_locally;
             return e;
         }
-        for (auto& link : resolved->links)
+        for (auto& link : resolved->links) {
             m_links.emplace(link.path, link.target);
+            walked_through(link.path);
+        }
         return resolved;
+    }
+
+    // A path may enter a directory through a link and leave it again ("alias/../up.h",
+    // alias -> real/deep): the kernel walks the link's target, so that directory must exist
+    // in the job even when nothing in it is shipped, or the path does not resolve there.
+    void walked_through(const std::string& link) {
+        if (!m_links_walked.insert(link).second) return;
+        auto target = resolve_physical(link, "/", true);
+        if (!target) return; // a dangling link stays dangling there too
+        struct stat st {};
+        if (::stat(target->path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return;
+        for (auto& seen : target->links)
+            m_links.emplace(seen.path, seen.target);
+        if (m_dirs.insert(target->path).second) m_manifest.directories.push_back(target->path);
     }
 
     struct Asking {
@@ -187,6 +211,7 @@ class Builder {
     std::set<std::string> m_searched; // physical
     std::set<std::string> m_outputs;  // physical directory + the output's name
     std::map<std::string, std::string> m_links;
+    std::set<std::string> m_links_walked; // links whose target directory is already listed
 };
 
 } // namespace

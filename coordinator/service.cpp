@@ -463,7 +463,8 @@ void Service::link_down(size_t runner, const std::string& reason) {
 
 void Service::link_job_result(size_t runner, proto::JobResult result) {
     m_board.result_arrived(result.job_id, result.compile_ms);
-    if (auto missing = missing_input(result))
+    auto missing = m_jobs.count(result.job_id) ? missing_input(result) : std::nullopt;
+    if (missing)
         log::info("job {}: failed on {} for want of a file ({}); compiling locally", result.job_id,
                   m_config.runners[runner].name, *missing);
     if (auto fault = runner_fault(result)) {

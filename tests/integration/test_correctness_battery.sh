@@ -15,11 +15,14 @@ ferry_test_init
 [ "$(id -u)" -eq 0 ] || skip "needs root (mknod, -o /dev/null)"
 for tool in gcc g++ clang clang++ readelf perl; do have $tool || skip "needs $tool"; done
 
-# At least this many cases must run remotely: 87 of 107 did when the floor was set (gcc 12,
+# At least this many cases must run remotely: 86 of 107 did when the floor was set (gcc 12,
 # clang 14; the rest are .incbin/#pragma GCC dependency, outputs that are not regular files,
-# options the wrapper keeps local, outputs in no directory, and compiles that fail in the scan). A drop means
+# options the wrapper keeps local, outputs in no directory, compiles that fail in the scan, and
+# gcc's same-mtime `#pragma once` copy). Until issue 9's counting fix a compile that failed on
+# a runner for want of a file and was redone here counted as remote: four did; three of them
+# now run remotely (links walked through, links beside an includer's directory). A drop means
 # compiles silently went local. Raise it when a fix sends more cases remote.
-REMOTE_FLOOR=${REMOTE_FLOOR:-87}
+REMOTE_FLOOR=${REMOTE_FLOOR:-86}
 
 # name -> why it fails today. Each must still fail; delete an entry once it is fixed.
 declare -A KNOWN_DEFECTS=()

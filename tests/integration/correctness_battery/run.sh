@@ -61,7 +61,10 @@ battery_local_phase() {
     done
 }
 
-battery_jobs() { "$FERRY" status | awk '/^jobs:/ { print $2, $4 }'; }
+# "REMOTE SENT_BACK": compiles the coordinator sent to runners, and those it sent back here.
+battery_jobs() {
+    "$FERRY" status | sed -n 's/^jobs: \([0-9]*\) remote, [0-9]* local (\([0-9]*\) sent back.*/\1 \2/p'
+}
 
 # The section of an ELF file that holds byte OFFSET (0-based), for a failure message.
 battery_section_at() {
@@ -194,7 +197,8 @@ battery_run_all() {
             where=local
             local_=$((local_ + 1))
         else
-            # The wrapper compiled it itself (it never asked the coordinator): no counter moves.
+            # The wrapper kept it (it never asked for a runner): `ferry status` counts it as
+            # "kept local", which is neither of these.
             where=wrapper
             none=$((none + 1))
         fi
