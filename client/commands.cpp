@@ -27,11 +27,8 @@ std::string runner_details(const proto::RunnerStatus& r) {
     if (r.state == "backoff" && r.backoff_ms > 0)
         out += fmt::format("  {}: next try in {:.1f} s\n", r.name,
                            static_cast<double>(r.backoff_ms) / 1000);
-    std::string compilers;
     for (const auto& c : r.compilers)
-        compilers +=
-            fmt::format("{}{} {} ({})", compilers.empty() ? "" : ", ", c.name, c.version, c.target);
-    if (!compilers.empty()) out += fmt::format("  {} compilers: {}\n", r.name, compilers);
+        out += fmt::format("  {} compiler {}: {} ({})\n", r.name, c.name, c.version, c.target);
     if (r.runs_toolchains)
         out += fmt::format("  {} also runs the client's own compilers (sandboxed)\n", r.name);
     return out;

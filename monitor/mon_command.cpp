@@ -116,6 +116,7 @@ void add_mon_options(CLI::App& sub, MonOptions& options) {
 }
 
 int mon_command(const MonOptions& options, const std::string& hosts_flag) {
+    // Modes other than the text ones (e.g. --web) branch here, before SECONDS is read.
     std::optional<double> interval;
     if (!options.interval.empty()) {
         auto parsed = parse_interval(options.interval);
@@ -138,7 +139,8 @@ int mon_command(const MonOptions& options, const std::string& hosts_flag) {
     if (!interval) {
         auto jobs = client->jobs();
         if (!jobs) {
-            std::fprintf(stderr, "ferry mon: %s\n", jobs.error().message.c_str());
+            std::fprintf(stderr, "ferry mon: no usable answer from the coordinator for %s: %s\n",
+                         config->source.c_str(), jobs.error().message.c_str());
             return 1;
         }
         return write_all(STDOUT_FILENO, plain_block(*jobs, config->source)) ? 0 : 1;
