@@ -7,6 +7,7 @@
 #include "integrations/make/make_command.hpp"
 #include "integrations/make/run_command.hpp"
 #include "integrations/ninja/ninja_command.hpp"
+#include "monitor/mon_command.hpp"
 #include "remote/protocol/auth.hpp"
 
 #include <CLI/CLI.hpp>
@@ -76,6 +77,11 @@ int parse_own_command_line(const std::vector<std::string>& argv) {
     app.add_flag("--version", version, "print the version and exit");
 
     auto* status = app.add_subcommand("status", "show the coordinator's runners, slots and jobs");
+    bool status_json = false;
+    status->add_flag("--json", status_json, "one JSON object (docs/status-json.md)");
+    auto* mon = app.add_subcommand("mon", "show the jobs in flight, once or every SECONDS");
+    monitor::MonOptions mon_options;
+    monitor::add_mon_options(*mon, mon_options);
     auto* shutdown = app.add_subcommand("shutdown", "stop the coordinator if it is running");
     std::string key_path;
     auto* keygen = app.add_subcommand("keygen", "write a new shared key to FILE (mode 0600)");
@@ -107,7 +113,8 @@ int parse_own_command_line(const std::vector<std::string>& argv) {
         std::printf("ferry %s\n", FERRY_VERSION);
         return 0;
     }
-    if (status->parsed()) return status_command(hosts_flag);
+    if (status->parsed()) return status_command(hosts_flag, status_json);
+    if (mon->parsed()) return monitor::mon_command(mon_options, hosts_flag);
     if (shutdown->parsed()) return shutdown_command(hosts_flag);
     if (keygen->parsed()) return keygen_command(key_path);
     if (coord->parsed()) {

@@ -2,6 +2,7 @@
 
 #include "client/coordinator_client.hpp"
 #include "config/hosts.hpp"
+#include "monitor/status_json.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -17,6 +18,20 @@ constexpr auto kSettleTime = std::chrono::seconds(2);
 bool any_connecting(const proto::IpcStatus& status) {
     return std::any_of(status.runners.begin(), status.runners.end(),
                        [](const proto::RunnerStatus& r) { return r.state == "connecting"; });
+}
+
+// Indented under the table, so scripts that read the runner lines by their first column
+// still see one line per runner.
+std::string runner_details(const proto::RunnerStatus& r) {
+    std::string out;
+    if (r.state == "backoff" && r.backoff_ms > 0)
+        out += fmt::format("  {}: next try in {:.1f} s\n", r.name,
+                           static_cast<double>(r.backoff_ms) / 1000);
+    for (const auto& c : r.compilers)
+        out += fmt::format("  {} compiler {}: {} ({})\n", r.name, c.name, c.version, c.target);
+    if (r.runs_toolchains)
+        out += fmt::format("  {} also runs the client's own compilers (sandboxed)\n", r.name);
+    return out;
 }
 
 } // namespace
@@ -39,6 +54,8 @@ std::string format_status(const proto::IpcStatus& status, const std::string& con
             out += fmt::format("{:<{}}  {:<{}}  {:<10}  {:>5}  {:>4}  {:>8}  {:>8}  {}\n", r.name,
                                name_width, r.address, address_width, r.state, r.slots, r.in_flight,
                                r.jobs_done, r.failures, r.last_error);
+        for (const auto& r : status.runners)
+            out += runner_details(r);
     }
     out += fmt::format("remote capacity: {} slots\n", status.remote_capacity);
     out += fmt::format("local slots: {} of {} in use\n", status.local_in_use, status.local_slots);
@@ -55,7 +72,7 @@ std::string format_status(const proto::IpcStatus& status, const std::string& con
     return out;
 }
 
-int status_command(const std::string& hosts_flag) {
+int status_command(const std::string& hosts_flag, bool json) {
     auto config = config::load(config::options_from_environment(hosts_flag));
     if (!config) {
         std::fprintf(stderr, "ferry: %s\n", config.error().message.c_str());
@@ -79,7 +96,9 @@ int status_command(const std::string& hosts_flag) {
         std::fprintf(stderr, "ferry: %s\n", status.error().message.c_str());
         return 1;
     }
-    std::fputs(format_status(*status, config->source).c_str(), stdout);
+    const std::string text = json ? monitor::status_json_text(*status, config->source)
+                                  : format_status(*status, config->source);
+    std::fputs(text.c_str(), stdout);
     return 0;
 }
 

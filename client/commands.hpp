@@ -8,11 +8,13 @@
 
 namespace ferry::client {
 
-// The status table: one line per runner, then capacity, local slots and counters.
+// The status table: one line per runner, then each runner's compilers and backoff, capacity,
+// local slots and counters.
 std::string format_status(const proto::IpcStatus& status, const std::string& config_source);
 
-// Starts the coordinator if needed, so the runners' connection states are live.
-int status_command(const std::string& hosts_flag);
+// Starts the coordinator if needed, so the runners' connection states are live. `json`:
+// the document of docs/status-json.md instead of the table.
+int status_command(const std::string& hosts_flag, bool json = false);
 
 // Stops the coordinator if one runs; never starts one. Exit 0 either way.
 int shutdown_command(const std::string& hosts_flag);

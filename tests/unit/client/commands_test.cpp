@@ -26,3 +26,22 @@ TEST_CASE("the status table shows every runner and the totals") {
     status.runners.clear();
     CHECK(ferry::client::format_status(status, "").find("no runners") != std::string::npos);
 }
+
+TEST_CASE("the status table shows each runner's compilers and its backoff") {
+    ferry::proto::IpcStatus status;
+    ferry::proto::RunnerStatus up{"alpha", "127.0.0.2:3633", "up", 2, 0, 1, 0, "", {}, true, 0};
+    up.compilers = {{"gcc", "c", "x86_64-linux-gnu", "gcc (Debian 12.2.0-14) 12.2.0", "ab"},
+                    {"clang-14", "c", "x86_64-pc-linux-gnu", "Debian clang version 14", "cd"}};
+    ferry::proto::RunnerStatus down{"beta", "127.0.0.3:3633", "backoff", 4,     0,   0,
+                                    1,      "refused",        {},        false, 2500};
+    status.runners = {up, down};
+    auto text = ferry::client::format_status(status, "hosts.toml");
+    CHECK(text.find("  alpha compiler gcc: gcc (Debian 12.2.0-14) 12.2.0 (x86_64-linux-gnu)\n") !=
+          std::string::npos);
+    CHECK(text.find("  alpha compiler clang-14: Debian clang version 14 (x86_64-pc-linux-gnu)\n") !=
+          std::string::npos);
+    CHECK(text.find("  alpha also runs the client's own compilers") != std::string::npos);
+    CHECK(text.find("  beta: next try in 2.5 s\n") != std::string::npos);
+    CHECK(text.find("beta also runs") == std::string::npos);
+    CHECK(text.find("beta compiler") == std::string::npos);
+}

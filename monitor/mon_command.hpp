@@ -1,0 +1,29 @@
+// `ferry mon [SECONDS] [--plain]`: what distccmon-text shows, and more. Once, or every
+// SECONDS until interrupted: on a terminal a full-screen live view (live_screen.hpp),
+// otherwise (or with --plain) text blocks separated by a blank line, for pipes. Never starts
+// a coordinator: with none running it says so in one line and exits 1. Polls the
+// coordinator's job board (ipc_jobs_request) once per refresh, as distccmon-text polls.
+#pragma once
+
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace ferry::monitor {
+
+struct MonOptions {
+    std::string interval; // SECONDS as typed; empty: print once
+    bool plain = false;
+    // Further modes of `ferry mon` (e.g. --web PORT) add their option here and in
+    // add_mon_options(), and their branch at the top of mon_command().
+};
+
+// The options of the `mon` subcommand, declared on `sub` (the CLI's subcommand).
+void add_mon_options(CLI::App& sub, MonOptions& options);
+
+// The exit status: 0 done or interrupted, 1 no coordinator (or a config error), 2 usage.
+int mon_command(const MonOptions& options, const std::string& hosts_flag);
+
+} // namespace ferry::monitor

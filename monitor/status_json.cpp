@@ -1,0 +1,64 @@
+#include "monitor/status_json.hpp"
+
+namespace ferry::monitor {
+namespace {
+
+nlohmann::json compiler_json(const proto::CompilerInfo& c) {
+    return {{"name", c.name},
+            {"driver", c.driver},
+            {"target", c.target},
+            {"version", c.version},
+            {"id", c.id}};
+}
+
+nlohmann::json runner_json(const proto::RunnerStatus& r) {
+    auto compilers = nlohmann::json::array();
+    for (const auto& c : r.compilers)
+        compilers.push_back(compiler_json(c));
+    return {{"name", r.name},
+            {"address", r.address},
+            {"state", r.state},
+            {"slots", r.slots},
+            {"busy", r.in_flight},
+            {"jobs_done", r.jobs_done},
+            {"failures", r.failures},
+            {"last_error", r.last_error},
+            {"backoff_ms", r.backoff_ms},
+            {"runs_toolchains", r.runs_toolchains},
+            {"compilers", std::move(compilers)}};
+}
+
+} // namespace
+
+nlohmann::json status_json(const proto::IpcStatus& status, const std::string& config_source) {
+    auto runners = nlohmann::json::array();
+    for (const auto& r : status.runners)
+        runners.push_back(runner_json(r));
+    auto reasons = nlohmann::json::object();
+    for (const auto& r : status.local_reasons)
+        reasons[r.reason] = r.count;
+    return {{"schema_version", kStatusSchemaVersion},
+            {"coordinator_pid", status.pid},
+            {"config_source", config_source},
+            {"runners", std::move(runners)},
+            {"remote_capacity", status.remote_capacity},
+            {"local_slots", status.local_slots},
+            {"local_in_use", status.local_in_use},
+            {"queued", status.queued},
+            {"watchers", status.watchers},
+            {"jobs",
+             {{"remote", status.jobs_remote},
+              {"local", status.jobs_local + status.jobs_kept_local},
+              {"sent_back", status.jobs_local},
+              {"kept_local", status.jobs_kept_local},
+              {"links", status.links_local},
+              {"local_reasons", std::move(reasons)}}}};
+}
+
+std::string status_json_text(const proto::IpcStatus& status, const std::string& config_source) {
+    return status_json(status, config_source)
+               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+           "\n";
+}
+
+} // namespace ferry::monitor
