@@ -1,0 +1,30 @@
+// Lexed directives by content: a header's directives depend only on its bytes and the lexing
+// options, so the coordinator lexes each content once for every job of a build (the same
+// <vector> reached from a thousand units, or by another path, costs one hash). Not
+// thread-safe: the coordinator runs on one loop.
+#pragma once
+
+#include "coordinator/includes/directive_lexer.hpp"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace ferry::includes {
+
+class DirectiveCache {
+  public:
+    // The directives of `content`, lexed now or earlier.
+    std::shared_ptr<const LexedFile> get(std::string_view content, const LexOptions& options);
+
+    size_t size() const { return m_entries.size(); }
+    size_t hits() const { return m_hits; }
+    void clear() { m_entries.clear(); }
+
+  private:
+    std::unordered_map<std::string, std::shared_ptr<const LexedFile>> m_entries;
+    size_t m_hits = 0;
+};
+
+} // namespace ferry::includes
