@@ -195,7 +195,8 @@ class Parser {
         }
         // __has_feature and friends as bare names, or any identifier left after expansion:
         // 0 by the standard, but a built-in we do not model answers otherwise.
-        if (t.text.rfind("__has_", 0) == 0 || t.text.rfind("__is_", 0) == 0)
+        if (t.text.rfind("__has_", 0) == 0 || t.text.rfind("__is_", 0) == 0 ||
+            t.text == "__LINE__" || t.text == "__COUNTER__" || t.text == "__INCLUDE_LEVEL__")
             return Value::unknown();
         return Value::of(false);
     }

@@ -48,9 +48,28 @@ void MacroTable::undef(const std::string& name, bool uncertain) {
     slot.uncertain = true; // keeps the definition, if any: it may still be in effect
 }
 
+namespace {
+
+// Names the compiler defines without listing them in `-dM` output: `#ifdef __has_include`
+// guards glibc's optional headers, so getting it wrong hides files.
+MacroState builtin_state(const std::string& name) {
+    static const std::string_view k_defined[] = {
+        "__has_include",     "__has_include_next", "__FILE__", "__LINE__", "__COUNTER__",
+        "__INCLUDE_LEVEL__", "__BASE_FILE__",      "__DATE__", "__TIME__", "__TIMESTAMP__"};
+    for (auto d : k_defined)
+        if (name == d) return MacroState::defined;
+    // __has_builtin, __has_attribute, __has_feature, __FILE_NAME__...: depends on the
+    // compiler and its version.
+    if (name.rfind("__has_", 0) == 0 || name.rfind("__is_", 0) == 0 || name == "__FILE_NAME__")
+        return MacroState::unknown;
+    return MacroState::undefined;
+}
+
+} // namespace
+
 MacroState MacroTable::state(const std::string& name) const {
     auto it = m_macros.find(name);
-    if (it == m_macros.end()) return MacroState::undefined;
+    if (it == m_macros.end()) return builtin_state(name);
     if (it->second.uncertain) return MacroState::unknown;
     return it->second.defined ? MacroState::defined : MacroState::undefined;
 }
