@@ -28,8 +28,8 @@ class CwdFileSystem final : public FileSystem {
     std::optional<std::string> read(const std::string& path) override {
         return m_fs.read(disk(path));
     }
-    std::optional<std::string> identity(const std::string& path) override {
-        return m_fs.identity(disk(path));
+    std::optional<FileStamp> stamp(const std::string& path) override {
+        return m_fs.stamp(disk(path));
     }
 
   private:
@@ -100,9 +100,9 @@ class Walk {
         : m_fs(fs, in.cwd), m_cache(cache), m_in(in) {}
 
     Analysis run() {
-        auto predefined = lex_directives(m_in.predefined, m_in.lex);
+        auto predefined = m_cache.get(m_in.predefined, m_in.lex);
         Frame top{"<predefined>", {}, {}};
-        walk(predefined, top);
+        walk(*predefined, top);
         for (const auto& name : m_in.implicit_includes)
             include(top, name, true, false, 0);
         // -imacros, then -include: found from the working directory first, then the quote
@@ -194,20 +194,33 @@ class Walk {
         return all ? Tri::yes : any ? Tri::unknown : Tri::no;
     }
 
+    std::shared_ptr<const LexedFile> lex(const std::string& path,
+                                         const std::optional<FileStamp>& stamp) {
+        std::string key = stamp ? stamp->key() : std::string{};
+        if (stamp)
+            if (auto known = m_cache.by_stamp(key, m_in.lex)) return known;
+        auto content = m_fs.read(path);
+        if (!content) return nullptr;
+        auto lexed = m_cache.get(*content, m_in.lex);
+        if (stamp && stamp->settled) m_cache.remember(key, m_in.lex, lexed);
+        return lexed;
+    }
+
     void visit(const std::string& path, FoundIn found_in, int depth = 0) {
         if (++m_visits > k_max_visits) {
             if (m_visits == k_max_visits + 1)
                 m_out.problems.push_back({path, 0, "the walk is too large", true});
             return;
         }
-        auto id = m_fs.identity(path);
+        auto stamp = m_fs.stamp(path);
+        std::optional<std::string> id;
+        if (stamp) id = stamp->identity();
         if (id && m_once.count(*id)) return;
-        auto content = m_fs.read(path);
-        if (!content) {
+        auto lexed = lex(path, stamp);
+        if (!lexed) {
             m_out.problems.push_back({path, 0, "cannot read a header that exists", true});
             return;
         }
-        auto lexed = m_cache.get(*content, m_in.lex);
         auto [it, fresh] = m_guards.try_emplace(lexed.get());
         if (fresh) {
             it->second = guard_of(*lexed);

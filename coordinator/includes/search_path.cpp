@@ -2,6 +2,8 @@
 
 #include "util/fs.hpp"
 
+#include <algorithm>
+#include <ctime>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,10 +21,29 @@ std::optional<std::string> RealFileSystem::read(const std::string& path) {
     return std::move(*content);
 }
 
-std::optional<std::string> RealFileSystem::identity(const std::string& path) {
+std::optional<FileStamp> RealFileSystem::stamp(const std::string& path) {
     struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-    return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+    if (::stat(path.c_str(), &st) != 0 || S_ISDIR(st.st_mode)) return std::nullopt;
+    auto ns = [](const timespec& t) { return int64_t{t.tv_sec} * 1000000000 + t.tv_nsec; };
+    FileStamp s;
+    s.dev = st.st_dev;
+    s.ino = st.st_ino;
+    s.size = static_cast<uint64_t>(st.st_size);
+    s.mtime_ns = ns(st.st_mtim);
+    s.ctime_ns = ns(st.st_ctim);
+    timespec now{};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    s.settled = std::max(s.mtime_ns, s.ctime_ns) + 1000000000 < ns(now);
+    return s;
+}
+
+std::string FileStamp::identity() const {
+    return std::to_string(dev) + ":" + std::to_string(ino);
+}
+
+std::string FileStamp::key() const {
+    return identity() + ":" + std::to_string(size) + ":" + std::to_string(mtime_ns) + ":" +
+           std::to_string(ctime_ns);
 }
 
 std::string join_header_path(std::string_view dir, std::string_view name) {

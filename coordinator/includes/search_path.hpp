@@ -8,12 +8,28 @@
 // absent.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace ferry::includes {
+
+// What a file is, without reading it: the device and inode say which file (`#pragma once`),
+// with size and times they say which content, so a header whose stamp has not changed need
+// not be read again. A file changed within the last second could change again within the
+// same timestamp tick (ccache's "too new" rule): it is not `settled`, and is always read.
+struct FileStamp {
+    uint64_t dev = 0;
+    uint64_t ino = 0;
+    uint64_t size = 0;
+    int64_t mtime_ns = 0;
+    int64_t ctime_ns = 0;
+    bool settled = false;
+    std::string identity() const; // dev:ino
+    std::string key() const;      // dev:ino:size:mtime:ctime
+};
 
 // What the search needs to know about files; tests use real files in a temporary directory.
 class FileSystem {
@@ -22,15 +38,14 @@ class FileSystem {
     // A file the compiler could open at this path (a directory is not).
     virtual bool is_file(const std::string& path) = 0;
     virtual std::optional<std::string> read(const std::string& path) = 0;
-    // Identity of the file behind a path (device and inode), for `#pragma once`.
-    virtual std::optional<std::string> identity(const std::string& path) = 0;
+    virtual std::optional<FileStamp> stamp(const std::string& path) = 0;
 };
 
 class RealFileSystem final : public FileSystem {
   public:
     bool is_file(const std::string& path) override;
     std::optional<std::string> read(const std::string& path) override;
-    std::optional<std::string> identity(const std::string& path) override;
+    std::optional<FileStamp> stamp(const std::string& path) override;
 };
 
 struct SearchLists {

@@ -171,3 +171,16 @@ TEST_CASE("push_macro/pop_macro around a computed include, as the architecture n
     CHECK(has(a.files, "b.h"));
     CHECK(a.trustworthy());
 }
+
+TEST_CASE("a header changed since the last walk is read again, not taken from the stamp memo") {
+    Project p;
+    p.tree.write("main.c", "#include \"h.h\"\n");
+    p.tree.write("h.h", "#include \"first.h\"\n");
+    p.tree.write("first.h", "");
+    p.tree.write("second.h", "");
+    CHECK(has(p.run().files, "first.h"));
+    p.tree.write("h.h", "#include \"second.h\"\n"); // same size, same second
+    auto a = p.run();
+    CHECK(has(a.files, "second.h"));
+    CHECK_FALSE(has(a.files, "first.h"));
+}
