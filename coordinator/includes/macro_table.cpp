@@ -32,10 +32,9 @@ bool MacroTable::define(const std::vector<Token>& tokens, bool uncertain) {
     }
     entry.macro.body.assign(tokens.begin() + static_cast<long>(i), tokens.end());
     if (!entry.macro.body.empty()) entry.macro.body.front().space_before = false;
-    auto& slot = m_macros[tokens[0].text];
-    // Redefined under an unknown condition: either definition may be the one in effect.
-    if (uncertain || (slot.uncertain && slot.defined)) entry.uncertain = true;
-    slot = std::move(entry);
+    // Under an undecided condition the new definition may or may not be in effect; in a
+    // decided group it is, whatever came before.
+    m_macros[tokens[0].text] = std::move(entry);
     return true;
 }
 
@@ -163,7 +162,9 @@ class Expander {
                 continue;
             }
             if (m_in_if && (t.text == "__has_include" || t.text == "__has_include_next")) {
-                size_t end = i + 1 < toks.size() ? close_of(toks, i + 1) : std::string::npos;
+                size_t end = i + 1 < toks.size() && toks[i + 1].tok.text == "("
+                                 ? close_of(toks, i + 1)
+                                 : std::string::npos;
                 i = end == std::string::npos ? toks.size() : end;
                 continue;
             }

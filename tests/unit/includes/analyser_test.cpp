@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 using namespace ferry::includes;
 using ferry::includes::test::TempTree;
@@ -183,4 +184,30 @@ TEST_CASE("a header changed since the last walk is read again, not taken from th
     auto a = p.run();
     CHECK(has(a.files, "second.h"));
     CHECK_FALSE(has(a.files, "first.h"));
+}
+
+TEST_CASE("#pragma once through a symbolic link: the same file, read once") {
+    Project p;
+    p.tree.write("main.c", "#include \"real/o.h\"\n#include \"alias/o.h\"\n");
+    p.tree.write("real/o.h", "#pragma once\n#ifdef O_SEEN\n#include \"again.h\"\n#endif\n"
+                             "#define O_SEEN\n");
+    p.tree.write("again.h", "");
+    REQUIRE(::symlink("real", p.tree.path("alias").c_str()) == 0);
+    auto a = p.run();
+    CHECK(has(a.files, "alias/o.h")); // looked up through the link: the link must be shipped
+    CHECK_FALSE(has(a.files, "again.h"));
+}
+
+TEST_CASE("#elif after an undecided branch is undecided; a decided #if nests inside it") {
+    Project p;
+    p.tree.write("main.c", "#define V 3\n#if __has_builtin(x)\n#include \"a.h\"\n"
+                           "#elif V == 3\n#if V > 1\n#include \"b.h\"\n#else\n#include \"c.h\"\n"
+                           "#endif\n#elif 1\n#include \"d.h\"\n#endif\n");
+    for (auto name : {"a.h", "b.h", "c.h", "d.h"})
+        p.tree.write(name, "");
+    auto a = p.run();
+    CHECK(has(a.files, "a.h"));
+    CHECK(has(a.files, "b.h"));
+    CHECK_FALSE(has(a.files, "c.h"));
+    CHECK_FALSE(has(a.files, "d.h")); // V == 3 is surely true: later branches are dead
 }

@@ -99,6 +99,16 @@ TEST_CASE("a macro defined under an undecided condition makes its readers unknow
     CHECK(f.eval("MAYBE") == Tri::unknown);
     f.macros.undef("SURE", true);
     CHECK(f.macros.state("SURE") == MacroState::unknown);
+    // Defined again in a decided group: that definition is in effect, whatever came before.
+    f.define("MAYBE 2");
+    CHECK(f.eval("MAYBE == 2") == Tri::yes);
+}
+
+TEST_CASE("names the compiler defines without -dM: __has_include is defined") {
+    Fixture f;
+    CHECK(f.eval("defined __has_include && defined(__has_include_next)") == Tri::yes);
+    CHECK(f.eval("defined __has_builtin") == Tri::unknown); // gcc >= 10 and clang only
+    CHECK(f.eval("__LINE__ > 100") == Tri::unknown);
 }
 
 TEST_CASE("C++ alternative tokens and true/false") {
