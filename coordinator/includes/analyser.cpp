@@ -179,8 +179,10 @@ class Walk {
             }
             visit(*r.path, r.found_in, f.depth + 1);
         }
+        // In a decided group the compile needs it: either it fails too (and the fallback
+        // costs one scan) or its search differs from ours, which must not pass unnoticed.
         if (!found && current() == Act::on)
-            problem(f, line, "header not found: " + name + " (the compile reports it)", false);
+            problem(f, line, "header not found here: " + name, true);
     }
 
     Tri has_include(const Frame& f, const HeaderQuery& q) {

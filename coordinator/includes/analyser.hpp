@@ -41,8 +41,8 @@ struct Problem {
     uint32_t line = 0;
     std::string what;
     // True: the answer may miss a file; the caller must fall back to the compiler's scan.
-    // False: reported for the record (an over-approximation, a missing header the compile
-    // itself will report).
+    // False: reported for the record (a `_Pragma` whose argument is known only where its
+    // macro is used).
     bool refuse = false;
 };
 

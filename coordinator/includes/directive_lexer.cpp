@@ -6,6 +6,8 @@
 namespace ferry::includes {
 namespace {
 
+constexpr size_t npos = std::string_view::npos;
+
 bool is_blank(char c) {
     return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r';
 }
@@ -376,10 +378,18 @@ LexedFile lex_directives(std::string_view content, const LexOptions& options) {
                     uint32_t line = lines.at(start);
                     std::vector<Token> after;
                     Token next;
-                    // The operator's parts may sit on following lines.
+                    // The operator's parts may sit on following lines, but a directive
+                    // there is no part of it (`_Pragma` without its parenthesis).
                     while (after.size() < 3) {
+                        size_t from = s.i;
                         while (s.i < t.size() && (t[s.i] == '\n' || is_blank(t[s.i])))
                             ++s.i;
+                        bool crossed = t.substr(from, s.i - from).find('\n') != npos;
+                        if (crossed &&
+                            (s.at(s.i) == '#' || (s.at(s.i) == '%' && s.at(s.i + 1) == ':'))) {
+                            s.i = from;
+                            break;
+                        }
                         if (!s.next_token(next)) break;
                         after.push_back(std::move(next));
                     }

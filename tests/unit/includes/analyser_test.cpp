@@ -211,3 +211,13 @@ TEST_CASE("#elif after an undecided branch is undecided; a decided #if nests ins
     CHECK_FALSE(has(a.files, "c.h"));
     CHECK_FALSE(has(a.files, "d.h")); // V == 3 is surely true: later branches are dead
 }
+
+TEST_CASE("a header not found in a decided group is refused; in an undecided one it is a probe") {
+    Project p;
+    p.tree.write("main.c", "#if __has_feature(x)\n#include <maybe_gone.h>\n#endif\n");
+    auto a = p.run();
+    CHECK(a.trustworthy());
+    CHECK(has(a.probes, p.tree.path("inc/maybe_gone.h")));
+    p.tree.write("main.c", "#include <gone.h>\n");
+    CHECK(refused(p.run(), "not found"));
+}

@@ -129,6 +129,12 @@ TEST_CASE("_Pragma that can change includes is flagged, diagnostics pragmas are 
     CHECK(f.pragma_operators[2].line == 7);
 }
 
+TEST_CASE("a _Pragma without its parenthesis does not swallow the next directive") {
+    auto f = lex_directives("_Pragma\n#include <a.h>\n", c_mode());
+    CHECK(summary(f) == std::vector<std::string>{k(DirectiveKind::include, "<a.h>")});
+    CHECK(f.pragma_operators.size() == 1); // not a literal: reported
+}
+
 TEST_CASE("the cache lexes each content once per options") {
     DirectiveCache cache;
     auto a = cache.get("#include <a.h>\n", c_mode());
