@@ -27,6 +27,7 @@ struct Unit {
     std::string source; // relative to cwd
     std::vector<std::string> flags;
     bool cplusplus = false;
+    bool trigraphs = false; // strict ISO C: gcc honours trigraphs there
 };
 
 ProcessResult run(const std::string& compiler, const std::vector<std::string>& args,
@@ -71,6 +72,7 @@ AnalyserInput learn(const std::string& compiler, const Unit& u, bool gcc) {
     in.lists.angle_dirs = v.angle_dirs;
     if (gcc) in.implicit_includes = {"stdc-predef.h"};
     in.lex.cplusplus = u.cplusplus;
+    in.lex.trigraphs = u.trigraphs;
     return in;
 }
 
@@ -138,6 +140,13 @@ std::vector<Unit> units(const TempTree& tree) {
                              "coordinator/scheduler.cpp", "coordinator/includes/analyser.cpp"})
         out.push_back({file, src, file, project_flags, true});
     out.push_back({"system.c (C, 8 headers)", tree.root(), "system.c", {"-O2", "-pthread"}, false});
+    // Strict ISO C: other branches of glibc's feature macros (__STRICT_ANSI__), trigraphs on.
+    out.push_back({"system.c -std=c11 (strict)",
+                   tree.root(),
+                   "system.c",
+                   {"-std=c11", "-D_POSIX_C_SOURCE=200809L", "-O2"},
+                   false,
+                   true});
     out.push_back({"system.cpp (C++, 9 headers)",
                    tree.root(),
                    "system.cpp",
