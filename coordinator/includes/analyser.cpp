@@ -1,0 +1,381 @@
+#include "coordinator/includes/analyser.hpp"
+
+#include "coordinator/includes/expression.hpp"
+#include "coordinator/includes/macro_table.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace ferry::includes {
+
+bool Analysis::trustworthy() const {
+    return std::none_of(problems.begin(), problems.end(),
+                        [](const Problem& p) { return p.refuse; });
+}
+
+namespace {
+
+constexpr int k_max_depth = 200;        // gcc's limit; deeper is a runaway walk
+constexpr size_t k_max_visits = 200000; // a walk that explodes through unknown branches
+
+// Relative paths are relative to the compile's directory, not to ours.
+class CwdFileSystem final : public FileSystem {
+  public:
+    CwdFileSystem(FileSystem& fs, std::string cwd) : m_fs(fs), m_cwd(std::move(cwd)) {}
+    bool is_file(const std::string& path) override { return m_fs.is_file(disk(path)); }
+    std::optional<std::string> read(const std::string& path) override {
+        return m_fs.read(disk(path));
+    }
+    std::optional<FileStamp> stamp(const std::string& path) override {
+        return m_fs.stamp(disk(path));
+    }
+
+  private:
+    std::string disk(const std::string& path) const {
+        if (path.empty() || path[0] == '/' || m_cwd.empty()) return path;
+        return join_header_path(m_cwd, path);
+    }
+    FileSystem& m_fs;
+    std::string m_cwd;
+};
+
+std::string dir_of(const std::string& path) {
+    size_t slash = path.rfind('/');
+    if (slash == std::string::npos) return {};
+    return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+enum class Act : uint8_t { on, maybe, off };
+
+struct Cond {
+    Act act = Act::on;
+    Act parent = Act::on;
+    bool certainly_taken = false; // some branch so far is surely taken: the rest are off
+    bool possibly_taken = false;
+};
+
+Act combine(Act parent, Act branch) {
+    if (parent == Act::off || branch == Act::off) return Act::off;
+    return parent == Act::maybe || branch == Act::maybe ? Act::maybe : Act::on;
+}
+
+// The include guard of a file: its first directive is `#ifndef X` (or `#if !defined X`) and
+// the matching `#endif` is its last. Empty if the pattern is not exact.
+std::string guard_of(const LexedFile& f) {
+    const auto& d = f.directives;
+    if (d.size() < 2 || d.back().kind != DirectiveKind::endif) return {};
+    std::string name;
+    const auto& t = d[0].tokens;
+    if (d[0].kind == DirectiveKind::ifndef && !t.empty() && t[0].kind == TokenKind::identifier) {
+        name = t[0].text;
+    } else if (d[0].kind == DirectiveKind::if_ && t.size() >= 3 && t[0].text == "!" &&
+               t[1].text == "defined") {
+        bool paren = t[2].text == "(";
+        size_t at = paren ? 3 : 2;
+        if (at < t.size() && t[at].kind == TokenKind::identifier &&
+            t.size() == (paren ? at + 2 : at + 1))
+            name = t[at].text;
+    }
+    if (name.empty()) return {};
+    int depth = 0;
+    for (size_t k = 0; k < d.size(); ++k) {
+        auto kind = d[k].kind;
+        if (kind == DirectiveKind::if_ || kind == DirectiveKind::ifdef ||
+            kind == DirectiveKind::ifndef)
+            ++depth;
+        else if (kind == DirectiveKind::endif && --depth == 0)
+            return k + 1 == d.size() ? name : std::string{};
+        else if (depth == 1 && (kind == DirectiveKind::else_ || kind == DirectiveKind::elif ||
+                                kind == DirectiveKind::elifdef || kind == DirectiveKind::elifndef))
+            return {};
+    }
+    return {};
+}
+
+class Walk {
+  public:
+    Walk(FileSystem& fs, DirectiveCache& cache, const AnalyserInput& in)
+        : m_fs(fs, in.cwd), m_cache(cache), m_in(in) {}
+
+    Analysis run() {
+        auto predefined = m_cache.get(m_in.predefined, m_in.lex);
+        Frame top{"<predefined>", {}, {}};
+        walk(*predefined, top);
+        for (const auto& name : m_in.implicit_includes)
+            include(top, name, true, false, 0);
+        // -imacros, then -include: found from the working directory first, then the quote
+        // chain (gcc's documented rule).
+        for (const auto& forced : m_in.forced) {
+            Frame cwd_frame{"<command line>", {}, {}};
+            include(cwd_frame, forced.name, false, false, 0);
+        }
+        add_file(m_in.source);
+        visit(m_in.source, FoundIn{});
+        return std::move(m_out);
+    }
+
+  private:
+    struct Frame {
+        std::string path;
+        std::string dir;
+        FoundIn found_in;
+        int depth = 0;
+    };
+
+    CwdFileSystem m_fs;
+    DirectiveCache& m_cache;
+    const AnalyserInput& m_in;
+    MacroTable m_macros;
+    Analysis m_out;
+    std::unordered_set<std::string> m_files;
+    std::unordered_set<std::string> m_probes;
+    std::unordered_set<std::string> m_once;
+    std::unordered_map<const LexedFile*, std::string> m_guards;
+    std::vector<std::shared_ptr<const LexedFile>> m_keep; // keeps m_guards' keys alive
+    std::vector<Cond> m_conds;
+    size_t m_visits = 0;
+
+    void add_file(const std::string& path) {
+        if (m_files.insert(path).second) m_out.files.push_back(path);
+    }
+    void add_probes(const std::vector<std::string>& missing) {
+        for (const auto& p : missing)
+            if (m_probes.insert(p).second) m_out.probes.push_back(p);
+    }
+    void problem(const Frame& f, uint32_t line, std::string what, bool refuse) {
+        m_out.problems.push_back({f.path, line, std::move(what), refuse});
+    }
+
+    Act current() const { return m_conds.empty() ? Act::on : m_conds.back().act; }
+
+    // The places `name` may be found from frame `f`; two for an #include_next that gcc and
+    // clang resolve differently (from a file found next to its includer).
+    std::vector<SearchResult> resolve(const Frame& f, const std::string& name, bool angled,
+                                      bool next) {
+        std::vector<SearchResult> out;
+        if (!next || f.found_in.index == FoundIn::k_no_dir) {
+            out.push_back(find_header(m_fs, m_in.lists, name, angled, f.dir));
+        } else {
+            out.push_back(find_next_header(m_fs, m_in.lists, name, f.found_in));
+            if (f.found_in.index == FoundIn::k_includer_dir)
+                out.push_back(find_header(m_fs, m_in.lists, name, angled, f.dir));
+        }
+        for (const auto& r : out)
+            add_probes(r.missing);
+        return out;
+    }
+
+    void include(const Frame& f, const std::string& name, bool angled, bool next, uint32_t line) {
+        bool found = false;
+        for (auto& r : resolve(f, name, angled, next)) {
+            if (!r.path) continue;
+            found = true;
+            add_file(*r.path);
+            if (f.depth + 1 > k_max_depth) {
+                problem(f, line, "#include nested too deeply: " + name, true);
+                return;
+            }
+            visit(*r.path, r.found_in, f.depth + 1);
+        }
+        // In a decided group the compile needs it: either it fails too (and the fallback
+        // costs one scan) or its search differs from ours, which must not pass unnoticed.
+        if (!found && current() == Act::on)
+            problem(f, line, "header not found here: " + name, true);
+    }
+
+    Tri has_include(const Frame& f, const HeaderQuery& q) {
+        auto results = resolve(f, q.name, q.angled, q.next);
+        bool any = false, all = true;
+        for (const auto& r : results) {
+            if (r.path) add_file(*r.path); // asked about: the sandbox must answer the same
+            any = any || r.path.has_value();
+            all = all && r.path.has_value();
+        }
+        return all ? Tri::yes : any ? Tri::unknown : Tri::no;
+    }
+
+    std::shared_ptr<const LexedFile> lex(const std::string& path,
+                                         const std::optional<FileStamp>& stamp) {
+        std::string key = stamp ? stamp->key() : std::string{};
+        if (stamp)
+            if (auto known = m_cache.by_stamp(key, m_in.lex)) return known;
+        auto content = m_fs.read(path);
+        if (!content) return nullptr;
+        auto lexed = m_cache.get(*content, m_in.lex);
+        if (stamp && stamp->settled) m_cache.remember(key, m_in.lex, lexed);
+        return lexed;
+    }
+
+    void visit(const std::string& path, FoundIn found_in, int depth = 0) {
+        if (++m_visits > k_max_visits) {
+            if (m_visits == k_max_visits + 1)
+                m_out.problems.push_back({path, 0, "the walk is too large", true});
+            return;
+        }
+        auto stamp = m_fs.stamp(path);
+        std::optional<std::string> id;
+        if (stamp) id = stamp->identity();
+        if (id && m_once.count(*id)) return;
+        auto lexed = lex(path, stamp);
+        if (!lexed) {
+            m_out.problems.push_back({path, 0, "cannot read a header that exists", true});
+            return;
+        }
+        auto [it, fresh] = m_guards.try_emplace(lexed.get());
+        if (fresh) {
+            it->second = guard_of(*lexed);
+            m_keep.push_back(lexed);
+        }
+        if (!it->second.empty() && m_macros.state(it->second) == MacroState::defined) return;
+        Frame f{path, dir_of(path), found_in, depth};
+        for (const auto& op : lexed->pragma_operators)
+            problem(f, op.line,
+                    op.argument.empty()
+                        ? "_Pragma with an argument known only where the macro is used"
+                        : "_Pragma(" + op.argument + ") can change what is included",
+                    !op.argument.empty());
+        walk(*lexed, f, id);
+    }
+
+    void walk(const LexedFile& file, const Frame& f, const std::optional<std::string>& id = {}) {
+        const size_t base = m_conds.size();
+        EvalContext ctx;
+        ctx.macros = &m_macros;
+        ctx.cplusplus = m_in.lex.cplusplus;
+        ctx.has_include = [&](const HeaderQuery& q) { return has_include(f, q); };
+        for (const auto& d : file.directives) {
+            switch (d.kind) {
+            case DirectiveKind::if_:
+            case DirectiveKind::ifdef:
+            case DirectiveKind::ifndef: {
+                Cond c;
+                c.parent = current();
+                Tri r = c.parent == Act::off ? Tri::no : condition(d, ctx);
+                c.act = combine(c.parent, r == Tri::yes  ? Act::on
+                                          : r == Tri::no ? Act::off
+                                                         : Act::maybe);
+                c.certainly_taken = r == Tri::yes;
+                c.possibly_taken = r != Tri::no;
+                m_conds.push_back(c);
+                break;
+            }
+            case DirectiveKind::elif:
+            case DirectiveKind::elifdef:
+            case DirectiveKind::elifndef:
+            case DirectiveKind::else_: {
+                if (m_conds.size() <= base) break; // unbalanced: the compile reports it
+                Cond& c = m_conds.back();
+                if (c.parent == Act::off || c.certainly_taken) {
+                    c.act = Act::off;
+                    break;
+                }
+                Tri r = d.kind == DirectiveKind::else_ ? Tri::yes : condition(d, ctx);
+                Act branch = r == Tri::no                         ? Act::off
+                             : r == Tri::yes && !c.possibly_taken ? Act::on
+                                                                  : Act::maybe;
+                c.act = combine(c.parent, branch);
+                c.certainly_taken = r == Tri::yes;
+                c.possibly_taken = c.possibly_taken || r != Tri::no;
+                break;
+            }
+            case DirectiveKind::endif:
+                if (m_conds.size() > base) m_conds.pop_back();
+                break;
+            default:
+                if (current() != Act::off) act_on(d, f, id);
+                break;
+            }
+        }
+        m_conds.resize(std::min(m_conds.size(), base)); // an unterminated #if ends with its file
+    }
+
+    Tri condition(const Directive& d, const EvalContext& ctx) {
+        if (d.kind == DirectiveKind::if_ || d.kind == DirectiveKind::elif)
+            return evaluate(d.tokens, ctx);
+        if (d.tokens.empty() || d.tokens[0].kind != TokenKind::identifier) return Tri::unknown;
+        MacroState s = m_macros.state(d.tokens[0].text);
+        if (s == MacroState::unknown) return Tri::unknown;
+        bool defined = s == MacroState::defined;
+        bool want = d.kind == DirectiveKind::ifdef || d.kind == DirectiveKind::elifdef;
+        return defined == want ? Tri::yes : Tri::no;
+    }
+
+    void act_on(const Directive& d, const Frame& f, const std::optional<std::string>& id) {
+        const bool uncertain = current() == Act::maybe;
+        switch (d.kind) {
+        case DirectiveKind::define:
+            m_macros.define(d.tokens, uncertain);
+            break;
+        case DirectiveKind::undef:
+            if (!d.tokens.empty()) m_macros.undef(d.tokens[0].text, uncertain);
+            break;
+        case DirectiveKind::include:
+        case DirectiveKind::include_next:
+        case DirectiveKind::import:
+            include_directive(d, f);
+            break;
+        case DirectiveKind::pragma:
+            pragma(d, f, id, uncertain);
+            break;
+        default:
+            break;
+        }
+    }
+
+    void include_directive(const Directive& d, const Frame& f) {
+        std::string name;
+        bool angled = false;
+        const bool next = d.kind == DirectiveKind::include_next;
+        if (!d.tokens.empty() &&
+            (d.tokens[0].kind == TokenKind::header_name || d.tokens[0].kind == TokenKind::string)) {
+            header_from_tokens({d.tokens[0]}, name, angled);
+        } else {
+            Expansion e = m_macros.expand(d.tokens, false);
+            if (e.incomplete || !header_from_tokens(e.tokens, name, angled)) {
+                problem(f, d.line, "computed #include that could not be expanded", true);
+                return;
+            }
+            if (e.uncertain)
+                problem(f, d.line,
+                        "computed #include through a macro defined under an undecided "
+                        "condition: followed <" +
+                            name + "> only",
+                        true);
+        }
+        include(f, name, angled, next, d.line);
+    }
+
+    void pragma(const Directive& d, const Frame& f, const std::optional<std::string>& id,
+                bool uncertain) {
+        if (d.tokens.empty()) return;
+        const auto& word = d.tokens[0].text;
+        if (word == "once") {
+            // Under an undecided condition the compile may read the file again: keep going.
+            if (!uncertain && id) m_once.insert(*id);
+        } else if (word == "push_macro" || word == "pop_macro") {
+            if (d.tokens.size() < 4 || d.tokens[2].kind != TokenKind::string) {
+                problem(f, d.line, "#pragma " + word + " not understood", true);
+                return;
+            }
+            std::string name = d.tokens[2].text.substr(1, d.tokens[2].text.size() - 2);
+            if (uncertain)
+                problem(f, d.line, "#pragma " + word + " under an undecided condition", true);
+            if (word == "push_macro")
+                m_macros.push(name);
+            else
+                m_macros.pop(name);
+        } else if (word == "GCC" && d.tokens.size() > 1 && d.tokens[1].text == "dependency") {
+            problem(f, d.line, "#pragma GCC dependency reads a file", true);
+        }
+    }
+};
+
+} // namespace
+
+Analysis analyse(FileSystem& fs, DirectiveCache& cache, const AnalyserInput& input) {
+    return Walk(fs, cache, input).run();
+}
+
+} // namespace ferry::includes

@@ -1,0 +1,58 @@
+// Include analysis without the preprocessor (issue 11): which files a compile opens, found by
+// walking the translation unit's directives from the source, with the compiler's predefined
+// macros, the forced includes and the search lists, through every `#if` branch that is taken
+// or undecided. The answer is a superset of what the real compile opens (an undecided branch
+// is taken both ways; extra files shipped are harmless), plus every path probed and missing
+// (the answer holds while they stay absent), plus the problems that make it untrustworthy
+// (a computed include it could not expand, a `_Pragma` that can change includes): a caller
+// with a refusing problem must fall back to the compiler's own scan.
+//
+// Not yet used by the wrapper; docs/include-analysis.md has the design and the plan.
+#pragma once
+
+#include "coordinator/includes/directive_cache.hpp"
+#include "coordinator/includes/search_path.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ferry::includes {
+
+struct ForcedInclude {
+    std::string name;
+    bool macros_only = false; // -imacros (its includes are still opened)
+};
+
+struct AnalyserInput {
+    std::string source; // as on the command line
+    std::string cwd;    // the compile's working directory: relative paths start here
+    SearchLists lists;
+    // The compiler's predefined macros (`-dM -E` output) and the command line's -D/-U as
+    // #define/#undef lines, in order.
+    std::string predefined;
+    std::vector<std::string> implicit_includes; // gcc's <stdc-predef.h>
+    std::vector<ForcedInclude> forced;          // -imacros first, then -include, as gcc does
+    LexOptions lex;
+};
+
+struct Problem {
+    std::string file;
+    uint32_t line = 0;
+    std::string what;
+    // True: the answer may miss a file; the caller must fall back to the compiler's scan.
+    // False: reported for the record (a `_Pragma` whose argument is known only where its
+    // macro is used).
+    bool refuse = false;
+};
+
+struct Analysis {
+    std::vector<std::string> files;  // every file it would open or ask about, as spelled
+    std::vector<std::string> probes; // paths probed that did not exist, as spelled
+    std::vector<Problem> problems;
+    bool trustworthy() const;
+};
+
+Analysis analyse(FileSystem& fs, DirectiveCache& cache, const AnalyserInput& input);
+
+} // namespace ferry::includes

@@ -1,0 +1,75 @@
+// From a file's bytes to its preprocessing directives, without running the preprocessor.
+// Include analysis (analyser.hpp) needs only the directives of each header: their kind and
+// the tokens of the rest of the line. Finding them right is the whole difficulty: a `#` is a
+// directive only at the start of a logical line (after line splices, with comments counting
+// as blanks), never inside a string, character or raw string literal, and `%:` (digraph) and
+// `??=` (trigraph, only when the compile honours trigraphs) spell it too. The text between
+// directives matters only for `_Pragma`, which can change what a compile includes
+// (`once`, `push_macro`); its uses are reported.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ferry::includes {
+
+enum class TokenKind : uint8_t { identifier, number, string, character, header_name, punct, other };
+
+struct Token {
+    TokenKind kind = TokenKind::other;
+    bool space_before = false; // blanks or a comment before it (spelling of computed includes)
+    std::string text;          // digraphs are stored as what they mean (`%:` as `#`)
+    bool operator==(const Token&) const = default;
+};
+
+enum class DirectiveKind : uint8_t {
+    include,
+    include_next,
+    import, // gcc: an #include that is also #pragma once
+    define,
+    undef,
+    if_,
+    ifdef,
+    ifndef,
+    elif,
+    elifdef,
+    elifndef,
+    else_,
+    endif,
+    pragma,
+    other, // #line, #error, #ident, unknown names: no effect on what is included
+};
+
+struct Directive {
+    DirectiveKind kind = DirectiveKind::other;
+    uint32_t line = 0;         // physical line of the `#`, from 1
+    std::vector<Token> tokens; // after the directive name; `<a.h>` of an include is one token
+};
+
+// A `_Pragma` operator that can change what is included: its argument names `once`,
+// `push_macro`, `pop_macro` or `dependency`, or is not a string literal (`_Pragma(#x)` in a
+// macro body: what it says is known only where the macro is used).
+struct PragmaOperator {
+    uint32_t line = 0;
+    std::string argument; // the literal as written; empty when it is not a literal
+};
+
+struct LexedFile {
+    std::vector<Directive> directives;
+    std::vector<PragmaOperator> pragma_operators;
+};
+
+struct LexOptions {
+    bool cplusplus = false; // raw string literals, digit separators
+    bool trigraphs = false; // -trigraphs, or a strict ISO -std (c89, c99, c11, c++98...)
+    bool operator==(const LexOptions&) const = default;
+};
+
+LexedFile lex_directives(std::string_view content, const LexOptions& options);
+
+// Tokens of one line of text (a -D value, a predefined macro); same rules as a directive's.
+std::vector<Token> lex_line(std::string_view text, const LexOptions& options);
+
+} // namespace ferry::includes

@@ -1,0 +1,341 @@
+#include "coordinator/includes/macro_table.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace ferry::includes {
+
+bool MacroTable::define(const std::vector<Token>& tokens, bool uncertain) {
+    if (tokens.empty() || tokens[0].kind != TokenKind::identifier) return false;
+    Entry entry;
+    entry.defined = true;
+    entry.uncertain = uncertain;
+    size_t i = 1;
+    // Function-like only when `(` follows the name with no blank between.
+    if (tokens.size() > 1 && tokens[1].text == "(" && !tokens[1].space_before) {
+        entry.macro.function_like = true;
+        for (i = 2; i < tokens.size() && tokens[i].text != ")"; ++i) {
+            const Token& t = tokens[i];
+            if (t.text == ",") continue;
+            if (t.text == "...") {
+                entry.macro.variadic = true;
+                if (entry.macro.params.empty() || tokens[i - 1].text == ",")
+                    entry.macro.params.push_back("__VA_ARGS__");
+            } else if (t.kind == TokenKind::identifier) {
+                entry.macro.params.push_back(t.text);
+            } else {
+                return false;
+            }
+        }
+        if (i >= tokens.size()) return false;
+        ++i;
+    }
+    entry.macro.body.assign(tokens.begin() + static_cast<long>(i), tokens.end());
+    if (!entry.macro.body.empty()) entry.macro.body.front().space_before = false;
+    // Under an undecided condition the new definition may or may not be in effect; in a
+    // decided group it is, whatever came before.
+    m_macros[tokens[0].text] = std::move(entry);
+    return true;
+}
+
+void MacroTable::undef(const std::string& name, bool uncertain) {
+    if (!uncertain) {
+        m_macros.erase(name);
+        return;
+    }
+    auto& slot = m_macros[name];
+    slot.uncertain = true; // keeps the definition, if any: it may still be in effect
+}
+
+namespace {
+
+// Names the compiler defines without listing them in `-dM` output: `#ifdef __has_include`
+// guards glibc's optional headers, so getting it wrong hides files.
+MacroState builtin_state(const std::string& name) {
+    static const std::string_view k_defined[] = {
+        "__has_include",     "__has_include_next", "__FILE__", "__LINE__", "__COUNTER__",
+        "__INCLUDE_LEVEL__", "__BASE_FILE__",      "__DATE__", "__TIME__", "__TIMESTAMP__"};
+    for (auto d : k_defined)
+        if (name == d) return MacroState::defined;
+    // __has_builtin, __has_attribute, __has_feature, __FILE_NAME__...: depends on the
+    // compiler and its version.
+    if (name.rfind("__has_", 0) == 0 || name.rfind("__is_", 0) == 0 || name == "__FILE_NAME__")
+        return MacroState::unknown;
+    return MacroState::undefined;
+}
+
+} // namespace
+
+MacroState MacroTable::state(const std::string& name) const {
+    auto it = m_macros.find(name);
+    if (it == m_macros.end()) return builtin_state(name);
+    if (it->second.uncertain) return MacroState::unknown;
+    return it->second.defined ? MacroState::defined : MacroState::undefined;
+}
+
+void MacroTable::push(const std::string& name) {
+    Saved saved;
+    if (auto it = m_macros.find(name); it != m_macros.end()) {
+        saved.present = true;
+        saved.entry = it->second;
+    }
+    m_pushed[name].push_back(std::move(saved));
+}
+
+void MacroTable::pop(const std::string& name) {
+    auto it = m_pushed.find(name);
+    if (it == m_pushed.end() || it->second.empty()) return;
+    Saved saved = std::move(it->second.back());
+    it->second.pop_back();
+    if (saved.present)
+        m_macros[name] = std::move(saved.entry);
+    else
+        m_macros.erase(name);
+}
+
+// Rescanning with per-token hide sets (the names a token came out of), so `#define X X` or
+// mutual recursion stops as the preprocessor stops it.
+class Expander {
+  public:
+    struct XTok {
+        Token tok;
+        std::vector<const std::string*> hide;
+    };
+
+    Expander(const MacroTable& table, bool in_if) : m_table(table), m_in_if(in_if) {}
+
+    Expansion run(const std::vector<Token>& tokens) {
+        std::vector<XTok> toks;
+        toks.reserve(tokens.size());
+        for (const auto& t : tokens)
+            toks.push_back({t, {}});
+        expand(toks);
+        Expansion out;
+        out.uncertain = m_uncertain;
+        out.incomplete = m_incomplete;
+        for (auto& x : toks)
+            out.tokens.push_back(std::move(x.tok));
+        return out;
+    }
+
+  private:
+    static constexpr int k_max_steps = 20000;
+    const MacroTable& m_table;
+    bool m_in_if;
+    bool m_uncertain = false;
+    bool m_incomplete = false;
+    int m_steps = 0;
+
+    static bool hidden(const XTok& x, const std::string& name) {
+        return std::any_of(x.hide.begin(), x.hide.end(),
+                           [&](const std::string* h) { return *h == name; });
+    }
+
+    // Index past a balanced parenthesis group starting at `open`; npos if unbalanced.
+    static size_t close_of(const std::vector<XTok>& toks, size_t open) {
+        int depth = 0;
+        for (size_t k = open; k < toks.size(); ++k) {
+            if (toks[k].tok.text == "(") ++depth;
+            if (toks[k].tok.text == ")" && --depth == 0) return k + 1;
+        }
+        return std::string::npos;
+    }
+
+    void expand(std::vector<XTok>& toks) {
+        size_t i = 0;
+        while (i < toks.size()) {
+            if (++m_steps > k_max_steps) {
+                m_incomplete = true;
+                return;
+            }
+            const Token& t = toks[i].tok;
+            if (t.kind != TokenKind::identifier) {
+                ++i;
+                continue;
+            }
+            if (m_in_if && t.text == "defined") {
+                ++i;
+                if (i < toks.size() && toks[i].tok.text == "(")
+                    i = std::min(toks.size(), i + 3);
+                else
+                    ++i;
+                continue;
+            }
+            if (m_in_if && (t.text == "__has_include" || t.text == "__has_include_next")) {
+                size_t end = i + 1 < toks.size() && toks[i + 1].tok.text == "("
+                                 ? close_of(toks, i + 1)
+                                 : std::string::npos;
+                i = end == std::string::npos ? toks.size() : end;
+                continue;
+            }
+            auto it = m_table.m_macros.find(t.text);
+            if (it == m_table.m_macros.end() || hidden(toks[i], t.text)) {
+                ++i;
+                continue;
+            }
+            if (it->second.uncertain) m_uncertain = true;
+            if (!it->second.defined) {
+                ++i;
+                continue;
+            }
+            const Macro& m = it->second.macro;
+            std::vector<const std::string*> hide = toks[i].hide;
+            hide.push_back(&it->first);
+            bool space = t.space_before;
+            if (!m.function_like) {
+                auto body = substitute(m, {}, hide);
+                if (!body.empty()) body.front().tok.space_before = space;
+                toks.erase(toks.begin() + static_cast<long>(i));
+                toks.insert(toks.begin() + static_cast<long>(i), body.begin(), body.end());
+                continue;
+            }
+            if (i + 1 >= toks.size() || toks[i + 1].tok.text != "(") {
+                ++i; // a function-like name without a call is just a name
+                continue;
+            }
+            size_t end = close_of(toks, i + 1);
+            if (end == std::string::npos) {
+                m_incomplete = true;
+                return;
+            }
+            auto args = split_args(toks, i + 2, end - 1, m);
+            auto body = substitute(m, args, hide);
+            if (!body.empty()) body.front().tok.space_before = space;
+            toks.erase(toks.begin() + static_cast<long>(i), toks.begin() + static_cast<long>(end));
+            toks.insert(toks.begin() + static_cast<long>(i), body.begin(), body.end());
+        }
+    }
+
+    static std::vector<std::vector<XTok>> split_args(const std::vector<XTok>& toks, size_t from,
+                                                     size_t to, const Macro& m) {
+        std::vector<std::vector<XTok>> args(1);
+        int depth = 0;
+        for (size_t k = from; k < to; ++k) {
+            const auto& text = toks[k].tok.text;
+            if (text == "(") ++depth;
+            if (text == ")") --depth;
+            if (text == "," && depth == 0 && !(m.variadic && args.size() == m.params.size())) {
+                args.emplace_back();
+                continue;
+            }
+            args.back().push_back(toks[k]);
+        }
+        return args;
+    }
+
+    static Token stringify(const std::vector<XTok>& arg) {
+        std::string s = "\"";
+        for (size_t k = 0; k < arg.size(); ++k) {
+            if (k > 0 && arg[k].tok.space_before) s += ' ';
+            const auto& text = arg[k].tok.text;
+            bool literal =
+                arg[k].tok.kind == TokenKind::string || arg[k].tok.kind == TokenKind::character;
+            for (char c : text) {
+                if (literal && (c == '"' || c == '\\')) s += '\\';
+                s += c;
+            }
+        }
+        s += '"';
+        return {TokenKind::string, false, std::move(s)};
+    }
+
+    static TokenKind kind_of_text(const std::string& text) {
+        if (text.empty()) return TokenKind::other;
+        auto c = static_cast<unsigned char>(text[0]);
+        if (std::isalpha(c) || c == '_') {
+            bool ident = std::all_of(text.begin(), text.end(), [](char ch) {
+                return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
+            });
+            return ident ? TokenKind::identifier : TokenKind::other;
+        }
+        if (std::isdigit(c)) return TokenKind::number;
+        return TokenKind::punct;
+    }
+
+    std::vector<XTok> substitute(const Macro& m, const std::vector<std::vector<XTok>>& args,
+                                 const std::vector<const std::string*>& hide) {
+        auto param_index = [&](const Token& t) -> int {
+            if (t.kind != TokenKind::identifier) return -1;
+            for (size_t p = 0; p < m.params.size(); ++p)
+                if (m.params[p] == t.text) return p < args.size() ? static_cast<int>(p) : -2;
+            return -1;
+        };
+        const bool va_empty =
+            !m.variadic || args.size() < m.params.size() || args[m.params.size() - 1].empty();
+        std::vector<XTok> out;
+        std::vector<bool> raw; // tokens that must not be pasted as expanded
+        const auto& body = m.body;
+        for (size_t k = 0; k < body.size(); ++k) {
+            const Token& b = body[k];
+            if (b.text == "__VA_OPT__" && k + 1 < body.size() && body[k + 1].text == "(") {
+                // Keep the group's contents when the variable arguments are not empty.
+                int depth = 0;
+                size_t e = k + 1;
+                for (; e < body.size(); ++e) {
+                    if (body[e].text == "(") ++depth;
+                    if (body[e].text == ")" && --depth == 0) break;
+                }
+                if (va_empty) {
+                    k = e;
+                    continue;
+                }
+                // Drop `__VA_OPT__ (` and its `)`: the contents are substituted as usual.
+                std::vector<Token> inner(body.begin() + static_cast<long>(k) + 2,
+                                         body.begin() +
+                                             static_cast<long>(std::min(e, body.size())));
+                Macro sub = m;
+                sub.body = inner;
+                auto part = substitute(sub, args, hide);
+                out.insert(out.end(), part.begin(), part.end());
+                k = e;
+                continue;
+            }
+            if (m.function_like && b.text == "#" && k + 1 < body.size()) {
+                int p = param_index(body[k + 1]);
+                if (p >= 0) {
+                    Token s = stringify(args[static_cast<size_t>(p)]);
+                    s.space_before = b.space_before;
+                    out.push_back({std::move(s), hide});
+                    ++k;
+                    continue;
+                }
+            }
+            int p = param_index(b);
+            if (p == -2) continue; // a missing argument is empty
+            if (p >= 0) {
+                bool pasted = (k > 0 && body[k - 1].text == "##") ||
+                              (k + 1 < body.size() && body[k + 1].text == "##");
+                std::vector<XTok> arg = args[static_cast<size_t>(p)];
+                if (!pasted) expand(arg);
+                if (!arg.empty()) arg.front().tok.space_before = b.space_before;
+                for (auto& x : arg) {
+                    x.hide.insert(x.hide.end(), hide.begin(), hide.end());
+                    out.push_back(std::move(x));
+                }
+                continue;
+            }
+            out.push_back({b, hide});
+        }
+        // Token pasting, left to right.
+        for (size_t k = 0; k < out.size();) {
+            if (out[k].tok.text != "##" || out[k].tok.kind != TokenKind::punct) {
+                ++k;
+                continue;
+            }
+            if (k == 0 || k + 1 >= out.size()) {
+                out.erase(out.begin() + static_cast<long>(k));
+                continue;
+            }
+            out[k - 1].tok.text += out[k + 1].tok.text;
+            out[k - 1].tok.kind = kind_of_text(out[k - 1].tok.text);
+            out.erase(out.begin() + static_cast<long>(k), out.begin() + static_cast<long>(k) + 2);
+        }
+        return out;
+    }
+};
+
+Expansion MacroTable::expand(const std::vector<Token>& tokens, bool in_if) const {
+    return Expander(*this, in_if).run(tokens);
+}
+
+} // namespace ferry::includes

@@ -1,0 +1,62 @@
+// The macros in effect while a translation unit is walked, and their expansion: enough of the
+// preprocessor for `#include MACRO` and `#if` expressions. A macro defined or undefined inside
+// a group whose condition could not be decided is *uncertain*: the walk took that group
+// without knowing whether the compile does, so anything that reads the macro afterwards is
+// unknown too (an `#if` takes both branches; a computed include is reported).
+#pragma once
+
+#include "coordinator/includes/directive_lexer.hpp"
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace ferry::includes {
+
+struct Macro {
+    bool function_like = false;
+    bool variadic = false; // the last parameter is __VA_ARGS__ (or `name...`)
+    std::vector<std::string> params;
+    std::vector<Token> body;
+};
+
+enum class MacroState : uint8_t { defined, undefined, unknown };
+
+struct Expansion {
+    std::vector<Token> tokens;
+    bool uncertain = false;  // an uncertain macro took part
+    bool incomplete = false; // an unterminated call or runaway expansion: do not trust it
+};
+
+class MacroTable {
+  public:
+    // `tokens`: what follows `#define`. False if the name is missing or malformed.
+    bool define(const std::vector<Token>& tokens, bool uncertain);
+    void undef(const std::string& name, bool uncertain);
+    MacroState state(const std::string& name) const;
+    // #pragma push_macro / pop_macro.
+    void push(const std::string& name);
+    void pop(const std::string& name);
+
+    // Expands every macro in `tokens`. With `in_if`, the operand of `defined` and the
+    // argument of `__has_include(_next)` are left alone, as the preprocessor does there.
+    Expansion expand(const std::vector<Token>& tokens, bool in_if) const;
+
+    size_t size() const { return m_macros.size(); }
+
+  private:
+    struct Entry {
+        Macro macro;
+        bool defined = false;
+        bool uncertain = false;
+    };
+    struct Saved {
+        bool present = false;
+        Entry entry;
+    };
+    std::unordered_map<std::string, Entry> m_macros;
+    std::unordered_map<std::string, std::vector<Saved>> m_pushed;
+    friend class Expander;
+};
+
+} // namespace ferry::includes

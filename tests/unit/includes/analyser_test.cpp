@@ -1,0 +1,223 @@
+#include "coordinator/includes/analyser.hpp"
+#include "temp_tree.hpp"
+
+#include <algorithm>
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+using namespace ferry::includes;
+using ferry::includes::test::TempTree;
+
+namespace {
+
+struct Project {
+    TempTree tree;
+    RealFileSystem fs;
+    DirectiveCache cache;
+    AnalyserInput input;
+
+    Project() {
+        input.cwd = tree.root();
+        input.source = "main.c";
+        input.lists.angle_dirs = {tree.path("inc")};
+    }
+    Analysis run() { return analyse(fs, cache, input); }
+};
+
+bool has(const std::vector<std::string>& v, const std::string& s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+bool refused(const Analysis& a, const std::string& words) {
+    return std::any_of(a.problems.begin(), a.problems.end(), [&](const Problem& p) {
+        return p.refuse && p.what.find(words) != std::string::npos;
+    });
+}
+
+} // namespace
+
+TEST_CASE("a computed include is followed; one that cannot be expanded is refused") {
+    Project p;
+    p.tree.write("main.c", "#define H \"a.h\"\n#include H\n#define SYS <b.h>\n#include SYS\n"
+                           "#define STR(x) #x\n#define XSTR(x) STR(x)\n#define NAME c\n"
+                           "#include XSTR(NAME.h)\n");
+    p.tree.write("a.h", "");
+    p.tree.write("inc/b.h", "");
+    p.tree.write("c.h", "");
+    auto a = p.run();
+    CHECK(has(a.files, "a.h"));
+    CHECK(has(a.files, p.tree.path("inc/b.h")));
+    CHECK(has(a.files, "c.h"));
+    CHECK(a.trustworthy());
+
+    p.tree.write("main.c", "#include NOT_DEFINED\n");
+    auto b = p.run();
+    CHECK(refused(b, "computed #include"));
+    CHECK(b.problems[0].line == 1);
+    CHECK(b.problems[0].file == "main.c");
+}
+
+TEST_CASE("an undecided #if: both branches are followed, a decided one only its own") {
+    Project p;
+    p.tree.write("main.c", "#if __has_builtin(__builtin_foo)\n#include \"yes.h\"\n"
+                           "#else\n#include \"no.h\"\n#include \"both.h\"\n#endif\n"
+                           "#if __has_attribute(x)\n#include \"both.h\"\n#endif\n"
+                           "#if 0\n#include \"dead.h\"\n#elif 1\n#include \"live.h\"\n"
+                           "#else\n#include \"dead2.h\"\n#endif\n");
+    for (auto name : {"yes.h", "no.h", "both.h", "dead.h", "live.h", "dead2.h"})
+        p.tree.write(name, "");
+    auto a = p.run();
+    CHECK(has(a.files, "yes.h"));
+    CHECK(has(a.files, "no.h"));
+    CHECK(has(a.files, "both.h"));
+    CHECK(has(a.files, "live.h"));
+    CHECK_FALSE(has(a.files, "dead.h"));
+    CHECK_FALSE(has(a.files, "dead2.h"));
+    CHECK(a.trustworthy());
+}
+
+TEST_CASE("a macro defined in an undecided branch makes a later #if undecided") {
+    Project p;
+    p.tree.write("main.c",
+                 "#if __has_feature(f)\n#define FAST 1\n#endif\n"
+                 "#ifdef FAST\n#include \"fast.h\"\n#else\n#include \"slow.h\"\n#endif\n");
+    p.tree.write("fast.h", "");
+    p.tree.write("slow.h", "");
+    auto a = p.run();
+    CHECK(has(a.files, "fast.h"));
+    CHECK(has(a.files, "slow.h"));
+}
+
+TEST_CASE("#pragma once reached by two paths is read once; include guards skip the rest") {
+    Project p;
+    p.tree.write("main.c", "#include \"once.h\"\n#include \"sub/../once.h\"\n"
+                           "#include \"guarded.h\"\n#include \"guarded.h\"\n"
+                           "#include \"elseguard.h\"\n#include \"elseguard.h\"\n"
+                           "#include \"notguard.h\"\n#include \"notguard.h\"\n");
+    p.tree.write("sub/keep", "");
+    // The second reading would include twice.h: it must not happen.
+    p.tree.write("once.h", "#pragma once\n#ifdef SEEN\n#include \"twice.h\"\n#endif\n"
+                           "#define SEEN\n");
+    p.tree.write("guarded.h", "#ifndef G_H\n#define G_H\n#include \"inner.h\"\n#endif\n");
+    // Not an exact guard (#else): walked again, as the compiler reads it again.
+    p.tree.write("elseguard.h", "#ifndef E_H\n#define E_H\n#else\n#include \"twice2.h\"\n#endif\n");
+    // Not an exact guard (code after #endif): walked again, and the second walk includes.
+    p.tree.write("notguard.h", "#ifndef N_H\n#define N_H\n#endif\n#ifdef N_H_2\n#include "
+                               "\"third.h\"\n#endif\n#define N_H_2\n");
+    for (auto name : {"twice.h", "twice2.h", "third.h", "inner.h"})
+        p.tree.write(name, "");
+    auto a = p.run();
+    CHECK(has(a.files, "once.h"));
+    CHECK(has(a.files, "sub/../once.h")); // looked up: the path must exist in the sandbox
+    CHECK_FALSE(has(a.files, "twice.h"));
+    CHECK(has(a.files, "inner.h"));
+    CHECK(has(a.files, "twice2.h"));
+    CHECK(has(a.files, "third.h"));
+}
+
+TEST_CASE("#include_next, -iquote and forced includes") {
+    Project p;
+    p.input.lists.quote_dirs = {p.tree.path("q")};
+    p.input.lists.angle_dirs = {p.tree.path("wrap"), p.tree.path("inc")};
+    p.input.forced = {{"forced.h", false}};
+    p.tree.write("forced.h", "#define FROM_FORCED <picked.h>\n");
+    p.tree.write("main.c", "#include <stdio.h>\n#include \"quoted.h\"\n#include FROM_FORCED\n");
+    p.tree.write("wrap/stdio.h", "#include_next <stdio.h>\n");
+    p.tree.write("inc/stdio.h", "");
+    p.tree.write("q/quoted.h", "");
+    p.tree.write("inc/quoted.h", "");
+    p.tree.write("inc/picked.h", "");
+    auto a = p.run();
+    CHECK(has(a.files, "forced.h"));
+    CHECK(has(a.files, p.tree.path("wrap/stdio.h")));
+    CHECK(has(a.files, p.tree.path("inc/stdio.h")));
+    CHECK(has(a.files, p.tree.path("q/quoted.h")));
+    CHECK_FALSE(has(a.files, p.tree.path("inc/quoted.h")));
+    CHECK(has(a.files, p.tree.path("inc/picked.h")));
+    CHECK(has(a.probes, "quoted.h")); // next to main.c first
+    CHECK(a.trustworthy());
+}
+
+TEST_CASE("__has_include: the file asked about is listed, a missing one probed") {
+    Project p;
+    p.tree.write("main.c", "#if __has_include(<opt.h>)\n#include <opt.h>\n#endif\n"
+                           "#if __has_include(\"gone.h\")\n#include \"gone.h\"\n#endif\n");
+    p.tree.write("inc/opt.h", "");
+    auto a = p.run();
+    CHECK(has(a.files, p.tree.path("inc/opt.h")));
+    CHECK(has(a.probes, "gone.h"));
+    CHECK(has(a.probes, p.tree.path("inc/gone.h")));
+    CHECK(a.problems.empty());
+}
+
+TEST_CASE("_Pragma(\"once\") and push_macro under an undecided condition are refused") {
+    Project p;
+    p.tree.write("main.c", "#include \"p.h\"\n");
+    p.tree.write("p.h", "_Pragma(\"once\")\n");
+    CHECK(refused(p.run(), "_Pragma"));
+    p.tree.write("main.c", "#define H \"a.h\"\n#if __has_feature(x)\n#pragma push_macro(\"H\")\n"
+                           "#endif\n#include H\n");
+    p.tree.write("a.h", "");
+    CHECK(refused(p.run(), "push_macro"));
+}
+
+TEST_CASE("push_macro/pop_macro around a computed include, as the architecture notes") {
+    Project p;
+    p.tree.write("main.c", "#define H \"a.h\"\n#pragma push_macro(\"H\")\n#undef H\n"
+                           "#define H \"b.h\"\n#include H\n#pragma pop_macro(\"H\")\n#include H\n");
+    p.tree.write("a.h", "");
+    p.tree.write("b.h", "");
+    auto a = p.run();
+    CHECK(has(a.files, "a.h"));
+    CHECK(has(a.files, "b.h"));
+    CHECK(a.trustworthy());
+}
+
+TEST_CASE("a header changed since the last walk is read again, not taken from the stamp memo") {
+    Project p;
+    p.tree.write("main.c", "#include \"h.h\"\n");
+    p.tree.write("h.h", "#include \"first.h\"\n");
+    p.tree.write("first.h", "");
+    p.tree.write("second.h", "");
+    CHECK(has(p.run().files, "first.h"));
+    p.tree.write("h.h", "#include \"second.h\"\n"); // same size, same second
+    auto a = p.run();
+    CHECK(has(a.files, "second.h"));
+    CHECK_FALSE(has(a.files, "first.h"));
+}
+
+TEST_CASE("#pragma once through a symbolic link: the same file, read once") {
+    Project p;
+    p.tree.write("main.c", "#include \"real/o.h\"\n#include \"alias/o.h\"\n");
+    p.tree.write("real/o.h", "#pragma once\n#ifdef O_SEEN\n#include \"again.h\"\n#endif\n"
+                             "#define O_SEEN\n");
+    p.tree.write("again.h", "");
+    REQUIRE(::symlink("real", p.tree.path("alias").c_str()) == 0);
+    auto a = p.run();
+    CHECK(has(a.files, "alias/o.h")); // looked up through the link: the link must be shipped
+    CHECK_FALSE(has(a.files, "again.h"));
+}
+
+TEST_CASE("#elif after an undecided branch is undecided; a decided #if nests inside it") {
+    Project p;
+    p.tree.write("main.c", "#define V 3\n#if __has_builtin(x)\n#include \"a.h\"\n"
+                           "#elif V == 3\n#if V > 1\n#include \"b.h\"\n#else\n#include \"c.h\"\n"
+                           "#endif\n#elif 1\n#include \"d.h\"\n#endif\n");
+    for (auto name : {"a.h", "b.h", "c.h", "d.h"})
+        p.tree.write(name, "");
+    auto a = p.run();
+    CHECK(has(a.files, "a.h"));
+    CHECK(has(a.files, "b.h"));
+    CHECK_FALSE(has(a.files, "c.h"));
+    CHECK_FALSE(has(a.files, "d.h")); // V == 3 is surely true: later branches are dead
+}
+
+TEST_CASE("a header not found in a decided group is refused; in an undecided one it is a probe") {
+    Project p;
+    p.tree.write("main.c", "#if __has_feature(x)\n#include <maybe_gone.h>\n#endif\n");
+    auto a = p.run();
+    CHECK(a.trustworthy());
+    CHECK(has(a.probes, p.tree.path("inc/maybe_gone.h")));
+    p.tree.write("main.c", "#include <gone.h>\n");
+    CHECK(refused(p.run(), "not found"));
+}
