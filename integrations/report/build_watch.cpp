@@ -21,6 +21,7 @@ constexpr auto kDrainLimit = milliseconds(3000);
 // finish() gives the thread this long beyond the drain before cutting the socket.
 constexpr auto kJoinLimit = milliseconds(4000);
 constexpr int kFirstSnapshotMs = 10000;
+constexpr int kBoardCheckMs = 500;
 
 bool counts_as_job(const std::string& outcome) {
     return outcome == "remote" || outcome == "local" || outcome == "fallback";
@@ -119,11 +120,17 @@ bool BuildWatch::handle(const proto::Frame& frame) {
 }
 
 bool BuildWatch::board_has_our_jobs() {
+    // A second watch rather than ipc_jobs_request: its snapshot comes at once, lists only
+    // this build's jobs, and next_frame() bounds the wait, so a coordinator that stops
+    // answering cannot hold ferry's exit.
     auto client = client::CoordinatorClient::connect(m_config, m_hosts_flag, false);
     if (!client) return false; // no coordinator: nothing more will come
-    auto jobs = client->jobs();
-    if (!jobs) return false;
-    for (const auto& job : jobs->jobs)
+    if (!client->watch(proto::IpcWatch{m_build, false})) return false;
+    auto frame = client->next_frame(kBoardCheckMs);
+    if (!frame || !*frame) return false;
+    auto snapshot = proto::decode_as<proto::IpcJobs>(**frame);
+    if (!snapshot) return false;
+    for (const auto& job : snapshot->jobs)
         if (job.build == m_build) return true;
     return false;
 }

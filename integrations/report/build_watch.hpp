@@ -3,7 +3,7 @@
 // keeps the build's jobs in flight (for the progress title) and collects every finished
 // job (for the summary and the trace). After the build exits, finish() drains what the
 // coordinator still has to say: it reads until no job of the build is left in flight, by
-// the watch's own view and by a jobs request on a second connection, and nothing came for
+// the watch's own view and by the snapshot of a second, short-lived watch, and nothing came for
 // 100 ms — at most 3 s, then the result is marked incomplete.
 //
 // A coordinator that goes away, sends garbage or stalls mid-frame costs the report, never
