@@ -30,6 +30,14 @@ std::string seconds(uint64_t us) {
     return fmt::format("{:.1f} s", double(us) / 1e6);
 }
 
+// The runner that compiled it: the lane of its last compile step (a job sent again after a
+// runner failed has two), else where the job last was.
+std::string runner_of(const proto::JobView& job) {
+    for (auto it = job.phases.rbegin(); it != job.phases.rend(); ++it)
+        if (it->phase == "compile" && !it->lane.empty()) return it->lane;
+    return job.runner;
+}
+
 } // namespace
 
 Summary summarise(const std::vector<proto::JobView>& finished) {
@@ -40,7 +48,7 @@ Summary summarise(const std::vector<proto::JobView>& finished) {
                 s.waited_us += span.end_us - span.start_us;
         if (job.outcome == "remote") {
             ++s.remote;
-            ++s.per_runner[job.runner];
+            ++s.per_runner[runner_of(job)];
             s.moved_off_ms += job.compile_ms;
         } else if (job.outcome == "local") {
             ++s.local;

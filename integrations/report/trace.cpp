@@ -61,6 +61,49 @@ std::string trace_json(const TraceInput& input) {
     std::sort(steps.begin(), steps.end(),
               [](const Step& a, const Step& b) { return a.span->start_us < b.span->start_us; });
 
+    // A runner's rows are computed here, not taken from the coordinator's lane slots: the
+    // board holds a runner's slot through `receive` (until the wrapper has its answer),
+    // while the runner itself took its next job as soon as it answered, so the board's
+    // slot numbers run past the runner's slots. What occupies a runner slot is a job's
+    // `send` and the `compile` after it; those get the lowest row free when they begin
+    // (in start order, which never needs more rows than the runner had jobs at once), and
+    // `receive` goes to rows of its own below them.
+    struct Occupancy {
+        std::string runner;
+        uint64_t start, end;
+        std::vector<const proto::PhaseSpan*> spans;
+    };
+    std::vector<Occupancy> occupancies;
+    for (const auto& job : input.finished)
+        for (size_t i = 0; i < job.phases.size(); ++i) {
+            const auto& span = job.phases[i];
+            if (span.phase != "send" && span.phase != "compile") continue;
+            if (span.lane.empty() || span.lane == "local") continue;
+            // A compile right after its send, on the same runner, is the same occupancy.
+            if (span.phase == "compile" && i > 0 && job.phases[i - 1].phase == "send" &&
+                job.phases[i - 1].lane == span.lane)
+                continue;
+            Occupancy o{span.lane, span.start_us, span.end_us, {&span}};
+            if (span.phase == "send" && i + 1 < job.phases.size() &&
+                job.phases[i + 1].phase == "compile" && job.phases[i + 1].lane == span.lane) {
+                o.spans.push_back(&job.phases[i + 1]);
+                o.end = job.phases[i + 1].end_us;
+            }
+            o.end = std::max(o.end, o.start);
+            occupancies.push_back(std::move(o));
+        }
+    std::stable_sort(occupancies.begin(), occupancies.end(),
+                     [](const Occupancy& a, const Occupancy& b) { return a.start < b.start; });
+    std::map<std::string, RowAllocator> runner_rows;
+    std::map<const proto::PhaseSpan*, int> row_of;
+    for (const auto& o : occupancies) {
+        int row = runner_rows[o.runner].place(o.start, o.end);
+        for (const auto* span : o.spans)
+            row_of[span] = row;
+    }
+    std::map<std::string, RowAllocator> answer_rows;
+    constexpr int kAnswerBase = 1000;
+
     std::set<std::string> runners;
     for (const auto& s : steps)
         if (!s.span->lane.empty() && s.span->lane != "local" && s.span->phase != "wait" &&
@@ -98,8 +141,16 @@ std::string trace_json(const TraceInput& input) {
             tid = waiting.place(span.start_us, s.end_us);
             thread = fmt::format("waiting {}", tid);
         } else {
-            pid = span.lane.empty() || span.lane == "local" ? kLocalPid : runner_pid[span.lane];
-            if (span.slot >= 0) {
+            const bool local = span.lane.empty() || span.lane == "local";
+            pid = local ? kLocalPid : runner_pid[span.lane];
+            if (auto held = row_of.find(&span); !local && held != row_of.end()) {
+                tid = held->second;
+                thread = fmt::format("{} slot {}", group_name[pid], tid);
+            } else if (!local && span.phase == "receive") {
+                int row = answer_rows[span.lane].place(span.start_us, s.end_us);
+                tid = kAnswerBase + row;
+                thread = fmt::format("{} answers {}", group_name[pid], row);
+            } else if (local && span.slot >= 0) {
                 tid = span.slot;
                 thread = fmt::format("{} slot {}", group_name[pid], tid);
             } else {

@@ -83,11 +83,14 @@ for lane, spans in lanes.items():
     for a, b in zip(spans, spans[1:]):
         assert b[0] >= a[1], ("overlap on", proc[lane[0]], thread[lane], a, b)
 by_source = defaultdict(list)
-for e in xs: by_source[os.path.basename(e["name"])].append(e)
+# A job is named by its source, or by its object when the wrapper kept it local before
+# finding the source (-save-temps): match on the stem.
+stem = lambda name: os.path.splitext(os.path.basename(name))[0]
+for e in xs: by_source[stem(e["name"])].append(e)
 remote = local = 0
 for src in sources:
-    evs = by_source.get(src)
-    assert evs, ("no event for", src)
+    evs = by_source.get(stem(src))
+    assert evs, ("no event for", src, sorted(by_source), [(e["name"], e["args"]) for e in xs if e["args"]["outcome"] != "remote"])
     outcome = evs[0]["args"]["outcome"]
     if outcome == "remote":
         comp = [e for e in evs if e["cat"] == "compile"]
@@ -142,8 +145,9 @@ grep -q "kept local: .*save-temps" "$TEST_TMP/make.err" ||
 [ -f "$P/t.json" ] || fail "no trace written"
 sources=$(cd "$P" && ls f*.c main.c temps.c)
 # shellcheck disable=SC2086
-read -r t_remote t_local <<<"$(cd "$P" && python3 "$TEST_TMP/check_trace.py" t.json 2 $sources)" ||
-    fail "trace check failed"
+out=$(cd "$P" && python3 "$TEST_TMP/check_trace.py" t.json 2 $sources 2>"$TEST_TMP/trace-check.err") ||
+    fail "trace check failed: $(tail -3 "$TEST_TMP/trace-check.err")"
+read -r t_remote t_local <<<"$out"
 assert_eq "$remote" "$t_remote" "remote jobs in the trace"
 assert_eq "$((local + sent))" "$t_local" "local jobs in the trace"
 ls "$P"/t.json.ferry-tmp-* >/dev/null 2>&1 && fail "a temporary trace file was left behind"
@@ -183,9 +187,11 @@ read -r jb _ <<<"$(summary_fields "$TEST_TMP/b.err")"
 assert_eq 12 "$ja" "jobs of build a"
 assert_eq 6 "$jb" "jobs of build b"
 # shellcheck disable=SC2086
-(cd "$A" && python3 "$TEST_TMP/check_trace.py" a.json 2 $(ls f*.c main.c temps.c) >/dev/null) || fail "trace of a"
+(cd "$A" && python3 "$TEST_TMP/check_trace.py" a.json 2 $(ls f*.c main.c temps.c) >/dev/null 2>"$TEST_TMP/a-check.err") ||
+    fail "trace of a: $(tail -3 "$TEST_TMP/a-check.err")"
 # shellcheck disable=SC2086
-(cd "$B" && python3 "$TEST_TMP/check_trace.py" b.json 2 $(ls f*.c main.c temps.c) >/dev/null) || fail "trace of b"
+(cd "$B" && python3 "$TEST_TMP/check_trace.py" b.json 2 $(ls f*.c main.c temps.c) >/dev/null 2>"$TEST_TMP/b-check.err") ||
+    fail "trace of b: $(tail -3 "$TEST_TMP/b-check.err")"
 
 note "a failing build still writes its trace and keeps make's status"
 F="$TEST_TMP/fail"
@@ -224,6 +230,7 @@ if have ninja; then
     read -r jn _ <<<"$(summary_fields "$TEST_TMP/ninja.err")"
     assert_eq 6 "$jn" "jobs of the ninja build"
     # shellcheck disable=SC2086
-    (cd "$N" && python3 "$TEST_TMP/check_trace.py" n.json 2 $(ls f*.c main.c) >/dev/null) || fail "trace of the ninja build"
+    (cd "$N" && python3 "$TEST_TMP/check_trace.py" n.json 2 $(ls f*.c main.c) >/dev/null 2>"$TEST_TMP/n-check.err") ||
+    fail "trace of the ninja build: $(tail -3 "$TEST_TMP/n-check.err")"
 fi
 pass

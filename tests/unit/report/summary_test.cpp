@@ -69,3 +69,11 @@ TEST_CASE("an empty build and a hostile runner name") {
     CHECK(t.find("may be short") != std::string::npos);
     CHECK(std::count(t.begin(), t.end(), '\n') <= 6);
 }
+
+TEST_CASE("a remote job counts for the runner of its last compile step") {
+    auto job = remote_job(1, "a.c", "r2", 0, 0, 1);
+    job.runner = "";
+    job.phases.insert(job.phases.begin() + 3, span("compile", "r1", 0, 120, 140));
+    Summary s = summarise({job});
+    CHECK(s.per_runner == std::map<std::string, uint64_t>{{"r2", 1}});
+}
