@@ -31,9 +31,10 @@ Compile (runs remotely when it can, locally otherwise; same outputs, diagnostics
   ferry /usr/bin/cc ARGS...               as CMAKE_C_COMPILER_LAUNCHER=ferry passes it
 
 Build with the cluster's capacity (a jobserver sized to the runners that are up):
-  ferry [--hosts FILE] make [MAKE ARGS...]
-  ferry [--hosts FILE] ninja [NINJA ARGS...]
-  ferry [--hosts FILE] run -- COMMAND...
+  ferry [--hosts FILE] make [--summary|--quiet|--trace FILE]... [--] [MAKE ARGS...]
+  ferry [--hosts FILE] ninja [--summary|--quiet|--trace FILE]... [--] [NINJA ARGS...]
+  ferry [--hosts FILE] run [--summary|--quiet|--trace FILE]... -- COMMAND...
+  (ferry's options first, up to the first other argument or --; see docs/build-report.md)
 )";
 
 constexpr const char* kFooter = R"(

@@ -10,7 +10,8 @@
 
 namespace ferry::integrations {
 
-// `args` are make's arguments (without "make"); `hosts_flag` is ferry's --hosts value (may
+// `args` are ferry's report options (integrations/report/report_options.hpp) then make's
+// arguments (without "make"); `hosts_flag` is ferry's --hosts value (may
 // be empty). Returns make's exit status (128 + signal if make was killed).
 int make_command(const std::vector<std::string>& args, const std::string& hosts_flag);
 

@@ -285,12 +285,15 @@ int run_under_pool(const SessionOptions& o, CapacitySource& capacity) {
     // Everything the session made (pool, fifo, signal mask) is gone by now.
     if (!outcome) {
         std::fprintf(stderr, "%s: %s\n", o.name.c_str(), outcome.error().message.c_str());
-        return outcome.error().code == Errc::not_found ? 127 : 1;
+        int status = outcome.error().code == Errc::not_found ? 127 : 1;
+        return o.on_exit ? o.on_exit(status) : status;
     }
     int sig = outcome->term_signal;
+    int status = sig ? 128 + sig : outcome->exit_code;
+    if (o.on_exit) status = o.on_exit(status);
     // Die the way the command died, so a shell or an outer make stops too.
     if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT) die_by_signal(sig);
-    return sig ? 128 + sig : outcome->exit_code;
+    return status;
 }
 
 std::string pool_identity_of_fd(int fd) {

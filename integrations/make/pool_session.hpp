@@ -14,6 +14,7 @@
 #include "integrations/make/capacity.hpp"
 #include "jobserver/makeflags.hpp"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ struct SessionOptions {
     bool follow_capacity = true; // false: the size stays as at the start
     int poll_interval_ms = 1000;
     std::string name = "ferry"; // for messages: "ferry make"
+    // Called once the command has exited and the pool is gone, with the status about to be
+    // returned (or 128 + signal), before we exit or die by its signal: the build report.
+    // Returns the status to use.
+    std::function<int(int)> on_exit;
 };
 
 // Returns the command's exit status (or 128 + signal). Does not return if the command was

@@ -2,6 +2,7 @@
 
 #include "integrations/make/build_env.hpp"
 #include "integrations/make/pool_session.hpp"
+#include "integrations/make/report_hook.hpp"
 #include "util/fs.hpp"
 #include "util/subprocess.hpp"
 
@@ -37,20 +38,33 @@ jobserver::ChildStyle style_for(const std::string& program) {
 
 } // namespace
 
-int run_command(const std::vector<std::string>& command, const std::string& hosts_flag) {
+int run_command(const std::vector<std::string>& ferry_args_and_command,
+                const std::string& hosts_flag) {
+    std::vector<std::string> env = current_environment();
+    set_wrapper_compilers(env, {});
+    if (inside_ferry_pool()) {
+        auto split = report::split_report_options(ferry_args_and_command);
+        const auto& command = split ? split->tool_args : ferry_args_and_command;
+        if (command.empty()) {
+            std::fputs("ferry run: no command given (ferry run -- COMMAND...)\n", stderr);
+            return 2;
+        }
+        exec_with_env(command, env, "ferry run");
+    }
+    auto build = begin_reported_build(ferry_args_and_command, hosts_flag, env, "ferry run");
+    if (!build) return 2;
+    const std::vector<std::string>& command = build->tool_args;
     if (command.empty()) {
         std::fputs("ferry run: no command given (ferry run -- COMMAND...)\n", stderr);
         return 2;
     }
-    std::vector<std::string> env = current_environment();
-    set_wrapper_compilers(env, {});
-    if (inside_ferry_pool()) exec_with_env(command, env, "ferry run");
 
     SessionOptions o;
     o.argv = command;
     o.env = std::move(env);
     o.name = "ferry run";
     o.style = style_for(command[0]);
+    end_report_on_exit(o, *build->report);
     auto capacity = coordinator_capacity(hosts_flag);
     return run_under_pool(o, *capacity);
 }

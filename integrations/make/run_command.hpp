@@ -8,7 +8,8 @@
 
 namespace ferry::integrations {
 
-// `command` is the program and its arguments; `hosts_flag` is ferry's --hosts value (may be
+// `command` is ferry's report options (integrations/report/report_options.hpp), then the
+// program and its arguments; `hosts_flag` is ferry's --hosts value (may be
 // empty). Returns the command's exit status (128 + signal if it was killed).
 int run_command(const std::vector<std::string>& command, const std::string& hosts_flag);
 

@@ -3,6 +3,7 @@
 #include "integrations/make/build_env.hpp"
 #include "integrations/make/capacity.hpp"
 #include "integrations/make/pool_session.hpp"
+#include "integrations/make/report_hook.hpp"
 #include "integrations/ninja/wrapper_manifest.hpp"
 #include "util/subprocess.hpp"
 
@@ -51,28 +52,41 @@ NinjaArgs parse_ninja_args(const std::vector<std::string>& args) {
 
 } // namespace
 
-int ninja_command(const std::vector<std::string>& args, const std::string& hosts_flag) {
+int ninja_command(const std::vector<std::string>& ferry_and_ninja_args,
+                  const std::string& hosts_flag) {
     std::vector<std::string> env = current_environment();
+    auto split = report::split_report_options(ferry_and_ninja_args);
+    const std::vector<std::string>& peek = split ? split->tool_args : ferry_and_ninja_args;
+    // Tools (-t) are not builds: ninja as asked, nothing to report.
+    if (split && parse_ninja_args(peek).tool) {
+        std::vector<std::string> plain = {"ninja"};
+        plain.insert(plain.end(), peek.begin(), peek.end());
+        exec_with_env(plain, env, "ferry ninja");
+    }
+    auto build = begin_reported_build(ferry_and_ninja_args, hosts_flag, env, "ferry ninja");
+    if (!build) return 2;
+    const std::vector<std::string>& args = build->tool_args;
     std::vector<std::string> plain = {"ninja"};
     plain.insert(plain.end(), args.begin(), args.end());
     NinjaArgs n = parse_ninja_args(args);
-    // Tools and the user's own -j: ninja as asked.
-    if (n.tool || n.jobs) exec_with_env(plain, env, "ferry ninja");
+    // The user's own -j: ninja as asked.
+    if (n.jobs) return exec_or_run(*build->report, plain, env, "ferry ninja");
 
     auto version = tool_version("ninja");
     if (!version) {
         std::fputs("ferry ninja: cannot run `ninja --version`\n", stderr);
-        return 127;
+        return build->report->end(127);
     }
     auto capacity = coordinator_capacity(hosts_flag);
     if (*version >= std::pair{1, 13}) {
         // A jobserver client: hand it the fifo pool, which follows the cluster.
-        if (inside_ferry_pool()) exec_with_env(plain, env, "ferry ninja");
+        if (inside_ferry_pool()) return exec_or_run(*build->report, plain, env, "ferry ninja");
         SessionOptions o;
         o.argv = std::move(plain);
         o.env = std::move(env);
         o.name = "ferry ninja";
         o.style = jobserver::ChildStyle::fifo;
+        end_report_on_exit(o, *build->report);
         return run_under_pool(o, *capacity);
     }
 
@@ -81,12 +95,12 @@ int ninja_command(const std::vector<std::string>& args, const std::string& hosts
     auto wrapper = write_wrapper_manifest(n.dir, n.manifest, cap.local);
     if (!wrapper) {
         std::fprintf(stderr, "ferry ninja: %s\n", wrapper.error().message.c_str());
-        return 1;
+        return build->report->end(1);
     }
     std::vector<std::string> argv = {
         "ninja", "-C", n.dir, "-f", kWrapperManifest, "-j", std::to_string(cap.total())};
     argv.insert(argv.end(), n.rest.begin(), n.rest.end());
-    exec_with_env(argv, env, "ferry ninja");
+    return exec_or_run(*build->report, argv, env, "ferry ninja");
 }
 
 } // namespace ferry::integrations

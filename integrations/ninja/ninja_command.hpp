@@ -9,7 +9,8 @@
 
 namespace ferry::integrations {
 
-// `args` are ninja's arguments (without "ninja"); `hosts_flag` is ferry's --hosts value.
+// `args` are ferry's report options (integrations/report/report_options.hpp) then ninja's
+// arguments (without "ninja"); `hosts_flag` is ferry's --hosts value.
 // Returns ninja's exit status (128 + signal if ninja was killed).
 int ninja_command(const std::vector<std::string>& args, const std::string& hosts_flag);
 
