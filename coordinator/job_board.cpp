@@ -138,7 +138,10 @@ void JobBoard::result_arrived(uint64_t job, uint64_t compile_ms) {
     Entry* e = by_job(job);
     if (!e || e->view.runner.empty() || e->view.runner == kLocalLane) return;
     e->view.compile_ms = compile_ms;
-    enter(*e, "receive", e->view.runner, e->view.slot);
+    // The runner's slot is free again as soon as it answers (it may already run the next
+    // job there): the answer's way to the wrapper holds no slot.
+    release_lane(*e);
+    enter(*e, "receive", e->view.runner, -1);
 }
 
 void JobBoard::requeued(uint64_t job) {

@@ -55,6 +55,7 @@ TEST_CASE("job board: a remote job's steps, each on its lane and slot") {
     CHECK(job.phases[2].start_us == 1200);
     CHECK(job.phases[2].end_us == 1900);
     CHECK(job.phases[3].phase == "receive");
+    CHECK(job.phases[3].slot == -1); // the runner's slot is free once it answered
     CHECK(job.phases[3].end_us == 1950);
     CHECK(f.board.jobs().empty());
 }
