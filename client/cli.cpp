@@ -7,6 +7,7 @@
 #include "integrations/make/make_command.hpp"
 #include "integrations/make/run_command.hpp"
 #include "integrations/ninja/ninja_command.hpp"
+#include "monitor/web/dashboard.hpp"
 #include "remote/protocol/auth.hpp"
 
 #include <CLI/CLI.hpp>
@@ -90,6 +91,10 @@ int parse_own_command_line(const std::vector<std::string>& argv) {
         sub->prefix_command();
         sub->allow_extras();
     }
+    std::string web_listen;
+    auto* mon = app.add_subcommand("mon", "watch the coordinator's jobs live");
+    mon->add_option("--web", web_listen,
+                    "serve the live dashboard on [ADDR:]PORT (loopback by default)");
     coordinator::DaemonOptions daemon;
     auto* coord = app.add_subcommand("coordinator", "run the coordinator daemon");
     coord->group(""); // hidden: started by ferry itself
@@ -110,6 +115,8 @@ int parse_own_command_line(const std::vector<std::string>& argv) {
     if (status->parsed()) return status_command(hosts_flag);
     if (shutdown->parsed()) return shutdown_command(hosts_flag);
     if (keygen->parsed()) return keygen_command(key_path);
+    if (mon->parsed() && !web_listen.empty())
+        return monitor::web::dashboard_command(hosts_flag, web_listen);
     if (coord->parsed()) {
         daemon.hosts_flag = hosts_flag;
         return coordinator::run_daemon(daemon);

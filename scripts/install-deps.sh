@@ -8,11 +8,13 @@ packages=(
   # build
   build-essential cmake ninja-build pkg-config git
   libuv1-dev libfmt-dev libtomlplusplus-dev doctest-dev libzstd-dev libcli11-dev libxxhash-dev
-  libsodium-dev
+  libsodium-dev nlohmann-json3-dev
   # compilers ferry distributes and tests against; clang also builds the fuzzers and sanitizer runs
   gcc g++ clang libclang-rt-14-dev
   # the real tools the integration suites drive
   make ninja-build googletest iproute2 procps psmisc util-linux
+  # the dashboard's browser test (ferry mon --web): headless Chromium driven by puppeteer-core
+  chromium nodejs npm curl
   # the comparison in the benchmarks
   distcc hyperfine
 )
@@ -33,3 +35,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 echo "install-deps: all dependencies present" >&2
+
+# The dashboard's browser test (tests/integration/test_mon_web.sh) drives Chromium with
+# puppeteer-core from the npm registry, installed into the checkout (build/node), never globally.
+root=$(cd "$(dirname "$0")/.." && pwd)
+if [ ! -d "$root/build/node/node_modules/puppeteer-core" ]; then
+    echo "install-deps: installing puppeteer-core into $root/build/node" >&2
+    npm install --silent --no-audit --no-fund --prefix "$root/build/node" puppeteer-core@22.15.0
+fi
