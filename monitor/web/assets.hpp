@@ -9,7 +9,7 @@
 namespace ferry::monitor::web {
 
 struct Asset {
-    std::string_view path; // "/index.html", "/app.js", "/app.css"
+    std::string_view path; // "/index.html", "/app.js", "/app.css", "/favicon.svg"
     std::string_view bytes;
 };
 
