@@ -9,7 +9,7 @@ set -euo pipefail
 rounds=${1:-7}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-build=${2:-$root/build/dev}
+build=$(cd "${2:-$root/build/dev}" && pwd)
 units=${3:-24}
 FERRY=$build/client/ferry
 FERRYD=$build/remote/runner/ferryd
@@ -62,16 +62,20 @@ watch_on() {
     "$FERRY" mon --web 127.0.0.1:0 2>"$tmp/mon.err" &
     mon_pid=$!
     local port= i
-    for ((i = 0; i < 100 && -z "$port"; i++)); do
+    for ((i = 0; i < 100; i++)); do
         sleep 0.1
         port=$(sed -n 's|.*dashboard at http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/mon.err")
+        [ -z "$port" ] || break
     done
     [ -n "$port" ] || { echo "ferry mon --web did not start: $(cat "$tmp/mon.err")"; exit 1; }
     curl -sN "http://127.0.0.1:$port/events" >"$tmp/events.txt" &
     curl_pid=$!
     sleep 0.3
 }
+# CPU time (ms) a process has used so far: user + system, from /proc (clock ticks).
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' "/proc/$1/stat"; }
 watch_off() {
+    mon_cpu+=("$(cpu_ms "$mon_pid")")
     kill "$curl_pid" "$mon_pid" 2>/dev/null || true
     wait "$curl_pid" "$mon_pid" 2>/dev/null || true
     curl_pid= mon_pid=
@@ -79,18 +83,21 @@ watch_off() {
 
 "$FERRY" status >/dev/null
 build_once >/dev/null # warm-up: toolchain and headers shipped to both runners
-without=() with=() events=0
+without=() with=() mon_cpu=() events=0
 for ((r = 1; r <= rounds; r++)); do
     without+=("$(build_once)")
     watch_on
     with+=("$(build_once)")
     events=$((events + $(grep -c '^event: job' "$tmp/events.txt" || true)))
     watch_off
-    echo "round $r: without ${without[-1]} ms, with ${with[-1]} ms" >&2
+    echo "round $r: without ${without[-1]} ms, with ${with[-1]} ms (ferry mon --web used ${mon_cpu[-1]} ms of CPU)" >&2
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 m0=$(median "${without[@]}")
 m1=$(median "${with[@]}")
+mc=$(median "${mon_cpu[@]}")
+spread=$(printf '%s\n' "${without[@]}" | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print hi - lo }')
+diff=$(awk -v a="$m1" -v b="$m0" 'BEGIN { d = a - b; print (d < 0 ? -d : d) }')
 ratio=$(awk -v a="$m1" -v b="$m0" 'BEGIN { printf "%.3f", a / b }')
 {
     echo "# What a watcher costs: \`ferry mon --web\` with an SSE reader, during a build"
@@ -108,5 +115,12 @@ ratio=$(awk -v a="$m1" -v b="$m0" 'BEGIN { printf "%.3f", a / b }')
     echo "| with \`ferry mon --web\` + SSE reader | $m1 | ${with[*]} |"
     echo
     echo "Ratio with/without: **$ratio**."
+    echo
+    echo "CPU time of the \`ferry mon --web\` process itself over a whole watched build (start, relay,"
+    echo "JSON for every event, exit), median: **$mc ms** (every round: ${mon_cpu[*]} ms), against a"
+    echo "build of $m0 ms wall time."
+    echo
+    echo "Noise: the rounds without a watcher spread over ${spread} ms (max - min), the medians differ"
+    echo "by ${diff} ms$(awk -v d="$diff" -v s="$spread" 'BEGIN { if (d < s) print ": less than the spread, so this machine cannot tell the two apart" }')."
 } >"$here/RESULTS.md"
 cat "$here/RESULTS.md"
