@@ -8,6 +8,7 @@
 #include "integrations/make/run_command.hpp"
 #include "integrations/ninja/ninja_command.hpp"
 #include "monitor/mon_command.hpp"
+#include "monitor/web/dashboard.hpp"
 #include "remote/protocol/auth.hpp"
 
 #include <CLI/CLI.hpp>
@@ -115,6 +116,8 @@ int parse_own_command_line(const std::vector<std::string>& argv) {
         return 0;
     }
     if (status->parsed()) return status_command(hosts_flag, status_json);
+    if (mon->parsed() && !mon_options.web.empty())
+        return monitor::web::dashboard_command(hosts_flag, mon_options.web);
     if (mon->parsed()) return monitor::mon_command(mon_options, hosts_flag);
     if (shutdown->parsed()) return shutdown_command(hosts_flag);
     if (keygen->parsed()) return keygen_command(key_path);

@@ -113,10 +113,11 @@ void add_mon_options(CLI::App& sub, MonOptions& options) {
                    "print once");
     sub.add_flag("--plain", options.plain,
                  "text blocks separated by a blank line, even on a terminal");
+    sub.add_option("--web", options.web,
+                   "serve the live dashboard on [ADDR:]PORT (loopback by default) instead");
 }
 
 int mon_command(const MonOptions& options, const std::string& hosts_flag) {
-    // Modes other than the text ones (e.g. --web) branch here, before SECONDS is read.
     std::optional<double> interval;
     if (!options.interval.empty()) {
         auto parsed = parse_interval(options.interval);

@@ -16,8 +16,9 @@ namespace ferry::monitor {
 struct MonOptions {
     std::string interval; // SECONDS as typed; empty: print once
     bool plain = false;
-    // Further modes of `ferry mon` (e.g. --web PORT) add their option here and in
-    // add_mon_options(), and their branch at the top of mon_command().
+    // --web [ADDR:]PORT: the live dashboard (monitor/web/dashboard.hpp) instead of text;
+    // client/cli.cpp runs it, so this library needs none of the web server.
+    std::string web;
 };
 
 // The options of the `mon` subcommand, declared on `sub` (the CLI's subcommand).

@@ -13,9 +13,14 @@ packages=(
   gcc g++ clang libclang-rt-14-dev
   # the real tools the integration suites drive
   make ninja-build googletest iproute2 procps psmisc util-linux tmux
+  # the dashboard's browser test (ferry mon --web): headless Chromium driven by puppeteer-core
+  chromium curl
   # the comparison in the benchmarks
   distcc hyperfine
 )
+# Node.js and npm for puppeteer-core: Debian's, unless the machine already has a Node.js with
+# its own npm (NodeSource's nodejs ships npm inside and conflicts with Debian's npm package).
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 if [ "${1:-}" = --bench ]; then
   packages+=(linux-source-6.1 bc flex bison libelf-dev libssl-dev xz-utils)
 fi
@@ -33,3 +38,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 echo "install-deps: all dependencies present" >&2
+
+# The dashboard's browser test (tests/integration/test_mon_web.sh) drives Chromium with
+# puppeteer-core from the npm registry, installed into the checkout (build/node), never globally.
+root=$(cd "$(dirname "$0")/.." && pwd)
+if [ ! -d "$root/build/node/node_modules/puppeteer-core" ]; then
+    echo "install-deps: installing puppeteer-core into $root/build/node" >&2
+    npm install --silent --no-audit --no-fund --prefix "$root/build/node" puppeteer-core@22.15.0
+fi

@@ -1,0 +1,20 @@
+# Writes OUTPUT, a C++ file defining the dashboard's assets as byte arrays, from the files in
+# ASSETS (a ;-list). Run at build time (cmake -P) so an edited asset rebuilds the binary and
+# nothing is ever fetched at run time.
+set(body "// Generated from monitor/web/assets by embed_assets.cmake: do not edit.\n")
+string(APPEND body "#include \"monitor/web/assets.hpp\"\n\nnamespace ferry::monitor::web {\nnamespace {\n")
+set(table "")
+set(index 0)
+foreach(asset IN LISTS ASSETS)
+  get_filename_component(name ${asset} NAME)
+  file(READ ${asset} hex HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+  string(APPEND body "const unsigned char k${index}[] = {${bytes}0};\n")
+  string(APPEND table "    {\"/${name}\", {reinterpret_cast<const char*>(k${index}), sizeof(k${index}) - 1}},\n")
+  math(EXPR index "${index} + 1")
+endforeach()
+string(APPEND body "} // namespace\n\nconst std::vector<Asset>& assets() {\n")
+string(APPEND body "    static const std::vector<Asset> table = {\n${table}    };\n    return table;\n}\n\n")
+string(APPEND body "} // namespace ferry::monitor::web\n")
+file(WRITE ${OUTPUT}.tmp "${body}")
+file(COPY_FILE ${OUTPUT}.tmp ${OUTPUT} ONLY_IF_DIFFERENT)
