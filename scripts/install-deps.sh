@@ -8,7 +8,7 @@ packages=(
   # build
   build-essential cmake ninja-build pkg-config git
   libuv1-dev libfmt-dev libtomlplusplus-dev doctest-dev libzstd-dev libcli11-dev libxxhash-dev
-  libsodium-dev
+  libsodium-dev nlohmann-json3-dev
   # compilers ferry distributes and tests against; clang also builds the fuzzers and sanitizer runs
   gcc g++ clang libclang-rt-14-dev
   # the real tools the integration suites drive
