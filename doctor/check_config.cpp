@@ -5,7 +5,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
-#include <map>
 #include <regex>
 #include <set>
 #include <sys/stat.h>
@@ -85,16 +84,6 @@ std::vector<Finding> check_config(const Result<config::Config>& loaded) {
     out.push_back(
         config_finding(Severity::ok, source, fmt::format("{} runner(s)", config.runners.size())));
 
-    std::map<std::string, std::string> seen; // endpoint -> first runner's name
-    for (const auto& r : config.runners) {
-        std::string endpoint = config::endpoint_string(r.host, r.port);
-        auto [it, fresh] = seen.emplace(endpoint, r.name);
-        if (!fresh)
-            out.push_back(config_finding(
-                Severity::problem, r.name,
-                fmt::format("has the same address {} as runner {}", endpoint, it->second),
-                fmt::format("remove one of the two entries for {} from {}", endpoint, source)));
-    }
     std::set<std::string> key_files;
     for (const auto& r : config.runners)
         if (!r.key_file.empty()) key_files.insert(r.key_file);

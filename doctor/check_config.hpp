@@ -1,6 +1,6 @@
-// Check 1, the configuration: does hosts.toml / $FERRY_HOSTS load, does it name any runner,
-// are its key files usable (present, readable, mode 0600 or tighter, a key inside), is a
-// runner listed twice. Reads files only; no network.
+// Check 1, the configuration: does hosts.toml / $FERRY_HOSTS load (config refuses a runner
+// listed twice, with its line), does it name any runner, are its key files usable (present,
+// readable, mode 0600 or tighter, a key inside). Reads files only; no network.
 #pragma once
 
 #include "config/hosts.hpp"

@@ -99,13 +99,17 @@ TEST_CASE("key files: missing, too open, not a key, good") {
     CHECK(good->severity == Severity::ok);
 }
 
-TEST_CASE("the same address twice is a problem") {
+TEST_CASE("the same address twice is a problem, in hosts.toml (at its line) or $FERRY_HOSTS") {
     Dir d;
     auto findings = check_config(d.load("[[runner]]\nname = \"a\"\naddress = \"10.0.0.1\"\n"
                                         "[[runner]]\nname = \"b\"\naddress = \"10.0.0.1\"\n"
                                         "port = 3633\n"));
-    const Finding* dup = find_subject(findings, "b");
-    REQUIRE(dup);
-    CHECK(dup->severity == Severity::problem);
-    CHECK(dup->what.find("same address 10.0.0.1:3633 as runner a") != std::string::npos);
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].severity == Severity::problem);
+    CHECK(findings[0].fix == "edit " + d.path("hosts.toml") + " line 4");
+
+    auto distcc = check_config(config::parse_distcc_hosts("10.0.0.1 10.0.0.1:3633/4"));
+    REQUIRE(distcc.size() == 1);
+    CHECK(distcc[0].severity == Severity::problem);
+    CHECK(distcc[0].what.find("10.0.0.1:3633 is already given") != std::string::npos);
 }
