@@ -55,7 +55,16 @@ bool next_frame(RunnerSession& session, const HandshakeOptions& options, Handsha
 Handshake handshake(RunnerSession& session, const HandshakeOptions& options) {
     Handshake h;
     proto::Frame frame;
-    if (!next_frame(session, options, h, "the greeting", frame)) return h;
+    if (!next_frame(session, options, h, "the greeting", frame)) {
+        // Another ferry's frames fail in the decoder (their header carries their version):
+        // that is a version mismatch, not garbage.
+        auto version = session.peer_frame_version();
+        if (h.outcome == Outcome::garbage && version && *version != proto::kProtocolVersion)
+            finish(h, Outcome::version,
+                   fmt::format("runner speaks protocol version {}, we speak {}", *version,
+                               proto::kProtocolVersion));
+        return h;
+    }
     if (frame.type != proto::MsgType::runner_hello)
         return finish(
             h, Outcome::garbage,

@@ -1,5 +1,6 @@
 #include "remote/probe/runner_session.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -124,6 +125,13 @@ Result<void> RunnerSession::send_raw(std::string_view bytes, int timeout_ms) {
     return ok();
 }
 
+std::optional<uint8_t> RunnerSession::peer_frame_version() const {
+    if (m_first_bytes.size() <= sizeof proto::kMagic ||
+        m_first_bytes.compare(0, sizeof proto::kMagic, proto::kMagic, sizeof proto::kMagic) != 0)
+        return std::nullopt;
+    return static_cast<uint8_t>(m_first_bytes[sizeof proto::kMagic]);
+}
+
 Result<std::optional<proto::Frame>> RunnerSession::receive(int timeout_ms) {
     const auto deadline = deadline_in(timeout_ms);
     char buf[65536];
@@ -143,6 +151,9 @@ Result<std::optional<proto::Frame>> RunnerSession::receive(int timeout_ms) {
             return e;
         }
         if (n == 0) return std::optional<proto::Frame>{};
+        if (m_first_bytes.size() < sizeof proto::kMagic + 1)
+            m_first_bytes.append(buf, std::min(static_cast<size_t>(n),
+                                               sizeof proto::kMagic + 1 - m_first_bytes.size()));
         if (auto added = m_decoder.append({buf, static_cast<size_t>(n)}); !added)
             return Error{Errc::protocol, added.error().message};
     }

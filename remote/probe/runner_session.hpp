@@ -40,12 +40,17 @@ class RunnerSession {
     Result<std::optional<proto::Frame>> receive(int timeout_ms = -1);
 
     void set_limits(const proto::Limits& limits) { m_decoder.set_limits(limits); }
+    // The version byte of the peer's first frame header, when its first bytes were a ferry
+    // frame's magic: tells "another ferry version" from "not ferry at all" even though the
+    // decoder refuses both.
+    std::optional<uint8_t> peer_frame_version() const;
     int fd() const { return m_fd.get(); }
 
   private:
     RunnerSession(Fd fd, proto::Limits limits) : m_fd(std::move(fd)), m_decoder(limits) {}
     Fd m_fd;
     proto::FrameDecoder m_decoder;
+    std::string m_first_bytes; // up to the version byte of the first header
 };
 
 } // namespace ferry::probe
