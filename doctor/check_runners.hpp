@@ -29,7 +29,6 @@ struct RunnerProbe {
 std::vector<RunnerProbe> probe_runners(const std::vector<config::Runner>& runners, int timeout_ms);
 
 // The finding for one probe: reachable and serving, or what is wrong and the fix.
-// `client_host` names this machine for the --allow fix.
 Finding runner_finding(const RunnerProbe& probe);
 
 // Whether the runner greeted and accepted us (its hello can be compared with our compilers).
