@@ -4,6 +4,7 @@
 #include "client/invocation.hpp"
 #include "client/wrapper.hpp"
 #include "coordinator/daemon.hpp"
+#include "doctor/doctor.hpp"
 #include "integrations/make/make_command.hpp"
 #include "integrations/make/run_command.hpp"
 #include "integrations/ninja/ninja_command.hpp"
@@ -88,6 +89,12 @@ int parse_own_command_line(const std::vector<std::string>& argv) {
     std::string key_path;
     auto* keygen = app.add_subcommand("keygen", "write a new shared key to FILE (mode 0600)");
     keygen->add_option("FILE", key_path, "where to write the key (must not exist)")->required();
+    doctor::Options doctor_options;
+    auto* doctor_sub = app.add_subcommand(
+        "doctor", "check the set-up and say how to fix each problem (exit 1 if any, 2 usage)");
+    doctor_sub->add_option("--compiler", doctor_options.compilers,
+                           "also check this compiler (repeatable)");
+    doctor_sub->add_flag("--json", doctor_options.json, "print the findings as JSON");
     // Listed for --help; the real dispatch happens before CLI11 sees their arguments.
     const std::pair<const char*, const char*> kIntegrations[] = {
         {"make", "run GNU make with a cluster-sized jobserver"},
@@ -121,6 +128,10 @@ int parse_own_command_line(const std::vector<std::string>& argv) {
     if (mon->parsed()) return monitor::mon_command(mon_options, hosts_flag);
     if (shutdown->parsed()) return shutdown_command(hosts_flag);
     if (keygen->parsed()) return keygen_command(key_path);
+    if (doctor_sub->parsed()) {
+        doctor_options.hosts_flag = hosts_flag;
+        return doctor::doctor_command(doctor_options);
+    }
     if (coord->parsed()) {
         daemon.hosts_flag = hosts_flag;
         return coordinator::run_daemon(daemon);

@@ -25,6 +25,7 @@
 // the runner's authentication (printed as "runner refused: <why>"); 1 for anything else.
 #include "compiler/identity.hpp"
 #include "coordinator/manifest.hpp"
+#include "remote/probe/handshake.hpp"
 #include "remote/protocol/auth.hpp"
 #include "remote/protocol/frame.hpp"
 #include "remote/protocol/messages.hpp"
@@ -57,38 +58,23 @@ namespace {
     std::exit(1);
 }
 
+// The probe's connection: remote/probe's bounded session and handshake, with this tool's
+// exit statuses (102 for a runner's ErrorMsg, 103 when the probe refuses the runner).
 class Client {
   public:
-    Client(const std::string& target, const std::string& bind_addr) {
-        auto fd = test_tools::connect_v4(target, bind_addr, 3633);
-        if (!fd) die(fd.error().message);
-        m_fd = std::move(*fd);
-    }
+    Client(const std::string& target, const std::string& bind_addr)
+        : m_session(connect(target, bind_addr)) {}
 
     void send_raw(std::string_view bytes) {
-        while (!bytes.empty()) {
-            ssize_t n = ::send(m_fd.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
-            if (n < 0) {
-                if (errno == EINTR) continue;
-                die(std::string("send: ") + std::strerror(errno));
-            }
-            bytes.remove_prefix(static_cast<size_t>(n));
-        }
+        if (auto sent = m_session.send_raw(bytes); !sent) die(sent.error().message);
     }
     template <typename Msg> void send(const Msg& msg) { send_raw(proto::frame(msg, 1)); }
 
     // nullopt when the peer closed the connection.
     std::optional<proto::Frame> receive() {
-        char buf[65536];
-        while (!m_decoder.has_frame()) {
-            ssize_t n = ::recv(m_fd.get(), buf, sizeof buf, 0);
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0) die(std::string("recv: ") + std::strerror(errno));
-            if (n == 0) return std::nullopt;
-            if (auto fed = m_decoder.feed({buf, static_cast<size_t>(n)}); !fed)
-                die("bad frame from ferryd: " + fed.error().message);
-        }
-        return m_decoder.pop();
+        auto frame = m_session.receive();
+        if (!frame) die("bad frame from ferryd: " + frame.error().message);
+        return std::move(*frame);
     }
 
     proto::Frame expect_frame(const char* what) {
@@ -97,43 +83,43 @@ class Client {
         if (f->type == proto::MsgType::error) {
             auto e = proto::decode_as<proto::ErrorMsg>(*f);
             if (!e) die(e.error().message);
-            std::printf("error %u: %s\n", static_cast<unsigned>(e->code), e->message.c_str());
-            std::fflush(stdout);
-            std::exit(102);
+            print_error_and_exit(*e);
         }
         return std::move(*f);
     }
 
     proto::RunnerHello handshake() {
-        auto hello = proto::decode_as<proto::RunnerHello>(expect_frame("the greeting"));
-        if (!hello) die(hello.error().message);
-        proto::ClientHello reply;
-        reply.client_name = "ferry_probe";
-        std::string expected_proof;
+        probe::HandshakeOptions options;
+        options.client_name = "ferry_probe";
         if (const char* forced = std::getenv("FERRY_PROBE_AUTH_RESPONSE")) {
-            reply.auth_response = forced;
+            options.forced_response = forced;
         } else if (const char* key_file = std::getenv("FERRY_PROBE_KEY_FILE")) {
             auto key = proto::auth::load_key_file(key_file);
             if (!key) die(key.error().message);
-            auto answer = proto::auth::answer_challenge(*key, hello->challenge, reply.client_name);
-            if (!answer) refuse_runner(answer.error().message);
-            reply.auth_response = answer->response;
-            expected_proof = answer->expected_proof;
+            options.key = std::move(*key);
         }
-        if (std::getenv("FERRY_PROBE_SHOW_AUTH"))
-            std::printf("auth challenge=%s response=%s\n", hello->challenge.c_str(),
-                        reply.auth_response.c_str());
-        send(reply);
-        // A runner with a key answers the hello with its proof or an error: wait for it.
-        if (!hello->challenge.empty()) {
-            auto proof = proto::decode_as<proto::AuthProof>(expect_frame("the runner's proof"));
-            if (!proof) die(proof.error().message);
-            if (expected_proof.empty()) die("the runner accepted an answer made without its key");
-            if (auto checked = proto::auth::check_proof(expected_proof, proof->proof); !checked)
-                refuse_runner(checked.error().message);
-            if (std::getenv("FERRY_PROBE_SHOW_AUTH")) std::printf("authenticated\n");
+        auto h = probe::handshake(m_session, options);
+        const bool show = std::getenv("FERRY_PROBE_SHOW_AUTH") != nullptr;
+        if (show && h.greeted && h.outcome != probe::Handshake::Outcome::runner_has_no_key)
+            std::printf("auth challenge=%s response=%s\n", h.hello.challenge.c_str(),
+                        h.response.c_str());
+        using Outcome = probe::Handshake::Outcome;
+        switch (h.outcome) {
+        case Outcome::ok:
+            break;
+        case Outcome::runner_error:
+        case Outcome::no_key:
+            print_error_and_exit(h.runner_error);
+        case Outcome::runner_has_no_key:
+            refuse_runner(h.message);
+        case Outcome::bad_proof:
+            if (h.message == "the runner accepted an answer made without its key") die(h.message);
+            refuse_runner(h.message);
+        default:
+            die(h.message);
         }
-        return std::move(*hello);
+        if (show && h.authenticated) std::printf("authenticated\n");
+        return std::move(h.hello);
     }
 
     [[noreturn]] static void refuse_runner(const std::string& why) {
@@ -143,8 +129,18 @@ class Client {
     }
 
   private:
-    Fd m_fd;
-    proto::FrameDecoder m_decoder;
+    static probe::RunnerSession connect(const std::string& target, const std::string& bind_addr) {
+        auto fd = test_tools::connect_v4(target, bind_addr, 3633);
+        if (!fd) die(fd.error().message);
+        return probe::RunnerSession::adopt(std::move(*fd));
+    }
+    [[noreturn]] static void print_error_and_exit(const proto::ErrorMsg& e) {
+        std::printf("error %u: %s\n", static_cast<unsigned>(e.code), e.message.c_str());
+        std::fflush(stdout);
+        std::exit(102);
+    }
+
+    probe::RunnerSession m_session;
 };
 
 std::vector<std::string> read_lines(const std::string& path) {

@@ -66,7 +66,8 @@ TEST_CASE("ferry's own options and subcommands") {
     CHECK(run.kind == Invocation::Kind::subcommand);
     CHECK(run.subcommand == "run");
     CHECK(run.args == Args{"--", "sh", "-c", "true"});
-    for (const char* name : {"make", "run", "ninja", "status", "shutdown", "coordinator", "mon"})
+    for (const char* name :
+         {"make", "run", "ninja", "status", "shutdown", "coordinator", "mon", "doctor"})
         CHECK(parse_invocation({"ferry", name}).kind == Invocation::Kind::subcommand);
     CHECK_FALSE(ferry::client::is_subcommand_name("gcc"));
 }
