@@ -7,7 +7,7 @@
 namespace ferry::client {
 
 bool is_subcommand_name(std::string_view arg) {
-    static constexpr std::array<std::string_view, 8> kNames = {
+    static constexpr std::array<std::string_view, 9> kNames = {
         "make", "run", "ninja", "status", "shutdown", "coordinator", "keygen", "mon", "doctor"};
     for (auto name : kNames)
         if (arg == name) return true;
