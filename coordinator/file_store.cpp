@@ -27,7 +27,7 @@ int64_t realtime_ns() {
 FileStore::FileStore(std::function<int64_t()> now_ns)
     : m_now_ns(now_ns ? std::move(now_ns) : std::function<int64_t()>(realtime_ns)) {}
 
-Result<proto::FileEntry> FileStore::entry(const std::string& path, bool probed) {
+Result<proto::FileEntry> FileStore::entry(const std::string& path, bool probed, Inode* inode) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
         Error e = errno_error(fmt::format("stat {}", path), errno);
@@ -36,6 +36,9 @@ Result<proto::FileEntry> FileStore::entry(const std::string& path, bool probed) 
     }
     if (!S_ISREG(st.st_mode))
         return make_error(Errc::compile_locally, "{} is not a regular file", path);
+    if (inode)
+        *inode = Inode{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino),
+                       static_cast<uint64_t>(st.st_nlink)};
     Stamp stamp{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino),
                 static_cast<uint64_t>(st.st_size),
                 int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};

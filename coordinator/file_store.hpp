@@ -22,6 +22,13 @@
 
 namespace ferry::coordinator {
 
+// Which file a path is, as the kernel sees it: two paths with one inode are hard links.
+struct Inode {
+    uint64_t dev = 0;
+    uint64_t ino = 0;
+    uint64_t nlink = 0;
+};
+
 class FileStore {
   public:
     // `now_ns` is the wall clock (CLOCK_REALTIME, the clock of file mtimes); tests replace it.
@@ -31,7 +38,8 @@ class FileStore {
     // the compile read files the scan does not list (.incbin, #embed...).
     // `probed`: a file the compile only asks about (__has_include) and never opens, whose
     // content therefore makes it read nothing.
-    Result<proto::FileEntry> entry(const std::string& path, bool probed = false);
+    Result<proto::FileEntry> entry(const std::string& path, bool probed = false,
+                                   Inode* inode = nullptr);
     // What the file with this content hash (from entry()) asks about with __has_include and
     // its wrappers; nullptr if nothing.
     const HasIncludeUses* has_include_uses(const std::string& hash) const;

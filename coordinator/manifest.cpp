@@ -20,7 +20,9 @@ class Builder {
         FERRY_TRY(resolved, resolve(path, cwd, false));
         if (!m_seen.insert(resolved->path).second) return ok();
         m_searched.insert(dirname(resolved->path)); // its includes are looked up here first
-        FERRY_TRY(entry, m_store.entry(resolved->path));
+        Inode inode;
+        FERRY_TRY(entry, m_store.entry(resolved->path, false, &inode));
+        FERRY_TRY_VOID(one_path_per_inode(resolved->path, inode));
         // Its "..." names are looked up in the directory the compiler used for it (lexical,
         // maybe through a link) and, harmlessly, in its physical one.
         if (const auto* uses = m_store.has_include_uses(entry->hash))
@@ -78,7 +80,9 @@ class Builder {
                 FERRY_TRY(resolved, resolve(path, "/", false));
                 if (!m_seen.insert(resolved->path).second) continue;
                 m_searched.insert(dirname(resolved->path));
-                FERRY_TRY(entry, m_store.entry(resolved->path, true));
+                Inode inode;
+                FERRY_TRY(entry, m_store.entry(resolved->path, true, &inode));
+                FERRY_TRY_VOID(one_path_per_inode(resolved->path, inode));
                 m_manifest.files.push_back(std::move(*entry));
             }
         }
@@ -124,6 +128,18 @@ class Builder {
     }
 
   private:
+    // Two shipped paths that are hard links of one file here become two files in the job
+    // (each path gets its own inode there), and clang's `#pragma once` and include-guard
+    // optimisation tell files apart by inode: included once here, twice there. Such a
+    // compile runs here.
+    Result<void> one_path_per_inode(const std::string& path, const Inode& inode) {
+        if (inode.nlink < 2) return ok();
+        auto [it, inserted] = m_inodes.emplace(std::make_pair(inode.dev, inode.ino), path);
+        if (inserted) return ok();
+        return make_error(Errc::compile_locally, "{} and {} are hard links of one file", it->second,
+                          path);
+    }
+
     // The compiler may try a path through any link in a directory it searches and never
     // enter the file (dir_links.hpp): each is shipped as it is here, with the links its
     // target passes through, so it leads where it leads here, or nowhere (as a dangling one
@@ -211,7 +227,9 @@ class Builder {
     std::set<std::string> m_searched; // physical
     std::set<std::string> m_outputs;  // physical directory + the output's name
     std::map<std::string, std::string> m_links;
-    std::set<std::string> m_links_walked; // links whose target directory is already listed
+    std::set<std::string> m_links_walked;
+    std::map<std::pair<uint64_t, uint64_t>, std::string>
+        m_inodes; // hard-linked files shipped // links whose target directory is already listed
 };
 
 } // namespace

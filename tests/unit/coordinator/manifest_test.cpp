@@ -160,3 +160,31 @@ TEST_CASE("__has_include of /proc, /sys or /dev compiles locally: a job has none
         write_file(f.root + "/p/main.c", "#if __has_include(\"/proc/nothing/here\")\n#endif\n"));
     CHECK(build_manifest(f.store, f.dir_links, f.request({"-c", "main.c"})));
 }
+
+TEST_CASE("a path that leaves a linked directory by '..' ships the link's target directory") {
+    Fixture f;
+    REQUIRE(make_dirs(f.root + "/p/real/deep"));
+    REQUIRE(write_file(f.root + "/p/real/up.h", "int up;\n"));
+    REQUIRE(::symlink("real/deep", (f.root + "/p/down").c_str()) == 0);
+    auto r = f.request({"-c", "main.c"});
+    r.files = {f.root + "/p/main.c", f.root + "/p/down/../up.h"};
+    auto m = build_manifest(f.store, f.dir_links, r);
+    REQUIRE(m);
+    CHECK(has_link(*m, f.root + "/p/down", "real/deep"));
+    CHECK(has_dir(*m, f.root + "/p/real/deep")); // or "down/.." leads nowhere in the job
+}
+
+TEST_CASE("two shipped paths that are hard links of one file compile locally") {
+    Fixture f;
+    REQUIRE(make_dirs(f.root + "/p/copy"));
+    REQUIRE(::link((f.root + "/p/real/po.h").c_str(), (f.root + "/p/copy/po.h").c_str()) == 0);
+    auto r = f.request({"-c", "main.c"});
+    r.files.push_back(f.root + "/p/copy/po.h");
+    auto m = build_manifest(f.store, f.dir_links, r);
+    REQUIRE_FALSE(m);
+    CHECK(m.error().code == Errc::compile_locally);
+    CHECK(m.error().message.find("hard links") != std::string::npos);
+    // One of them alone is fine.
+    r.files.pop_back();
+    CHECK(build_manifest(f.store, f.dir_links, r));
+}
