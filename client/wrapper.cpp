@@ -9,6 +9,7 @@
 #include "client/search_path_cache.hpp"
 #include "client/speculation.hpp"
 #include "compiler/args.hpp"
+#include "compiler/languages.hpp"
 #include "compiler/scan.hpp"
 #include "config/hosts.hpp"
 #include "coordinator/paths.hpp"
@@ -62,6 +63,15 @@ std::string local_job_kind(const std::vector<std::string>& args) {
     return "link";
 }
 
+// For `ferry mon` and the build report only: the last argument that names a source by its
+// extension, when the analysis stopped before it reached the inputs.
+std::string named_source(const std::vector<std::string>& args) {
+    for (auto it = args.rbegin(); it != args.rend(); ++it)
+        if (!it->empty() && (*it)[0] != '-' && !compiler::language_of_extension(*it).empty())
+            return *it;
+    return {};
+}
+
 class Wrapper {
   public:
     explicit Wrapper(const Invocation& inv) : m_inv(inv) {}
@@ -91,6 +101,8 @@ class Wrapper {
         const auto analysis = compiler::analyse(m_name, m_inv.args, m_env);
         if (!analysis.source.empty())
             m_source = analysis.source;
+        else if (auto named = named_source(m_inv.args); !named.empty())
+            m_source = named; // kept local before the analysis reached the inputs
         else if (!analysis.object.empty())
             m_source = analysis.object;
         if (!analysis.remote || m_config.runners.empty()) {

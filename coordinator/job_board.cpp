@@ -1,5 +1,7 @@
 #include "coordinator/job_board.hpp"
 
+#include <algorithm>
+
 namespace ferry::coordinator {
 
 namespace {
@@ -138,6 +140,16 @@ void JobBoard::result_arrived(uint64_t job, uint64_t compile_ms) {
     Entry* e = by_job(job);
     if (!e || e->view.runner.empty() || e->view.runner == kLocalLane) return;
     e->view.compile_ms = compile_ms;
+    // A runner that held every file asked for none, so no "compile" step began: the runner's
+    // own compile time says where it did, and the "send" step ends there.
+    auto& phases = e->view.phases;
+    if (e->view.phase == "send" && !phases.empty() && phases.back().end_us == 0) {
+        const uint64_t now = m_clock();
+        const uint64_t start =
+            std::max(phases.back().start_us, now - std::min(now, compile_ms * 1000));
+        phases.back().end_us = start;
+        phases.push_back(proto::PhaseSpan{"compile", e->view.runner, e->view.slot, start, now});
+    }
     // The runner's slot is free again as soon as it answers (it may already run the next
     // job there): the answer's way to the wrapper holds no slot.
     release_lane(*e);

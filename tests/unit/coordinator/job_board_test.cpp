@@ -120,3 +120,24 @@ TEST_CASE("job board: without a listener nothing is reported") {
     CHECK(f.events.empty());
     CHECK(f.finished.empty());
 }
+
+TEST_CASE("job board: a runner that asked for no file still shows its compile step") {
+    Fixture f;
+    f.board.submitted(1, 10, f.request("a.c"));
+    f.now = 2000;
+    f.board.dispatched(10, "r1", 0);
+    f.now = 5000; // the runner compiled for 2 ms of the 3 ms since it was sent the job
+    f.board.result_arrived(10, 2);
+    f.board.answered(10, true, "");
+    f.board.closed(1);
+    REQUIRE(f.finished.size() == 1);
+    const auto& phases = f.finished[0].phases;
+    REQUIRE(phases.size() == 4);
+    CHECK(phases[1].phase == "send");
+    CHECK(phases[1].end_us == 3000);
+    CHECK(phases[2].phase == "compile");
+    CHECK(phases[2].start_us == 3000);
+    CHECK(phases[2].end_us == 5000);
+    CHECK(phases[2].slot == 0);
+    CHECK(phases[3].phase == "receive");
+}
