@@ -83,6 +83,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case MsgType::ipc_memo:
         round_trip<IpcMemo>(payload);
         break;
+    case MsgType::ipc_jobs:
+        round_trip<IpcJobs>(payload);
+        break;
+    case MsgType::ipc_watch:
+        round_trip<IpcWatch>(payload);
+        break;
+    case MsgType::ipc_job_event:
+        round_trip<IpcJobEvent>(payload);
+        break;
+    case MsgType::ipc_jobs_request:
     case MsgType::ipc_granted:
     case MsgType::ipc_release_local:
     case MsgType::ipc_status_request:
