@@ -63,8 +63,10 @@ Result<ProcessResult> probe(const ShadowUnit& unit, std::vector<std::string> arg
     options.env = probe_environment(unit.env);
     FERRY_TRY(result, run_process(options));
     if (result->term_signal != 0 || result->exit_code != 0)
-        return make_error(Errc::io, "{} {} failed: {}", unit.compiler_path, fmt::join(args, " "),
-                          result->err.substr(0, 200));
+        return make_error(
+            Errc::io, "{} {} failed: {}", unit.compiler_path, fmt::join(args, " "),
+            // -v's banner comes first, the error last.
+            result->err.substr(result->err.size() - std::min<size_t>(result->err.size(), 200)));
     return std::move(*result);
 }
 

@@ -65,8 +65,9 @@ ShadowShape shadow_shape(const std::vector<std::string>& args, std::string_view 
         } else if ((starts(arg, "-f") || starts(arg, "-m")) &&
                    (m.role == compiler::Role::plain || m.role == compiler::Role::arch)) {
             to(shape.macro_args);
-            // -m32/-m64/-mx32 choose the multilib directories.
-            if (starts(arg, "-m")) to(shape.search_args);
+            // -m32/-m64/-mx32 choose the multilib directories, and the probe must be a command
+            // the compiler accepts: -mcmodel=kernel is refused without -fno-PIE.
+            to(shape.search_args);
             if (arg == "-ffreestanding" || arg == "-fpreprocessed")
                 shape.no_implicit_include = true;
         } else if (name == "-target" || starts(name, "--target=")) {

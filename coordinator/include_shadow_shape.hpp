@@ -17,7 +17,8 @@ namespace ferry::coordinator {
 struct ShadowShape {
     // -D/-U/-std=/-ansi/-O*/-f*/-m*/-pthread/-undef/-trigraphs/--target, in command-line order.
     std::vector<std::string> macro_args;
-    // -I/-iquote/-isystem/-idirafter/-nostdinc/--sysroot/-isysroot/-stdlib=/-m*/--target/-B.
+    // -I/-iquote/-isystem/-idirafter/-nostdinc/--sysroot/-isysroot/-stdlib=/-f*/-m*/--target/-B
+    // (-f* because some -m options are refused without their -f: -mcmodel=kernel, -fno-PIE).
     std::vector<std::string> search_args;
     std::vector<includes::ForcedInclude> forced; // -imacros first, then -include (gcc's order)
     includes::LexOptions lex;

@@ -14,7 +14,7 @@ TEST_CASE("shadow shape: macro options go to -dM, include options to -v, the res
     auto shape = shadow_shape(args, "c++");
     CHECK(shape.macro_args ==
           Args{"-DNDEBUG", "-D", "X=1", "-UY", "-O2", "-std=c++20", "-fPIC", "-m64", "-pthread"});
-    CHECK(shape.search_args == Args{"-m64", "-Iinc", "-I", "other", "-isystem", "/opt/sys",
+    CHECK(shape.search_args == Args{"-fPIC", "-m64", "-Iinc", "-I", "other", "-isystem", "/opt/sys",
                                     "-iquote", "q", "-idirafter", "/late"});
     // -imacros before -include, whatever the command-line order (gcc's order).
     REQUIRE(shape.forced.size() == 2);
