@@ -69,6 +69,14 @@ std::string format_status(const proto::IpcStatus& status, const std::string& con
             reasons += fmt::format("{}{} ({})", reasons.empty() ? "" : ", ", r.reason, r.count);
         out += "local because: " + reasons + "\n";
     }
+    if (status.shadow_units > 0)
+        out += fmt::format("include analysis (shadow): {} units, {} superset, {} missed, {} "
+                           "refused, median/mean {:.1f}/{:.1f} ms\n",
+                           status.shadow_units, status.shadow_superset, status.shadow_missed,
+                           status.shadow_refused,
+                           static_cast<double>(status.shadow_median_us) / 1000.0,
+                           static_cast<double>(status.shadow_analysis_us) / 1000.0 /
+                               static_cast<double>(status.shadow_units));
     return out;
 }
 

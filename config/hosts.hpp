@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ferry::config {
@@ -24,6 +25,14 @@ struct Runner {
     std::string key_file{};
 };
 
+// Include analysis (coordinator/includes/, issue 11). `shadow`: the coordinator runs it next to
+// every remote compile on a worker thread and counts how its answer compares with the
+// client's scan; the jobs themselves are unchanged (docs/include-analysis.md).
+enum class IncludeAnalysis { off, shadow };
+
+// "off" / "shadow"; nullopt for anything else.
+std::optional<IncludeAnalysis> include_analysis_from(std::string_view text);
+
 struct Config {
     std::vector<Runner> runners;
     uint32_t local_slots = 0; // 0 in the file means "number of CPUs"; resolved on load
@@ -35,8 +44,9 @@ struct Config {
     bool speculate = true;            // start a rebuilt unit remotely while it is scanned
     uint32_t idle_timeout_s = 300;    // the coordinator exits after this long idle
     std::string key_file;             // default key for runners without their own (optional)
-    std::string source;               // where this came from: a path, or "$FERRY_HOSTS"
-    std::string fingerprint;          // hash of the source text: one coordinator per config
+    IncludeAnalysis include_analysis = IncludeAnalysis::off;
+    std::string source;      // where this came from: a path, or "$FERRY_HOSTS"
+    std::string fingerprint; // hash of the source text: one coordinator per config
 };
 
 struct LoadOptions {
@@ -47,6 +57,8 @@ struct LoadOptions {
     std::string system_file = "/etc/ferry/hosts.toml";
     std::optional<std::string> idle_timeout; // $FERRY_IDLE_TIMEOUT: overrides idle_timeout_s
     std::optional<std::string> key_file;     // $FERRY_KEY_FILE: overrides [client].key_file
+    // $FERRY_INCLUDE_ANALYSIS: overrides the top-level include_analysis.
+    std::optional<std::string> include_analysis;
 };
 
 // Options from this process's environment.

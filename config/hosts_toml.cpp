@@ -24,7 +24,7 @@ constexpr int64_t kMaxCompression = 19;       // zstd levels above need --ultra 
 constexpr size_t kMaxNameLength = 64;
 constexpr size_t kMaxShownValue = 60;
 
-constexpr std::array<std::string_view, 2> kTopKeys = {"client", "runner"};
+constexpr std::array<std::string_view, 3> kTopKeys = {"client", "runner", "include_analysis"};
 constexpr std::array<std::string_view, 9> kClientKeys = {
     "local_slots",      "connect_timeout_ms", "job_timeout_ms", "backoff_ms", "compression_level",
     "warn_on_fallback", "speculate",          "idle_timeout_s", "key_file"};
@@ -270,6 +270,12 @@ Result<void> read_runners(const Reader& reader, const toml::node& node, uint32_t
 
 } // namespace
 
+std::optional<IncludeAnalysis> include_analysis_from(std::string_view text) {
+    if (text == "off") return IncludeAnalysis::off;
+    if (text == "shadow") return IncludeAnalysis::shadow;
+    return std::nullopt;
+}
+
 Result<Config> parse_hosts_toml(std::string_view text, std::string_view source_name) {
     Reader reader(source_name);
     toml::table root;
@@ -290,6 +296,13 @@ Result<Config> parse_hosts_toml(std::string_view text, std::string_view source_n
             FERRY_TRY_VOID(read_client(reader, *table, config));
         } else if (e.key == "runner") {
             FERRY_TRY_VOID(read_runners(reader, *e.node, e.line, config));
+        } else if (e.key == "include_analysis") {
+            FERRY_TRY(v, reader.string(e, e.key));
+            auto mode = include_analysis_from(*v);
+            if (!mode)
+                return reader.error(e.line, e.key, "expected \"off\" or \"shadow\", got {}",
+                                    describe(*e.node));
+            config.include_analysis = *mode;
         } else {
             return reader.unknown_key(e, e.key, kTopKeys);
         }

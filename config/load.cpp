@@ -117,6 +117,20 @@ Result<void> apply_key_file(std::string_view path, Config& config) {
     return ok();
 }
 
+// $FERRY_INCLUDE_ANALYSIS replaces the file's include_analysis. Another mode is another
+// coordinator: one already running in the other mode would silently ignore the variable.
+Result<void> apply_include_analysis(std::string_view text, Config& config) {
+    auto mode = include_analysis_from(text);
+    if (!mode)
+        return make_error(Errc::invalid,
+                          "FERRY_INCLUDE_ANALYSIS: expected \"off\" or \"shadow\", got {:?}", text);
+    if (*mode == config.include_analysis) return ok();
+    config.include_analysis = *mode;
+    config.fingerprint = hash_hex(config.fingerprint + std::string(1, '\0') + "include_analysis" +
+                                  std::string(1, '\0') + std::string(text));
+    return ok();
+}
+
 uint32_t cpu_count() {
     long n = ::sysconf(_SC_NPROCESSORS_ONLN);
     if (n < 1) return 1;
@@ -139,6 +153,7 @@ LoadOptions options_from_environment(std::string hosts_flag) {
     options.home = env("HOME").value_or("");
     options.idle_timeout = env("FERRY_IDLE_TIMEOUT");
     options.key_file = env("FERRY_KEY_FILE");
+    options.include_analysis = env("FERRY_INCLUDE_ANALYSIS");
     return options;
 }
 
@@ -149,6 +164,8 @@ Result<Config> load(const LoadOptions& options) {
         config->idle_timeout_s = *seconds;
     }
     if (options.key_file) FERRY_TRY_VOID(apply_key_file(*options.key_file, *config));
+    if (options.include_analysis)
+        FERRY_TRY_VOID(apply_include_analysis(*options.include_analysis, *config));
     if (config->local_slots == 0) config->local_slots = cpu_count();
     return config;
 }

@@ -50,7 +50,10 @@ Result<std::unique_ptr<Service>> Service::start(uv_loop_t* loop, config::Config 
 
 Service::Service(uv_loop_t* loop, config::Config config, CompilerIds::Probe probe)
     : m_loop(loop), m_config(std::move(config)), m_compilers(std::move(probe)),
-      m_slots(m_config.local_slots), m_memo(kMemoBytes) {}
+      m_slots(m_config.local_slots), m_memo(kMemoBytes) {
+    if (m_config.include_analysis == config::IncludeAnalysis::shadow)
+        m_shadow = std::make_unique<IncludeShadow>(loop);
+}
 
 Service::~Service() {
     stop("exiting");
@@ -125,6 +128,15 @@ void Service::stop(const std::string& why) {
     m_tick.reset();
     m_sigterm.reset();
     m_sigint.reset();
+    if (m_shadow) {
+        m_shadow->stop();
+        const ShadowCounters& c = m_shadow->counters();
+        log::info("include analysis (shadow): {} units, {} superset, {} missed, {} refused, "
+                  "{:.1f} ms analysing, {:.1f} ms probing compilers",
+                  c.units, c.superset, c.missed, c.refused,
+                  static_cast<double>(c.analysis_us) / 1000.0,
+                  static_cast<double>(c.probe_us) / 1000.0);
+    }
 }
 
 void Service::on_signal() {
@@ -267,6 +279,18 @@ proto::IpcStatus Service::status() const {
     for (const auto& [reason, count] : m_board.local_reasons())
         status.local_reasons.push_back(proto::ReasonCount{reason, count});
     status.watchers = static_cast<uint32_t>(m_watchers.size());
+    if (m_shadow) {
+        const ShadowCounters& shadow = m_shadow->counters();
+        status.shadow_units = shadow.units;
+        status.shadow_superset = shadow.superset;
+        status.shadow_missed = shadow.missed;
+        status.shadow_refused = shadow.refused;
+        status.shadow_extra_files = shadow.extra_files;
+        status.shadow_analysis_us = shadow.analysis_us;
+        status.shadow_median_us = shadow.median_us();
+        status.shadow_probe_us = shadow.probe_us;
+        status.shadow_pending = !m_shadow->idle();
+    }
     return status;
 }
 
@@ -327,6 +351,8 @@ void Service::compile(ConnectionId connection, proto::IpcCompile request) {
     // Only what a scan produced is remembered: a speculative request came from the memo
     // (whose get() has already marked it used).
     if (!request.memo_key.empty() && !request.speculative) m_memo.put(request.memo_key, request);
+    // Compared with the scan's answer only: a speculative request carries the memo's.
+    if (m_shadow && !request.speculative) m_shadow->submit(request);
     if (m_config.runners.empty())
         return reply_local(id, connection, label, "no runners configured", "");
     auto identity = m_compilers.identity(request.compiler_path);

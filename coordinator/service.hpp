@@ -8,6 +8,7 @@
 #include "config/hosts.hpp"
 #include "coordinator/compiler_ids.hpp"
 #include "coordinator/file_store.hpp"
+#include "coordinator/include_shadow.hpp"
 #include "coordinator/ipc_server.hpp"
 #include "coordinator/job_board.hpp"
 #include "coordinator/local_slots.hpp"
@@ -95,6 +96,7 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     CompilerIds m_compilers;
     LocalSlots m_slots;
     ScanMemo m_memo;
+    std::unique_ptr<IncludeShadow> m_shadow; // include_analysis = "shadow" only
     std::unique_ptr<Scheduler> m_scheduler;
     std::vector<std::unique_ptr<RunnerLink>> m_links;
     std::vector<std::string> m_last_down_reason; // per runner, until it is up again

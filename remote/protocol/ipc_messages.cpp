@@ -150,6 +150,15 @@ void write_status(Writer& w, const IpcStatus& m) {
         w.u64(reason.count);
     }
     w.u32(m.watchers);
+    w.u64(m.shadow_units);
+    w.u64(m.shadow_superset);
+    w.u64(m.shadow_missed);
+    w.u64(m.shadow_refused);
+    w.u64(m.shadow_extra_files);
+    w.u64(m.shadow_analysis_us);
+    w.u64(m.shadow_median_us);
+    w.u64(m.shadow_probe_us);
+    w.boolean(m.shadow_pending);
 }
 
 Result<void> read_status(Reader& r, IpcStatus& m) {
@@ -184,6 +193,15 @@ Result<void> read_status(Reader& r, IpcStatus& m) {
         FERRY_PROTO_READ(reason.count, r.u64());
     }
     FERRY_PROTO_READ(m.watchers, r.u32());
+    FERRY_PROTO_READ(m.shadow_units, r.u64());
+    FERRY_PROTO_READ(m.shadow_superset, r.u64());
+    FERRY_PROTO_READ(m.shadow_missed, r.u64());
+    FERRY_PROTO_READ(m.shadow_refused, r.u64());
+    FERRY_PROTO_READ(m.shadow_extra_files, r.u64());
+    FERRY_PROTO_READ(m.shadow_analysis_us, r.u64());
+    FERRY_PROTO_READ(m.shadow_median_us, r.u64());
+    FERRY_PROTO_READ(m.shadow_probe_us, r.u64());
+    FERRY_PROTO_READ(m.shadow_pending, r.boolean());
     return ok();
 }
 

@@ -304,6 +304,16 @@ struct IpcStatus {
     uint64_t links_local = 0;     // link steps (always local)
     std::vector<ReasonCount> local_reasons; // every local compile (both kinds), by reason
     uint32_t watchers = 0;                  // `ferry mon`, `--trace`, dashboards attached
+    // Include analysis in shadow mode (coordinator/include_shadow.hpp); all 0 when it is off.
+    uint64_t shadow_units = 0; // analysed: superset + missed + refused
+    uint64_t shadow_superset = 0;
+    uint64_t shadow_missed = 0;
+    uint64_t shadow_refused = 0;
+    uint64_t shadow_extra_files = 0; // files beyond the scan's, over the superset units
+    uint64_t shadow_analysis_us = 0; // the walks, in total
+    uint64_t shadow_median_us = 0;   // one walk
+    uint64_t shadow_probe_us = 0;    // compiler probes (-dM -E, -E -v), in total
+    bool shadow_pending = false;     // units still waiting for the analysis
 
     bool operator==(const IpcStatus&) const = default;
 };

@@ -45,3 +45,17 @@ TEST_CASE("the status table shows each runner's compilers and its backoff") {
     CHECK(text.find("beta also runs") == std::string::npos);
     CHECK(text.find("beta compiler") == std::string::npos);
 }
+
+TEST_CASE("the include analysis line: only when shadow mode analysed units") {
+    ferry::proto::IpcStatus status;
+    CHECK(ferry::client::format_status(status, "").find("include analysis") == std::string::npos);
+    status.shadow_units = 4;
+    status.shadow_superset = 2;
+    status.shadow_missed = 1;
+    status.shadow_refused = 1;
+    status.shadow_median_us = 12'300;
+    status.shadow_analysis_us = 60'000;
+    CHECK(ferry::client::format_status(status, "")
+              .find("\ninclude analysis (shadow): 4 units, 2 superset, 1 missed, 1 refused, "
+                    "median/mean 12.3/15.0 ms\n") != std::string::npos);
+}

@@ -231,3 +231,25 @@ address = "b"
     auto typo = error_of("[[runner]]\naddress = \"a\"\nkeyfile = \"x\"\n", "runner[0].keyfile");
     CHECK(contains(typo, "did you mean 'key_file'"));
 }
+
+TEST_CASE("include_analysis: a top-level key, off by default") {
+    auto plain = parse_hosts_toml("[client]\nlocal_slots = 2\n", "hosts.toml");
+    REQUIRE(plain);
+    CHECK(plain->include_analysis == IncludeAnalysis::off);
+
+    auto shadow = parse_hosts_toml("include_analysis = \"shadow\"\n[client]\n", "hosts.toml");
+    REQUIRE(shadow);
+    CHECK(shadow->include_analysis == IncludeAnalysis::shadow);
+    auto off = parse_hosts_toml("include_analysis = \"off\"\n", "hosts.toml");
+    REQUIRE(off);
+    CHECK(off->include_analysis == IncludeAnalysis::off);
+
+    auto message =
+        error_of("\n\ninclude_analysis = \"shadwo\"\n", "hosts.toml:3: include_analysis");
+    CHECK(contains(message, "\"shadwo\""));
+    CHECK(contains(message, "\"shadow\""));
+    error_of("include_analysis = true\n", "hosts.toml:1: include_analysis");
+    // Misspelt key: the schema is closed, and the suggestion names the real key.
+    CHECK(contains(error_of("include_analysys = \"shadow\"\n", "hosts.toml:1: include_analysys"),
+                   "did you mean 'include_analysis'"));
+}

@@ -282,3 +282,25 @@ TEST_CASE("FERRY_KEY_FILE gives $FERRY_HOSTS runners a key") {
     for (const auto& runner : keyed->runners)
         CHECK(runner.key_file == "/etc/ferry/ferry.key");
 }
+
+TEST_CASE("FERRY_INCLUDE_ANALYSIS overrides include_analysis, in its own coordinator") {
+    Fixture f;
+    REQUIRE(write_file(f.flag_file, "include_analysis = \"shadow\"\n"));
+    LoadOptions options;
+    options.hosts_flag = f.flag_file;
+    auto from_file = load(options).value();
+    CHECK(from_file.include_analysis == IncludeAnalysis::shadow);
+    options.include_analysis = "shadow"; // the same mode: the same coordinator
+    CHECK(load(options).value().fingerprint == from_file.fingerprint);
+    options.include_analysis = "off";
+    auto off = load(options).value();
+    CHECK(off.include_analysis == IncludeAnalysis::off);
+    CHECK(off.fingerprint != from_file.fingerprint);
+    for (const char* bad : {"", "on", "Shadow", "1"}) {
+        INFO(bad);
+        options.include_analysis = bad;
+        auto config = load(options);
+        REQUIRE_FALSE(config);
+        CHECK(config.error().message.find("FERRY_INCLUDE_ANALYSIS") != std::string::npos);
+    }
+}

@@ -83,3 +83,32 @@ TEST_CASE("an empty status still has every top-level field") {
     CHECK(doc["runners"].is_array());
     CHECK(doc["jobs"]["local_reasons"].is_object());
 }
+
+TEST_CASE("include_analysis: the shadow counters, zero when it is off") {
+    const json off = json::parse(monitor::status_json_text({}, ""));
+    REQUIRE(off.contains("include_analysis"));
+    CHECK(off["include_analysis"]["units"] == 0);
+    CHECK(off["include_analysis"]["pending"] == false);
+
+    proto::IpcStatus status;
+    status.shadow_units = 10;
+    status.shadow_superset = 7;
+    status.shadow_missed = 1;
+    status.shadow_refused = 2;
+    status.shadow_extra_files = 14;
+    status.shadow_analysis_us = 123'400;
+    status.shadow_median_us = 11'500;
+    status.shadow_probe_us = 80'000;
+    status.shadow_pending = true;
+    const json doc = json::parse(monitor::status_json_text(status, ""));
+    const auto& a = doc["include_analysis"];
+    CHECK(a["units"] == 10);
+    CHECK(a["superset"] == 7);
+    CHECK(a["missed"] == 1);
+    CHECK(a["refused"] == 2);
+    CHECK(a["extra_files"] == 14);
+    CHECK(a["analysis_ms_total"].get<double>() == doctest::Approx(123.4));
+    CHECK(a["analysis_ms_median"].get<double>() == doctest::Approx(11.5));
+    CHECK(a["probe_ms_total"].get<double>() == doctest::Approx(80.0));
+    CHECK(a["pending"] == true);
+}

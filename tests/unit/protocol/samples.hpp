@@ -202,6 +202,15 @@ inline IpcStatus ipc_status() {
     m.links_local = 2;
     m.local_reasons = {{"runner failed", 9}, {"-fprofile-generate", 3}};
     m.watchers = 1;
+    m.shadow_units = 40;
+    m.shadow_superset = 37;
+    m.shadow_missed = 1;
+    m.shadow_refused = 2;
+    m.shadow_extra_files = 74;
+    m.shadow_analysis_us = 2'400'000;
+    m.shadow_median_us = 51'200;
+    m.shadow_probe_us = 310'000;
+    m.shadow_pending = true;
     return m;
 }
 
