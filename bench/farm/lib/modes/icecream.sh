@@ -11,13 +11,16 @@ icecc_env() { # NAME: the environment icecream's test suite gives each daemon
         ICECC_SCHEDULER=":$PORT_ICECC_SCHED"
 }
 # The scheduler drops root for the icecc user: its log, and the daemons' sockets, logs and
-# environment directories, live in a directory anyone may write. icecream writes its logs
-# lazily; SIGHUP flushes them (as icecream's tests/test.sh does).
-ice_logins() {
-    kill -HUP "${DAEMON_PIDS[0]}" 2>/dev/null || true
-    local n
-    n=$(grep -c 'login runner[0-9]* protocol version' "$ICE_DIR/scheduler.log" 2>/dev/null) || true
-    echo "${n:-0}"
+# environment directories, live in a directory anyone may write. iceccd writes its log
+# lazily; SIGHUP flushes it (as icecream's tests/test.sh does; never sent to the scheduler).
+ice_logins() { # runner daemons connected to the scheduler, by their own flushed logs
+    local i n=0
+    for ((i = 2; i < ${#DAEMON_PIDS[@]}; i++)); do kill -HUP "${DAEMON_PIDS[$i]}" 2>/dev/null || true; done
+    sleep 0.1
+    for ((i = 1; i <= RUNNERS; i++)); do
+        grep -q 'Connected to scheduler' "$ICE_DIR/iceccd-$i.log" 2>/dev/null && n=$((n + 1))
+    done
+    echo "$n"
 }
 mode_icecream_start() {
     local i n
@@ -41,6 +44,7 @@ mode_icecream_start() {
             -l "$ICE_DIR/iceccd-$i.log" -v -v -v &
         DAEMON_PIDS+=($!)
     done
+    sleep 1 # a SIGHUP before iceccd installs its handler ends it
     for ((n = 0; n < 60; n++)); do # 30 s: the daemons retry the scheduler every 3 s
         [ "$(ice_logins)" -ge "$RUNNERS" ] && break
         sleep 0.5
@@ -57,7 +61,7 @@ mode_icecream_start() {
 mode_icecream_describe() { echo "make -j$ICECC_J CC=\"icecc gcc\", private scheduler + $RUNNERS iceccd (-m $RUNNER_SLOTS)"; }
 mode_icecream_remote_count() {
     local p
-    for p in "${DAEMON_PIDS[@]}"; do kill -HUP "$p" 2>/dev/null || true; done
+    for p in "${DAEMON_PIDS[@]:1}"; do kill -HUP "$p" 2>/dev/null || true; done
     sleep 0.2
     cat "$ICE_DIR"/iceccd-[0-9]*.log | grep -c 'Remote compilation completed with exit code 0' || true
 }
