@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything ferry needs to build and test, from Debian's packages; with --bench
-# also what the benchmarks under bench/ build (a Linux source tree and its build tools).
+# also what the benchmarks under bench/ build (a Linux source tree and its build tools) and the
+# tools bench/farm compares ferry with (icecream; distcc is always installed).
 # Safe to run again. Uses sudo when not root.
 set -euo pipefail
 
@@ -22,7 +23,10 @@ packages=(
 # its own npm (NodeSource's nodejs ships npm inside and conflicts with Debian's npm package).
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 if [ "${1:-}" = --bench ]; then
-  packages+=(linux-source-6.1 bc flex bison libelf-dev libssl-dev xz-utils)
+  packages+=(linux-source-6.1 bc flex bison libelf-dev libssl-dev xz-utils
+    # bench/farm: icecream to compare with, the plot, `apt-get source` (dpkg-source) for
+    # OpenSSL's sources, and what OpenSSL's Configure needs
+    icecc gnuplot-nox dpkg-dev perl)
 fi
 
 SUDO=()

@@ -1,0 +1,42 @@
+# ferry: `ferry make` (or `ferry ninja`) with one ferryd per runner on its own loopback address,
+# inside the runner's cgroup (its compiles are its children and inherit it), each with a new
+# private cache (ferryd's default: made at start under $TMPDIR, removed at exit), and a coordinator started afresh inside the client's cgroup by the build's
+# first ferry command. Remote compiles: the ferryd logs, cross-checked with `ferry status --json`.
+mode_ferry_start() {
+    local i addr hosts="localhost/$CLIENT_SLOTS" log n
+    "$FERRY" shutdown >/dev/null 2>&1 || true
+    for ((i = 1; i <= RUNNERS; i++)); do
+        addr=$(runner_addr "$i")
+        log=$RUN_DIR/ferryd-$i.log
+        : >"$log"
+        cg_exec "runner$i" "$FERRYD" --listen "$addr:$PORT_FERRY" --allow 127.0.0.0/8 \
+            --jobs "$RUNNER_SLOTS" --log-file "$log" &
+        DAEMON_PIDS+=($!)
+        hosts+=" $addr:$PORT_FERRY/$RUNNER_SLOTS"
+    done
+    for ((i = 1; i <= RUNNERS; i++)); do
+        log=$RUN_DIR/ferryd-$i.log
+        for ((n = 0; n < 400; n++)); do
+            grep -q 'runner .*slots' "$log" 2>/dev/null && break
+            sleep 0.05
+        done
+        grep -q 'runner .*slots' "$log" || die "ferryd $i did not get ready: $(tail -3 "$log")"
+    done
+    export FERRY_HOSTS="$hosts"
+    MAKE_DRIVER=("$FERRY" make) NINJA_DRIVER=("$FERRY" ninja) CC_PREFIX=$FERRY
+}
+mode_ferry_describe() { echo "ferry make CC=\"ferry gcc\" (ferry ninja), FERRY_HOSTS=\"$FERRY_HOSTS\""; }
+mode_ferry_remote_count() {
+    local logs status
+    logs=$(cat "$RUN_DIR"/ferryd-*.log | grep -c 'job .* exit' || true)
+    # The coordinator that ran the build is still up (idle timeout): its counters.
+    status=$("$FERRY" status --json 2>/dev/null | python3 -c 'import json, sys
+j = json.load(sys.stdin)["jobs"]
+print("remote %d, local %d" % (j["remote"], j["local"]) + "".join(", %s: %d" % kv for kv in j["local_reasons"].items()))' 2>/dev/null) || true
+    echo "$logs${status:+ (status: $status)}"
+}
+mode_ferry_stop() {
+    "$FERRY" shutdown >/dev/null 2>&1 || true
+    stop_daemons
+    unset FERRY_HOSTS
+}
