@@ -34,8 +34,9 @@ assert_contains() { # haystack-file needle what
 }
 
 # A port per suite, so suites can run in parallel on the same loopback addresses.
+# FERRY_TEST_PORT_BASE moves them, for two checkouts testing side by side on one machine.
 suite_port() {
-    echo $((20000 + $(printf '%s' "$TEST_NAME" | cksum | cut -d' ' -f1) % 20000))
+    echo $((${FERRY_TEST_PORT_BASE:-20000} + $(printf '%s' "$TEST_NAME" | cksum | cut -d' ' -f1) % 20000))
 }
 
 ferry_test_init() {
