@@ -159,6 +159,8 @@ void write_status(Writer& w, const IpcStatus& m) {
     w.u64(m.shadow_median_us);
     w.u64(m.shadow_probe_us);
     w.boolean(m.shadow_pending);
+    w.u64(m.speculative_used);
+    w.u64(m.speculative_unused);
 }
 
 Result<void> read_status(Reader& r, IpcStatus& m) {
@@ -202,6 +204,8 @@ Result<void> read_status(Reader& r, IpcStatus& m) {
     FERRY_PROTO_READ(m.shadow_median_us, r.u64());
     FERRY_PROTO_READ(m.shadow_probe_us, r.u64());
     FERRY_PROTO_READ(m.shadow_pending, r.boolean());
+    FERRY_PROTO_READ(m.speculative_used, r.u64());
+    FERRY_PROTO_READ(m.speculative_unused, r.u64());
     return ok();
 }
 

@@ -313,6 +313,10 @@ struct IpcStatus {
     uint64_t shadow_analysis_us = 0; // the walks, in total
     uint64_t shadow_median_us = 0;   // one walk
     uint64_t shadow_probe_us = 0;    // compiler probes (-dM -E, -E -v), in total
+    // Speculative starts (client/speculation.hpp): answers a wrapper used, and starts it did
+    // not (its scan found another request; a wasted compile, not counted in jobs_remote).
+    uint64_t speculative_used = 0;
+    uint64_t speculative_unused = 0;
     bool shadow_pending = false;     // units still waiting for the analysis
 
     bool operator==(const IpcStatus&) const = default;
@@ -341,7 +345,8 @@ struct JobView {
     int32_t slot = -1;
     uint64_t phase_start_us = 0;
     // When finished: "remote", "fallback" (sent back by the coordinator or a runner),
-    // "local" (kept here by the wrapper), "cancelled" (its wrapper went away), or
+    // "local" (kept here by the wrapper), "cancelled" (its wrapper went away), "unused" (a
+    // speculative start its wrapper did not use; "unconfirmed" while the wrapper decides), or
     // "link"/"preprocess" for steps that were never a compile.
     std::string outcome;
     std::string reason;            // why local, for "fallback" and "local"

@@ -211,6 +211,8 @@ inline IpcStatus ipc_status() {
     m.shadow_median_us = 51'200;
     m.shadow_probe_us = 310'000;
     m.shadow_pending = true;
+    m.speculative_used = 6;
+    m.speculative_unused = 2;
     return m;
 }
 
