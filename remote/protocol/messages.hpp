@@ -317,7 +317,7 @@ struct IpcStatus {
     // not (its scan found another request; a wasted compile, not counted in jobs_remote).
     uint64_t speculative_used = 0;
     uint64_t speculative_unused = 0;
-    bool shadow_pending = false;     // units still waiting for the analysis
+    bool shadow_pending = false; // units still waiting for the analysis
 
     bool operator==(const IpcStatus&) const = default;
 };

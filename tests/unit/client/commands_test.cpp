@@ -65,6 +65,7 @@ TEST_CASE("the speculative starts line: only once there were some") {
     CHECK(ferry::client::format_status(status, "").find("speculative") == std::string::npos);
     status.speculative_used = 5;
     status.speculative_unused = 2;
-    CHECK(ferry::client::format_status(status, "").find("\nspeculative starts: 5 used, 2 unused\n") !=
-          std::string::npos);
+    CHECK(
+        ferry::client::format_status(status, "").find("\nspeculative starts: 5 used, 2 unused\n") !=
+        std::string::npos);
 }
