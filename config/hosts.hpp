@@ -42,6 +42,7 @@ struct Config {
     int compression_level = 1;        // zstd level, 0 = off
     bool warn_on_fallback = true;     // one warning line when a job falls back to local
     bool speculate = true;            // start a rebuilt unit remotely while it is scanned
+    bool local_when_idle = true;      // runners full, this machine idle: compile a queued job here
     uint32_t idle_timeout_s = 300;    // the coordinator exits after this long idle
     std::string key_file;             // default key for runners without their own (optional)
     IncludeAnalysis include_analysis = IncludeAnalysis::off;
@@ -59,6 +60,8 @@ struct LoadOptions {
     std::optional<std::string> key_file;     // $FERRY_KEY_FILE: overrides [client].key_file
     // $FERRY_INCLUDE_ANALYSIS: overrides the top-level include_analysis.
     std::optional<std::string> include_analysis;
+    // $FERRY_LOCAL_WHEN_IDLE ("0"/"1"): overrides [client].local_when_idle.
+    std::optional<std::string> local_when_idle;
 };
 
 // Options from this process's environment.

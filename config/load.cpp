@@ -131,6 +131,19 @@ Result<void> apply_include_analysis(std::string_view text, Config& config) {
     return ok();
 }
 
+// $FERRY_LOCAL_WHEN_IDLE replaces [client].local_when_idle; like the include analysis mode,
+// another setting is another coordinator.
+Result<void> apply_local_when_idle(std::string_view text, Config& config) {
+    if (text != "0" && text != "1")
+        return make_error(Errc::invalid, "FERRY_LOCAL_WHEN_IDLE: expected 0 or 1, got {:?}", text);
+    const bool on = text == "1";
+    if (on == config.local_when_idle) return ok();
+    config.local_when_idle = on;
+    config.fingerprint = hash_hex(config.fingerprint + std::string(1, '\0') + "local_when_idle" +
+                                  std::string(1, '\0') + std::string(text));
+    return ok();
+}
+
 uint32_t cpu_count() {
     long n = ::sysconf(_SC_NPROCESSORS_ONLN);
     if (n < 1) return 1;
@@ -154,6 +167,7 @@ LoadOptions options_from_environment(std::string hosts_flag) {
     options.idle_timeout = env("FERRY_IDLE_TIMEOUT");
     options.key_file = env("FERRY_KEY_FILE");
     options.include_analysis = env("FERRY_INCLUDE_ANALYSIS");
+    options.local_when_idle = env("FERRY_LOCAL_WHEN_IDLE");
     return options;
 }
 
@@ -166,6 +180,8 @@ Result<Config> load(const LoadOptions& options) {
     if (options.key_file) FERRY_TRY_VOID(apply_key_file(*options.key_file, *config));
     if (options.include_analysis)
         FERRY_TRY_VOID(apply_include_analysis(*options.include_analysis, *config));
+    if (options.local_when_idle)
+        FERRY_TRY_VOID(apply_local_when_idle(*options.local_when_idle, *config));
     if (config->local_slots == 0) config->local_slots = cpu_count();
     return config;
 }

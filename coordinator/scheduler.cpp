@@ -154,6 +154,15 @@ void Scheduler::submit(JobId id, JobSpec spec) {
     pump();
 }
 
+bool Scheduler::take_queued_for_local(const std::string& reason) {
+    if (m_queue.empty()) return false;
+    Job job = std::move(m_queue.back());
+    m_queue.pop_back();
+    ++m_jobs_local;
+    m_dispatcher.finish_local(job.id, "", reason);
+    return true;
+}
+
 void Scheduler::cancel(JobId id) {
     auto queued =
         std::find_if(m_queue.begin(), m_queue.end(), [id](const Job& job) { return job.id == id; });

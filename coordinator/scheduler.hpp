@@ -121,6 +121,9 @@ class Scheduler {
     void abandon(JobId job, const std::string& warning, const std::string& reason);
     // A job that never reached the scheduler compiled locally (counted for status).
     void record_local() { ++m_jobs_local; }
+    // The newest queued job compiles here instead (coordinator/local_offload.hpp decides
+    // when): it would wait longest for a runner. False when nothing is queued.
+    bool take_queued_for_local(const std::string& reason);
     // Re-examines the queue (a backoff may have ended). Call it now and then.
     void tick();
 

@@ -110,6 +110,11 @@ Result<void> Service::open(const std::string& socket_path) {
     for (auto& link : m_links)
         link->start();
 
+    if (m_config.local_when_idle && !m_config.runners.empty()) {
+        m_cpu_meter = CpuMeter::detect();
+        log::info("queued jobs compile here when this machine is idle (measured: {})",
+                  m_cpu_meter->describe());
+    }
     m_last_busy_ms = now_ms();
     uv_timer_start(m_tick.get(), &timer_trampoline<Service, &Service::on_tick>, kTickMs, kTickMs);
     log::info("coordinator listening on {}: {} runner(s), {} local slot(s), configuration {}",
@@ -145,6 +150,7 @@ void Service::on_signal() {
 
 void Service::on_tick() {
     m_scheduler->tick();
+    offload_when_idle();
     drop_lagging_watchers();
     bool busy = m_server->connections() > 0 || !m_jobs.empty() || !m_scheduler->idle();
     if (busy) {
@@ -153,6 +159,24 @@ void Service::on_tick() {
     }
     if (now_ms() - m_last_busy_ms >= uint64_t(m_config.idle_timeout_s) * 1000)
         stop(fmt::format("idle for {} s", m_config.idle_timeout_s));
+}
+
+void Service::offload_when_idle() {
+    if (!m_cpu_meter) return;
+    auto reading = m_cpu_meter->read();
+    if (!reading) {
+        log::warning("cannot measure this machine's CPU ({}): queued jobs wait for runners",
+                     reading.error().message);
+        m_cpu_meter.reset();
+        return;
+    }
+    if (m_last_cpu) m_offload.measured(idle_cpus(*m_last_cpu, *reading, m_cpu_meter->capacity()));
+    m_last_cpu = *reading;
+    while (m_offload.take(m_scheduler->queued(), m_slots.capacity() - m_slots.in_use())) {
+        log::info("{:.1f} CPUs idle here while runners are full: a queued job compiles here",
+                  m_offload.idle());
+        if (!m_scheduler->take_queued_for_local("runners busy, this machine idle")) break;
+    }
 }
 
 // ---- IPC ----

@@ -7,10 +7,12 @@
 
 #include "config/hosts.hpp"
 #include "coordinator/compiler_ids.hpp"
+#include "coordinator/cpu_meter.hpp"
 #include "coordinator/file_store.hpp"
 #include "coordinator/include_shadow.hpp"
 #include "coordinator/ipc_server.hpp"
 #include "coordinator/job_board.hpp"
+#include "coordinator/local_offload.hpp"
 #include "coordinator/local_slots.hpp"
 #include "coordinator/manifest.hpp"
 #include "coordinator/runner_link.hpp"
@@ -21,6 +23,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <uv.h>
 #include <vector>
@@ -86,6 +89,8 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     void send_snapshots(); // a runner changed state
     void drop_lagging_watchers();
     void on_tick();
+    // Runners full and this machine measured idle: queued jobs compile here (local_offload).
+    void offload_when_idle();
     void on_signal();
     uint64_t now_ms() const { return uv_now(m_loop); }
 
@@ -98,6 +103,9 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     ScanMemo m_memo;
     std::unique_ptr<IncludeShadow> m_shadow; // include_analysis = "shadow" only
     std::unique_ptr<Scheduler> m_scheduler;
+    std::optional<CpuMeter> m_cpu_meter; // [client] local_when_idle, with runners configured
+    std::optional<CpuReading> m_last_cpu;
+    LocalOffload m_offload;
     std::vector<std::unique_ptr<RunnerLink>> m_links;
     std::vector<std::string> m_last_down_reason; // per runner, until it is up again
     std::unique_ptr<IpcServer> m_server;

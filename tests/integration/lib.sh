@@ -50,6 +50,10 @@ ferry_test_init() {
     # environment over its default and build something else than the local reference.
     unset CC CXX CFLAGS CXXFLAGS CPPFLAGS LDFLAGS
     export FERRY_IDLE_TIMEOUT="${FERRY_IDLE_TIMEOUT:-30}"
+    # Queued jobs compiling here when this machine is idle (coordinator/local_offload.hpp)
+    # would make the suites' remote/local counts depend on the load: off, except in
+    # test_local_when_idle.sh, which drives it.
+    export FERRY_LOCAL_WHEN_IDLE="${FERRY_LOCAL_WHEN_IDLE:-0}"
     PORT=$(suite_port)
     trap ferry_test_cleanup EXIT
 }
@@ -422,7 +426,7 @@ status_field() {
     "$FERRY" status --json | python3 -c '
 import json, sys
 value = json.load(sys.stdin)
-for key in sys.argv[1].split("."): value = value[key]
+for key in sys.argv[1].split("."): value = value[int(key) if isinstance(value, list) else key]
 print(json.dumps(value) if isinstance(value, (dict, list)) else value)' "$1"
 }
 
