@@ -304,3 +304,25 @@ TEST_CASE("FERRY_INCLUDE_ANALYSIS overrides include_analysis, in its own coordin
         CHECK(config.error().message.find("FERRY_INCLUDE_ANALYSIS") != std::string::npos);
     }
 }
+
+TEST_CASE("FERRY_LOCAL_WHEN_IDLE overrides [client] local_when_idle, in its own coordinator") {
+    Fixture f;
+    REQUIRE(write_file(f.flag_file, "[client]\nlocal_when_idle = false\n"));
+    LoadOptions options;
+    options.hosts_flag = f.flag_file;
+    auto from_file = load(options).value();
+    CHECK_FALSE(from_file.local_when_idle);
+    options.local_when_idle = "0"; // the same setting: the same coordinator
+    CHECK(load(options).value().fingerprint == from_file.fingerprint);
+    options.local_when_idle = "1";
+    auto on = load(options).value();
+    CHECK(on.local_when_idle);
+    CHECK(on.fingerprint != from_file.fingerprint);
+    for (const char* bad : {"", "yes", "true", "2"}) {
+        INFO(bad);
+        options.local_when_idle = bad;
+        auto config = load(options);
+        REQUIRE_FALSE(config);
+        CHECK(config.error().message.find("FERRY_LOCAL_WHEN_IDLE") != std::string::npos);
+    }
+}
