@@ -63,6 +63,9 @@ std::string format_status(const proto::IpcStatus& status, const std::string& con
     out += fmt::format("jobs: {} remote, {} local ({} sent back, {} kept local), {} links\n",
                        status.jobs_remote, status.jobs_local + status.jobs_kept_local,
                        status.jobs_local, status.jobs_kept_local, status.links_local);
+    if (status.backups_started > 0)
+        out += fmt::format("backups: started {}, won {} ({} late answers discarded)\n",
+                           status.backups_started, status.backups_won, status.backups_discarded);
     if (!status.local_reasons.empty()) {
         std::string reasons;
         for (const auto& r : status.local_reasons)

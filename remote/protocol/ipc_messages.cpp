@@ -159,6 +159,9 @@ void write_status(Writer& w, const IpcStatus& m) {
     w.u64(m.shadow_median_us);
     w.u64(m.shadow_probe_us);
     w.boolean(m.shadow_pending);
+    w.u64(m.backups_started);
+    w.u64(m.backups_won);
+    w.u64(m.backups_discarded);
 }
 
 Result<void> read_status(Reader& r, IpcStatus& m) {
@@ -202,6 +205,9 @@ Result<void> read_status(Reader& r, IpcStatus& m) {
     FERRY_PROTO_READ(m.shadow_median_us, r.u64());
     FERRY_PROTO_READ(m.shadow_probe_us, r.u64());
     FERRY_PROTO_READ(m.shadow_pending, r.boolean());
+    FERRY_PROTO_READ(m.backups_started, r.u64());
+    FERRY_PROTO_READ(m.backups_won, r.u64());
+    FERRY_PROTO_READ(m.backups_discarded, r.u64());
     return ok();
 }
 
