@@ -17,6 +17,9 @@ TEST_CASE("the status document has every field of schema 1") {
     status.jobs_kept_local = 5;
     status.links_local = 1;
     status.watchers = 2;
+    status.backups_started = 3;
+    status.backups_won = 2;
+    status.backups_discarded = 1;
     status.local_reasons = {{"no runner is up", 2}, {"an output is not a regular file", 5}};
     proto::RunnerStatus r;
     r.name = "r1";
@@ -50,6 +53,9 @@ TEST_CASE("the status document has every field of schema 1") {
     CHECK(doc["jobs"]["sent_back"] == 2);
     CHECK(doc["jobs"]["kept_local"] == 5);
     CHECK(doc["jobs"]["links"] == 1);
+    CHECK(doc["backups"]["started"] == 3);
+    CHECK(doc["backups"]["won"] == 2);
+    CHECK(doc["backups"]["discarded"] == 1);
     CHECK(doc["jobs"]["local_reasons"]["no runner is up"] == 2);
     CHECK(doc["jobs"]["local_reasons"]["an output is not a regular file"] == 5);
     REQUIRE(doc["runners"].size() == 1);

@@ -211,6 +211,9 @@ inline IpcStatus ipc_status() {
     m.shadow_median_us = 51'200;
     m.shadow_probe_us = 310'000;
     m.shadow_pending = true;
+    m.backups_started = 6;
+    m.backups_won = 4;
+    m.backups_discarded = 3;
     return m;
 }
 
