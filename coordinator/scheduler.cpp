@@ -169,6 +169,13 @@ void Scheduler::job_result(size_t runner, proto::JobResult result) {
     pump();
 }
 
+void Scheduler::compile_started(JobId id, size_t runner) {
+    auto it = m_running.find(id);
+    if (it == m_running.end()) return;
+    if (it->second.runner == runner) it->second.started_ms = m_clock();
+    if (it->second.backup == runner) it->second.backup_started_ms = m_clock();
+}
+
 bool Scheduler::runs_copy(JobId id, size_t runner) const {
     auto it = m_running.find(id);
     return it != m_running.end() && (it->second.runner == runner || it->second.backup == runner);

@@ -99,7 +99,9 @@ struct BackupPolicy {
     bool enabled = true;
     uint32_t min_ms = 2000;     // a job younger than this never gets a backup
     double factor = 1.5;        // ...nor one within factor x its expected cost
-    uint32_t default_ms = 1000; // the expected cost of a unit never compiled remotely
+    // The expected cost of a unit never compiled remotely: long enough that a fresh unit on a
+    // loaded machine is not raced for nothing, short of the long jobs the race is for.
+    uint32_t default_ms = 5000;
 };
 
 // Whether a job that has run `elapsed_ms` of an expected `expected_ms` (0: unknown) is late
@@ -144,6 +146,10 @@ class Scheduler {
     // every job in flight there is retried. Repeated calls while down are ignored.
     void runner_down(size_t runner, const std::string& reason);
     void job_result(size_t runner, proto::JobResult result);
+    // The runner has every file of the job: its compile starts now. A job's time so far, for
+    // placement and backups, counts from here (else from its dispatch), so a toolchain's
+    // first trip to a runner does not make its job look late.
+    void compile_started(JobId job, size_t runner);
 
     // ---- jobs ----
     // Queues the job; the Dispatcher may be called before this returns.

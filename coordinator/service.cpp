@@ -572,6 +572,7 @@ void Service::link_job_unservable(size_t runner, uint64_t job, const Error& why)
 }
 
 void Service::link_job_files_sent(size_t runner, uint64_t job) {
+    m_scheduler->compile_started(job, runner);
     if (auto it = m_jobs.find(job); it != m_jobs.end() && it->second.board_runner == runner)
         m_board.files_sent(job);
 }

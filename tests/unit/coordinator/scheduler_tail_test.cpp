@@ -47,8 +47,8 @@ TEST_CASE("wants_backup: never before the minimum, then past factor x expected")
     CHECK(wants_backup(p, 2001, 100));
     CHECK_FALSE(wants_backup(p, 2900, 2000)); // within 1.5 x
     CHECK(wants_backup(p, 3001, 2000));
-    CHECK_FALSE(wants_backup(p, 1400, 0)); // unknown: the default cost
-    CHECK(wants_backup(p, 2001, 0));
+    CHECK_FALSE(wants_backup(p, 7400, 0)); // unknown: the default cost
+    CHECK(wants_backup(p, 7600, 0));
     p.enabled = false;
     CHECK_FALSE(wants_backup(p, 100000, 100));
 }
@@ -185,6 +185,22 @@ TEST_CASE("backup: none while jobs wait, none too early, none without an idle ru
         f.scheduler.tick();
         CHECK(f.dispatcher.backups.empty());
     }
+}
+
+TEST_CASE("backup: a job's time counts from its compile's start, not its files' trip") {
+    Fixture f(two_runners());
+    f.scheduler.runner_up(0, hello(2));
+    f.scheduler.runner_up(1, hello(2));
+    f.scheduler.submit(1, costing(1000));
+    size_t on = f.dispatcher.dispatched[0].runner;
+    f.now += 5000; // a toolchain on its first trip to the runner
+    f.scheduler.compile_started(1, on);
+    f.now += 1900;
+    f.scheduler.tick();
+    CHECK(f.dispatcher.backups.empty());
+    f.now += 200;
+    f.scheduler.tick();
+    CHECK(f.dispatcher.backups.size() == 1);
 }
 
 TEST_CASE("backup: the longest-running late job gets the only idle slot") {
