@@ -106,10 +106,12 @@ rm -f "$T/long.o"
 BUILD=$!
 slow=$(wait_first_start)
 kill -STOP "${FERRYD_PIDS[$slow]}"
+frozen_at=$(date +%s.%N)
 fast=$(other "$slow")
 note "froze $slow; the backup should go to $fast"
 wait_field $((won + 1)) 90 backups won
 wait "$BUILD" || fail "the race build failed: $(tail -5 "$TEST_TMP/race.err")"
+note "the build ended $(awk -v a="$frozen_at" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s after its runner froze"
 kill -CONT "${FERRYD_PIDS[$slow]}"
 check_object race
 assert_eq $((started + 1)) "$(field backups started)" "backups started"
