@@ -69,6 +69,7 @@ Result<void> Service::open(const std::string& socket_path) {
     Scheduler::Options options;
     options.backoff_ms = m_config.backoff_ms;
     options.warn_on_fallback = m_config.warn_on_fallback;
+    options.backups.enabled = m_config.backups;
     m_scheduler = std::make_unique<Scheduler>(std::move(setups), options, *this,
                                               [loop = m_loop] { return uv_now(loop); });
     load_costs(socket_path);

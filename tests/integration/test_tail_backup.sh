@@ -6,7 +6,8 @@
 # leaked (0 busy, and a following build runs on both runners), the build summary counts the
 # job once; the remembered compile times survive the coordinator and a hostile file of them
 # is ignored. Faults: the backup's runner dies mid-job (the first copy answers), both copies'
-# runners die (compiled locally once), the wrapper goes away while both copies run.
+# runners die (compiled locally once), the wrapper goes away while both copies run. With
+# `backups = false` the job waits for its runner.
 source "$(dirname "$0")/lib.sh"
 ferry_test_init
 source "$FERRY_SOURCE_DIR/tests/integration/fixtures/jobserver/common.sh"
@@ -234,4 +235,19 @@ assert_eq "$discarded" "$(field backups discarded)" "a cancelled job's answers a
 fault_build last
 fault_check_build last 0
 assert_eq 0 "$(busy)" "runner slots busy at the end"
+
+note "backups = false: the job waits for its frozen runner"
+sed -i 's/^speculate = false$/speculate = false\nbackups = false/' "$TEST_TMP/hosts.toml"
+mark_logs
+rm -f "$T/long.o"
+(cd "$T" && "$FERRY" gcc -O2 -g -c long.c -o long.o) &
+BUILD=$!
+slow=$(wait_first_start)
+kill -STOP "${FERRYD_PIDS[$slow]}"
+sleep 6 # past any backup's threshold for this unit
+kill -CONT "${FERRYD_PIDS[$slow]}"
+wait "$BUILD" || fail "the compile failed without backups"
+check_object "without backups"
+assert_eq 0 "$(field backups started)" "backups started with backups = false"
+assert_eq 0 "$(started_on "$(other "$slow")")" "jobs started on the other runner"
 pass

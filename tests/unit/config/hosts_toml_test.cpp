@@ -36,6 +36,7 @@ backoff_ms = 0
 compression_level = 7
 warn_on_fallback = false
 speculate = false
+backups = false
 idle_timeout_s = 42
 key_file = "secret.key"
 
@@ -57,6 +58,7 @@ address = "[::1]"
     CHECK(config->compression_level == 7);
     CHECK_FALSE(config->warn_on_fallback);
     CHECK_FALSE(config->speculate);
+    CHECK_FALSE(config->backups);
     CHECK(config->idle_timeout_s == 42);
     CHECK(config->key_file == "secret.key");
     REQUIRE(config->runners.size() == 2);
@@ -85,6 +87,7 @@ TEST_CASE("an empty file is an empty cluster with the defaults") {
     CHECK(config->warn_on_fallback == defaults.warn_on_fallback);
     CHECK(config->speculate == defaults.speculate);
     CHECK(config->speculate);
+    CHECK(config->backups);
     CHECK(config->idle_timeout_s == defaults.idle_timeout_s);
     CHECK(config->key_file.empty());
 }
