@@ -97,8 +97,8 @@ struct JobSpec {
 
 struct BackupPolicy {
     bool enabled = true;
-    uint32_t min_ms = 2000;     // a job younger than this never gets a backup
-    double factor = 1.5;        // ...nor one within factor x its expected cost
+    uint32_t min_ms = 2000; // a job younger than this never gets a backup
+    double factor = 1.5;    // ...nor one within factor x its expected cost
     // The expected cost of a unit never compiled remotely: long enough that a fresh unit on a
     // loaded machine is not raced for nothing, short of the long jobs the race is for.
     uint32_t default_ms = 5000;
