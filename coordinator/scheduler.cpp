@@ -146,6 +146,12 @@ void Scheduler::job_result(size_t runner, proto::JobResult result) {
             break;
         }
         ++m_jobs_remote;
+        if (job.backup) {
+            // The loser took at least this long: a slow runner is placed later, not backed off.
+            const size_t loser = was_backup ? job.runner : *job.backup;
+            const uint64_t since = was_backup ? job.started_ms : job.backup_started_ms;
+            learn_speed(loser, job, m_clock() - std::min(m_clock(), since));
+        }
         if (was_backup || job.on_backup) ++m_backups_won;
         m_dispatcher.finish_remote(job.id, runner, std::move(result));
         break;

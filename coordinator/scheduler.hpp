@@ -40,8 +40,9 @@
 //    the protocol it keeps its runner slot until its answer arrives and is discarded (or
 //    its runner goes down). A copy that fails or is refused while the other runs is not a
 //    fallback: only that copy ends (a failure still backs its runner off; being slow does
-//    not). The job is counted once; backups started, won and late answers discarded are
-//    counted apart.
+//    not, it only lowers the runner's speed: the loser took at least as long as the race).
+//    The job is counted once; backups started, won and late answers discarded are counted
+//    apart. `backups = false` in [client] turns the race off.
 #pragma once
 
 #include "remote/protocol/messages.hpp"

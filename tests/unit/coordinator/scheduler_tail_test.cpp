@@ -133,6 +133,8 @@ TEST_CASE("backup: a late job is raced on the idle runner; the backup's answer w
     CHECK(f.scheduler.runners()[f.other].jobs_done == 1);
     CHECK(f.scheduler.state(f.first) == RunnerState::up);
     CHECK(f.scheduler.runners()[f.first].failures == 0);
+    // ...but it is placed after the runner that won: it was slower than expected.
+    CHECK(f.scheduler.runners()[f.first].speed > f.scheduler.runners()[f.other].speed);
 }
 
 TEST_CASE("backup: the first copy's answer wins and the backup's is dropped") {
