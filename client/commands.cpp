@@ -66,6 +66,9 @@ std::string format_status(const proto::IpcStatus& status, const std::string& con
     if (status.speculative_used + status.speculative_unused > 0)
         out += fmt::format("speculative starts: {} used, {} unused\n", status.speculative_used,
                            status.speculative_unused);
+    if (status.backups_started > 0)
+        out += fmt::format("backups: started {}, won {} ({} late answers discarded)\n",
+                           status.backups_started, status.backups_won, status.backups_discarded);
     if (!status.local_reasons.empty()) {
         std::string reasons;
         for (const auto& r : status.local_reasons)

@@ -41,6 +41,7 @@ struct Config {
     uint32_t backoff_ms = 10000;      // a failed runner is avoided this long, then probed
     int compression_level = 1;        // zstd level, 0 = off
     bool warn_on_fallback = true;     // one warning line when a job falls back to local
+    bool backups = true;              // race a late job on an idle runner (the tail race)
     bool speculate = true;            // start a rebuilt unit remotely while it is scanned
     bool local_when_idle = true;      // runners full, this machine idle: compile a queued job here
     uint32_t idle_timeout_s = 300;    // the coordinator exits after this long idle

@@ -25,11 +25,10 @@ constexpr size_t kMaxNameLength = 64;
 constexpr size_t kMaxShownValue = 60;
 
 constexpr std::array<std::string_view, 3> kTopKeys = {"client", "runner", "include_analysis"};
-constexpr std::array<std::string_view, 10> kClientKeys = {"local_slots",       "connect_timeout_ms",
-                                                          "job_timeout_ms",    "backoff_ms",
-                                                          "compression_level", "warn_on_fallback",
-                                                          "speculate",         "local_when_idle",
-                                                          "idle_timeout_s",    "key_file"};
+constexpr std::array<std::string_view, 11> kClientKeys = {
+    "local_slots",       "connect_timeout_ms", "job_timeout_ms", "backoff_ms",
+    "compression_level", "warn_on_fallback",   "speculate",      "local_when_idle",
+    "idle_timeout_s",    "key_file",           "backups"};
 constexpr std::array<std::string_view, 5> kRunnerKeys = {"address", "port", "slots", "name",
                                                          "key_file"};
 
@@ -182,6 +181,9 @@ Result<void> read_client(const Reader& reader, const toml::table& table, Config&
         } else if (e.key == "local_when_idle") {
             FERRY_TRY(v, reader.boolean(e, path));
             config.local_when_idle = *v;
+        } else if (e.key == "backups") {
+            FERRY_TRY(v, reader.boolean(e, path));
+            config.backups = *v;
         } else if (e.key == "idle_timeout_s") {
             FERRY_TRY(v, reader.integer(e, path, 1, kMaxIdleS));
             config.idle_timeout_s = narrow<uint32_t>(*v);

@@ -72,19 +72,26 @@ void Scheduler::runner_down(size_t runner, const std::string& reason) {
     if (v.link == RunnerView::Link::down) return;
     v.link = RunnerView::Link::down;
     back_off(runner, reason);
+    for (auto it = m_orphans.begin(); it != m_orphans.end();)
+        it = it->first.first == runner ? m_orphans.erase(it) : std::next(it);
     std::vector<Job> retry;
     for (auto it = m_running.begin(); it != m_running.end();) {
-        if (it->second.runner != runner) {
+        Job& job = it->second;
+        if (job.runner != runner && job.backup != runner) {
             ++it;
             continue;
         }
-        Job job = std::move(it->second);
-        it = m_running.erase(it);
-        if (job.cancelled) continue;
         job.tried[runner] = reason;
-        job.last_runner = runner;
-        job.last_failure = Job::Failure::failed;
-        retry.push_back(std::move(job));
+        if (job.backup) { // the other copy goes on
+            drop_copy(job, runner);
+            ++it;
+            continue;
+        }
+        Job moved = std::move(job);
+        it = m_running.erase(it);
+        moved.last_runner = runner;
+        moved.last_failure = Job::Failure::failed;
+        retry.push_back(std::move(moved));
     }
     v.in_flight = 0;
     // Oldest first at the front: they have waited longest.
@@ -94,29 +101,58 @@ void Scheduler::runner_down(size_t runner, const std::string& reason) {
 }
 
 void Scheduler::job_result(size_t runner, proto::JobResult result) {
-    auto it = m_running.find(result.job_id);
-    if (it == m_running.end() || it->second.runner != runner) return; // stale or unknown
-    Job job = std::move(it->second);
-    m_running.erase(it);
-    RunnerView& v = m_runners[runner];
-    --v.in_flight;
-    if (job.cancelled) {
+    if (auto orphaned = m_orphans.find({runner, result.job_id}); orphaned != m_orphans.end()) {
+        if (orphaned->second) ++m_late_discarded;
+        m_orphans.erase(orphaned);
+        --m_runners[runner].in_flight;
         pump();
         return;
     }
+    auto it = m_running.find(result.job_id);
+    if (it == m_running.end() || !runs_copy(result.job_id, runner)) return; // stale or unknown
+    RunnerView& v = m_runners[runner];
+    --v.in_flight;
+    const bool was_backup = it->second.backup == runner;
+    if (result.status != proto::JobStatus::completed && it->second.backup) {
+        // Not a fallback while the other copy runs: only this copy ends.
+        Job& job = it->second;
+        job.tried[runner] = result.status == proto::JobStatus::refused
+                                ? fmt::format("refused: {}", result.message)
+                                : result.message;
+        if (result.status == proto::JobStatus::failed)
+            back_off(runner, fmt::format("job failed: {}", result.message));
+        drop_copy(job, runner);
+        pump();
+        return;
+    }
+    Job job = std::move(it->second);
+    m_running.erase(it);
+    // The other copy lost the race (or, for a missing file, would fail the same way).
+    if (job.backup)
+        orphan(was_backup ? job.runner : *job.backup, job.id,
+               result.status == proto::JobStatus::completed && !missing_input(result));
     switch (result.status) {
     case proto::JobStatus::completed:
         ++v.jobs_done;
         v.recent_failures = 0;
         // A job sent before the runner failed says nothing about it now: only one sent
         // since then lets the next failure be told again.
-        if (job.runner_failures == v.failures) v.warned = false;
+        if ((was_backup ? job.backup_failures : job.runner_failures) == v.failures)
+            v.warned = false;
+        learn_speed(runner, job, result.compile_ms);
         if (missing_input(result)) {
             ++m_jobs_local;
             m_dispatcher.finish_local(job.id, "", "a file was missing on the runner");
             break;
         }
         ++m_jobs_remote;
+        if (job.backup) {
+            // The loser took at least this long: a slow runner is placed later, not backed off.
+            const size_t loser = was_backup ? job.runner : *job.backup;
+            const uint64_t since = was_backup ? job.started_ms : job.backup_started_ms;
+            learn_speed(loser, job, m_clock() - std::min(m_clock(), since));
+        }
+        if (was_backup || job.on_backup) ++m_backups_won;
         m_dispatcher.finish_remote(job.id, runner, std::move(result));
         break;
     case proto::JobStatus::refused:
@@ -137,6 +173,47 @@ void Scheduler::job_result(size_t runner, proto::JobResult result) {
         break;
     }
     pump();
+}
+
+void Scheduler::compile_started(JobId id, size_t runner) {
+    auto it = m_running.find(id);
+    if (it == m_running.end()) return;
+    if (it->second.runner == runner) it->second.started_ms = m_clock();
+    if (it->second.backup == runner) it->second.backup_started_ms = m_clock();
+}
+
+bool Scheduler::runs_copy(JobId id, size_t runner) const {
+    auto it = m_running.find(id);
+    return it != m_running.end() && (it->second.runner == runner || it->second.backup == runner);
+}
+
+int Scheduler::copies(JobId id) const {
+    auto it = m_running.find(id);
+    if (it == m_running.end()) return 0;
+    return it->second.backup ? 2 : 1;
+}
+
+void Scheduler::orphan(size_t runner, JobId id, bool lost_race) {
+    m_orphans[{runner, id}] = lost_race;
+}
+
+void Scheduler::drop_copy(Job& job, size_t runner) {
+    if (job.backup == runner) {
+        job.backup.reset();
+        return;
+    }
+    job.runner = *job.backup;
+    job.on_backup = true;
+    job.runner_failures = job.backup_failures;
+    job.started_ms = job.backup_started_ms;
+    job.backup.reset();
+}
+
+void Scheduler::learn_speed(size_t runner, const Job& job, uint64_t compile_ms) {
+    if (job.spec.expected_ms == 0 || compile_ms == 0) return;
+    double ratio = static_cast<double>(compile_ms) / job.spec.expected_ms;
+    RunnerView& v = m_runners[runner];
+    v.speed = std::clamp(0.7 * v.speed + 0.3 * ratio, 0.2, 5.0);
 }
 
 // ---- jobs ----
@@ -170,19 +247,29 @@ void Scheduler::cancel(JobId id) {
         m_queue.erase(queued);
         return;
     }
-    if (auto it = m_running.find(id); it != m_running.end()) it->second.cancelled = true;
+    auto it = m_running.find(id);
+    if (it == m_running.end()) return;
+    orphan(it->second.runner, id, false);
+    if (it->second.backup) orphan(*it->second.backup, id, false);
+    m_running.erase(it);
 }
 
-void Scheduler::abandon(JobId id, const std::string& warning, const std::string& reason) {
+void Scheduler::abandon(JobId id, size_t runner, const std::string& warning,
+                        const std::string& reason) {
     auto queued =
         std::find_if(m_queue.begin(), m_queue.end(), [id](const Job& job) { return job.id == id; });
     if (queued != m_queue.end()) {
         m_queue.erase(queued);
-    } else if (auto it = m_running.find(id); it != m_running.end()) {
-        bool cancelled = it->second.cancelled;
-        --m_runners[it->second.runner].in_flight;
+    } else if (m_orphans.erase({runner, id})) {
+        --m_runners[runner].in_flight;
+        return pump();
+    } else if (auto it = m_running.find(id); it != m_running.end() && runs_copy(id, runner)) {
+        --m_runners[runner].in_flight;
+        if (it->second.backup) {
+            drop_copy(it->second, runner);
+            return pump();
+        }
         m_running.erase(it);
-        if (cancelled) return pump();
     } else {
         return;
     }
@@ -241,40 +328,73 @@ Scheduler::Fit Scheduler::fit(const Job& job, size_t runner, std::string* why) c
     return v.in_flight < v.slots ? Fit::free : Fit::busy;
 }
 
-bool Scheduler::less_loaded(size_t a, size_t b) const {
+bool wants_backup(const BackupPolicy& policy, uint64_t elapsed_ms, uint32_t expected_ms) {
+    if (!policy.enabled || elapsed_ms < policy.min_ms) return false;
+    const uint32_t expected = expected_ms != 0 ? expected_ms : policy.default_ms;
+    return static_cast<double>(elapsed_ms) > policy.factor * expected;
+}
+
+uint32_t Scheduler::expected_ms(const Job& job) const {
+    return job.spec.expected_ms != 0 ? job.spec.expected_ms : m_options.backups.default_ms;
+}
+
+double Scheduler::expected_finish(size_t runner, uint32_t cost) const {
+    const RunnerView& v = m_runners[runner];
+    const uint64_t now = m_clock();
+    double work = 0;
+    for (const auto& [id, job] : m_running) {
+        if (job.runner != runner && job.backup != runner) continue;
+        const uint64_t started = job.runner == runner ? job.started_ms : job.backup_started_ms;
+        const double expected = expected_ms(job);
+        const double elapsed = static_cast<double>(now - std::min(now, started));
+        // A job past its expected time has not stopped costing: a quarter is a floor.
+        work += std::max(expected - elapsed, expected / 4);
+    }
+    return v.speed * (work / std::max<uint32_t>(v.slots, 1) + cost);
+}
+
+bool Scheduler::less_loaded(size_t a, size_t b, uint32_t cost) const {
+    const double finish_a = expected_finish(a, cost);
+    const double finish_b = expected_finish(b, cost);
+    if (finish_a != finish_b) return finish_a < finish_b;
     const RunnerView& ra = m_runners[a];
     const RunnerView& rb = m_runners[b];
-    uint64_t load_a = uint64_t(ra.in_flight) * rb.slots;
-    uint64_t load_b = uint64_t(rb.in_flight) * ra.slots;
-    if (load_a != load_b) return load_a < load_b;
     if (ra.recent_failures != rb.recent_failures) return ra.recent_failures < rb.recent_failures;
     size_t n = m_runners.size();
     return (a + n - m_round_robin % n) % n < (b + n - m_round_robin % n) % n;
 }
 
-bool Scheduler::place(Job& job) {
+std::optional<size_t> Scheduler::best_free(const Job& job, bool* can_wait,
+                                           std::optional<size_t> except) const {
     std::optional<size_t> best;
-    bool can_wait = false;
+    const uint32_t cost = expected_ms(job);
     for (size_t r = 0; r < m_runners.size(); ++r) {
+        if (r == except) continue;
         switch (fit(job, r, nullptr)) {
         case Fit::free:
-            if (!best || less_loaded(r, *best)) best = r;
+            if (!best || less_loaded(r, *best, cost)) best = r;
             break;
         case Fit::busy:
         case Fit::waiting:
-            can_wait = true;
+            if (can_wait) *can_wait = true;
             break;
         case Fit::unusable:
             break;
         }
     }
-    if (best) {
+    return best;
+}
+
+bool Scheduler::place(Job& job) {
+    bool can_wait = false;
+    if (auto best = best_free(job, &can_wait)) {
         RunnerView& v = m_runners[*best];
         m_round_robin = *best + 1;
         ++v.in_flight;
         std::string compiler_name = *runner_compiler_name(v, job.spec);
         job.runner = *best;
         job.runner_failures = v.failures;
+        job.started_ms = m_clock();
         JobId id = job.id;
         m_running.emplace(id, std::move(job));
         m_dispatcher.dispatch(id, *best, compiler_name);
@@ -302,8 +422,35 @@ void Scheduler::pump() {
         for (auto& job : m_queue)
             kept.push_back(std::move(job));
         m_queue.swap(kept);
+        if (m_queue.empty()) start_backups();
     } while (m_pump_again);
     m_pumping = false;
+}
+
+void Scheduler::start_backups() {
+    if (!m_options.backups.enabled) return;
+    const uint64_t now = m_clock();
+    std::vector<std::pair<uint64_t, JobId>> late; // elapsed, job: the longest first
+    for (const auto& [id, job] : m_running) {
+        if (job.had_backup) continue;
+        const uint64_t elapsed = now - std::min(now, job.started_ms);
+        if (wants_backup(m_options.backups, elapsed, job.spec.expected_ms))
+            late.emplace_back(elapsed, id);
+    }
+    std::sort(late.rbegin(), late.rend());
+    for (const auto& [elapsed, id] : late) {
+        Job& job = m_running.at(id);
+        auto best = best_free(job, nullptr, job.runner);
+        if (!best) continue;
+        RunnerView& v = m_runners[*best];
+        ++v.in_flight;
+        job.backup = *best;
+        job.backup_started_ms = now;
+        job.backup_failures = v.failures;
+        job.had_backup = true;
+        ++m_backups_started;
+        m_dispatcher.dispatch_backup(id, *best, *runner_compiler_name(v, job.spec));
+    }
 }
 
 void Scheduler::requeue_front(Job job) {

@@ -7,8 +7,14 @@
 //  - A job may run on a runner offering a compiler with the same identity and driver.
 //    Runners that are up and match are used; a runner still connecting whose compilers are
 //    unknown (or matched before) is worth waiting for; one in backoff is not.
-//  - The least loaded runner (in_flight / slots) wins; ties go to the one with fewer
-//    failures since its last completed job, then round robin.
+//  - Placement by expected finish: each job carries its unit's expected cost (its last
+//    remote compile time, cost_memory.hpp; a default when unknown). Among runners with a
+//    free slot the one with the least expected work per slot still to do (each running
+//    job's expected cost minus its time so far, never below a quarter of it), plus this
+//    job's cost, scaled by the runner's recent speed (its compiles' time over their
+//    expected time), wins: a long job avoids a runner already busy with long jobs when
+//    another has room. Ties go to the one with fewer failures since its last completed
+//    job, then round robin. With every cost equal this is the least loaded runner.
 //  - Matching runners all busy: the job waits in a FIFO, with no limit on its length.
 //  - A runner failure (connection lost, timeout, garbage, JobStatus::failed) puts that
 //    runner in backoff and every job it had is retried on another matching runner. A job
@@ -25,6 +31,18 @@
 //    counts as local, not remote.
 //  - A cancelled job (its wrapper went away) keeps its runner slot until the runner answers;
 //    the answer is dropped.
+//  - Backup compiles (the tail race, MapReduce's backup tasks): when nothing is queued, a
+//    runner slot is idle, and a job has run longer than max(backup_min_ms, backup_factor x
+//    its expected cost), the same job is sent to an idle matching runner it has not tried,
+//    longest-running job first, at most one backup per job. The first completed answer is
+//    the job's (both copies compile the same files with the same compiler, so either is
+//    byte-identical to a local compile); the other copy is dropped: without a cancel in
+//    the protocol it keeps its runner slot until its answer arrives and is discarded (or
+//    its runner goes down). A copy that fails or is refused while the other runs is not a
+//    fallback: only that copy ends (a failure still backs its runner off; being slow does
+//    not, it only lowers the runner's speed: the loser took at least as long as the race).
+//    The job is counted once; backups started, won and late answers discarded are counted
+//    apart. `backups = false` in [client] turns the race off.
 #pragma once
 
 #include "remote/protocol/messages.hpp"
@@ -63,6 +81,7 @@ struct RunnerView {
     uint64_t jobs_done = 0;
     uint64_t failures = 0;
     uint32_t recent_failures = 0; // since its last completed job
+    double speed = 1.0;           // recent compile time / expected time: > 1 is slower than usual
     uint64_t backoff_until_ms = 0;
     std::string last_error;
     bool warned = false; // a fallback warning named it since it last completed a job sent after its
@@ -74,7 +93,21 @@ struct JobSpec {
     std::string compiler_id;
     std::string driver;        // "c" or "c++"
     std::string compiler_name; // local name ("gcc"): preferred on the runner, used in warnings
+    uint32_t expected_ms = 0;  // the unit's last remote compile time; 0: unknown
 };
+
+struct BackupPolicy {
+    bool enabled = true;
+    uint32_t min_ms = 2000; // a job younger than this never gets a backup
+    double factor = 1.5;    // ...nor one within factor x its expected cost
+    // The expected cost of a unit never compiled remotely: long enough that a fresh unit on a
+    // loaded machine is not raced for nothing, short of the long jobs the race is for.
+    uint32_t default_ms = 5000;
+};
+
+// Whether a job that has run `elapsed_ms` of an expected `expected_ms` (0: unknown) is late
+// enough to race on another runner.
+bool wants_backup(const BackupPolicy& policy, uint64_t elapsed_ms, uint32_t expected_ms);
 
 // How the scheduler acts. Implementations must not call back into the Scheduler from these.
 class Dispatcher {
@@ -82,6 +115,8 @@ class Dispatcher {
     virtual ~Dispatcher() = default;
     // Send the job to `runner` (up, with a free slot) as its compiler `compiler_name`.
     virtual void dispatch(JobId job, size_t runner, const std::string& compiler_name) = 0;
+    // Send the same job, still running elsewhere, to `runner` too (a backup compile).
+    virtual void dispatch_backup(JobId job, size_t runner, const std::string& compiler_name) = 0;
     // The runner compiled it (any exit code).
     virtual void finish_remote(JobId job, size_t runner, proto::JobResult result) = 0;
     // Nobody can: the wrapper compiles locally. `warning` (for the user) may be empty;
@@ -97,6 +132,7 @@ class Scheduler {
         uint32_t backoff_ms = 10000;
         bool warn_on_fallback = true;
         uint32_t max_refusals = 2; // refused by this many runners: compile locally
+        BackupPolicy backups;
     };
     using Clock = std::function<uint64_t()>; // milliseconds, monotonic
     static constexpr uint64_t kWarnAgainAfterIdleMs = 10000;
@@ -111,6 +147,10 @@ class Scheduler {
     // every job in flight there is retried. Repeated calls while down are ignored.
     void runner_down(size_t runner, const std::string& reason);
     void job_result(size_t runner, proto::JobResult result);
+    // The runner has every file of the job: its compile starts now. A job's time so far, for
+    // placement and backups, counts from here (else from its dispatch), so a toolchain's
+    // first trip to a runner does not make its job look late.
+    void compile_started(JobId job, size_t runner);
 
     // ---- jobs ----
     // Queues the job; the Dispatcher may be called before this returns.
@@ -118,7 +158,8 @@ class Scheduler {
     void cancel(JobId job);
     // The job cannot go on remotely for a reason that is nobody's fault (a file changed
     // under it): it ends now as a local compile and frees its runner slot.
-    void abandon(JobId job, const std::string& warning, const std::string& reason);
+    // Only the copy on `runner` is concerned: a backup copy elsewhere goes on.
+    void abandon(JobId job, size_t runner, const std::string& warning, const std::string& reason);
     // A job that never reached the scheduler compiled locally (counted for status).
     void record_local() { ++m_jobs_local; }
     // The newest queued job compiles here instead (coordinator/local_offload.hpp decides
@@ -136,6 +177,13 @@ class Scheduler {
     bool idle() const { return m_queue.empty() && m_running.empty(); }
     uint64_t jobs_remote() const { return m_jobs_remote; }
     uint64_t jobs_local() const { return m_jobs_local; }
+    uint64_t backups_started() const { return m_backups_started; }
+    uint64_t backups_won() const { return m_backups_won; }
+    uint64_t late_discarded() const { return m_late_discarded; } // answers of dropped copies
+    // Whether `runner` runs a live copy of the job (the first or its backup).
+    bool runs_copy(JobId job, size_t runner) const;
+    // Live copies of the job: 0 (not running), 1, or 2 (with its backup).
+    int copies(JobId job) const;
 
   private:
     struct Job {
@@ -146,17 +194,33 @@ class Scheduler {
         size_t last_runner = 0; // the last runner that had it
         Failure last_failure = Failure::none;
         uint32_t refusals = 0;
-        bool cancelled = false;
         size_t runner = 0;            // while running
         uint64_t runner_failures = 0; // the runner's failure count when the job was sent
+        uint64_t started_ms = 0;      // sent to `runner`
+        std::optional<size_t> backup; // the second copy's runner, while it runs
+        uint64_t backup_started_ms = 0;
+        uint64_t backup_failures = 0; // the backup runner's failure count when it was sent
+        bool had_backup = false;      // at most one per job
+        bool on_backup = false;       // its first copy ended: `runner` runs the backup
     };
     enum class Fit { unusable, waiting, busy, free };
 
     Fit fit(const Job& job, size_t runner, std::string* why) const;
     // The name the runner knows the job's compiler by; nullopt when it cannot run it.
     std::optional<std::string> runner_compiler_name(const RunnerView& r, const JobSpec& spec) const;
-    bool less_loaded(size_t a, size_t b) const;
+    bool less_loaded(size_t a, size_t b, uint32_t cost) const;
+    uint32_t expected_ms(const Job& job) const;
+    double expected_finish(size_t runner, uint32_t cost) const;
+    // The free runner where `job` would finish first, other than `except`.
+    std::optional<size_t> best_free(const Job& job, bool* can_wait,
+                                    std::optional<size_t> except = std::nullopt) const;
     void pump();
+    void start_backups();
+    // Ends the copy of `job` on `runner`; its answer, if one still comes, is discarded.
+    void orphan(size_t runner, JobId job, bool lost_race);
+    // Drops the copy on `runner` of a job that has another: the other goes on alone.
+    void drop_copy(Job& job, size_t runner);
+    void learn_speed(size_t runner, const Job& job, uint64_t compile_ms);
     // Returns true if the job left the queue.
     bool place(Job& job);
     void requeue_front(Job job);
@@ -171,12 +235,18 @@ class Scheduler {
     Clock m_clock;
     std::deque<Job> m_queue;
     std::map<JobId, Job> m_running;
+    // Copies nobody waits for (cancelled, or the loser of a backup race) that still hold a
+    // runner slot until their answer arrives or their runner goes down.
+    std::map<std::pair<size_t, JobId>, bool> m_orphans; // -> it lost a backup race
     size_t m_round_robin = 0;
     bool m_pumping = false;
     bool m_pump_again = false;
     uint64_t m_jobs_remote = 0;
     uint64_t m_jobs_local = 0;
     uint64_t m_last_submit_ms = 0;
+    uint64_t m_backups_started = 0;
+    uint64_t m_backups_won = 0;
+    uint64_t m_late_discarded = 0;
 };
 
 } // namespace ferry::coordinator

@@ -16,6 +16,9 @@ namespace {
 constexpr uint64_t kTickMs = 500;
 // The scan memo's budget: some 1500 C++ units of 300 headers, or 20000 small C units.
 constexpr size_t kMemoBytes = 64u << 20;
+// Units whose compile time is remembered: some 1.3 MB on disk when full.
+constexpr size_t kCostEntries = 20000;
+constexpr uint64_t kCostSaveEveryMs = 10000;
 // A watcher this far behind (a `ferry mon` suspended with ^Z) is dropped rather than let it
 // grow the coordinator's memory: a few thousand events.
 constexpr size_t kMaxWatcherBacklog = 8u << 20;
@@ -50,7 +53,7 @@ Result<std::unique_ptr<Service>> Service::start(uv_loop_t* loop, config::Config 
 
 Service::Service(uv_loop_t* loop, config::Config config, CompilerIds::Probe probe)
     : m_loop(loop), m_config(std::move(config)), m_compilers(std::move(probe)),
-      m_slots(m_config.local_slots), m_memo(kMemoBytes) {
+      m_slots(m_config.local_slots), m_memo(kMemoBytes), m_costs(kCostEntries) {
     if (m_config.include_analysis == config::IncludeAnalysis::shadow)
         m_shadow = std::make_unique<IncludeShadow>(loop);
 }
@@ -66,8 +69,10 @@ Result<void> Service::open(const std::string& socket_path) {
     Scheduler::Options options;
     options.backoff_ms = m_config.backoff_ms;
     options.warn_on_fallback = m_config.warn_on_fallback;
+    options.backups.enabled = m_config.backups;
     m_scheduler = std::make_unique<Scheduler>(std::move(setups), options, *this,
                                               [loop = m_loop] { return uv_now(loop); });
+    load_costs(socket_path);
 
     auto make_timer = [this]() {
         return UvHandle<uv_timer_t>::create(
@@ -133,6 +138,7 @@ void Service::stop(const std::string& why) {
     m_tick.reset();
     m_sigterm.reset();
     m_sigint.reset();
+    save_costs();
     if (m_shadow) {
         m_shadow->stop();
         const ShadowCounters& c = m_shadow->counters();
@@ -144,6 +150,28 @@ void Service::stop(const std::string& why) {
     }
 }
 
+void Service::load_costs(const std::string& socket_path) {
+    const std::string_view sock = ".sock";
+    std::string base = socket_path;
+    if (base.size() > sock.size() &&
+        base.compare(base.size() - sock.size(), sock.size(), sock) == 0)
+        base.resize(base.size() - sock.size());
+    m_costs_path = base + ".costs";
+    if (auto loaded = m_costs.load(m_costs_path); !loaded) {
+        if (loaded.error().code == Errc::not_found) return; // nothing kept yet
+        log::warning("ignoring the remembered compile times: {}", loaded.error().message);
+        return;
+    }
+    log::info("{} remembered compile time(s) from {}", m_costs.size(), m_costs_path);
+}
+
+void Service::save_costs() {
+    if (m_costs_path.empty() || !m_costs.dirty()) return;
+    m_costs_saved_ms = now_ms();
+    if (auto saved = m_costs.save(m_costs_path); !saved)
+        log::warning("cannot keep the compile times: {}", saved.error().message);
+}
+
 void Service::on_signal() {
     stop("signal");
 }
@@ -153,6 +181,8 @@ void Service::on_tick() {
     offload_when_idle();
     drop_lagging_watchers();
     bool busy = m_server->connections() > 0 || !m_jobs.empty() || !m_scheduler->idle();
+    // Between builds, so a crash loses little, and not after every job of a make -j1.
+    if (m_jobs.empty() && now_ms() - m_costs_saved_ms >= kCostSaveEveryMs) save_costs();
     if (busy) {
         m_last_busy_ms = now_ms();
         return;
@@ -403,7 +433,9 @@ void Service::compile(ConnectionId connection, proto::IpcCompile request) {
     job.label = label;
     job.submitted_ms = now_ms();
     job.speculative = request.speculative;
-    JobSpec spec{identity->id, request.driver, basename(request.compiler_path)};
+    job.cost_key = unit_cost_key(request);
+    JobSpec spec{identity->id, request.driver, basename(request.compiler_path),
+                 m_costs.get(job.cost_key).value_or(0)};
     job.request = std::move(request);
     m_jobs.emplace(id, std::move(job));
     m_scheduler->submit(id, std::move(spec));
@@ -420,11 +452,8 @@ void Service::reply_local(JobId id, ConnectionId connection, const std::string& 
     m_server->send(connection, proto::frame(result));
 }
 
-void Service::dispatch(JobId id, size_t runner, const std::string& compiler_name) {
-    auto it = m_jobs.find(id);
-    if (it == m_jobs.end()) return;
-    Job& job = it->second;
-    job.dispatched_ms = now_ms();
+proto::JobRequest Service::job_request(JobId id, const Job& job,
+                                       const std::string& compiler_name) const {
     const proto::IpcCompile& in = job.request;
     proto::JobRequest request;
     request.job_id = id;
@@ -441,8 +470,26 @@ void Service::dispatch(JobId id, size_t runner, const std::string& compiler_name
     request.outputs = in.outputs;
     request.language = in.language;
     request.color_diagnostics = in.color_diagnostics;
+    return request;
+}
+
+void Service::dispatch(JobId id, size_t runner, const std::string& compiler_name) {
+    auto it = m_jobs.find(id);
+    if (it == m_jobs.end()) return;
+    Job& job = it->second;
+    job.dispatched_ms = now_ms();
+    job.board_runner = runner;
     m_board.dispatched(id, m_config.runners[runner].name, runner);
-    m_links[runner]->send_job(request);
+    m_links[runner]->send_job(job_request(id, job, compiler_name));
+}
+
+void Service::dispatch_backup(JobId id, size_t runner, const std::string& compiler_name) {
+    auto it = m_jobs.find(id);
+    if (it == m_jobs.end()) return;
+    log::info("job {} {}: backup compile on {} after {} ms on {}", id, it->second.label,
+              m_config.runners[runner].name, now_ms() - it->second.dispatched_ms,
+              m_config.runners[it->second.board_runner].name);
+    m_links[runner]->send_job(job_request(id, it->second, compiler_name));
 }
 
 void Service::finish_remote(JobId id, size_t runner, proto::JobResult result) {
@@ -457,6 +504,11 @@ void Service::finish_remote(JobId id, size_t runner, proto::JobResult result) {
               now_ms() - job.submitted_ms, result.compile_ms, job.dispatched_ms - job.submitted_ms,
               job.speculative ? ", speculative" : "");
     if (job.speculative) m_unconfirmed[job.owner] = Answered{id, job.label};
+    if (result.compile_ms > 0) m_costs.put(job.cost_key, result.compile_ms);
+    if (runner != job.board_runner) { // its backup won: the board follows the answer
+        m_board.dispatched(id, name, runner);
+        m_board.result_arrived(id, result.compile_ms);
+    }
     proto::IpcCompileResult answer;
     answer.ran_remotely = true;
     answer.runner = name;
@@ -520,8 +572,12 @@ void Service::link_down(size_t runner, const std::string& reason) {
 }
 
 void Service::link_job_result(size_t runner, proto::JobResult result) {
-    m_board.result_arrived(result.job_id, result.compile_ms);
-    auto missing = m_jobs.count(result.job_id) ? missing_input(result) : std::nullopt;
+    auto job = m_jobs.find(result.job_id);
+    const bool wanted = job != m_jobs.end() && m_scheduler->runs_copy(result.job_id, runner);
+    if (!wanted)
+        log::info("job {}: answer from {} discarded (no longer wanted)", result.job_id,
+                  m_config.runners[runner].name);
+    auto missing = wanted ? missing_input(result) : std::nullopt;
     if (missing)
         log::info("job {}: failed on {} for want of a file ({}); compiling locally", result.job_id,
                   m_config.runners[runner].name, *missing);
@@ -535,17 +591,23 @@ void Service::link_job_result(size_t runner, proto::JobResult result) {
         log::info("job {}: runner {} answered {}: {}", result.job_id, m_config.runners[runner].name,
                   result.status == proto::JobStatus::refused ? "refused" : "failed",
                   result.message);
+    // A copy that fails while its backup runs does not end the job's step on the board.
+    if (wanted && runner == job->second.board_runner &&
+        (result.status == proto::JobStatus::completed || m_scheduler->copies(result.job_id) == 1))
+        m_board.result_arrived(result.job_id, result.compile_ms);
     m_scheduler->job_result(runner, std::move(result));
 }
 
 void Service::link_job_unservable(size_t runner, uint64_t job, const Error& why) {
     log::info("job {}: cannot send files to {}: {}", job, m_config.runners[runner].name,
               why.message);
-    m_scheduler->abandon(job, "", "a file changed while it was sent");
+    m_scheduler->abandon(job, runner, "", "a file changed while it was sent");
 }
 
-void Service::link_job_files_sent(size_t, uint64_t job) {
-    m_board.files_sent(job);
+void Service::link_job_files_sent(size_t runner, uint64_t job) {
+    m_scheduler->compile_started(job, runner);
+    if (auto it = m_jobs.find(job); it != m_jobs.end() && it->second.board_runner == runner)
+        m_board.files_sent(job);
 }
 
 } // namespace ferry::coordinator

@@ -7,6 +7,7 @@
 
 #include "config/hosts.hpp"
 #include "coordinator/compiler_ids.hpp"
+#include "coordinator/cost_memory.hpp"
 #include "coordinator/cpu_meter.hpp"
 #include "coordinator/file_store.hpp"
 #include "coordinator/include_shadow.hpp"
@@ -55,6 +56,8 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
         uint64_t submitted_ms = 0;
         uint64_t dispatched_ms = 0;
         bool speculative = false;
+        std::string cost_key;    // unit_cost_key
+        size_t board_runner = 0; // the runner the job board shows it on (not its backup's)
     };
 
     Service(uv_loop_t* loop, config::Config config, CompilerIds::Probe probe);
@@ -72,6 +75,8 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     void link_job_files_sent(size_t runner, uint64_t job) override;
     // Dispatcher
     void dispatch(JobId job, size_t runner, const std::string& compiler_name) override;
+    void dispatch_backup(JobId job, size_t runner, const std::string& compiler_name) override;
+    proto::JobRequest job_request(JobId id, const Job& job, const std::string& compiler_name) const;
     void finish_remote(JobId job, size_t runner, proto::JobResult result) override;
     void finish_local(JobId job, const std::string& warning, const std::string& reason) override;
     void requeued(JobId job) override;
@@ -92,6 +97,9 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     // Runners full and this machine measured idle: queued jobs compile here (local_offload).
     void offload_when_idle();
     void on_signal();
+    // The compile times kept beside the socket (cost_memory.hpp).
+    void load_costs(const std::string& socket_path);
+    void save_costs();
     uint64_t now_ms() const { return uv_now(m_loop); }
 
     uv_loop_t* m_loop;
@@ -101,6 +109,9 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     CompilerIds m_compilers;
     LocalSlots m_slots;
     ScanMemo m_memo;
+    CostMemory m_costs;
+    std::string m_costs_path; // beside the socket; empty: not kept
+    uint64_t m_costs_saved_ms = 0;
     std::unique_ptr<IncludeShadow> m_shadow; // include_analysis = "shadow" only
     std::unique_ptr<Scheduler> m_scheduler;
     std::optional<CpuMeter> m_cpu_meter; // [client] local_when_idle, with runners configured

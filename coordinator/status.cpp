@@ -29,6 +29,9 @@ proto::IpcStatus make_status(const Scheduler& scheduler, const LocalSlots& slots
     status.queued = scheduler.queued();
     status.jobs_remote = scheduler.jobs_remote();
     status.jobs_local = scheduler.jobs_local();
+    status.backups_started = scheduler.backups_started();
+    status.backups_won = scheduler.backups_won();
+    status.backups_discarded = scheduler.late_discarded();
     status.pid = pid;
     return status;
 }

@@ -161,6 +161,9 @@ void write_status(Writer& w, const IpcStatus& m) {
     w.boolean(m.shadow_pending);
     w.u64(m.speculative_used);
     w.u64(m.speculative_unused);
+    w.u64(m.backups_started);
+    w.u64(m.backups_won);
+    w.u64(m.backups_discarded);
 }
 
 Result<void> read_status(Reader& r, IpcStatus& m) {
@@ -206,6 +209,9 @@ Result<void> read_status(Reader& r, IpcStatus& m) {
     FERRY_PROTO_READ(m.shadow_pending, r.boolean());
     FERRY_PROTO_READ(m.speculative_used, r.u64());
     FERRY_PROTO_READ(m.speculative_unused, r.u64());
+    FERRY_PROTO_READ(m.backups_started, r.u64());
+    FERRY_PROTO_READ(m.backups_won, r.u64());
+    FERRY_PROTO_READ(m.backups_discarded, r.u64());
     return ok();
 }
 

@@ -318,6 +318,11 @@ struct IpcStatus {
     uint64_t speculative_used = 0;
     uint64_t speculative_unused = 0;
     bool shadow_pending = false; // units still waiting for the analysis
+    // Backup compiles (the tail race, coordinator/scheduler.hpp): copies of a late job sent
+    // to an idle runner, those whose answer was used, and late answers of the losing copy.
+    uint64_t backups_started = 0;
+    uint64_t backups_won = 0;
+    uint64_t backups_discarded = 0;
 
     bool operator==(const IpcStatus&) const = default;
 };

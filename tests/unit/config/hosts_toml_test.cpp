@@ -37,6 +37,7 @@ compression_level = 7
 warn_on_fallback = false
 speculate = false
 local_when_idle = false
+backups = false
 idle_timeout_s = 42
 key_file = "secret.key"
 
@@ -59,6 +60,7 @@ address = "[::1]"
     CHECK_FALSE(config->warn_on_fallback);
     CHECK_FALSE(config->speculate);
     CHECK_FALSE(config->local_when_idle);
+    CHECK_FALSE(config->backups);
     CHECK(config->idle_timeout_s == 42);
     CHECK(config->key_file == "secret.key");
     REQUIRE(config->runners.size() == 2);
@@ -88,6 +90,7 @@ TEST_CASE("an empty file is an empty cluster with the defaults") {
     CHECK(config->speculate == defaults.speculate);
     CHECK(config->speculate);
     CHECK(config->local_when_idle);
+    CHECK(config->backups);
     CHECK(config->idle_timeout_s == defaults.idle_timeout_s);
     CHECK(config->key_file.empty());
 }

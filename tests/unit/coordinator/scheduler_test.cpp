@@ -1,4 +1,5 @@
 #include "coordinator/scheduler.hpp"
+#include "tests/unit/coordinator/scheduler_fixture.hpp"
 
 #include <doctest/doctest.h>
 #include <string>
@@ -6,81 +7,7 @@
 
 using namespace ferry;
 using namespace ferry::coordinator;
-
-namespace {
-
-const std::string kGccId = "0123456789abcdef0123456789abcdef";
-const std::string kClangId = "fedcba9876543210fedcba9876543210";
-
-struct Dispatched {
-    JobId job;
-    size_t runner;
-    std::string compiler_name;
-};
-
-struct Finished {
-    JobId job;
-    bool remote;
-    size_t runner;
-    std::string warning;
-    int exit_code;
-};
-
-class FakeDispatcher : public Dispatcher {
-  public:
-    void dispatch(JobId job, size_t runner, const std::string& compiler_name) override {
-        dispatched.push_back({job, runner, compiler_name});
-    }
-    void finish_remote(JobId job, size_t runner, proto::JobResult result) override {
-        finished.push_back({job, true, runner, "", result.exit_code});
-    }
-    void finish_local(JobId job, const std::string& warning, const std::string& reason) override {
-        finished.push_back({job, false, 0, warning, -1});
-        reasons.push_back(reason);
-    }
-    void requeued(JobId job) override { requeues.push_back(job); }
-    std::vector<std::string> reasons;
-    std::vector<JobId> requeues;
-    std::vector<Dispatched> dispatched;
-    std::vector<Finished> finished;
-};
-
-proto::RunnerHello hello(uint32_t slots,
-                         std::vector<proto::CompilerInfo> compilers = {
-                             {"gcc", "c", "x86_64-linux-gnu", "gcc 12", kGccId},
-                             {"g++", "c++", "x86_64-linux-gnu", "g++ 12", kGccId}}) {
-    // Built whole: g++ 12 -O2 gives a false -Wrestrict on `h.runner_name = "r"`.
-    return proto::RunnerHello{
-        proto::kProtocolVersion, std::string("r"), slots, std::move(compilers), {}};
-}
-
-JobSpec gcc_job() {
-    return JobSpec{kGccId, "c", "gcc"};
-}
-
-proto::JobResult result(JobId job, proto::JobStatus status, std::string message = {},
-                        int exit_code = 0) {
-    proto::JobResult r;
-    r.job_id = job;
-    r.status = status;
-    r.message = std::move(message);
-    r.exit_code = exit_code;
-    return r;
-}
-
-struct Fixture {
-    explicit Fixture(std::vector<RunnerSetup> runners, Scheduler::Options options = {})
-        : scheduler(std::move(runners), options, dispatcher, [this] { return now; }) {}
-    uint64_t now = 1000;
-    FakeDispatcher dispatcher;
-    Scheduler scheduler;
-};
-
-std::vector<RunnerSetup> two_runners(uint32_t a_slots = 0, uint32_t b_slots = 0) {
-    return {{"a", "127.0.0.2:3633", a_slots}, {"b", "127.0.0.3:3633", b_slots}};
-}
-
-} // namespace
+using namespace ferry::coordinator::testing;
 
 TEST_CASE("no runners configured: every job compiles locally without a warning") {
     Fixture f({});
@@ -348,7 +275,7 @@ TEST_CASE("abandon frees the runner slot and ends the job locally") {
     f.scheduler.runner_up(0, hello(1));
     f.scheduler.submit(1, gcc_job());
     f.scheduler.submit(2, gcc_job());
-    f.scheduler.abandon(1, "", "a file changed while it was sent");
+    f.scheduler.abandon(1, 0, "", "a file changed while it was sent");
     REQUIRE(f.dispatcher.finished.size() == 1);
     CHECK(f.dispatcher.finished[0].job == 1);
     CHECK_FALSE(f.dispatcher.finished[0].remote);

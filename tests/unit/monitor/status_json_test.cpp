@@ -19,6 +19,9 @@ TEST_CASE("the status document has every field of schema 1") {
     status.watchers = 2;
     status.speculative_used = 3;
     status.speculative_unused = 4;
+    status.backups_started = 3;
+    status.backups_won = 2;
+    status.backups_discarded = 1;
     status.local_reasons = {{"no runner is up", 2}, {"an output is not a regular file", 5}};
     proto::RunnerStatus r;
     r.name = "r1";
@@ -54,6 +57,9 @@ TEST_CASE("the status document has every field of schema 1") {
     CHECK(doc["jobs"]["links"] == 1);
     CHECK(doc["jobs"]["speculative_used"] == 3);
     CHECK(doc["jobs"]["speculative_unused"] == 4);
+    CHECK(doc["backups"]["started"] == 3);
+    CHECK(doc["backups"]["won"] == 2);
+    CHECK(doc["backups"]["discarded"] == 1);
     CHECK(doc["jobs"]["local_reasons"]["no runner is up"] == 2);
     CHECK(doc["jobs"]["local_reasons"]["an output is not a regular file"] == 5);
     REQUIRE(doc["runners"].size() == 1);

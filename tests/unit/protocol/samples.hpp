@@ -213,6 +213,9 @@ inline IpcStatus ipc_status() {
     m.shadow_pending = true;
     m.speculative_used = 6;
     m.speculative_unused = 2;
+    m.backups_started = 6;
+    m.backups_won = 4;
+    m.backups_discarded = 3;
     return m;
 }
 

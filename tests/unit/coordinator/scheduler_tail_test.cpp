@@ -1,0 +1,300 @@
+// Placement by expected cost and backup compiles (the tail race): scheduler.hpp's policy.
+#include "coordinator/scheduler.hpp"
+#include "tests/unit/coordinator/scheduler_fixture.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace ferry;
+using namespace ferry::coordinator;
+using namespace ferry::coordinator::testing;
+
+namespace {
+
+JobSpec costing(uint32_t ms) {
+    JobSpec spec = gcc_job();
+    spec.expected_ms = ms;
+    return spec;
+}
+
+proto::JobResult completed(JobId job, uint64_t compile_ms = 0) {
+    proto::JobResult r = result(job, proto::JobStatus::completed);
+    r.compile_ms = compile_ms;
+    return r;
+}
+
+// Two runners of two slots; job 1 runs on runner 0 and has been running for `elapsed` ms,
+// nothing else runs or waits.
+struct LateJob : Fixture {
+    explicit LateJob(uint64_t elapsed, uint32_t expected = 1000) : Fixture(two_runners()) {
+        scheduler.runner_up(0, hello(2));
+        scheduler.runner_up(1, hello(2));
+        scheduler.submit(1, costing(expected));
+        REQUIRE(dispatcher.dispatched.size() == 1);
+        first = dispatcher.dispatched[0].runner;
+        other = 1 - first;
+        now += elapsed;
+        scheduler.tick();
+    }
+    size_t first = 0;
+    size_t other = 1;
+};
+
+} // namespace
+
+TEST_CASE("wants_backup: never before the minimum, then past factor x expected") {
+    BackupPolicy p;
+    CHECK_FALSE(wants_backup(p, 1999, 100));
+    CHECK(wants_backup(p, 2001, 100));
+    CHECK_FALSE(wants_backup(p, 2900, 2000)); // within 1.5 x
+    CHECK(wants_backup(p, 3001, 2000));
+    CHECK_FALSE(wants_backup(p, 7400, 0)); // unknown: the default cost
+    CHECK(wants_backup(p, 7600, 0));
+    p.enabled = false;
+    CHECK_FALSE(wants_backup(p, 100000, 100));
+}
+
+TEST_CASE("placement: a long job avoids the runner busy with a long job") {
+    Fixture f(two_runners(3, 3));
+    f.scheduler.runner_up(0, hello(3));
+    f.scheduler.runner_up(1, hello(3));
+    f.scheduler.submit(1, costing(30000));
+    size_t long_on = f.dispatcher.dispatched[0].runner;
+    f.scheduler.submit(2, costing(200));
+    CHECK(f.dispatcher.dispatched[1].runner == 1 - long_on);
+    f.scheduler.submit(3, costing(200));
+    CHECK(f.dispatcher.dispatched[2].runner == 1 - long_on);
+    // The other runner holds more jobs (2 of 3 against 1 of 3), but only short ones: the
+    // second long job goes there, not beside the first.
+    f.scheduler.submit(4, costing(30000));
+    CHECK(f.dispatcher.dispatched[3].runner == 1 - long_on);
+}
+
+TEST_CASE("placement: with room on both, long jobs spread over the runners") {
+    Fixture f(two_runners(4, 4));
+    f.scheduler.runner_up(0, hello(4));
+    f.scheduler.runner_up(1, hello(4));
+    f.scheduler.submit(1, costing(200));
+    f.scheduler.submit(2, costing(200));
+    f.scheduler.submit(3, costing(200));
+    // The first long job goes where the short work is least; the second to the other.
+    f.scheduler.submit(4, costing(30000));
+    size_t first_long = f.dispatcher.dispatched[3].runner;
+    f.scheduler.submit(5, costing(30000));
+    CHECK(f.dispatcher.dispatched[4].runner == 1 - first_long);
+    const auto& r = f.scheduler.runners();
+    CHECK(r[0].in_flight + r[1].in_flight == 5);
+}
+
+TEST_CASE("placement: a runner that compiled slower than expected is chosen later") {
+    Fixture f(two_runners());
+    f.scheduler.runner_up(0, hello(1));
+    f.scheduler.runner_up(1, hello(1));
+    f.scheduler.submit(1, costing(1000));
+    f.scheduler.submit(2, costing(1000));
+    size_t slow = f.dispatcher.dispatched[0].runner;
+    f.scheduler.job_result(slow, completed(1, 4000));
+    f.scheduler.job_result(1 - slow, completed(2, 1000));
+    CHECK(f.scheduler.runners()[slow].speed > f.scheduler.runners()[1 - slow].speed);
+    f.scheduler.submit(3, costing(1000));
+    CHECK(f.dispatcher.dispatched[2].runner == 1 - slow);
+}
+
+TEST_CASE("backup: a late job is raced on the idle runner; the backup's answer wins") {
+    LateJob f(3100);
+    REQUIRE(f.dispatcher.backups.size() == 1);
+    CHECK(f.dispatcher.backups[0].job == 1);
+    CHECK(f.dispatcher.backups[0].runner == f.other);
+    CHECK(f.dispatcher.backups[0].compiler_name == "gcc");
+    CHECK(f.scheduler.backups_started() == 1);
+    CHECK(f.scheduler.copies(1) == 2);
+    CHECK(f.scheduler.runners()[f.other].in_flight == 1);
+    // At most one backup per job.
+    f.now += 10000;
+    f.scheduler.tick();
+    CHECK(f.dispatcher.backups.size() == 1);
+
+    f.scheduler.job_result(f.other, completed(1, 900));
+    REQUIRE(f.dispatcher.finished.size() == 1);
+    CHECK(f.dispatcher.finished[0].remote);
+    CHECK(f.dispatcher.finished[0].runner == f.other);
+    CHECK(f.scheduler.backups_won() == 1);
+    CHECK(f.scheduler.jobs_remote() == 1);
+    CHECK(f.scheduler.runners()[f.other].in_flight == 0);
+    // The slow copy keeps its slot until its answer comes, which is then dropped.
+    CHECK(f.scheduler.runners()[f.first].in_flight == 1);
+    CHECK(f.scheduler.idle());
+    f.scheduler.job_result(f.first, completed(1, 9000));
+    CHECK(f.dispatcher.finished.size() == 1);
+    CHECK(f.scheduler.runners()[f.first].in_flight == 0);
+    CHECK(f.scheduler.late_discarded() == 1);
+    CHECK(f.scheduler.jobs_remote() == 1);
+    // Counted once per runner, and the slow runner was not backed off for being slow.
+    CHECK(f.scheduler.runners()[f.first].jobs_done == 0);
+    CHECK(f.scheduler.runners()[f.other].jobs_done == 1);
+    CHECK(f.scheduler.state(f.first) == RunnerState::up);
+    CHECK(f.scheduler.runners()[f.first].failures == 0);
+    // ...but it is placed after the runner that won: it was slower than expected.
+    CHECK(f.scheduler.runners()[f.first].speed > f.scheduler.runners()[f.other].speed);
+}
+
+TEST_CASE("backup: the first copy's answer wins and the backup's is dropped") {
+    LateJob f(3100);
+    REQUIRE(f.dispatcher.backups.size() == 1);
+    f.scheduler.job_result(f.first, completed(1, 3200));
+    REQUIRE(f.dispatcher.finished.size() == 1);
+    CHECK(f.dispatcher.finished[0].runner == f.first);
+    CHECK(f.scheduler.backups_won() == 0);
+    CHECK(f.scheduler.runners()[f.other].in_flight == 1);
+    f.scheduler.job_result(f.other, completed(1, 500));
+    CHECK(f.dispatcher.finished.size() == 1);
+    CHECK(f.scheduler.runners()[f.other].in_flight == 0);
+    // A second answer for the same copy is unknown: no slot is freed twice.
+    f.scheduler.job_result(f.other, completed(1, 500));
+    f.scheduler.job_result(f.first, completed(1, 500));
+    CHECK(f.scheduler.runners()[f.other].in_flight == 0);
+    CHECK(f.scheduler.runners()[f.first].in_flight == 0);
+}
+
+TEST_CASE("backup: none while jobs wait, none too early, none without an idle runner") {
+    SUBCASE("too early") {
+        LateJob f(1900, 100);
+        CHECK(f.dispatcher.backups.empty());
+    }
+    SUBCASE("within its expected cost") {
+        LateJob f(20000, 15000);
+        CHECK(f.dispatcher.backups.empty());
+    }
+    SUBCASE("the queue is not empty") {
+        Fixture f(two_runners(1, 1));
+        f.scheduler.runner_up(0, hello(1));
+        f.scheduler.runner_up(1, hello(1));
+        f.scheduler.submit(1, costing(100));
+        f.scheduler.submit(2, costing(100));
+        f.scheduler.submit(3, costing(100));
+        f.now += 60000;
+        f.scheduler.tick();
+        CHECK(f.dispatcher.backups.empty());
+        CHECK(f.scheduler.queued() == 1);
+    }
+    SUBCASE("only one runner matches") {
+        Fixture f(two_runners());
+        f.scheduler.runner_up(0, hello(2));
+        f.scheduler.runner_up(1,
+                              hello(2, {{"clang", "c", "x86_64-linux-gnu", "clang 14", kClangId}}));
+        f.scheduler.submit(1, costing(100));
+        CHECK(f.dispatcher.dispatched[0].runner == 0);
+        f.now += 60000;
+        f.scheduler.tick();
+        CHECK(f.dispatcher.backups.empty());
+    }
+}
+
+TEST_CASE("backup: a job's time counts from its compile's start, not its files' trip") {
+    Fixture f(two_runners());
+    f.scheduler.runner_up(0, hello(2));
+    f.scheduler.runner_up(1, hello(2));
+    f.scheduler.submit(1, costing(1000));
+    size_t on = f.dispatcher.dispatched[0].runner;
+    f.now += 5000; // a toolchain on its first trip to the runner
+    f.scheduler.compile_started(1, on);
+    f.now += 1900;
+    f.scheduler.tick();
+    CHECK(f.dispatcher.backups.empty());
+    f.now += 200;
+    f.scheduler.tick();
+    CHECK(f.dispatcher.backups.size() == 1);
+}
+
+TEST_CASE("backup: the longest-running late job gets the only idle slot") {
+    Fixture f({{"a", "127.0.0.2:3633", 2}, {"b", "127.0.0.3:3633", 1}});
+    f.scheduler.runner_up(0, hello(2));
+    f.scheduler.runner_up(1, hello(1));
+    f.scheduler.submit(1, costing(100)); // a
+    f.scheduler.submit(2, costing(100)); // b
+    f.scheduler.submit(3, costing(100)); // a
+    f.scheduler.job_result(1, completed(2, 100));
+    f.now += 5000;
+    f.scheduler.tick();
+    // Jobs 1 and 3 are both late; b has one idle slot.
+    REQUIRE(f.dispatcher.backups.size() == 1);
+    CHECK(f.dispatcher.backups[0].runner == 1);
+}
+
+TEST_CASE("backup: a copy that fails while the other runs is not a fallback") {
+    SUBCASE("the backup fails, the first copy answers") {
+        LateJob f(3100);
+        f.scheduler.job_result(f.other, result(1, proto::JobStatus::failed, "disk full"));
+        CHECK(f.dispatcher.finished.empty());
+        CHECK(f.dispatcher.requeues.empty());
+        CHECK(f.scheduler.copies(1) == 1);
+        CHECK(f.scheduler.state(f.other) == RunnerState::backoff); // it did fail
+        CHECK(f.scheduler.runners()[f.other].in_flight == 0);
+        f.scheduler.job_result(f.first, completed(1));
+        REQUIRE(f.dispatcher.finished.size() == 1);
+        CHECK(f.dispatcher.finished[0].remote);
+        CHECK(f.scheduler.runners()[f.first].in_flight == 0);
+    }
+    SUBCASE("the first copy's runner goes down, the backup answers") {
+        LateJob f(3100);
+        f.scheduler.runner_down(f.first, "connection reset");
+        CHECK(f.dispatcher.finished.empty());
+        CHECK(f.dispatcher.requeues.empty());
+        CHECK(f.scheduler.copies(1) == 1);
+        f.scheduler.job_result(f.other, completed(1));
+        REQUIRE(f.dispatcher.finished.size() == 1);
+        CHECK(f.dispatcher.finished[0].runner == f.other);
+        CHECK(f.scheduler.backups_won() == 1);
+        CHECK(f.scheduler.runners()[f.other].in_flight == 0);
+    }
+    SUBCASE("the backup's runner dies mid-job") {
+        LateJob f(3100);
+        f.scheduler.runner_down(f.other, "connection reset");
+        CHECK(f.scheduler.copies(1) == 1);
+        CHECK(f.scheduler.runners()[f.other].in_flight == 0);
+        f.scheduler.job_result(f.first, completed(1));
+        REQUIRE(f.dispatcher.finished.size() == 1);
+        CHECK(f.dispatcher.finished[0].runner == f.first);
+    }
+    SUBCASE("both copies fail: compiled locally once") {
+        LateJob f(3100);
+        f.scheduler.job_result(f.first, result(1, proto::JobStatus::failed, "killed"));
+        CHECK(f.dispatcher.finished.empty());
+        f.scheduler.job_result(f.other, result(1, proto::JobStatus::failed, "killed"));
+        REQUIRE(f.dispatcher.finished.size() == 1);
+        CHECK_FALSE(f.dispatcher.finished[0].remote);
+        CHECK(f.scheduler.jobs_local() == 1);
+        CHECK(f.scheduler.jobs_remote() == 0);
+        CHECK(f.scheduler.runners()[0].in_flight == 0);
+        CHECK(f.scheduler.runners()[1].in_flight == 0);
+        CHECK(f.scheduler.idle());
+    }
+}
+
+TEST_CASE("backup: a cancelled job frees both slots only as their answers come") {
+    LateJob f(3100);
+    f.scheduler.cancel(1);
+    CHECK(f.scheduler.idle());
+    CHECK(f.scheduler.runners()[f.first].in_flight == 1);
+    CHECK(f.scheduler.runners()[f.other].in_flight == 1);
+    f.scheduler.job_result(f.other, completed(1));
+    f.scheduler.runner_down(f.first, "reset");
+    CHECK(f.dispatcher.finished.empty());
+    CHECK(f.scheduler.runners()[f.first].in_flight == 0);
+    CHECK(f.scheduler.runners()[f.other].in_flight == 0);
+    CHECK(f.scheduler.late_discarded() == 0); // cancelled, not a lost race
+    // The answer of a copy whose runner went down is unknown now.
+    f.scheduler.job_result(f.first, completed(1));
+    CHECK(f.scheduler.runners()[f.first].in_flight == 0);
+}
+
+TEST_CASE("backup: a file that changed while sent to one copy leaves the other running") {
+    LateJob f(3100);
+    f.scheduler.abandon(1, f.other, "", "a file changed while it was sent");
+    CHECK(f.dispatcher.finished.empty());
+    CHECK(f.scheduler.runners()[f.other].in_flight == 0);
+    f.scheduler.abandon(1, f.first, "", "a file changed while it was sent");
+    REQUIRE(f.dispatcher.finished.size() == 1);
+    CHECK_FALSE(f.dispatcher.finished[0].remote);
+    CHECK(f.scheduler.runners()[f.first].in_flight == 0);
+    CHECK(f.scheduler.idle());
+}
