@@ -97,16 +97,10 @@ void HttpServer::read_from(Conn& c) {
         // wakeup so that it cannot keep the loop here.
         if (c.mode != Mode::reading) return;
         c.in.append(buf, static_cast<size_t>(n));
-        RequestHead head = parse_request_head(c.in);
-        if (head.state == RequestHead::State::incomplete) {
-            if (c.in.size() > kMaxRequestHead) {
-                reply(c, error_response(431), false);
-                return;
-            }
-            continue;
-        }
+        http::RequestHead head = http::parse_request_head(c.in);
+        if (head.state == http::RequestHead::State::incomplete) continue; // 431 past the cap
         std::string().swap(c.in);
-        if (head.state == RequestHead::State::error) {
+        if (head.state == http::RequestHead::State::error) {
             reply(c, error_response(head.error_status), false);
             return;
         }

@@ -15,7 +15,7 @@ using namespace ferry::monitor::web;
 namespace {
 
 Router stream_router() {
-    return [](const RequestHead& r) -> Reply {
+    return [](const http::RequestHead& r) -> Reply {
         if (r.path == "/events") return {"HTTP/1.1 200 OK\r\n\r\n", true};
         return {"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false};
     };
