@@ -97,13 +97,17 @@ wait_port() { # addr port seconds
 # start_ferryd ADDR [extra ferryd args...]: a runner on ADDR:$PORT, logging to
 # $TEST_TMP/ferryd-ADDR.log, serving when this returns: its port accepts as soon as it is
 # bound, but it greets only after probing its compilers, and connect timeouts are short.
+# It lets in the networks in $FERRYD_ALLOW (space-separated; unset: 127.0.0.0/8, every
+# loopback address; empty: no --allow, so only what the arguments allow):
+#   FERRYD_ALLOW="127.0.0.2/32" start_ferryd 127.0.0.2
 start_ferryd() {
-    local addr=$1 log before i
+    local addr=$1 log before i net allow=()
     shift
+    for net in ${FERRYD_ALLOW-127.0.0.0/8}; do allow+=(--allow "$net"); done
     log=$(ferryd_log "$addr")
     before=0
     [ ! -f "$log" ] || before=$(wc -l <"$log")
-    "$FERRYD" --listen "$addr:$PORT" --allow 127.0.0.0/8 --jobs 2 --log-file "$log" "$@" &
+    "$FERRYD" --listen "$addr:$PORT" "${allow[@]}" --jobs 2 --log-file "$log" "$@" &
     FERRYD_PIDS[$addr]=$!
     for ((i = 0; i < 400; i++)); do
         awk -v n="$before" 'NR > n && /runner .*slots/ { found = 1 } END { exit !found }' \
@@ -239,17 +243,18 @@ total_jobs_done() {
 FAULT_RUNNER="${FAULT_RUNNER:-${FERRY_BINARY_DIR:-}/tests/integration/tools/fault_runner}"
 DYING_COORDINATOR="${DYING_COORDINATOR:-${FERRY_BINARY_DIR:-}/tests/integration/tools/dying_coordinator}"
 
-# fault_project N: $FPROJ, a make project of N C files (about 0.2 s each at -O2 -g) and a
-# program linked from them.
-fault_project() {
-    local n=$1 i f
-    FPROJ="$TEST_TMP/fproj"
-    mkdir -p "$FPROJ/src" "$FPROJ/include"
-    echo '#define COMMON_SCALE 1.0' >"$FPROJ/include/common.h"
+# slow_units DIR N FUNCS [HEADER]: DIR/unit1.c .. DIR/unitN.c, C units whose compile takes a
+# while at -O2 (FUNCS static functions each: about 0.2 s for 30, 1 s for 120, unloaded), so a
+# build can be caught in flight. Unit I defines
+# `double unit_I(const double *a, const double *b, int n)`. With HEADER, each includes it
+# and adds the header's SLOW_UNIT_SCALE to its result.
+slow_units() {
+    local dir=$1 n=$2 funcs=$3 header=${4:-} i f
+    mkdir -p "$dir"
     for ((i = 1; i <= n; i++)); do
         {
-            echo '#include "common.h"'
-            for f in $(seq 1 30); do
+            [ -z "$header" ] || echo "#include \"$header\""
+            for ((f = 1; f <= funcs; f++)); do
                 echo "static double f${f}_$i(const double *a, const double *b, int n) {"
                 echo "    double s = 0;"
                 echo "    for (int k = 0; k < n; ++k) s += a[k] * b[(k * $f) % n] + (double)(k ^ $i);"
@@ -260,11 +265,21 @@ fault_project() {
             echo "double unit_$i(const double *a, const double *b, int n);"
             echo "double unit_$i(const double *a, const double *b, int n) {"
             echo "    double s = 0;"
-            for f in $(seq 1 30); do echo "    s += f${f}_$i(a, b, n);"; done
-            echo "    return s + COMMON_SCALE;"
+            for ((f = 1; f <= funcs; f++)); do echo "    s += f${f}_$i(a, b, n);"; done
+            echo "    return s${header:+ + SLOW_UNIT_SCALE};"
             echo "}"
-        } >"$FPROJ/src/unit$i.c"
+        } >"$dir/unit$i.c"
     done
+}
+
+# fault_project N: $FPROJ, a make project of N C files (about 0.2 s each at -O2 -g) and a
+# program linked from them.
+fault_project() {
+    local n=$1 i
+    FPROJ="$TEST_TMP/fproj"
+    mkdir -p "$FPROJ/include"
+    echo '#define SLOW_UNIT_SCALE 1.0' >"$FPROJ/include/common.h"
+    slow_units "$FPROJ/src" "$n" 30 common.h
     {
         echo '#include <stdio.h>'
         for ((i = 1; i <= n; i++)); do echo "double unit_$i(const double *a, const double *b, int n);"; done

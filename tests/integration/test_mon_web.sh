@@ -75,23 +75,9 @@ assert_eq 405 "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X DELETE "
 
 note "a project of 12 units that take >= 1 s each"
 PROJ="$TEST_TMP/proj"
-mkdir -p "$PROJ"
-for ((u = 1; u <= 12; u++)); do
-    {
-        for ((f = 1; f <= 160; f++)); do
-            echo "static double f${f}(const double *a, int n) { double s = 0;"
-            echo "  for (int k = 0; k < n; ++k) s += a[k] * a[(k * $f) % n] + (double)(k ^ $u);"
-            echo "  for (int k = 1; k < n; ++k) s = s * 0.5 + a[k - 1] / (a[k] + $f.0);"
-            echo "  return s; }"
-        done
-        echo "double unit_$u(const double *a, int n);"
-        echo "double unit_$u(const double *a, int n) { double s = 0;"
-        for ((f = 1; f <= 160; f++)); do echo "  s += f${f}(a, n);"; done
-        echo "  return s; }"
-    } >"$PROJ/unit_$u.c"
-done
+slow_units "$PROJ" 12 160
 cat >"$PROJ/Makefile" <<'MK'
-OBJS := $(patsubst %.c,%.o,$(wildcard unit_*.c))
+OBJS := $(patsubst %.c,%.o,$(wildcard unit*.c))
 all: $(OBJS)
 %.o: %.c
 	$(CC) -O2 -g -c $< -o $@
