@@ -4,6 +4,7 @@
 
 using namespace ferry;
 using namespace ferry::monitor::web;
+using ferry::monitor::Board;
 
 namespace {
 
