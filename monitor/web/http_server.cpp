@@ -17,19 +17,22 @@ HttpServer::HttpServer(Fd listener, uint16_t port, Router router, ServerLimits l
 
 Result<HttpServer> HttpServer::listen(const ListenAddress& where, Router router,
                                       ServerLimits limits) {
-    Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    Fd fd(::socket(where.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (!fd) return errno_error("socket", errno);
     int one = 1;
     ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     const auto* addr = reinterpret_cast<const sockaddr*>(&where.addr);
-    if (::bind(fd.get(), addr, sizeof where.addr) != 0)
+    if (::bind(fd.get(), addr, where.addr_len) != 0)
         return errno_error(fmt::format("bind {}:{}", where.host, where.port), errno);
     if (::listen(fd.get(), 128) != 0) return errno_error("listen", errno);
-    sockaddr_in bound{};
+    sockaddr_storage bound{};
     socklen_t len = sizeof bound;
     if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&bound), &len) != 0)
         return errno_error("getsockname", errno);
-    return HttpServer(std::move(fd), ntohs(bound.sin_port), std::move(router), limits);
+    const uint16_t port = bound.ss_family == AF_INET6
+                              ? reinterpret_cast<const sockaddr_in6&>(bound).sin6_port
+                              : reinterpret_cast<const sockaddr_in&>(bound).sin_port;
+    return HttpServer(std::move(fd), ntohs(port), std::move(router), limits);
 }
 
 size_t HttpServer::streams() const {
