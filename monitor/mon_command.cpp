@@ -7,6 +7,7 @@
 #include "monitor/job_table.hpp"
 #include "monitor/live_screen.hpp"
 #include "monitor/terminal.hpp"
+#include "monitor/watch.hpp"
 
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -50,10 +51,12 @@ std::string plain_block(const proto::IpcJobs& snapshot, const std::string& sourc
     return out;
 }
 
-// Refreshes until SIGINT/SIGTERM. A coordinator that goes away (it exits when idle) is
-// waited for, not fatal: the view says so and reconnects at the next refresh.
-int refresh_loop(std::optional<client::CoordinatorClient> client, const config::Config& config,
-                 const std::string& hosts_flag, double interval_seconds, bool live) {
+// Refreshes until SIGINT/SIGTERM, from a watch: what the coordinator sends between two
+// refreshes is applied as it comes and drawn at the next one. A coordinator that goes away
+// (it exits when idle) is waited for, not fatal: the view says so and watches again at the
+// next refresh.
+int refresh_loop(const config::Config& config, const std::string& hosts_flag,
+                 double interval_seconds, bool live) {
     auto signals = SignalPipe::create({SIGINT, SIGTERM, SIGWINCH});
     if (!signals) {
         std::fprintf(stderr, "ferry mon: %s\n", signals.error().message.c_str());
@@ -63,15 +66,13 @@ int refresh_loop(std::optional<client::CoordinatorClient> client, const config::
     if (live) screen.emplace(STDOUT_FILENO);
     const auto interval = std::chrono::milliseconds(std::lround(interval_seconds * 1000));
     bool first = true;
+    std::optional<CoordinatorWatch> watch;
     for (;;) {
-        if (!client) client = connect_existing(config, hosts_flag);
+        if (!watch)
+            watch = CoordinatorWatch::open(config, hosts_flag, kAnswerTimeoutSeconds * 1000);
+        if (watch && !watch->take_news()) watch.reset();
         std::optional<proto::IpcJobs> snapshot;
-        if (client) {
-            if (auto jobs = client->jobs())
-                snapshot = std::move(*jobs);
-            else
-                client.reset();
-        }
+        if (watch) snapshot = watch->view();
         const std::string notice =
             snapshot ? std::string() : no_coordinator(config) + " (waiting for one)";
         Result<void> written = ok();
@@ -88,15 +89,19 @@ int refresh_loop(std::optional<client::CoordinatorClient> client, const config::
         if (!written) return 1; // the reader went away (a closed pipe)
         first = false;
 
-        // Wait for the next refresh; a stop ends the loop, a resize of the live view redraws
-        // at once (a plain block has no size to keep).
+        // Wait for the next refresh, taking the coordinator's news as it comes; a stop ends
+        // the loop, a resize of the live view redraws at once (a plain block has no size to
+        // keep).
         const auto deadline = std::chrono::steady_clock::now() + interval;
         for (bool redraw = false; !redraw;) {
             const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                 deadline - std::chrono::steady_clock::now());
             if (left.count() <= 0) break;
-            struct pollfd pfd = {signals->fd(), POLLIN, 0};
-            if (::poll(&pfd, 1, static_cast<int>(left.count())) <= 0) continue;
+            struct pollfd pfds[2] = {{signals->fd(), POLLIN, 0},
+                                     {watch ? watch->fd() : -1, POLLIN, 0}};
+            if (::poll(pfds, 2, static_cast<int>(left.count())) <= 0) continue;
+            if (watch && pfds[1].revents != 0 && !watch->take_news()) watch.reset();
+            if (pfds[0].revents == 0) continue;
             for (int signo : signals->take()) {
                 if (signo == SIGINT || signo == SIGTERM) return 0;
                 redraw = redraw || (signo == SIGWINCH && live);
@@ -146,8 +151,9 @@ int mon_command(const MonOptions& options, const std::string& hosts_flag) {
         }
         return write_all(STDOUT_FILENO, plain_block(*jobs, config->source)) ? 0 : 1;
     }
+    client.reset(); // the refresh loop watches on a connection of its own
     const bool live = !options.plain && ::isatty(STDOUT_FILENO);
-    return refresh_loop(std::move(client), *config, hosts_flag, *interval, live);
+    return refresh_loop(*config, hosts_flag, *interval, live);
 }
 
 } // namespace ferry::monitor

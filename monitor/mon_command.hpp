@@ -1,8 +1,9 @@
 // `ferry mon [SECONDS] [--plain]`: what distccmon-text shows, and more. Once, or every
 // SECONDS until interrupted: on a terminal a full-screen live view (live_screen.hpp),
 // otherwise (or with --plain) text blocks separated by a blank line, for pipes. Never starts
-// a coordinator: with none running it says so in one line and exits 1. Polls the
-// coordinator's job board (ipc_jobs_request) once per refresh, as distccmon-text polls.
+// a coordinator: with none running it says so in one line and exits 1. Once: asks for the
+// job board (ipc_jobs_request). Refreshing: watches it (watch.hpp), so the coordinator pushes
+// each change instead of answering a poll per refresh.
 #pragma once
 
 #include <string>

@@ -14,6 +14,8 @@ packages=(
   gcc g++ clang libclang-rt-14-dev
   # the real tools the integration suites drive
   make ninja-build googletest iproute2 procps psmisc util-linux tmux
+  # the suites' helper scripts (tests/integration/tools/*.py, the trace and metrics checks)
+  python3
   # the dashboard's browser test (ferry mon --web): headless Chromium driven by puppeteer-core
   chromium curl
   # the comparison in the benchmarks

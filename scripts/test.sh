@@ -5,6 +5,10 @@
 # search in CI; tests/fuzz/campaign.sh runs those by hand). Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Everything a test needs is installed here (scripts/install-deps.sh): a suite or unit test
+# that would skip for lack of something fails instead (tests/integration/lib.sh's `skip`,
+# tests/unit/support/skip.hpp).
+export FERRY_NO_SKIP=1
 root=$PWD
 jobs=$(nproc)
 

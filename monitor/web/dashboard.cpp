@@ -2,7 +2,7 @@
 
 #include "client/coordinator_client.hpp"
 #include "config/hosts.hpp"
-#include "monitor/web/board.hpp"
+#include "monitor/board.hpp"
 #include "monitor/web/routes.hpp"
 
 #include <cerrno>

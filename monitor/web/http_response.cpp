@@ -1,5 +1,7 @@
 #include "monitor/web/http_response.hpp"
 
+#include "util/http/response.hpp"
+
 #include <fmt/format.h>
 
 namespace ferry::monitor::web {
@@ -12,41 +14,12 @@ constexpr std::string_view kCommonHeaders = "Cache-Control: no-store\r\n"
 
 } // namespace
 
-std::string_view status_phrase(int status) {
-    switch (status) {
-    case 200:
-        return "OK";
-    case 400:
-        return "Bad Request";
-    case 404:
-        return "Not Found";
-    case 405:
-        return "Method Not Allowed";
-    case 408:
-        return "Request Timeout";
-    case 431:
-        return "Request Header Fields Too Large";
-    case 503:
-        return "Service Unavailable";
-    case 505:
-        return "HTTP Version Not Supported";
-    default:
-        return "Error";
-    }
-}
-
 std::string response_head(int status, std::string_view content_type, size_t content_length) {
-    return fmt::format("HTTP/1.1 {} {}\r\n{}{}Content-Type: {}\r\nContent-Length: {}\r\n"
-                       "Connection: close\r\n\r\n",
-                       status, status_phrase(status), kCommonHeaders,
-                       status == 405 ? "Allow: GET, HEAD\r\n" : "", content_type, content_length);
+    return http::response_head(status, content_type, content_length, kCommonHeaders);
 }
 
 std::string error_response(int status, bool head_only) {
-    std::string body = fmt::format("{} {}\n", status, status_phrase(status));
-    std::string out = response_head(status, "text/plain; charset=utf-8", body.size());
-    if (!head_only) out += body;
-    return out;
+    return http::error_response(status, head_only, kCommonHeaders);
 }
 
 std::string event_stream_head() {

@@ -1,15 +1,14 @@
-// Response heads as the dashboard sends them: every one says no-store and carries a
-// Content-Security-Policy of 'self' only, so the page can load nothing from another host and
-// run no inline script even if some string it shows were crafted to look like markup.
+// Response heads as the dashboard sends them (util/http writes them): every one says
+// no-store and carries a Content-Security-Policy of 'self' only, so the page can load nothing
+// from another host and run no inline script even if some string it shows were crafted to
+// look like markup.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
 namespace ferry::monitor::web {
-
-// "404 Not Found" for 404; a generic phrase for codes we do not use.
-std::string_view status_phrase(int status);
 
 // A complete head for a body of `content_length` bytes; the connection closes after it.
 std::string response_head(int status, std::string_view content_type, size_t content_length);

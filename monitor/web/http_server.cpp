@@ -17,19 +17,22 @@ HttpServer::HttpServer(Fd listener, uint16_t port, Router router, ServerLimits l
 
 Result<HttpServer> HttpServer::listen(const ListenAddress& where, Router router,
                                       ServerLimits limits) {
-    Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    Fd fd(::socket(where.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (!fd) return errno_error("socket", errno);
     int one = 1;
     ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     const auto* addr = reinterpret_cast<const sockaddr*>(&where.addr);
-    if (::bind(fd.get(), addr, sizeof where.addr) != 0)
+    if (::bind(fd.get(), addr, where.addr_len) != 0)
         return errno_error(fmt::format("bind {}:{}", where.host, where.port), errno);
     if (::listen(fd.get(), 128) != 0) return errno_error("listen", errno);
-    sockaddr_in bound{};
+    sockaddr_storage bound{};
     socklen_t len = sizeof bound;
     if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&bound), &len) != 0)
         return errno_error("getsockname", errno);
-    return HttpServer(std::move(fd), ntohs(bound.sin_port), std::move(router), limits);
+    const uint16_t port = bound.ss_family == AF_INET6
+                              ? reinterpret_cast<const sockaddr_in6&>(bound).sin6_port
+                              : reinterpret_cast<const sockaddr_in&>(bound).sin_port;
+    return HttpServer(std::move(fd), ntohs(port), std::move(router), limits);
 }
 
 size_t HttpServer::streams() const {
@@ -97,16 +100,10 @@ void HttpServer::read_from(Conn& c) {
         // wakeup so that it cannot keep the loop here.
         if (c.mode != Mode::reading) return;
         c.in.append(buf, static_cast<size_t>(n));
-        RequestHead head = parse_request_head(c.in);
-        if (head.state == RequestHead::State::incomplete) {
-            if (c.in.size() > kMaxRequestHead) {
-                reply(c, error_response(431), false);
-                return;
-            }
-            continue;
-        }
+        http::RequestHead head = http::parse_request_head(c.in);
+        if (head.state == http::RequestHead::State::incomplete) continue; // 431 past the cap
         std::string().swap(c.in);
-        if (head.state == RequestHead::State::error) {
+        if (head.state == http::RequestHead::State::error) {
             reply(c, error_response(head.error_status), false);
             return;
         }

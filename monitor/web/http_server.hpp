@@ -7,9 +7,9 @@
 // there are at most a few dozen sockets, and no handle needs a close callback to die.
 #pragma once
 
-#include "monitor/web/http_request.hpp"
 #include "monitor/web/listen_address.hpp"
 #include "util/fd.hpp"
+#include "util/http/request_head.hpp"
 #include "util/result.hpp"
 
 #include <chrono>
@@ -34,7 +34,7 @@ struct Reply {
     std::string bytes;
     bool stream = false;
 };
-using Router = std::function<Reply(const RequestHead&)>;
+using Router = std::function<Reply(const http::RequestHead&)>;
 
 class HttpServer {
   public:

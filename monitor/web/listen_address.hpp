@@ -1,23 +1,28 @@
 // `ferry mon --web [ADDR:]PORT`: where the dashboard listens. A bare port means loopback, so
-// a build's file names are not shown to the network unless the user names an address.
+// a build's file names are not shown to the network unless the user names an address. ADDR
+// is IPv4 or, in brackets as in a URL, IPv6 ("[::1]:8080").
 #pragma once
 
 #include "util/result.hpp"
 
 #include <cstdint>
-#include <netinet/in.h>
 #include <string>
 #include <string_view>
+#include <sys/socket.h>
 
 namespace ferry::monitor::web {
 
 struct ListenAddress {
-    sockaddr_in addr{}; // IPv4: the runners' addresses in this project are IPv4 too
-    std::string host;   // as printed: "127.0.0.1"
-    uint16_t port = 0;  // 0: the kernel picks one
+    sockaddr_storage addr{}; // a sockaddr_in or sockaddr_in6, port included
+    socklen_t addr_len = 0;
+    std::string host;  // as in a URL: "127.0.0.1", "[::1]"
+    uint16_t port = 0; // 0: the kernel picks one
+
+    int family() const { return addr.ss_family; }
 };
 
-// "8080", "127.0.0.1:8080", "0.0.0.0:8080", "localhost:0". Errc::invalid otherwise.
+// "8080", "127.0.0.1:8080", "0.0.0.0:8080", "localhost:0", "[::1]:8080", "[::]:0".
+// Errc::invalid otherwise.
 Result<ListenAddress> parse_listen_address(std::string_view spec);
 
 } // namespace ferry::monitor::web

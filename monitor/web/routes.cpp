@@ -16,7 +16,7 @@ std::string job_message(const proto::IpcJobEvent& event) {
 }
 
 Router dashboard_router(const Board& board) {
-    return [&board](const RequestHead& request) -> Reply {
+    return [&board](const http::RequestHead& request) -> Reply {
         const bool head_only = request.method == "HEAD";
         auto body_reply = [&](std::string_view type, std::string_view body) {
             Reply r{response_head(200, type, body.size()), false};

@@ -2,7 +2,7 @@
 // /events (the stream). Kept apart from the loop so that routing is testable without sockets.
 #pragma once
 
-#include "monitor/web/board.hpp"
+#include "monitor/board.hpp"
 #include "monitor/web/http_server.hpp"
 
 namespace ferry::monitor::web {

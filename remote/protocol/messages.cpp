@@ -272,6 +272,13 @@ Result<void> decode(std::string_view payload, JobRequest& out) {
     });
 }
 
+Result<uint64_t> peek_job_id(std::string_view job_request_payload) {
+    Reader r(job_request_payload);
+    auto id = r.u64();
+    if (!id) return make_error(Errc::protocol, "job_request: {}", id.error().message);
+    return *id;
+}
+
 MsgType type_of(const JobRequest&) {
     return MsgType::job_request;
 }

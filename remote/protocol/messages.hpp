@@ -426,6 +426,9 @@ Result<void> decode(std::string_view payload, IpcMemo&);
 Result<void> decode(std::string_view payload, IpcJobs&);
 Result<void> decode(std::string_view payload, IpcWatch&);
 Result<void> decode(std::string_view payload, IpcJobEvent&);
+// A JobRequest's id alone, read without decoding the rest: a runner answers a request it
+// cannot take now (queue full) by its id before it spends time on the manifest.
+Result<uint64_t> peek_job_id(std::string_view job_request_payload);
 
 // The MsgType each struct travels as, so senders write frame(msg) instead of pairing by hand.
 MsgType type_of(const RunnerHello&);

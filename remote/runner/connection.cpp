@@ -2,12 +2,10 @@
 
 #include "compiler/args.hpp"
 #include "remote/protocol/auth.hpp"
-#include "remote/runner/arg_policy.hpp"
 #include "remote/runner/compile_command.hpp"
 #include "remote/runner/intake_limits.hpp"
 #include "remote/runner/job_root.hpp"
 #include "remote/runner/server.hpp"
-#include "remote/toolchain/toolchain_spec.hpp"
 #include "util/fs.hpp"
 #include "util/hash.hpp"
 #include "util/log.hpp"
@@ -185,7 +183,7 @@ void Connection::on_read(ssize_t nread) {
     }
 }
 
-Result<void> Connection::handle_frame(const proto::Frame& frame) {
+Result<void> Connection::handle_frame(proto::Frame& frame) {
     log::debug("{}: {} frame, {} bytes", m_peer, proto::msg_type_name(frame.type),
                frame.payload.size());
     if (!m_greeted) {
@@ -267,11 +265,11 @@ void Connection::answer(uint64_t job_id, proto::JobStatus status, std::string me
     send(proto::frame(result));
 }
 
-Result<void> Connection::on_job_request(const proto::Frame& frame) {
-    FERRY_TRY(decoded, proto::decode_as<proto::JobRequest>(frame));
-    proto::JobRequest& request = *decoded;
-    const uint64_t id = request.job_id;
-    if (m_pending.count(id) || m_submitted.count(id) || m_building.count(id))
+Result<void> Connection::on_job_request(proto::Frame& frame) {
+    FERRY_TRY(peeked, proto::peek_job_id(frame.payload));
+    const uint64_t id = *peeked;
+    if (m_checking.count(id) || m_pending.count(id) || m_submitted.count(id) ||
+        m_building.count(id))
         return make_error(Errc::protocol, "job id {} is already in use on this connection", id);
     m_abandoned.erase(id);
     m_server.stats().jobs_received++;
@@ -292,38 +290,57 @@ Result<void> Connection::on_job_request(const proto::Frame& frame) {
                "this runner cannot sandbox jobs: " + config.sandbox_problem);
         return ok();
     }
+    // Decoding and planning cost as much as the manifest is large: on the thread pool, so
+    // this loop keeps serving every other frame meanwhile (counted in jobs_in_intake).
+    auto check = std::make_unique<IntakeCheck>();
+    check->connection_id = m_id;
+    check->job_id = id;
+    check->payload = std::move(frame.payload);
+    check->policy = m_server.intake_policy();
+    if (auto queued = m_server.mirror_worker().check(check); !queued) {
+        answer(id, JobStatus::failed, queued.error().message);
+        return ok();
+    }
+    m_checking.insert(id);
+    return ok();
+}
+
+bool Connection::back_from_pool(std::set<uint64_t>& stage, uint64_t id) {
+    if (m_closing || !stage.erase(id)) return false; // dropped with its work
+    if (!m_server.draining()) return true;
+    answer(id, proto::JobStatus::failed, "the runner is shutting down");
+    m_server.check_drained();
+    return false;
+}
+
+void Connection::on_intake_checked(std::unique_ptr<IntakeCheck> check) {
+    const uint64_t id = check->job_id;
+    if (!back_from_pool(m_checking, id)) return;
+    switch (check->verdict) {
+    case IntakeCheck::Verdict::protocol_error:
+        protocol_error(check->message);
+        return;
+    case IntakeCheck::Verdict::refused:
+        answer(id, proto::JobStatus::refused, std::move(check->message));
+        return;
+    case IntakeCheck::Verdict::accepted:
+        accept_job(*check);
+        return;
+    }
+}
+
+void Connection::accept_job(IntakeCheck& check) {
+    const uint64_t id = check.job_id;
+    proto::JobRequest& request = check.request;
+    const auto& config = m_server.config();
+    using proto::JobStatus;
     const bool sandboxed = config.sandbox == SandboxMode::sandboxed;
-    auto installed = config.allowlist.find(request.compiler_name, request.compiler_id);
-    // A sandboxed runner runs the compiler the job brings, unless told to run only its own;
-    // an installed compiler with the job's identity is the same files either way.
-    const bool own_compiler =
-        !sandboxed || config.options.installed_compilers_only || request.toolchain.program.empty();
-    if (own_compiler && !installed) {
-        answer(id, JobStatus::refused, installed.error().message);
-        return ok();
-    }
-    if (sandboxed && own_compiler) request.toolchain = remote::toolchain_spec(**installed);
-    if (auto checked = check_arguments(request.args); !checked) {
-        answer(id, JobStatus::refused, checked.error().message);
-        return ok();
-    }
-    auto plan = sandboxed ? plan_sandboxed_mirror(request, config.manifest)
-                          : plan_mirror(request, config.manifest);
-    if (!plan) {
-        answer(id, JobStatus::refused, plan.error().message);
-        return ok();
-    }
-    if (sandboxed && request.toolchain.files.empty()) {
-        answer(id, JobStatus::refused,
-               "this runner runs the compiler a job ships, and this job ships none");
-        return ok();
-    }
     auto dir = TempDir::create(config.jobs_dir, "job-");
     if (!dir) {
         answer(id, JobStatus::failed, dir.error().message);
-        return ok();
+        return;
     }
-    PendingJob job{JobSetup{}, std::move(*plan), {}, 0};
+    PendingJob job{JobSetup{}, std::move(check.plan), {}, 0};
     JobSetup& setup = job.setup;
     setup.dir = std::move(*dir);
     setup.root = setup.dir->path() + "/root";
@@ -331,7 +348,7 @@ Result<void> Connection::on_job_request(const proto::Frame& frame) {
         auto spec = sandbox_spec(setup.dir->path(), request);
         if (!spec) {
             answer(id, JobStatus::refused, spec.error().message);
-            return ok();
+            return;
         }
         setup.sandbox = std::move(*spec);
     } else {
@@ -340,10 +357,10 @@ Result<void> Connection::on_job_request(const proto::Frame& frame) {
             answer(id,
                    rerooted.error().code == Errc::refused ? JobStatus::refused : JobStatus::failed,
                    rerooted.error().message);
-            return ok();
+            return;
         }
         setup.rerooted_args = std::move(*rerooted);
-        setup.compiler = *installed;
+        setup.compiler = check.installed;
     }
     setup.key = m_server.next_job_key();
     setup.connection_id = m_id;
@@ -364,30 +381,20 @@ Result<void> Connection::on_job_request(const proto::Frame& frame) {
     m_server.metrics().cache_misses(work->missing.size());
     log::debug("job {} from {}: {} {}, {} files, {} to fetch", id, m_peer, request.compiler_name,
                setup.source, job.plan.placements.size(), work->missing.size());
-    request.files.clear();
-    request.files.shrink_to_fit();
-    request.toolchain.files.clear();
-    request.toolchain.files.shrink_to_fit();
     setup.request = std::move(request);
     work->setup = std::move(setup);
     work->plan = std::move(job.plan);
     // mkdir and link run on the thread pool: a large mirror must not stall other clients.
     if (auto started = m_server.mirror_worker().start(work); !started) {
         answer(id, JobStatus::failed, started.error().message);
-        return ok();
+        return;
     }
     m_building.insert(id);
-    return ok();
 }
 
 void Connection::on_mirror_built(std::unique_ptr<MirrorWork> work) {
     const uint64_t id = work->job_id;
-    if (m_closing || !m_building.erase(id)) return; // dropped with its directory
-    if (m_server.draining()) {
-        answer(id, proto::JobStatus::failed, "the runner is shutting down");
-        m_server.check_drained();
-        return;
-    }
+    if (!back_from_pool(m_building, id)) return; // its directory goes with the work
     if (!work->built) {
         answer(id, proto::JobStatus::failed, work->built.error().message);
         return;

@@ -1,8 +1,9 @@
 // One client connection: the greeting, then frames decoded with limits (a hostile length is
 // refused before anything is allocated for it), and per job the intake: compiler and
-// argument policy, manifest checks, the mirror filled from the cache, NeedFiles for what is
-// missing, FileData checked blob by blob. Anything malformed or out of order ends this
-// connection with an ErrorMsg; other connections never notice.
+// argument policy and manifest checks (on the thread pool: IntakeCheck), the mirror filled
+// from the cache, NeedFiles for what is missing, FileData checked blob by blob. Anything
+// malformed or out of order ends this connection with an ErrorMsg; other connections never
+// notice.
 #pragma once
 
 #include "remote/protocol/frame.hpp"
@@ -42,8 +43,13 @@ class Connection {
     size_t jobs_in_flight() const { return m_submitted.size(); }
     // Jobs whose mirror is ready but that wait for the client's files.
     size_t jobs_waiting_for_files() const { return m_pending.size(); }
-    // Jobs accepted here and not yet with the server: mirror being built or waiting for files.
-    size_t jobs_in_intake() const { return m_building.size() + m_pending.size(); }
+    // Jobs accepted here and not yet with the server: request being checked, mirror being
+    // built or waiting for files.
+    size_t jobs_in_intake() const {
+        return m_checking.size() + m_building.size() + m_pending.size();
+    }
+    // The thread pool has checked a job's request.
+    void on_intake_checked(std::unique_ptr<IntakeCheck> check);
     // The thread pool has built (or failed to build) a job's mirror.
     void on_mirror_built(std::unique_ptr<MirrorWork> work);
     bool closing() const { return m_closing; }
@@ -60,10 +66,14 @@ class Connection {
     };
 
     void on_read(ssize_t nread);
-    Result<void> handle_frame(const proto::Frame& frame);
+    Result<void> handle_frame(proto::Frame& frame);
     Result<void> on_client_hello(const proto::Frame& frame);
     void on_hello_timeout();
-    Result<void> on_job_request(const proto::Frame& frame);
+    Result<void> on_job_request(proto::Frame& frame);
+    void accept_job(IntakeCheck& check);
+    // A job whose work (in `stage`) is back from the thread pool goes on, unless this
+    // connection is ending (the job is dropped) or the runner drains (it is answered now).
+    bool back_from_pool(std::set<uint64_t>& stage, uint64_t id);
     Result<void> on_file_data(const proto::Frame& frame);
     void await_files(uint64_t id, PendingJob job);
     void on_files_timer();
@@ -87,6 +97,7 @@ class Connection {
     bool m_greeted = false;  // ClientHello received (and, with a key, its answer checked)
     bool m_closing = false;
     std::map<uint64_t, PendingJob> m_pending; // waiting for FileData
+    std::set<uint64_t> m_checking;            // request being checked on the thread pool
     std::set<uint64_t> m_building;            // mirror being built on the thread pool
     std::set<uint64_t> m_submitted;           // with the server
     std::set<uint64_t> m_abandoned;           // failed at drain: late FileData is ignored

@@ -33,7 +33,8 @@ enum class RefusedConnection { not_allowed, too_many };
 inline constexpr size_t kRefusedReasons = 2;
 
 // The answers the metrics port gives (metrics_http.hpp), counted by status code.
-inline constexpr std::array<int, 8> kMetricsStatusCodes = {200, 400, 403, 404, 405, 408, 431, 503};
+inline constexpr std::array<int, 9> kMetricsStatusCodes = {200, 400, 403, 404, 405,
+                                                           408, 431, 503, 505};
 
 // Seconds; a remote compile is rarely under 50 ms and --job-timeout defaults to 300 s.
 inline constexpr std::array<double, 13> kJobDurationBuckets = {0.05, 0.1, 0.25, 0.5, 1,   2.5, 5,

@@ -1,8 +1,9 @@
 #include "remote/runner/metrics_http.hpp"
 
-#include "remote/runner/http_message.hpp"
 #include "remote/runner/peer.hpp"
 #include "remote/runner/prometheus_text.hpp"
+#include "util/http/request_head.hpp"
+#include "util/http/response.hpp"
 #include "util/log.hpp"
 
 #include <algorithm>
@@ -30,9 +31,9 @@ class MetricsHttp::Client {
     }
     void on_read(ssize_t nread);
     void on_timer();
-    void handle(const HttpRequestHead& head);
-    void respond(int status, std::string_view content_type, std::string_view body,
-                 bool head_only = false, std::string_view extra_headers = {});
+    void handle(const http::RequestHead& head);
+    // Sends a whole response (its status counted) and closes after it.
+    void answer(std::string response, int status);
     void done() { m_server.retire(m_id); }
 
     MetricsHttp& m_server;
@@ -70,7 +71,7 @@ void MetricsHttp::Client::start() {
 
 void MetricsHttp::Client::on_timer() {
     if (m_answered) return done(); // it had its time to read the answer
-    respond(408, kTextPlain, "request not received in time\n");
+    answer(http::error_response(408), 408);
 }
 
 void MetricsHttp::Client::on_read(ssize_t nread) {
@@ -86,36 +87,31 @@ void MetricsHttp::Client::on_read(ssize_t nread) {
     // sending a byte at a time does not make us scan its head a thousand times.
     const bool line_end = std::memchr(m_buffer.data(), '\n', static_cast<size_t>(nread));
     if (!line_end && m_head.size() <= max) return;
-    ParsedHead parsed = parse_request_head(std::string_view(m_head).substr(0, max));
-    switch (parsed.status) {
-    case ParsedHead::Status::complete:
-        return handle(parsed.head);
-    case ParsedHead::Status::malformed:
-        return respond(400, kTextPlain, "bad request\n");
-    case ParsedHead::Status::incomplete:
-        if (m_head.size() > max) respond(431, kTextPlain, "request head too large\n");
+    http::RequestHead head = http::parse_request_head(m_head, max);
+    switch (head.state) {
+    case http::RequestHead::State::complete:
+        return handle(head);
+    case http::RequestHead::State::error:
+        return answer(http::error_response(head.error_status), head.error_status);
+    case http::RequestHead::State::incomplete:
         return;
     }
 }
 
-void MetricsHttp::Client::handle(const HttpRequestHead& head) {
-    const bool is_head = head.method == "HEAD";
-    if (head.method != "GET" && !is_head)
-        return respond(405, kTextPlain, "only GET and HEAD\n", false, "Allow: GET, HEAD\r\n");
+void MetricsHttp::Client::handle(const http::RequestHead& head) {
+    const bool is_head = head.method == "HEAD"; // the parser lets only GET and HEAD through
     if (head.path != "/metrics")
-        return respond(404, kTextPlain, "ferryd: the metrics are at /metrics\n", is_head);
-    respond(200, prom::kContentType, m_server.m_render(), is_head);
+        return answer(
+            http::response(404, kTextPlain, "ferryd: the metrics are at /metrics\n", is_head), 404);
+    answer(http::response(200, prom::kContentType, m_server.m_render(), is_head), 200);
 }
 
-void MetricsHttp::Client::respond(int status, std::string_view content_type, std::string_view body,
-                                  bool head_only, std::string_view extra_headers) {
+void MetricsHttp::Client::answer(std::string response, int status) {
     m_answered = true;
     m_head.clear();
     m_head.shrink_to_fit();
     m_server.m_answered(status);
-    if (!uv_write_string(m_tcp.stream(),
-                         http_response(status, content_type, body, head_only, extra_headers)))
-        return done();
+    if (!uv_write_string(m_tcp.stream(), std::move(response))) return done();
     // FIN after the answer; the request frees itself, also if the handle closes first.
     struct ShutdownRequest {
         uv_shutdown_t req{};
@@ -198,7 +194,7 @@ void MetricsHttp::on_connection(uv_stream_t* listener) {
 void MetricsHttp::turn_away(UvHandle<uv_tcp_t> tcp, int status) {
     m_answered(status);
     // One try into an empty send buffer: no waiting and nothing kept for this peer.
-    std::string bytes = http_response(status, kTextPlain, fmt::format("{}\n", http_reason(status)));
+    std::string bytes = http::error_response(status);
     uv_buf_t buf = uv_buf_init(bytes.data(), static_cast<unsigned>(bytes.size()));
     uv_try_write(tcp.stream(), &buf, 1);
     // `tcp` closes as it goes out of scope.

@@ -34,9 +34,9 @@ void build_mirror(MirrorWork& work) {
 
 namespace {
 
-struct Request {
+template <typename Work> struct Request {
     uv_work_t req{};
-    std::unique_ptr<MirrorWork> work;
+    std::unique_ptr<Work> work;
     std::shared_ptr<void> state; // keeps the worker's State alive until after_work
 };
 
@@ -44,6 +44,13 @@ struct Discard {
     uv_work_t req{};
     std::optional<TempDir> dir;
 };
+
+void run(IntakeCheck& work) {
+    check_intake(work);
+}
+void run(MirrorWork& work) {
+    build_mirror(work);
+}
 
 } // namespace
 
@@ -61,31 +68,45 @@ void MirrorWorker::discard(std::optional<TempDir> dir) {
     if (rc == 0) request.release(); // freed by the after-work callback
 }
 
-MirrorWorker::MirrorWorker(uv_loop_t* loop, Done done)
+MirrorWorker::MirrorWorker(uv_loop_t* loop, Checked checked, Done done)
     : m_loop(loop), m_state(std::make_shared<State>()) {
+    m_state->checked = std::move(checked);
     m_state->done = std::move(done);
 }
 
 MirrorWorker::~MirrorWorker() {
     m_state->alive = false;
+    m_state->checked = nullptr;
     m_state->done = nullptr;
 }
 
-Result<void> MirrorWorker::start(std::unique_ptr<MirrorWork>& work) {
-    auto request = std::make_unique<Request>();
+void MirrorWorker::deliver(State& state, std::unique_ptr<IntakeCheck> work, int status) {
+    if (status == UV_ECANCELED) {
+        work->verdict = IntakeCheck::Verdict::refused;
+        work->message = "checking the request was cancelled";
+    }
+    if (state.alive && state.checked) state.checked(std::move(work));
+}
+
+void MirrorWorker::deliver(State& state, std::unique_ptr<MirrorWork> work, int status) {
+    if (status == UV_ECANCELED)
+        work->built = make_error(Errc::io, "building the mirror was cancelled");
+    if (state.alive && state.done) state.done(std::move(work));
+}
+
+template <typename Work> Result<void> MirrorWorker::queue(std::unique_ptr<Work>& work) {
+    auto request = std::make_unique<Request<Work>>();
     request->req.data = request.get();
     request->state = m_state;
     request->work = std::move(work);
     int rc = uv_queue_work(
         m_loop, &request->req,
-        [](uv_work_t* req) { build_mirror(*static_cast<Request*>(req->data)->work); },
+        [](uv_work_t* req) { run(*static_cast<Request<Work>*>(req->data)->work); },
         [](uv_work_t* req, int status) {
-            std::unique_ptr<Request> done(static_cast<Request*>(req->data));
+            std::unique_ptr<Request<Work>> done(static_cast<Request<Work>*>(req->data));
             auto state = std::static_pointer_cast<State>(done->state);
             --state->in_flight;
-            if (status == UV_ECANCELED)
-                done->work->built = make_error(Errc::io, "building the mirror was cancelled");
-            if (state->alive && state->done) state->done(std::move(done->work));
+            deliver(*state, std::move(done->work), status);
         });
     if (rc != 0) {
         work = std::move(request->work);
@@ -94,6 +115,14 @@ Result<void> MirrorWorker::start(std::unique_ptr<MirrorWork>& work) {
     ++m_state->in_flight;
     request.release(); // freed by the after-work callback
     return ok();
+}
+
+Result<void> MirrorWorker::check(std::unique_ptr<IntakeCheck>& work) {
+    return queue(work);
+}
+
+Result<void> MirrorWorker::start(std::unique_ptr<MirrorWork>& work) {
+    return queue(work);
 }
 
 } // namespace ferry::runner

@@ -1,12 +1,15 @@
-// Builds jobs' mirrors off the event loop. Creating thousands of directories and linking
-// files from the cache are blocking syscalls; on the loop they would stall every other
-// client (a ping, a greeting) behind one manifest. Each MirrorWork runs on libuv's thread
-// pool and comes back to the loop through `Done`. The work owns the job's directory the
-// whole time, so nothing removes it while a thread is filling it; if the MirrorWorker is
-// gone when a work ends, `Done` is not called and the work (and its directory) is dropped
-// on the loop.
+// Runs a job's intake off the event loop: checking its request (IntakeCheck: decoding and
+// planning a manifest of thousands of entries), building its mirror (creating thousands of
+// directories and linking files from the cache are blocking syscalls) and removing its
+// directory. On the loop any of these would stall every other client (a ping, a greeting)
+// behind one manifest. Each work runs on libuv's thread pool and comes back to the loop
+// through its callback (`Checked`, `Done`). A work owns everything it touches (the job's
+// directory the whole time, so nothing removes it while a thread is filling it); if the
+// MirrorWorker is gone when a work ends, no callback is called and the work (and its
+// directory) is dropped on the loop.
 #pragma once
 
+#include "remote/runner/intake_check.hpp"
 #include "remote/runner/job.hpp"
 #include "remote/runner/mirror.hpp"
 
@@ -39,27 +42,34 @@ void build_mirror(MirrorWork& work);
 
 class MirrorWorker {
   public:
+    using Checked = std::function<void(std::unique_ptr<IntakeCheck>)>;
     using Done = std::function<void(std::unique_ptr<MirrorWork>)>;
 
-    MirrorWorker(uv_loop_t* loop, Done done);
+    MirrorWorker(uv_loop_t* loop, Checked checked, Done done);
     ~MirrorWorker();
     MirrorWorker(const MirrorWorker&) = delete;
     MirrorWorker& operator=(const MirrorWorker&) = delete;
 
     // On error (the pool refused the work) the work is handed back untouched.
+    Result<void> check(std::unique_ptr<IntakeCheck>& work);
     Result<void> start(std::unique_ptr<MirrorWork>& work);
     // Removes a job directory on the pool: a large mirror takes as long to delete as to
     // build. Removed in place if the pool refuses the work.
     void discard(std::optional<TempDir> dir);
-    // Works queued or running.
+    // Checks and builds queued or running (not removals).
     size_t in_flight() const { return m_state->in_flight; }
 
   private:
     struct State {
+        Checked checked;
         Done done;
         size_t in_flight = 0;
         bool alive = true;
     };
+    template <typename Work> Result<void> queue(std::unique_ptr<Work>& work);
+    static void deliver(State& state, std::unique_ptr<IntakeCheck> work, int status);
+    static void deliver(State& state, std::unique_ptr<MirrorWork> work, int status);
+
     uv_loop_t* m_loop;
     std::shared_ptr<State> m_state;
 };

@@ -21,12 +21,21 @@ Server::Server(uv_loop_t* loop, ServerConfig config, FileCache& cache)
     : m_loop(loop), m_config(std::move(config)), m_cache(cache),
       m_queue(m_config.options.jobs, m_config.options.max_queue),
       m_refusal_log(kRefusalLogIntervalMs, kRefusalLogBurst),
-      m_mirror(loop, [this](std::unique_ptr<MirrorWork> work) {
-          auto it = m_connections.find(work->connection_id);
-          // A connection that is gone takes its job with it: the work (and its directory)
-          // is dropped here.
-          if (it != m_connections.end()) it->second->on_mirror_built(std::move(work));
-      }) {}
+      m_intake_policy(std::make_shared<IntakePolicy>(
+          IntakePolicy{m_config.allowlist, m_config.sandbox == SandboxMode::sandboxed,
+                       m_config.options.installed_compilers_only, m_config.manifest})),
+      // A connection that is gone takes its job with it: the work (and its directory) is
+      // dropped here.
+      m_mirror(
+          loop,
+          [this](std::unique_ptr<IntakeCheck> work) {
+              auto it = m_connections.find(work->connection_id);
+              if (it != m_connections.end()) it->second->on_intake_checked(std::move(work));
+          },
+          [this](std::unique_ptr<MirrorWork> work) {
+              auto it = m_connections.find(work->connection_id);
+              if (it != m_connections.end()) it->second->on_mirror_built(std::move(work));
+          }) {}
 
 Server::~Server() {
     // Anything still alive dies with us: compilers are killed by ~Job, job directories go

@@ -10,6 +10,7 @@
 #include "remote/protocol/messages.hpp"
 #include "remote/runner/allowlist.hpp"
 #include "remote/runner/file_cache.hpp"
+#include "remote/runner/intake_check.hpp"
 #include "remote/runner/intake_limits.hpp"
 #include "remote/runner/job.hpp"
 #include "remote/runner/job_queue.hpp"
@@ -75,10 +76,12 @@ class Server {
     bool draining() const { return m_draining; }
     uint64_t next_job_key() { return ++m_last_job_key; }
     size_t jobs_waiting() const { return m_queue.waiting(); }
-    // Jobs accepted but not yet running, over all connections: mirrors being built, jobs
+    // Jobs accepted but not yet running, over all connections: requests being checked and
+    // mirrors being built, jobs
     // waiting for files, jobs waiting for a slot. --max-queue bounds this.
     size_t jobs_in_intake() const;
     MirrorWorker& mirror_worker() { return m_mirror; }
+    const std::shared_ptr<const IntakePolicy>& intake_policy() const { return m_intake_policy; }
     // A job whose files are all in its mirror: run it now, queue it, or fail it (queue full).
     void submit(JobSetup setup);
     // The connection is finished (peer gone, error sent, drained): its jobs are cancelled and
@@ -117,6 +120,7 @@ class Server {
     UvHandle<uv_timer_t> m_drain_timer;
     UvHandle<uv_timer_t> m_refusal_timer; // writes the throttled refusals' summary
     LogThrottle m_refusal_log;
+    std::shared_ptr<const IntakePolicy> m_intake_policy; // shared with checks on the pool
     MirrorWorker m_mirror;
     std::map<uint64_t, std::unique_ptr<Connection>> m_connections;
     std::map<uint64_t, std::unique_ptr<Job>> m_jobs; // running

@@ -1,7 +1,9 @@
 # Shared helpers for integration suites: real ferryd, coordinator, compilers and build tools.
 # A suite sources this, calls ferry_test_init, and ends with `pass`. Every process it starts
 # is stopped by the EXIT trap; every file it makes lives under $TEST_TMP.
-# CTest passes FERRY, FERRYD and FERRY_SOURCE_DIR. Exit 125 means "skipped".
+# CTest passes FERRY, FERRYD and FERRY_SOURCE_DIR. Exit 125 means "skipped", except under
+# FERRY_NO_SKIP=1 (scripts/test.sh, as CI runs it, where everything is installed): there a
+# suite that would skip fails with its reason, so none passes in CI by not running.
 set -euo pipefail
 
 : "${FERRY:?FERRY must name the ferry binary}"
@@ -19,7 +21,11 @@ fail() {
     echo "$FAIL_MESSAGE" >&2
     exit 1
 }
-skip() { echo "SKIP ($TEST_NAME): $*" >&2; exit 125; }
+skip() {
+    [ "${FERRY_NO_SKIP:-0}" = 0 ] || fail "cannot skip under FERRY_NO_SKIP: $*"
+    echo "SKIP ($TEST_NAME): $*" >&2
+    exit 125
+}
 note() { echo "--- $*" >&2; }
 pass() { echo "PASS ($TEST_NAME)"; exit 0; }
 
@@ -101,13 +107,17 @@ wait_port() { # addr port seconds
 # start_ferryd ADDR [extra ferryd args...]: a runner on ADDR:$PORT, logging to
 # $TEST_TMP/ferryd-ADDR.log, serving when this returns: its port accepts as soon as it is
 # bound, but it greets only after probing its compilers, and connect timeouts are short.
+# It lets in the networks in $FERRYD_ALLOW (space-separated; unset: 127.0.0.0/8, every
+# loopback address; empty: no --allow, so only what the arguments allow):
+#   FERRYD_ALLOW="127.0.0.2/32" start_ferryd 127.0.0.2
 start_ferryd() {
-    local addr=$1 log before i
+    local addr=$1 log before i net allow=()
     shift
+    for net in ${FERRYD_ALLOW-127.0.0.0/8}; do allow+=(--allow "$net"); done
     log=$(ferryd_log "$addr")
     before=0
     [ ! -f "$log" ] || before=$(wc -l <"$log")
-    "$FERRYD" --listen "$addr:$PORT" --allow 127.0.0.0/8 --jobs 2 --log-file "$log" "$@" &
+    "$FERRYD" --listen "$addr:$PORT" "${allow[@]}" --jobs 2 --log-file "$log" "$@" &
     FERRYD_PIDS[$addr]=$!
     for ((i = 0; i < 400; i++)); do
         awk -v n="$before" 'NR > n && /runner .*slots/ { found = 1 } END { exit !found }' \
@@ -243,17 +253,18 @@ total_jobs_done() {
 FAULT_RUNNER="${FAULT_RUNNER:-${FERRY_BINARY_DIR:-}/tests/integration/tools/fault_runner}"
 DYING_COORDINATOR="${DYING_COORDINATOR:-${FERRY_BINARY_DIR:-}/tests/integration/tools/dying_coordinator}"
 
-# fault_project N: $FPROJ, a make project of N C files (about 0.2 s each at -O2 -g) and a
-# program linked from them.
-fault_project() {
-    local n=$1 i f
-    FPROJ="$TEST_TMP/fproj"
-    mkdir -p "$FPROJ/src" "$FPROJ/include"
-    echo '#define COMMON_SCALE 1.0' >"$FPROJ/include/common.h"
+# slow_units DIR N FUNCS [HEADER]: DIR/unit1.c .. DIR/unitN.c, C units whose compile takes a
+# while at -O2 (FUNCS static functions each: about 0.2 s for 30, 1 s for 120, unloaded), so a
+# build can be caught in flight. Unit I defines
+# `double unit_I(const double *a, const double *b, int n)`. With HEADER, each includes it
+# and adds the header's SLOW_UNIT_SCALE to its result.
+slow_units() {
+    local dir=$1 n=$2 funcs=$3 header=${4:-} i f
+    mkdir -p "$dir"
     for ((i = 1; i <= n; i++)); do
         {
-            echo '#include "common.h"'
-            for f in $(seq 1 30); do
+            [ -z "$header" ] || echo "#include \"$header\""
+            for ((f = 1; f <= funcs; f++)); do
                 echo "static double f${f}_$i(const double *a, const double *b, int n) {"
                 echo "    double s = 0;"
                 echo "    for (int k = 0; k < n; ++k) s += a[k] * b[(k * $f) % n] + (double)(k ^ $i);"
@@ -264,11 +275,21 @@ fault_project() {
             echo "double unit_$i(const double *a, const double *b, int n);"
             echo "double unit_$i(const double *a, const double *b, int n) {"
             echo "    double s = 0;"
-            for f in $(seq 1 30); do echo "    s += f${f}_$i(a, b, n);"; done
-            echo "    return s + COMMON_SCALE;"
+            for ((f = 1; f <= funcs; f++)); do echo "    s += f${f}_$i(a, b, n);"; done
+            echo "    return s${header:+ + SLOW_UNIT_SCALE};"
             echo "}"
-        } >"$FPROJ/src/unit$i.c"
+        } >"$dir/unit$i.c"
     done
+}
+
+# fault_project N: $FPROJ, a make project of N C files (about 0.2 s each at -O2 -g) and a
+# program linked from them.
+fault_project() {
+    local n=$1 i
+    FPROJ="$TEST_TMP/fproj"
+    mkdir -p "$FPROJ/include"
+    echo '#define SLOW_UNIT_SCALE 1.0' >"$FPROJ/include/common.h"
+    slow_units "$FPROJ/src" "$n" 30 common.h
     {
         echo '#include <stdio.h>'
         for ((i = 1; i <= n; i++)); do echo "double unit_$i(const double *a, const double *b, int n);"; done

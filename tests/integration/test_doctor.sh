@@ -59,22 +59,6 @@ expect_problem() { # NAME WHAT-TEXT FIX-TEXT
         fail "no summary line in $1: $(cat "$TEST_TMP/$1.out")"
 }
 
-# start_ferryd_with ADDR ARGS...: ferryd without lib.sh's --allow 127.0.0.0/8 (which would
-# let us in), ready when this returns.
-start_ferryd_with() {
-    local addr=$1 log i
-    shift
-    log=$(ferryd_log "$addr")
-    "$FERRYD" --listen "$addr:$PORT" --jobs 2 --log-file "$log" "$@" &
-    FERRYD_PIDS[$addr]=$!
-    for ((i = 0; i < 400; i++)); do
-        grep -q 'runner .*slots' "$log" 2>/dev/null && return 0
-        kill -0 "${FERRYD_PIDS[$addr]}" 2>/dev/null || break
-        sleep 0.05
-    done
-    fail "ferryd on $addr did not get ready: $(tail -5 "$log" 2>/dev/null)"
-}
-
 start_ferryd $A
 start_ferryd $B
 
@@ -114,7 +98,7 @@ expect_problem unreachable "nobody: unreachable: connect $NOBODY:$PORT: Connecti
 assert_contains "$TEST_TMP/unreachable.out" "ok      a: "
 
 note "not allowed: ferryd on $FENCED allows only 10.99.0.0/16"
-start_ferryd_with $FENCED --allow 10.99.0.0/16
+FERRYD_ALLOW=10.99.0.0/16 start_ferryd $FENCED
 hosts_toml fenced=$FENCED
 doctor fenced
 expect_problem fenced "fenced: not allowed: address 127.0.0." \
@@ -123,7 +107,7 @@ expect_problem fenced "fenced: not allowed: address 127.0.0." \
 note "unauthorised: the runner holds key A, we hold key B"
 "$FERRY" keygen "$TEST_TMP/a.key" 2>/dev/null
 "$FERRY" keygen "$TEST_TMP/b.key" 2>/dev/null
-start_ferryd_with $KEYED --allow 127.0.0.0/8 --key-file "$TEST_TMP/a.key"
+start_ferryd $KEYED --key-file "$TEST_TMP/a.key"
 hosts_toml keyed=$KEYED:"$TEST_TMP/b.key"
 doctor wrongkey
 expect_problem wrongkey "keyed: unauthorised: the runner refused our key" \

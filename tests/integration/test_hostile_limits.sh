@@ -36,16 +36,10 @@ assert_serving() { # what
 }
 job_dirs() { find "$RUNNER_TMP" -mindepth 3 -maxdepth 3 -name 'job-*' -type d | wc -l; }
 
-# start_ferryd adds --allow 127.0.0.0/8, which would let OUTSIDE in: start A by hand.
+# Only A itself: start_ferryd's default 127.0.0.0/8 would let OUTSIDE in.
 LOG_A=$(ferryd_log $A)
-TMPDIR="$RUNNER_TMP" "$FERRYD" --listen "$A:$PORT" --allow "$A/32" --jobs 2 \
-    --max-connections 2 --max-queue 8 --files-timeout 3 --log-file "$LOG_A" &
-FERRYD_PIDS[$A]=$!
-for ((i = 0; i < 400; i++)); do
-    grep -q 'runner .*slots' "$LOG_A" 2>/dev/null && break
-    kill -0 "${FERRYD_PIDS[$A]}" 2>/dev/null || fail "ferryd on $A did not start"
-    sleep 0.05
-done
+TMPDIR="$RUNNER_TMP" FERRYD_ALLOW="$A/32" start_ferryd $A \
+    --max-connections 2 --max-queue 8 --files-timeout 3
 PID_A=${FERRYD_PIDS[$A]}
 assert_serving "at the start"
 note "ferryd VmHWM at the start: $(hwm_kib $PID_A) KiB"

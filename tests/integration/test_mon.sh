@@ -54,25 +54,7 @@ fi
 # A project whose compiles each take a while at -O2 (about 1 s unloaded), so a monitor
 # catches them in flight.
 PROJ="$TEST_TMP/proj"
-mkdir -p "$PROJ/src"
-for ((i = 1; i <= 12; i++)); do
-    {
-        for f in $(seq 1 120); do
-            echo "static double f${f}_$i(const double *a, const double *b, int n) {"
-            echo "    double s = 0;"
-            echo "    for (int k = 0; k < n; ++k) s += a[k] * b[(k * $f) % n] + (double)(k ^ $i);"
-            echo "    for (int k = 1; k < n; ++k) s = s * 0.5 + a[k - 1] / (b[k] + $f.0);"
-            echo "    return s;"
-            echo "}"
-        done
-        echo "double unit_$i(const double *a, const double *b, int n);"
-        echo "double unit_$i(const double *a, const double *b, int n) {"
-        echo "    double s = 0;"
-        for f in $(seq 1 120); do echo "    s += f${f}_$i(a, b, n);"; done
-        echo "    return s;"
-        echo "}"
-    } >"$PROJ/src/unit$i.c"
-done
+slow_units "$PROJ/src" 12 120
 cat >"$PROJ/Makefile" <<'MK'
 OBJS := $(patsubst src/%.c,obj/%.o,$(wildcard src/*.c))
 all: $(OBJS)

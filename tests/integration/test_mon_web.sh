@@ -73,25 +73,29 @@ assert_eq 404 "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$URL/../et
 assert_eq 404 "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$URL/favicon.ico")" "GET /favicon.ico"
 assert_eq 405 "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X DELETE "$URL/state")" "DELETE /state"
 
+note "an IPv6 address: the dashboard listens there, and only there"
+"$FERRY" mon --web "[::1]:0" 2>"$TEST_TMP/mon6.err" &
+MON6_PID=$!
+WEB6_PORT=
+for ((i = 0; i < 100; i++)); do
+    WEB6_PORT=$(sed -n 's|.*dashboard at http://\[::1\]:\([0-9]*\)/.*|\1|p' "$TEST_TMP/mon6.err")
+    [ -n "$WEB6_PORT" ] && break
+    kill -0 "$MON6_PID" 2>/dev/null || fail "ferry mon --web [::1]:0 exited: $(cat "$TEST_TMP/mon6.err")"
+    sleep 0.1
+done
+[ -n "$WEB6_PORT" ] || fail "ferry mon --web [::1]:0 did not print its address: $(cat "$TEST_TMP/mon6.err")"
+assert_eq 200 "$(curl -sg -o /dev/null -w '%{http_code}' --max-time 5 "http://[::1]:$WEB6_PORT/state")" "GET /state over IPv6"
+rc=0
+curl -s -o /dev/null --max-time 5 "http://127.0.0.1:$WEB6_PORT/state" || rc=$?
+[ "$rc" = 7 ] || fail "the IPv6 dashboard answered on 127.0.0.1:$WEB6_PORT (curl status $rc)"
+kill -TERM "$MON6_PID"
+wait "$MON6_PID" || fail "ferry mon --web [::1]:0 did not exit cleanly on SIGTERM"
+
 note "a project of 12 units that take >= 1 s each"
 PROJ="$TEST_TMP/proj"
-mkdir -p "$PROJ"
-for ((u = 1; u <= 12; u++)); do
-    {
-        for ((f = 1; f <= 160; f++)); do
-            echo "static double f${f}(const double *a, int n) { double s = 0;"
-            echo "  for (int k = 0; k < n; ++k) s += a[k] * a[(k * $f) % n] + (double)(k ^ $u);"
-            echo "  for (int k = 1; k < n; ++k) s = s * 0.5 + a[k - 1] / (a[k] + $f.0);"
-            echo "  return s; }"
-        done
-        echo "double unit_$u(const double *a, int n);"
-        echo "double unit_$u(const double *a, int n) { double s = 0;"
-        for ((f = 1; f <= 160; f++)); do echo "  s += f${f}(a, n);"; done
-        echo "  return s; }"
-    } >"$PROJ/unit_$u.c"
-done
+slow_units "$PROJ" 12 160
 cat >"$PROJ/Makefile" <<'MK'
-OBJS := $(patsubst %.c,%.o,$(wildcard unit_*.c))
+OBJS := $(patsubst %.c,%.o,$(wildcard unit*.c))
 all: $(OBJS)
 %.o: %.c
 	$(CC) -O2 -g -c $< -o $@

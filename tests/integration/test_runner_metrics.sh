@@ -21,7 +21,8 @@ OUTSIDE=127.0.0.43 # a host outside --allow
 MPORT=$((PORT + 1))
 # The coordinator reaches 127.0.0.x from 127.0.0.1 (the loopback route's source address);
 # nothing else of 127.0.0.0/8 is let in, so OUTSIDE is another host as far as ferryd can tell.
-ALLOW=(--allow 127.0.0.1/32 --allow "$A/32" --allow "$B/32")
+# Not start_ferryd's default 127.0.0.0/8, which would let OUTSIDE in.
+FERRYD_ALLOW="127.0.0.1/32 $A/32 $B/32"
 
 note "--metrics on a non-loopback address without --allow: refused at start-up"
 rc=0
@@ -35,23 +36,8 @@ rc=0
 timeout 20 "$FERRYD" --listen "$A:$PORT" --metrics "$A" >/dev/null 2>"$TEST_TMP/noport.err" || rc=$?
 assert_eq 2 "$rc" "exit status of ferryd --metrics without a port"
 
-# start_metrics_runner ADDR: ferryd on ADDR:$PORT with metrics on ADDR:$MPORT. Not
-# start_ferryd: its --allow 127.0.0.0/8 would let OUTSIDE in.
-start_metrics_runner() {
-    local addr=$1 log i
-    log=$(ferryd_log "$addr")
-    "$FERRYD" --listen "$addr:$PORT" --metrics "$addr:$MPORT" "${ALLOW[@]}" --jobs 2 \
-        --log-file "$log" &
-    FERRYD_PIDS[$addr]=$!
-    for ((i = 0; i < 400; i++)); do
-        grep -q 'runner .*slots' "$log" 2>/dev/null && return 0
-        kill -0 "${FERRYD_PIDS[$addr]}" 2>/dev/null || break
-        sleep 0.05
-    done
-    fail "ferryd on $addr did not get ready: $(tail -5 "$log" 2>/dev/null)"
-}
-start_metrics_runner $A
-start_metrics_runner $B
+start_ferryd $A --metrics "$A:$MPORT"
+start_ferryd $B --metrics "$B:$MPORT"
 assert_contains "$(ferryd_log $A)" "metrics on http://$A:$MPORT/metrics"
 
 # scrape ADDR NAME: GET /metrics into $TEST_TMP/NAME.txt (headers in NAME.head), checked

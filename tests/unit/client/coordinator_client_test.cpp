@@ -1,10 +1,7 @@
 // The coordinator client against a scripted coordinator on a real unix socket: framing in
 // both directions, the slot handshake, and what a vanished coordinator looks like.
 #include "client/coordinator_client.hpp"
-#include "coordinator/paths.hpp"
-#include "util/fd.hpp"
-#include "util/temp_dir.hpp"
-#include "util/unix_socket.hpp"
+#include "tests/unit/support/fake_coordinator.hpp"
 
 #include <cstdlib>
 #include <doctest/doctest.h>
@@ -15,39 +12,10 @@
 
 using ferry::Fd;
 using ferry::client::CoordinatorClient;
+using ferry::test::send_all;
 namespace proto = ferry::proto;
 
 namespace {
-
-// A private runtime dir, so the test never meets a real coordinator.
-struct Runtime {
-    ferry::TempDir tmp = std::move(*ferry::TempDir::create("/tmp", "ferry-client-coord"));
-    ferry::config::Config config;
-    std::string socket;
-
-    Runtime() {
-        ::setenv("XDG_RUNTIME_DIR", tmp.path().c_str(), 1);
-        config.fingerprint = "0123456789abcdef0123456789abcdef";
-        auto dir = ferry::coordinator::runtime_dir();
-        REQUIRE(dir);
-        socket = ferry::coordinator::socket_path(*dir, config);
-    }
-};
-
-Fd listen_on(const std::string& path) {
-    auto fd = ferry::listen_unix(path, 4);
-    REQUIRE(fd);
-    return std::move(*fd);
-}
-
-void send_all(int fd, const std::string& data) {
-    size_t off = 0;
-    while (off < data.size()) {
-        ssize_t n = ::send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL);
-        if (n <= 0) return;
-        off += static_cast<size_t>(n);
-    }
-}
 
 // Serves one connection: `answer` gets each frame and returns what to send back ("" for
 // nothing); returning false from it closes the connection.
@@ -74,15 +42,15 @@ void serve_one(int listener, Script script) {
 } // namespace
 
 TEST_CASE("nobody listening and not allowed to start one: unavailable") {
-    Runtime rt;
+    ferry::test::FakeRuntime rt("ferry-client-coord");
     auto client = CoordinatorClient::connect(rt.config, "", false);
     REQUIRE_FALSE(client);
     CHECK(client.error().code == ferry::Errc::unavailable);
 }
 
 TEST_CASE("slots, compile, status and shutdown over the socket") {
-    Runtime rt;
-    Fd listener = listen_on(rt.socket);
+    ferry::test::FakeRuntime rt("ferry-client-coord");
+    Fd listener = rt.listen(4);
     std::vector<std::string> seen;
     proto::IpcCompile received;
     std::thread server(serve_one, listener.get(), [&](const proto::Frame& f, std::string& reply) {
@@ -157,8 +125,8 @@ TEST_CASE("slots, compile, status and shutdown over the socket") {
 }
 
 TEST_CASE("a coordinator that dies mid-job is an error the wrapper can act on") {
-    Runtime rt;
-    Fd listener = listen_on(rt.socket);
+    ferry::test::FakeRuntime rt("ferry-client-coord");
+    Fd listener = rt.listen(4);
     std::thread server(serve_one, listener.get(), [](const proto::Frame& f, std::string&) {
         return f.type != proto::MsgType::ipc_compile; // close on compile
     });
@@ -171,8 +139,8 @@ TEST_CASE("a coordinator that dies mid-job is an error the wrapper can act on") 
 }
 
 TEST_CASE("an error frame from the coordinator is reported, not misread") {
-    Runtime rt;
-    Fd listener = listen_on(rt.socket);
+    ferry::test::FakeRuntime rt("ferry-client-coord");
+    Fd listener = rt.listen(4);
     std::thread server(serve_one, listener.get(), [](const proto::Frame&, std::string& reply) {
         proto::ErrorMsg err{proto::ErrorCode::protocol, "bad request"};
         reply = proto::frame(err);

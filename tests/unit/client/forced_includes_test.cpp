@@ -1,6 +1,7 @@
 // The make-rule parser on what gcc 12 and clang 14 write (the texts below were copied from
 // their -M output), and the forced-include pass run against the installed compilers.
 #include "client/forced_includes.hpp"
+#include "tests/unit/support/skip.hpp"
 #include "util/fs.hpp"
 #include "util/temp_dir.hpp"
 
@@ -135,10 +136,7 @@ TEST_CASE("forced-include pass: the installed compilers list what the forced inc
     REQUIRE(write_file(root + "/back\\slash.h", "#define B 1\n"));
 
     for (const char* compiler : {"gcc", "clang"}) {
-        if (!have(compiler)) {
-            MESSAGE("skipping: no ", compiler);
-            continue;
-        }
+        if (ferry::test::skip_unless(have(compiler), std::string("no ") + compiler)) continue;
         CAPTURE(compiler);
         const std::string cc = find_in_path(compiler, std::getenv("PATH"));
         auto a = compiler::analyse(
@@ -184,7 +182,7 @@ TEST_CASE("forced-include pass: the installed compilers list what the forced inc
 }
 
 TEST_CASE("-M pass on the source: clang -MMD ships system headers its scan cannot list") {
-    if (!have("clang")) return;
+    if (ferry::test::skip_unless(have("clang"), "no clang")) return;
     auto dir = TempDir::create("/tmp", "ferry-make-rule-test");
     REQUIRE(dir);
     const std::string root = dir->path();

@@ -2,6 +2,7 @@
 // a local `-c` compile and analyse()'s scan command must write byte-identical depfiles, and
 // a local compile must write exactly the files analyse() lists as outputs.
 #include "compiler/args.hpp"
+#include "tests/unit/support/skip.hpp"
 #include "util/fs.hpp"
 #include "util/subprocess.hpp"
 #include "util/temp_dir.hpp"
@@ -119,10 +120,7 @@ TEST_CASE("depfiles: the scan writes what a local -c compile writes, byte for by
     Project project = Project::create();
     int compared = 0;
     for (const char* compiler : kCompilers) {
-        if (!have(compiler)) {
-            MESSAGE("skipping: no ", compiler);
-            continue;
-        }
+        if (ferry::test::skip_unless(have(compiler), std::string("no ") + compiler)) continue;
         for (const auto& c : kDepCases) {
             std::string line = compiler;
             for (const auto& a : c.args)

@@ -1,6 +1,7 @@
 // Compiler names and identities, probed on the installed gcc and clang.
 #include "compiler/args.hpp"
 #include "compiler/identity.hpp"
+#include "tests/unit/support/skip.hpp"
 #include "util/hash.hpp"
 
 #include <algorithm>
@@ -57,11 +58,10 @@ TEST_CASE("compiler names: family, driver, known") {
 }
 
 TEST_CASE("probe: gcc and clang identities") {
-    if (!executable("/usr/bin/gcc") || !executable("/usr/bin/clang") ||
-        !executable("/usr/bin/clang++")) {
-        MESSAGE("skipping: needs /usr/bin/gcc, clang, clang++");
+    if (ferry::test::skip_unless(executable("/usr/bin/gcc") && executable("/usr/bin/clang") &&
+                                     executable("/usr/bin/clang++"),
+                                 "needs /usr/bin/gcc, clang, clang++"))
         return;
-    }
     auto gcc1 = probe("/usr/bin/gcc", "gcc");
     auto gcc2 = probe("/usr/bin/gcc", "gcc");
     auto clang = probe("/usr/bin/clang", "clang");
@@ -98,10 +98,7 @@ TEST_CASE("probe: failures are errors") {
 }
 
 TEST_CASE("probe_default_allowlist: PATH order, first name wins, quick") {
-    if (!executable("/usr/bin/gcc")) {
-        MESSAGE("skipping: no /usr/bin/gcc");
-        return;
-    }
+    if (ferry::test::skip_unless(executable("/usr/bin/gcc"), "no /usr/bin/gcc")) return;
     auto start = std::chrono::steady_clock::now();
     // /usr/bin twice and a missing directory: names from the first /usr/bin only.
     auto ids = probe_default_allowlist("/nonexistent:/usr/bin::/usr/bin");

@@ -1,5 +1,6 @@
 // The scan-output parser, on captured output and on what the installed gcc and clang print.
 #include "compiler/scan.hpp"
+#include "tests/unit/support/skip.hpp"
 #include "util/fs.hpp"
 #include "util/subprocess.hpp"
 #include "util/temp_dir.hpp"
@@ -119,10 +120,7 @@ TEST_CASE("parse_scan_output: what the installed compilers print") {
                        "#include \"a b.h\"\n#include \"q.h\"\n#include <stddef.h>\nint x;\n"));
     for (const char* compiler : {"gcc", "clang"}) {
         CAPTURE(compiler);
-        if (!have(compiler)) {
-            MESSAGE("skipping: no ", compiler);
-            continue;
-        }
+        if (ferry::test::skip_unless(have(compiler), std::string("no ") + compiler)) continue;
         RunOptions run;
         run.argv = {compiler, "-I", "in c",      "-iquote", "q", "m.c",
                     "-E",     "-o", "/dev/null", "-H",      "-v"};

@@ -1,6 +1,7 @@
 // The server on a real loopback socket, its limits made small so that each one trips fast.
 #include "monitor/web/http_server.hpp"
 #include "monitor/web/sse.hpp"
+#include "tests/unit/support/skip.hpp"
 
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
@@ -15,7 +16,7 @@ using namespace ferry::monitor::web;
 namespace {
 
 Router stream_router() {
-    return [](const RequestHead& r) -> Reply {
+    return [](const http::RequestHead& r) -> Reply {
         if (r.path == "/events") return {"HTTP/1.1 200 OK\r\n\r\n", true};
         return {"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false};
     };
@@ -69,6 +70,24 @@ TEST_CASE("a request gets its answer and the connection closes") {
         turn(*server);
     CHECK(read_some(client).find("\r\n\r\nok") != std::string::npos);
     CHECK(server->connections() == 0);
+}
+
+TEST_CASE("an IPv6 address serves over IPv6") {
+    auto where = parse_listen_address("[::1]:0");
+    REQUIRE(where);
+    auto server = HttpServer::listen(*where, stream_router());
+    // Only a machine without IPv6 loopback may go without this (never under FERRY_NO_SKIP).
+    if (test::skip_unless(bool(server), "no IPv6 loopback")) return;
+    Fd client(::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    sockaddr_in6 a{};
+    a.sin6_family = AF_INET6;
+    a.sin6_port = htons(server->port());
+    a.sin6_addr = in6addr_loopback;
+    REQUIRE(::connect(client.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    send_text(client, "GET / HTTP/1.1\r\n\r\n");
+    for (int i = 0; i < 10; ++i)
+        turn(*server);
+    CHECK(read_some(client).find("\r\n\r\nok") != std::string::npos);
 }
 
 TEST_CASE("a head that does not finish in time gets 408 and is dropped") {

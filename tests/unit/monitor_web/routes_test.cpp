@@ -4,12 +4,13 @@
 
 using namespace ferry;
 using namespace ferry::monitor::web;
+using ferry::monitor::Board;
 
 namespace {
 
 Reply get(const Board& board, std::string path, std::string method = "GET") {
-    RequestHead head;
-    head.state = RequestHead::State::complete;
+    http::RequestHead head;
+    head.state = http::RequestHead::State::complete;
     head.method = std::move(method);
     head.path = std::move(path);
     return dashboard_router(board)(head);

@@ -1,10 +1,8 @@
 // The watch against a scripted coordinator on a real unix socket: the jobs of its build
 // collected, another build's ignored, and a coordinator that sends garbage or stops in the
 // middle of a frame costs an "incomplete" report within seconds, never a crash or a hang.
-#include "coordinator/paths.hpp"
 #include "integrations/report/build_watch.hpp"
-#include "util/temp_dir.hpp"
-#include "util/unix_socket.hpp"
+#include "tests/unit/support/fake_coordinator.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -17,42 +15,10 @@
 using namespace ferry::integrations::report;
 namespace proto = ferry::proto;
 using ferry::Fd;
+using ferry::test::accept_watch;
+using ferry::test::send_all;
 
 namespace {
-
-struct Runtime {
-    ferry::TempDir tmp = std::move(*ferry::TempDir::create("/tmp", "ferry-report-watch"));
-    ferry::config::Config config;
-    std::string socket;
-    Runtime() {
-        ::setenv("XDG_RUNTIME_DIR", tmp.path().c_str(), 1);
-        config.fingerprint = "0123456789abcdef0123456789abcdef";
-        auto dir = ferry::coordinator::runtime_dir();
-        REQUIRE(dir);
-        socket = ferry::coordinator::socket_path(*dir, config);
-    }
-};
-
-void send_all(int fd, const std::string& data) {
-    size_t off = 0;
-    while (off < data.size()) {
-        ssize_t n = ::send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL);
-        if (n <= 0) return;
-        off += size_t(n);
-    }
-}
-
-// Reads one frame (the watch) from a fresh connection.
-Fd accept_watch(int listener) {
-    Fd conn(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC));
-    proto::FrameDecoder decoder;
-    char buf[4096];
-    while (conn && !decoder.has_frame()) {
-        ssize_t n = ::recv(conn.get(), buf, sizeof buf, 0);
-        if (n <= 0 || !decoder.feed(std::string_view(buf, size_t(n)))) break;
-    }
-    return conn;
-}
 
 proto::IpcJobEvent event(uint64_t id, std::string build, bool finished) {
     proto::IpcJobEvent e;
@@ -85,18 +51,17 @@ void answer_board_checks(int listener, std::atomic<bool>& stop) {
 } // namespace
 
 TEST_CASE("the watch collects this build's finished jobs and nothing of another build") {
-    Runtime rt;
-    auto listener = ferry::listen_unix(rt.socket, 8);
-    REQUIRE(listener);
+    ferry::test::FakeRuntime rt("ferry-report-watch");
+    Fd listener = rt.listen();
     std::atomic<bool> stop{false};
     std::thread server([&] {
-        Fd w = accept_watch(listener->get());
+        Fd w = accept_watch(listener.get());
         send_all(w.get(), proto::frame(snapshot(1000)));
         send_all(w.get(), proto::frame(event(1, "mine", false)));
         send_all(w.get(), proto::frame(event(1, "mine", true)));
         send_all(w.get(), proto::frame(event(2, "other", true)));
         send_all(w.get(), proto::frame(event(3, "mine", true)));
-        answer_board_checks(listener->get(), stop);
+        answer_board_checks(listener.get(), stop);
     });
     auto watch = BuildWatch::start(rt.config, "", "mine");
     REQUIRE(watch);
@@ -112,16 +77,15 @@ TEST_CASE("the watch collects this build's finished jobs and nothing of another 
 }
 
 TEST_CASE("a coordinator that sends garbage: incomplete, what came before kept") {
-    Runtime rt;
-    auto listener = ferry::listen_unix(rt.socket, 8);
-    REQUIRE(listener);
+    ferry::test::FakeRuntime rt("ferry-report-watch");
+    Fd listener = rt.listen();
     std::atomic<bool> stop{false};
     std::thread server([&] {
-        Fd w = accept_watch(listener->get());
+        Fd w = accept_watch(listener.get());
         send_all(w.get(), proto::frame(snapshot(5)));
         send_all(w.get(), proto::frame(event(1, "mine", true)));
         send_all(w.get(), proto::encode_frame(proto::MsgType::ipc_job_event, "\xff\xff\xff"));
-        answer_board_checks(listener->get(), stop);
+        answer_board_checks(listener.get(), stop);
     });
     auto watch = BuildWatch::start(rt.config, "", "mine");
     REQUIRE(watch);
@@ -135,17 +99,16 @@ TEST_CASE("a coordinator that sends garbage: incomplete, what came before kept")
 }
 
 TEST_CASE("a coordinator that stops in the middle of a frame: finish() still returns") {
-    Runtime rt;
-    auto listener = ferry::listen_unix(rt.socket, 8);
-    REQUIRE(listener);
+    ferry::test::FakeRuntime rt("ferry-report-watch");
+    Fd listener = rt.listen();
     std::atomic<bool> stop{false};
     Fd held;
     std::thread server([&] {
-        held = accept_watch(listener->get());
+        held = accept_watch(listener.get());
         send_all(held.get(), proto::frame(snapshot(5)));
         std::string f = proto::frame(event(1, "mine", false));
         send_all(held.get(), f.substr(0, f.size() / 2)); // and never the rest
-        answer_board_checks(listener->get(), stop);
+        answer_board_checks(listener.get(), stop);
     });
     auto watch = BuildWatch::start(rt.config, "", "mine");
     REQUIRE(watch);

@@ -35,7 +35,41 @@ std::unique_ptr<MirrorWork> work_in(const std::string& parent, const std::string
     return work;
 }
 
+// Queues `work` with `queue` (check or start), sees it counted while away, and runs the loop
+// until it is back.
+template <typename Work>
+void through_pool(uv_loop_t& loop, MirrorWorker& worker, std::unique_ptr<Work> work,
+                  Result<void> (MirrorWorker::*queue)(std::unique_ptr<Work>&)) {
+    REQUIRE((worker.*queue)(work));
+    CHECK(!work);
+    CHECK(worker.in_flight() == 1);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    CHECK(worker.in_flight() == 0);
+}
+
+void ignore_checks(std::unique_ptr<IntakeCheck>) {}
+void ignore_builds(std::unique_ptr<MirrorWork>) {}
+
 } // namespace
+
+TEST_CASE("MirrorWorker checks a request on the pool and hands it back on the loop") {
+    uv_loop_t loop;
+    REQUIRE(uv_loop_init(&loop) == 0);
+    std::unique_ptr<IntakeCheck> back;
+    {
+        MirrorWorker worker(
+            &loop, [&](std::unique_ptr<IntakeCheck> c) { back = std::move(c); }, ignore_builds);
+        auto check = std::make_unique<IntakeCheck>();
+        check->job_id = 9;
+        check->payload = "not a job request";
+        check->policy = std::make_shared<IntakePolicy>();
+        through_pool(loop, worker, std::move(check), &MirrorWorker::check);
+    }
+    REQUIRE(back);
+    CHECK(back->job_id == 9);
+    CHECK(back->verdict == IntakeCheck::Verdict::protocol_error);
+    CHECK(uv_loop_close(&loop) == 0);
+}
 
 TEST_CASE("MirrorWorker builds the mirror on the pool and hands the work back on the loop") {
     auto tmp = TempDir::create("/tmp", "ferry-mirror-worker-");
@@ -46,13 +80,9 @@ TEST_CASE("MirrorWorker builds the mirror on the pool and hands the work back on
     REQUIRE(uv_loop_init(&loop) == 0);
     std::unique_ptr<MirrorWork> back;
     {
-        MirrorWorker worker(&loop, [&](std::unique_ptr<MirrorWork> w) { back = std::move(w); });
-        auto work = work_in(tmp->path(), blob);
-        REQUIRE(worker.start(work));
-        CHECK(!work);
-        CHECK(worker.in_flight() == 1);
-        uv_run(&loop, UV_RUN_DEFAULT);
-        CHECK(worker.in_flight() == 0);
+        MirrorWorker worker(&loop, ignore_checks,
+                            [&](std::unique_ptr<MirrorWork> w) { back = std::move(w); });
+        through_pool(loop, worker, work_in(tmp->path(), blob), &MirrorWorker::start);
     }
     REQUIRE(back);
     CHECK(back->built);
@@ -84,7 +114,8 @@ TEST_CASE("a worker destroyed mid-build drops the work and its directory, callin
     bool called = false;
     std::string job_dir;
     {
-        MirrorWorker worker(&loop, [&](std::unique_ptr<MirrorWork>) { called = true; });
+        MirrorWorker worker(&loop, ignore_checks,
+                            [&](std::unique_ptr<MirrorWork>) { called = true; });
         auto work = work_in(tmp->path(), blob);
         job_dir = work->setup.dir->path();
         REQUIRE(worker.start(work));

@@ -1,4 +1,5 @@
-// The dashboard's picture of the coordinator, kept current between snapshots. The
+// A watcher's picture of the coordinator (`ferry mon`, the dashboard), kept current between
+// snapshots. The
 // coordinator sends a full IpcJobs only when a runner changes state; in between, each
 // IpcJobEvent moves one job, and the counts a page shows (queue, slots in use, jobs done by
 // outcome) are derived here from those events so /state and a newly opened page are never
@@ -7,7 +8,7 @@
 
 #include "remote/protocol/messages.hpp"
 
-namespace ferry::monitor::web {
+namespace ferry::monitor {
 
 class Board {
   public:
@@ -21,4 +22,4 @@ class Board {
     proto::IpcJobs m_now;
 };
 
-} // namespace ferry::monitor::web
+} // namespace ferry::monitor

@@ -1,9 +1,9 @@
-#include "monitor/web/board.hpp"
+#include "monitor/board.hpp"
 
 #include <doctest/doctest.h>
 
 using namespace ferry;
-using namespace ferry::monitor::web;
+using namespace ferry::monitor;
 
 namespace {
 

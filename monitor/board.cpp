@@ -1,8 +1,8 @@
-#include "monitor/web/board.hpp"
+#include "monitor/board.hpp"
 
 #include <algorithm>
 
-namespace ferry::monitor::web {
+namespace ferry::monitor {
 namespace {
 
 // The coordinator's own bookkeeping (coordinator/status.cpp) counts a finished job once, by
@@ -73,4 +73,4 @@ void Board::recount() {
     }
 }
 
-} // namespace ferry::monitor::web
+} // namespace ferry::monitor
