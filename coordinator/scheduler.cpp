@@ -182,6 +182,11 @@ void Scheduler::abandon(JobId id, const std::string& warning, const std::string&
     pump();
 }
 
+bool Scheduler::running_on(JobId id, size_t runner) const {
+    auto it = m_running.find(id);
+    return it != m_running.end() && it->second.runner == runner && !it->second.cancelled;
+}
+
 void Scheduler::tick() {
     pump();
 }

@@ -119,6 +119,8 @@ class Scheduler {
     // The job cannot go on remotely for a reason that is nobody's fault (a file changed
     // under it): it ends now as a local compile and frees its runner slot.
     void abandon(JobId job, const std::string& warning, const std::string& reason);
+    // Whether `runner` has the job now (its result is not stale).
+    bool running_on(JobId job, size_t runner) const;
     // A job that never reached the scheduler compiled locally (counted for status).
     void record_local() { ++m_jobs_local; }
     // Re-examines the queue (a backoff may have ended). Call it now and then.

@@ -8,6 +8,7 @@
 #include "config/hosts.hpp"
 #include "coordinator/compiler_ids.hpp"
 #include "coordinator/file_store.hpp"
+#include "coordinator/include_serve.hpp"
 #include "coordinator/include_shadow.hpp"
 #include "coordinator/ipc_server.hpp"
 #include "coordinator/job_board.hpp"
@@ -52,6 +53,9 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
         uint64_t submitted_ms = 0;
         uint64_t dispatched_ms = 0;
         bool speculative = false;
+        // include_analysis = "on": the analysis' files, which the runner's list of opened
+        // files must stay within (include_proof.hpp). Null for a scanned request.
+        std::shared_ptr<const ProofFiles> proof;
     };
 
     Service(uv_loop_t* loop, config::Config config, CompilerIds::Probe probe);
@@ -75,6 +79,14 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
 
     Result<void> handle_frame(ConnectionId connection, const proto::Frame& frame);
     void compile(ConnectionId connection, proto::IpcCompile request);
+    // The request has its file list (scanned, or from the analysis): on to a runner.
+    void start_job(JobId id, ConnectionId connection, proto::IpcCompile request,
+                   std::shared_ptr<const ProofFiles> proof);
+    // include_analysis = "on": the analysis answered for an IpcCompile::analyse request.
+    void served(JobId id, proto::IpcCompile request, ServeAnswer answer);
+    // A served job's result that the runner's list of opened files does not prove: the job
+    // is compiled locally instead and true is returned.
+    bool proof_failed(size_t runner, const proto::JobResult& result);
     void reply_local(JobId job, ConnectionId connection, const std::string& label,
                      const std::string& reason, const std::string& detail);
     void grant(const std::vector<OwnerId>& owners);
@@ -96,7 +108,9 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     CompilerIds m_compilers;
     LocalSlots m_slots;
     ScanMemo m_memo;
-    std::unique_ptr<IncludeShadow> m_shadow; // include_analysis = "shadow" only
+    std::unique_ptr<IncludeShadow> m_shadow;   // include_analysis = "shadow" only
+    std::unique_ptr<IncludeServe> m_serve;     // include_analysis = "on" only
+    std::map<JobId, ConnectionId> m_analysing; // requests waiting for the analysis
     std::unique_ptr<Scheduler> m_scheduler;
     std::vector<std::unique_ptr<RunnerLink>> m_links;
     std::vector<std::string> m_last_down_reason; // per runner, until it is up again
@@ -116,6 +130,7 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     };
     std::map<ConnectionId, Answered> m_unconfirmed;
     JobId m_next_job = 1;
+    uint64_t m_scan_passes = 0; // local slots asked for a scan
     uint64_t m_last_busy_ms = 0;
     bool m_stopped = false;
 };
