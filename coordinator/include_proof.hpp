@@ -20,6 +20,12 @@ namespace ferry::coordinator {
 using ProofFiles = std::unordered_set<std::string>;
 ProofFiles proof_files(const std::vector<std::string>& files, std::string_view cwd);
 
+struct ProofBasis {
+    ProofFiles files;
+    // Every directory an #include may search (absolute, as lexical_absolute spells them).
+    std::vector<std::string> search_dirs;
+};
+
 struct ProofVerdict {
     bool proved = false;
     std::string why;                     // when not proved: short, for counters
@@ -28,7 +34,12 @@ struct ProofVerdict {
 };
 
 // `result`: a completed job (any exit code) that asked for JobRequest::list_opened.
-ProofVerdict check_proof(const ProofFiles& analysed, const proto::JobResult& result,
-                         std::string_view cwd);
+// `compiler_files`: the job's toolchain. A file of the compiler's own that lies in no
+// directory an #include searches was read by the compiler for itself, not found by a search
+// (clang lists its sanitizers' ignore lists, `<resource>/share/asan_ignorelist.txt`, in the
+// rule): the runner has it exactly as the client, so it proves nothing and spoils nothing.
+ProofVerdict check_proof(const ProofBasis& basis,
+                         const std::vector<proto::FileEntry>& compiler_files,
+                         const proto::JobResult& result, std::string_view cwd);
 
 } // namespace ferry::coordinator

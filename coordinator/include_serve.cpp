@@ -33,7 +33,12 @@ ServeAnswer served_request(const AnalysisUnit& unit, const AnalysisAnswer& answe
     const auto user_dirs =
         compiler::analyse(basename(unit.compiler_path), unit.args).user_include_dirs;
     out.system_include_dirs = compiler::builtin_include_dirs(lists, user_dirs, unit.cwd);
-    out.proof = std::make_shared<const ProofFiles>(seen.begin(), seen.end());
+    auto proof = std::make_shared<ProofBasis>();
+    proof->files = ProofFiles(seen.begin(), seen.end());
+    for (const auto* dirs : {&answer.lists.quote_dirs, &answer.lists.angle_dirs})
+        for (const auto& dir : *dirs)
+            proof->search_dirs.push_back(lexical_absolute(unit.cwd, dir));
+    out.proof = std::move(proof);
     return out;
 }
 

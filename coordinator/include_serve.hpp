@@ -26,7 +26,7 @@ struct ServeAnswer {
     // Otherwise: the request's file list and built-in directories, and what to prove.
     std::vector<std::string> files;
     std::vector<std::string> system_include_dirs;
-    std::shared_ptr<const ProofFiles> proof;
+    std::shared_ptr<const ProofBasis> proof;
 };
 
 // The request's fields from an answer of the analysis (no refusing problem): the source

@@ -420,7 +420,7 @@ void Service::served(JobId id, proto::IpcCompile request, ServeAnswer answer) {
 }
 
 void Service::start_job(JobId id, ConnectionId connection, proto::IpcCompile request,
-                        std::shared_ptr<const ProofFiles> proof) {
+                        std::shared_ptr<const ProofBasis> proof) {
     std::string label = job_label(request);
     if (m_config.runners.empty())
         return reply_local(id, connection, label, "no runners configured", "");
@@ -585,7 +585,7 @@ bool Service::proof_failed(size_t runner, const proto::JobResult& result) {
     if (result.status != proto::JobStatus::completed || runner_fault(result)) return false;
     if (!m_scheduler->running_on(result.job_id, runner)) return false;
     const Job& job = it->second;
-    ProofVerdict verdict = check_proof(*job.proof, result, job.request.cwd);
+    ProofVerdict verdict = check_proof(*job.proof, job.toolchain.files, result, job.request.cwd);
     m_serve->count_proof(verdict.proved);
     if (verdict.proved) return false;
     const std::string unit = job.request.source.empty()

@@ -55,7 +55,7 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
         bool speculative = false;
         // include_analysis = "on": the analysis' files, which the runner's list of opened
         // files must stay within (include_proof.hpp). Null for a scanned request.
-        std::shared_ptr<const ProofFiles> proof;
+        std::shared_ptr<const ProofBasis> proof;
     };
 
     Service(uv_loop_t* loop, config::Config config, CompilerIds::Probe probe);
@@ -81,7 +81,7 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     void compile(ConnectionId connection, proto::IpcCompile request);
     // The request has its file list (scanned, or from the analysis): on to a runner.
     void start_job(JobId id, ConnectionId connection, proto::IpcCompile request,
-                   std::shared_ptr<const ProofFiles> proof);
+                   std::shared_ptr<const ProofBasis> proof);
     // include_analysis = "on": the analysis answered for an IpcCompile::analyse request.
     void served(JobId id, proto::IpcCompile request, ServeAnswer answer);
     // A served job's result that the runner's list of opened files does not prove: the job
