@@ -63,6 +63,9 @@ std::string format_status(const proto::IpcStatus& status, const std::string& con
     out += fmt::format("jobs: {} remote, {} local ({} sent back, {} kept local), {} links\n",
                        status.jobs_remote, status.jobs_local + status.jobs_kept_local,
                        status.jobs_local, status.jobs_kept_local, status.links_local);
+    if (status.speculative_used + status.speculative_unused > 0)
+        out += fmt::format("speculative starts: {} used, {} unused\n", status.speculative_used,
+                           status.speculative_unused);
     if (!status.local_reasons.empty()) {
         std::string reasons;
         for (const auto& r : status.local_reasons)

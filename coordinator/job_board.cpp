@@ -115,6 +115,7 @@ void JobBoard::submitted(Key key, uint64_t job, const proto::IpcCompile& request
     if (!request.build.empty()) e.view.build = request.build;
     if (!request.source.empty()) e.view.source = request.source;
     e.view.outcome.clear();
+    e.speculative = request.speculative;
     e.has_job = true;
     e.job = job;
     m_job_keys[job] = key;
@@ -168,11 +169,17 @@ void JobBoard::answered(uint64_t job, bool remote, const std::string& reason) {
     if (!e) return;
     m_job_keys.erase(job);
     e->has_job = false;
-    e->view.outcome = remote ? "remote" : "fallback";
+    e->view.outcome = !remote ? "fallback" : e->speculative ? "unconfirmed" : "remote";
     e->view.reason = remote ? "" : reason;
     if (remote) return; // "receive" lasts until the wrapper has its answer and goes away
     release_lane(*e);
     enter(*e, "", "", -1);
+}
+
+void JobBoard::speculation_used(Key key) {
+    auto it = m_entries.find(key);
+    if (it != m_entries.end() && it->second.view.outcome == "unconfirmed")
+        it->second.view.outcome = "remote";
 }
 
 void JobBoard::closed(Key key) {
@@ -183,6 +190,10 @@ void JobBoard::closed(Key key) {
         m_job_keys.erase(e.job);
         if (e.view.outcome.empty()) e.view.outcome = "cancelled";
     }
+    // Its wrapper compiled the unit from another request (or not at all): a wasted compile,
+    // not one of the build's jobs.
+    if (e.speculative && (e.view.outcome == "unconfirmed" || e.view.outcome == "cancelled"))
+        e.view.outcome = "unused";
     release_lane(e);
     const uint64_t now = m_clock();
     if (!e.view.phases.empty() && e.view.phases.back().end_us == 0)

@@ -222,6 +222,8 @@ Result<void> Service::handle_frame(ConnectionId connection, const proto::Frame& 
             return make_error(Errc::protocol, "no speculative answer to confirm");
         log::info("job {} {}: speculative answer used", it->second.job, it->second.label);
         m_unconfirmed.erase(it);
+        m_board.speculation_used(connection);
+        ++m_speculation.used;
         return ok();
     }
     case proto::MsgType::ipc_status_request: {
@@ -253,6 +255,7 @@ void Service::ipc_closed(ConnectionId connection, const std::string&) {
         log::info("job {} {}: speculative answer not used (the scan found another request)",
                   it->second.job, it->second.label);
         m_unconfirmed.erase(it);
+        ++m_speculation.unused_answered;
     }
     if (m_watchers.erase(connection) && m_watchers.empty()) m_board.set_listener(nullptr);
     std::erase_if(m_analysing,
@@ -269,6 +272,7 @@ void Service::ipc_closed(ConnectionId connection, const std::string&) {
             continue;
         }
         JobId id = it->first;
+        if (it->second.speculative) ++m_speculation.unused_dropped;
         log::info("job {} {}: {}", id, it->second.label,
                   it->second.speculative ? "speculative start dropped by its client"
                                          : "client went away");
@@ -293,6 +297,10 @@ proto::IpcStatus Service::status() const {
     for (const auto& [reason, count] : m_board.local_reasons())
         status.local_reasons.push_back(proto::ReasonCount{reason, count});
     status.watchers = static_cast<uint32_t>(m_watchers.size());
+    status.speculative_used = m_speculation.used;
+    status.speculative_unused = m_speculation.unused_answered + m_speculation.unused_dropped;
+    // The unit's job is the scanned request the wrapper sent next: one remote compile each.
+    status.jobs_remote -= std::min(status.jobs_remote, m_speculation.unused_answered);
     status.scan_passes = m_scan_passes;
     status.include_analysis_mode = m_serve ? "on" : m_shadow ? "shadow" : "off";
     if (m_serve) {

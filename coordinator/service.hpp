@@ -123,12 +123,17 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     std::map<ConnectionId, proto::IpcWatch> m_watchers;
     std::vector<ConnectionId> m_lagging; // watchers that stopped reading, closed on the tick
     // Speculative jobs answered and not yet confirmed by their wrapper, by connection: for
-    // the log's "used" / "not used" line.
+    // the log's "used" / "not used" line and the counters below.
     struct Answered {
         JobId job;
         std::string label;
     };
     std::map<ConnectionId, Answered> m_unconfirmed;
+    struct SpeculationCounters {
+        uint64_t used = 0;
+        uint64_t unused_answered = 0; // the scheduler counted them remote: taken off jobs_remote
+        uint64_t unused_dropped = 0;  // the wrapper went before the answer
+    } m_speculation;
     JobId m_next_job = 1;
     uint64_t m_scan_passes = 0; // local slots asked for a scan
     uint64_t m_last_busy_ms = 0;

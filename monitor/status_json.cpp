@@ -68,6 +68,8 @@ nlohmann::json status_json(const proto::IpcStatus& status, const std::string& co
               {"sent_back", status.jobs_local},
               {"kept_local", status.jobs_kept_local},
               {"links", status.links_local},
+              {"speculative_used", status.speculative_used},
+              {"speculative_unused", status.speculative_unused},
               {"scan_passes", status.scan_passes},
               {"local_reasons", std::move(reasons)}}}};
 }

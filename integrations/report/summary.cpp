@@ -60,6 +60,8 @@ Summary summarise(const std::vector<proto::JobView>& finished) {
             ++s.links;
         } else if (job.outcome == "preprocess") {
             ++s.preprocess;
+        } else if (job.outcome == "unused") {
+            ++s.speculation_unused;
         } else {
             // "cancelled" and anything a newer coordinator may add: not a compile that ran.
             ++s.cancelled;
@@ -73,12 +75,15 @@ std::string summary_text(const Summary& s, bool incomplete) {
     std::string out = fmt::format("ferry: {} jobs: {} remote", s.jobs, s.remote);
     if (!s.per_runner.empty()) out += " (" + join_counts(s.per_runner) + ")";
     out += fmt::format(", {} local, {} sent back", s.local, s.sent_back);
-    if (s.links || s.preprocess || s.cancelled) {
+    if (s.links || s.preprocess || s.speculation_unused || s.cancelled) {
         out += "; not jobs:";
         std::string sep = " ";
         if (s.links) out += fmt::format("{}{} links", std::exchange(sep, ", "), s.links);
         if (s.preprocess)
             out += fmt::format("{}{} preprocess-only", std::exchange(sep, ", "), s.preprocess);
+        if (s.speculation_unused)
+            out += fmt::format("{}{} speculative starts unused", std::exchange(sep, ", "),
+                               s.speculation_unused);
         if (s.cancelled)
             out += fmt::format("{}{} cancelled", std::exchange(sep, ", "), s.cancelled);
     }

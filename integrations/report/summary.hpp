@@ -23,6 +23,7 @@ struct Summary {
     uint64_t sent_back = 0; // fallback
     uint64_t links = 0;
     uint64_t preprocess = 0;
+    uint64_t speculation_unused = 0; // wasted speculative starts (client/speculation.hpp)
     uint64_t cancelled = 0;
     std::map<std::string, uint64_t> per_runner;        // remote jobs by runner
     std::map<std::string, uint64_t> local_reasons;     // kept local, by reason

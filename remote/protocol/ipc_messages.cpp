@@ -165,6 +165,8 @@ void write_status(Writer& w, const IpcStatus& m) {
     w.u64(m.shadow_median_us);
     w.u64(m.shadow_probe_us);
     w.boolean(m.shadow_pending);
+    w.u64(m.speculative_used);
+    w.u64(m.speculative_unused);
     w.str(m.include_analysis_mode);
     w.u64(m.analysis_served);
     w.u32(static_cast<uint32_t>(m.analysis_scanned.size()));
@@ -216,6 +218,8 @@ Result<void> read_status(Reader& r, IpcStatus& m) {
     FERRY_PROTO_READ(m.shadow_median_us, r.u64());
     FERRY_PROTO_READ(m.shadow_probe_us, r.u64());
     FERRY_PROTO_READ(m.shadow_pending, r.boolean());
+    FERRY_PROTO_READ(m.speculative_used, r.u64());
+    FERRY_PROTO_READ(m.speculative_unused, r.u64());
     FERRY_PROTO_READ(m.include_analysis_mode, r.str());
     FERRY_PROTO_READ(m.analysis_served, r.u64());
     FERRY_TRY(scanned, r.count(detail::kMinStr + 8));

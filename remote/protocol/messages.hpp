@@ -332,7 +332,11 @@ struct IpcStatus {
     uint64_t shadow_analysis_us = 0; // the walks, in total
     uint64_t shadow_median_us = 0;   // one walk
     uint64_t shadow_probe_us = 0;    // compiler probes (-dM -E, -E -v), in total
-    bool shadow_pending = false;     // units still waiting for the analysis
+    // Speculative starts (client/speculation.hpp): answers a wrapper used, and starts it did
+    // not (its scan found another request; a wasted compile, not counted in jobs_remote).
+    uint64_t speculative_used = 0;
+    uint64_t speculative_unused = 0;
+    bool shadow_pending = false; // units still waiting for the analysis
     // "off", "shadow" or "on". In "on" mode the shadow_* counters count the analyses that
     // served jobs: superset = proved by the runner's make rule, missed = the compile opened a
     // file the analysis did not list (or lacked one: compiled locally), refused = the
@@ -368,7 +372,8 @@ struct JobView {
     int32_t slot = -1;
     uint64_t phase_start_us = 0;
     // When finished: "remote", "fallback" (sent back by the coordinator or a runner),
-    // "local" (kept here by the wrapper), "cancelled" (its wrapper went away), or
+    // "local" (kept here by the wrapper), "cancelled" (its wrapper went away), "unused" (a
+    // speculative start its wrapper did not use; "unconfirmed" while the wrapper decides), or
     // "link"/"preprocess" for steps that were never a compile.
     std::string outcome;
     std::string reason;            // why local, for "fallback" and "local"

@@ -416,6 +416,16 @@ fault_start_bad() {
 # The coordinator's log (one per configuration, under this suite's XDG_RUNTIME_DIR).
 coordinator_log() { ls "$XDG_RUNTIME_DIR"/ferry/*.log 2>/dev/null | head -1; }
 
+# status_field jobs.remote: one field of `ferry status --json` (docs/status-json.md), by its
+# dotted path.
+status_field() {
+    "$FERRY" status --json | python3 -c '
+import json, sys
+value = json.load(sys.stdin)
+for key in sys.argv[1].split("."): value = value[key]
+print(json.dumps(value) if isinstance(value, (dict, list)) else value)' "$1"
+}
+
 # The hosts.toml of a fault suite: short timeouts, 2 local slots, the given runners (2 slots
 # each) named after their address. Extra [client] keys come from $FAULT_CLIENT_EXTRA.
 fault_hosts_toml() {

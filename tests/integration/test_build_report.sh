@@ -52,9 +52,11 @@ broken.o: broken.c
 MK
 }
 
-# status_jobs: "r1 N r2 N" — the runners' own job counts from `ferry status`.
+# status_jobs: "r1 N r2 N" — the runners' own job counts, from `ferry status --json` (the
+# text's indented detail lines also start with a runner's name).
 status_jobs() {
-    "$FERRY" status | awk '$1 == "r1" || $1 == "r2" { printf "%s %s ", $1, $6 }'
+    "$FERRY" status --json |
+        python3 -c 'import json, sys; print(" ".join("%s %d" % (r["name"], r["jobs_done"]) for r in json.load(sys.stdin)["runners"]))'
 }
 
 cat >"$TEST_TMP/check_trace.py" <<'PY'

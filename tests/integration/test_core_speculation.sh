@@ -61,6 +61,10 @@ compile_both gcc "$flags" spec/unit.c build/unit.o
 for _ in $(seq 1 50); do [ "$(dropped_lines)" -ge 1 ] && break; sleep 0.1; done
 assert_eq 1 "$(dropped_lines)" "the unconfirmed start was dropped"
 assert_eq 2 "$(spec_lines)" "no speculative answer used when the list changed"
+# Counted once: the unused start is wasted runner work, not one of the unit's compiles.
+assert_eq 2 "$(status_field jobs.speculative_used)" "speculative starts used (status)"
+assert_eq 1 "$(status_field jobs.speculative_unused)" "speculative starts unused (status)"
+assert_eq 4 "$(status_field jobs.remote)" "remote jobs: first build, two used starts, the new list"
 note "and the next rebuild speculates on the new list"
 compile_both gcc "$flags" spec/unit.c build/unit.o
 assert_eq 3 "$(spec_lines_reaching 3)" "speculative jobs after the new list"

@@ -59,3 +59,13 @@ TEST_CASE("the include analysis line: only when shadow mode analysed units") {
               .find("\ninclude analysis (shadow): 4 units, 2 superset, 1 missed, 1 refused, "
                     "median/mean 12.3/15.0 ms\n") != std::string::npos);
 }
+
+TEST_CASE("the speculative starts line: only once there were some") {
+    ferry::proto::IpcStatus status;
+    CHECK(ferry::client::format_status(status, "").find("speculative") == std::string::npos);
+    status.speculative_used = 5;
+    status.speculative_unused = 2;
+    CHECK(
+        ferry::client::format_status(status, "").find("\nspeculative starts: 5 used, 2 unused\n") !=
+        std::string::npos);
+}

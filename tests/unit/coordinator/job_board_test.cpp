@@ -141,3 +141,37 @@ TEST_CASE("job board: a runner that asked for no file still shows its compile st
     CHECK(phases[2].slot == 0);
     CHECK(phases[3].phase == "receive");
 }
+
+TEST_CASE("job board: a speculative start is a remote job only once its wrapper used it") {
+    Fixture f;
+    proto::IpcCompile speculative = f.request("a.c");
+    speculative.speculative = true;
+    // Used: answered, confirmed, closed.
+    f.board.submitted(1, 10, speculative);
+    f.board.dispatched(10, "r1", 0);
+    f.board.result_arrived(10, 100);
+    f.board.answered(10, true, "");
+    CHECK(f.board.jobs().at(0).outcome == "unconfirmed");
+    f.board.speculation_used(1);
+    f.board.closed(1);
+    // Not used: answered, then the wrapper closed (its scan found another request).
+    f.board.submitted(2, 11, speculative);
+    f.board.dispatched(11, "r1", 0);
+    f.board.result_arrived(11, 100);
+    f.board.answered(11, true, "");
+    f.board.closed(2);
+    // Dropped before its answer.
+    f.board.submitted(3, 12, speculative);
+    f.board.dispatched(12, "r1", 0);
+    f.board.closed(3);
+    // A confirmation on a connection whose job was not speculative changes nothing.
+    f.board.submitted(4, 13, f.request("b.c"));
+    f.board.answered(13, false, "no runner is up");
+    f.board.speculation_used(4);
+    f.board.closed(4);
+    REQUIRE(f.finished.size() == 4);
+    CHECK(f.finished[0].outcome == "remote");
+    CHECK(f.finished[1].outcome == "unused");
+    CHECK(f.finished[2].outcome == "unused");
+    CHECK(f.finished[3].outcome == "fallback");
+}

@@ -17,6 +17,8 @@ TEST_CASE("the status document has every field of schema 1") {
     status.jobs_kept_local = 5;
     status.links_local = 1;
     status.watchers = 2;
+    status.speculative_used = 3;
+    status.speculative_unused = 4;
     status.local_reasons = {{"no runner is up", 2}, {"an output is not a regular file", 5}};
     proto::RunnerStatus r;
     r.name = "r1";
@@ -50,6 +52,8 @@ TEST_CASE("the status document has every field of schema 1") {
     CHECK(doc["jobs"]["sent_back"] == 2);
     CHECK(doc["jobs"]["kept_local"] == 5);
     CHECK(doc["jobs"]["links"] == 1);
+    CHECK(doc["jobs"]["speculative_used"] == 3);
+    CHECK(doc["jobs"]["speculative_unused"] == 4);
     CHECK(doc["jobs"]["local_reasons"]["no runner is up"] == 2);
     CHECK(doc["jobs"]["local_reasons"]["an output is not a regular file"] == 5);
     REQUIRE(doc["runners"].size() == 1);

@@ -22,6 +22,10 @@ std::vector<ferry::proto::JobView> sample_build() {
     jobs.push_back(local_job(11, "app", "link", "", 0, 9000));
     jobs.push_back(local_job(12, "p.c", "preprocess", "", 1, 9000));
     jobs.push_back(local_job(13, "z.c", "cancelled", "", 1, 9500));
+    // A speculative start its wrapper did not use: the runner compiled it, the build did not.
+    auto unused = remote_job(14, "r1_0.c", "r1", 0, 9600, 700);
+    unused.outcome = "unused";
+    jobs.push_back(unused);
     return jobs;
 }
 
@@ -39,12 +43,13 @@ TEST_CASE("counts: remote per runner, kept local, sent back; links and others ar
     CHECK(s.links == 1);
     CHECK(s.preprocess == 1);
     CHECK(s.cancelled == 1);
+    CHECK(s.speculation_unused == 1);
 }
 
 TEST_CASE("waited time is every wait and queue step; CPU moved is the remote compile_ms") {
     Summary s = summarise(sample_build());
-    // 8 remote jobs: wait 10 + queue 50; 6 local-slot jobs: wait 1000.
-    CHECK(s.waited_us == 8 * 60 + 6 * 1000);
+    // 9 remote jobs (one unused): wait 10 + queue 50; 6 local-slot jobs: wait 1000.
+    CHECK(s.waited_us == 9 * 60 + 6 * 1000);
     CHECK(s.moved_off_ms == 5 * 2000 + 3 * 1500);
 }
 
@@ -52,6 +57,7 @@ TEST_CASE("the text: one block of at most 6 lines with every number") {
     std::string t = summary_text(summarise(sample_build()));
     CHECK(t.find("ferry: 11 jobs: 8 remote (r1 5, r2 3), 1 local, 2 sent back") == 0);
     CHECK(t.find("1 links") != std::string::npos);
+    CHECK(t.find("1 speculative starts unused") != std::string::npos);
     CHECK(t.find("kept local: -save-temps writes files 1") != std::string::npos);
     CHECK(t.find("sent back: runner failed 2") != std::string::npos);
     CHECK(t.find("14.5 s of compile moved off this machine") != std::string::npos);
