@@ -75,14 +75,27 @@ std::string format_status(const proto::IpcStatus& status, const std::string& con
             reasons += fmt::format("{}{} ({})", reasons.empty() ? "" : ", ", r.reason, r.count);
         out += "local because: " + reasons + "\n";
     }
-    if (status.shadow_units > 0)
+    const auto mean_ms = [&] {
+        return static_cast<double>(status.shadow_analysis_us) / 1000.0 /
+               static_cast<double>(std::max<uint64_t>(status.shadow_units, 1));
+    };
+    if (status.include_analysis_mode == "on") {
+        std::string scanned;
+        for (const auto& r : status.analysis_scanned)
+            scanned += fmt::format("{}{} ({})", scanned.empty() ? "" : ", ", r.reason, r.count);
+        out += fmt::format("include analysis (on): {} units analysed, {} jobs served, {} proved, "
+                           "{} missed, median/mean {:.1f}/{:.1f} ms\n",
+                           status.shadow_units, status.analysis_served, status.shadow_superset,
+                           status.shadow_missed,
+                           static_cast<double>(status.shadow_median_us) / 1000.0, mean_ms());
+        if (!scanned.empty()) out += "include analysis scanned because: " + scanned + "\n";
+    } else if (status.shadow_units > 0) {
         out += fmt::format("include analysis (shadow): {} units, {} superset, {} missed, {} "
                            "refused, median/mean {:.1f}/{:.1f} ms\n",
                            status.shadow_units, status.shadow_superset, status.shadow_missed,
                            status.shadow_refused,
-                           static_cast<double>(status.shadow_median_us) / 1000.0,
-                           static_cast<double>(status.shadow_analysis_us) / 1000.0 /
-                               static_cast<double>(status.shadow_units));
+                           static_cast<double>(status.shadow_median_us) / 1000.0, mean_ms());
+    }
     return out;
 }
 

@@ -11,6 +11,7 @@
 
 #include "client/scan_files.hpp"
 #include "compiler/args.hpp"
+#include "compiler/make_rule.hpp"
 #include "util/result.hpp"
 
 #include <string>
@@ -22,19 +23,11 @@ namespace ferry::client {
 // The target the pass asks for (-MT), so the rule's first word is known.
 inline constexpr std::string_view kMakeRuleTarget = "ferry-make-rule";
 
+using compiler::MakeRule;
+using compiler::parse_make_rule;
+
 // `make_rule_args` + "-M -MT <target>" + "-x <language> /dev/null" or the source.
 std::vector<std::string> make_rule_pass_args(const compiler::Analysis& analysis);
-
-struct MakeRule {
-    std::vector<std::string> targets;
-    std::vector<std::string> prerequisites;
-};
-
-// One rule as gcc and clang write it: backslash-newline continuations, "\ " and "\#" (2n
-// backslashes before a space or '#' stand for n, 2n+1 for n and the character itself), "$$".
-// Errc::invalid for anything else: a second rule (a file name with a newline is written
-// raw and ends the rule), a comment, a lone '$', no ':'.
-Result<MakeRule> parse_make_rule(std::string_view text);
 
 // The files of the pass's rule (`make_output`, run in `cwd`), as the compiler spelled them,
 // without /dev/null. Errc::compile_locally when the rule cannot be trusted: a listed file

@@ -193,8 +193,29 @@ class Wrapper {
         }
         m_client.emplace(std::move(*client));
 
-        const std::string key =
-            m_config.speculate ? speculation_key(m_compiler_path, m_name, m_cwd, m_inv.args) : "";
+        // include_analysis = "on": the coordinator's analysis replaces the scan where it
+        // can; "" when it did, else why this unit is scanned after all (counted there).
+        std::string scan_reason;
+        bool asked_analysis = false;
+        if (m_config.include_analysis == config::IncludeAnalysis::on) {
+            // The depfile still needs the compiler's own preprocessing (the scan writes it).
+            scan_reason = analysis.depfile.empty() ? "" : "dependency options";
+            if (scan_reason.empty()) {
+                asked_analysis = true;
+                proto::IpcCompile request = make_request(analysis, compiler::ScanResult{});
+                request.analyse = true;
+                request.files.clear();
+                request.system_include_dirs.clear();
+                auto result = send_compile(request);
+                if (result.scan_needed.empty()) finish(analysis, result);
+                scan_reason = std::move(result.scan_needed);
+            }
+        }
+
+        // A unit the analysis was asked about has waited for it already: no speculation.
+        const std::string key = m_config.speculate && !asked_analysis
+                                    ? speculation_key(m_compiler_path, m_name, m_cwd, m_inv.args)
+                                    : "";
         std::optional<Speculation> speculation;
         if (!key.empty()) speculation = Speculation::start(m_config, m_inv.hosts_flag, key);
 
@@ -206,18 +227,10 @@ class Wrapper {
             compile_locally();
         }
 
-        CompileInputs in;
-        in.compiler_path = m_compiler_path;
-        in.compiler_name = m_name;
-        in.cwd = m_cwd;
-        in.env = m_env;
-        in.stderr_is_tty = ::isatty(STDERR_FILENO) == 1;
-        in.term = std::getenv("TERM");
-        proto::IpcCompile request = build_request(in, analysis, *scan);
+        proto::IpcCompile request = make_request(analysis, *scan);
         request.memo_key = key;
-        request.pid = static_cast<uint32_t>(::getpid());
-        request.source = m_source;
-        request.build = current_build();
+        // The coordinator counted the scans it asked for; this one it did not see coming.
+        if (!asked_analysis) request.scan_reason = scan_reason;
         std::optional<proto::IpcCompileResult> early;
         if (speculation && same_request(speculation->request(), request)) {
             if (auto answer = speculation->result()) {
@@ -226,21 +239,46 @@ class Wrapper {
             }
         }
         speculation.reset(); // a start the scan did not confirm is dropped here
-        auto result =
-            early ? Result<proto::IpcCompileResult>(std::move(*early)) : m_client->compile(request);
+        finish(analysis, early ? std::move(*early) : send_compile(request));
+    }
+
+    proto::IpcCompile make_request(const compiler::Analysis& analysis,
+                                   const compiler::ScanResult& scan) {
+        CompileInputs in;
+        in.compiler_path = m_compiler_path;
+        in.compiler_name = m_name;
+        in.cwd = m_cwd;
+        in.env = m_env;
+        in.stderr_is_tty = ::isatty(STDERR_FILENO) == 1;
+        in.term = std::getenv("TERM");
+        proto::IpcCompile request = build_request(in, analysis, scan);
+        request.pid = static_cast<uint32_t>(::getpid());
+        request.source = m_source;
+        request.build = current_build();
+        return request;
+    }
+
+    // The coordinator's answer; without one, the compile runs here.
+    proto::IpcCompileResult send_compile(const proto::IpcCompile& request) {
+        auto result = m_client->compile(request);
         while (!result && reconnect(result.error()))
             result = m_client->compile(request);
         if (!result) {
             lost_coordinator(result.error());
             compile_locally();
         }
-        if (!result->ran_remotely) {
-            if (!result->warning.empty()) print_line(result->warning);
+        return std::move(*result);
+    }
+
+    [[noreturn]] void finish(const compiler::Analysis& analysis,
+                             const proto::IpcCompileResult& result) {
+        if (!result.ran_remotely) {
+            if (!result.warning.empty()) print_line(result.warning);
             m_coordinator_said_local = true; // counted there, with its reason
             compile_locally();
         }
         m_client.reset(); // the job is done; free the connection before writing
-        finish_remote(analysis, *result);
+        finish_remote(analysis, result);
     }
 
     // The scan (-E -H -v), and the -M pass when there is one, under a local

@@ -27,10 +27,11 @@ struct Runner {
 
 // Include analysis (coordinator/includes/, issue 11). `shadow`: the coordinator runs it next to
 // every remote compile on a worker thread and counts how its answer compares with the
-// client's scan; the jobs themselves are unchanged (docs/include-analysis.md).
-enum class IncludeAnalysis { off, shadow };
+// client's scan; the jobs themselves are unchanged (docs/include-analysis.md). `on`: the
+// analysis replaces the client's scan where it can, and the runner proves each answer.
+enum class IncludeAnalysis { off, shadow, on };
 
-// "off" / "shadow"; nullopt for anything else.
+// "off" / "shadow" / "on"; nullopt for anything else.
 std::optional<IncludeAnalysis> include_analysis_from(std::string_view text);
 
 struct Config {

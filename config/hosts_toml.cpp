@@ -280,6 +280,7 @@ Result<void> read_runners(const Reader& reader, const toml::node& node, uint32_t
 std::optional<IncludeAnalysis> include_analysis_from(std::string_view text) {
     if (text == "off") return IncludeAnalysis::off;
     if (text == "shadow") return IncludeAnalysis::shadow;
+    if (text == "on") return IncludeAnalysis::on;
     return std::nullopt;
 }
 
@@ -307,7 +308,7 @@ Result<Config> parse_hosts_toml(std::string_view text, std::string_view source_n
             FERRY_TRY(v, reader.string(e, e.key));
             auto mode = include_analysis_from(*v);
             if (!mode)
-                return reader.error(e.line, e.key, "expected \"off\" or \"shadow\", got {}",
+                return reader.error(e.line, e.key, "expected \"off\", \"shadow\" or \"on\", got {}",
                                     describe(*e.node));
             config.include_analysis = *mode;
         } else {

@@ -122,8 +122,9 @@ Result<void> apply_key_file(std::string_view path, Config& config) {
 Result<void> apply_include_analysis(std::string_view text, Config& config) {
     auto mode = include_analysis_from(text);
     if (!mode)
-        return make_error(Errc::invalid,
-                          "FERRY_INCLUDE_ANALYSIS: expected \"off\" or \"shadow\", got {:?}", text);
+        return make_error(
+            Errc::invalid,
+            "FERRY_INCLUDE_ANALYSIS: expected \"off\", \"shadow\" or \"on\", got {:?}", text);
     if (*mode == config.include_analysis) return ok();
     config.include_analysis = *mode;
     config.fingerprint = hash_hex(config.fingerprint + std::string(1, '\0') + "include_analysis" +

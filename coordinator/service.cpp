@@ -56,6 +56,8 @@ Service::Service(uv_loop_t* loop, config::Config config, CompilerIds::Probe prob
       m_slots(m_config.local_slots), m_memo(kMemoBytes), m_costs(kCostEntries) {
     if (m_config.include_analysis == config::IncludeAnalysis::shadow)
         m_shadow = std::make_unique<IncludeShadow>(loop);
+    if (m_config.include_analysis == config::IncludeAnalysis::on)
+        m_serve = std::make_unique<IncludeServe>(loop);
 }
 
 Service::~Service() {
@@ -148,6 +150,15 @@ void Service::stop(const std::string& why) {
                   static_cast<double>(c.analysis_us) / 1000.0,
                   static_cast<double>(c.probe_us) / 1000.0);
     }
+    if (m_serve) {
+        m_serve->stop();
+        const ShadowCounters& c = m_serve->counters();
+        log::info("include analysis (on): {} units analysed, {} jobs served, {} proved, {} "
+                  "missed, {} sent to the scan, {:.1f} ms analysing, {:.1f} ms probing compilers",
+                  c.units, m_serve->served(), c.superset, c.missed, c.refused,
+                  static_cast<double>(c.analysis_us) / 1000.0,
+                  static_cast<double>(c.probe_us) / 1000.0);
+    }
 }
 
 void Service::load_costs(const std::string& socket_path) {
@@ -230,6 +241,7 @@ Result<void> Service::handle_frame(ConnectionId connection, const proto::Frame& 
     case proto::MsgType::ipc_acquire_local: {
         FERRY_TRY(request, proto::decode_as<proto::IpcAcquireLocal>(frame));
         m_board.local_requested(connection, *request);
+        if (request->what == "preprocess") ++m_scan_passes;
         if (m_slots.acquire(connection)) grant({connection});
         return ok();
     }
@@ -300,6 +312,8 @@ void Service::ipc_closed(ConnectionId connection, const std::string&) {
         ++m_speculation.unused_answered;
     }
     if (m_watchers.erase(connection) && m_watchers.empty()) m_board.set_listener(nullptr);
+    std::erase_if(m_analysing,
+                  [connection](const auto& entry) { return entry.second == connection; });
     std::vector<OwnerId> granted;
     m_slots.drop_owner(connection, granted);
     m_board.closed(connection);
@@ -341,6 +355,22 @@ proto::IpcStatus Service::status() const {
     status.speculative_unused = m_speculation.unused_answered + m_speculation.unused_dropped;
     // The unit's job is the scanned request the wrapper sent next: one remote compile each.
     status.jobs_remote -= std::min(status.jobs_remote, m_speculation.unused_answered);
+    status.scan_passes = m_scan_passes;
+    status.include_analysis_mode = m_serve ? "on" : m_shadow ? "shadow" : "off";
+    if (m_serve) {
+        const ShadowCounters& on = m_serve->counters();
+        status.shadow_units = on.units;
+        status.shadow_superset = on.superset;
+        status.shadow_missed = on.missed;
+        status.shadow_refused = on.refused;
+        status.shadow_analysis_us = on.analysis_us;
+        status.shadow_median_us = on.median_us();
+        status.shadow_probe_us = on.probe_us;
+        status.shadow_pending = !m_serve->idle();
+        status.analysis_served = m_serve->served();
+        for (const auto& [reason, count] : m_serve->scanned())
+            status.analysis_scanned.push_back(proto::ReasonCount{reason, count});
+    }
     if (m_shadow) {
         const ShadowCounters& shadow = m_shadow->counters();
         status.shadow_units = shadow.units;
@@ -407,14 +437,53 @@ void Service::drop_lagging_watchers() {
 // ---- jobs ----
 
 void Service::compile(ConnectionId connection, proto::IpcCompile request) {
-    std::string label = job_label(request);
     JobId id = m_next_job++;
     m_board.submitted(connection, id, request);
+    if (m_serve && !request.scan_reason.empty()) m_serve->count_scanned(request.scan_reason);
+    if (request.analyse) {
+        m_analysing[id] = connection;
+        if (!m_serve) {
+            ServeAnswer off;
+            off.scan_needed = "include analysis is off";
+            return served(id, std::move(request), std::move(off));
+        }
+        auto kept = std::make_shared<proto::IpcCompile>(std::move(request));
+        m_serve->analyse(*kept, [this, id, kept](ServeAnswer answer) {
+            served(id, std::move(*kept), std::move(answer));
+        });
+        return;
+    }
     // Only what a scan produced is remembered: a speculative request came from the memo
     // (whose get() has already marked it used).
     if (!request.memo_key.empty() && !request.speculative) m_memo.put(request.memo_key, request);
     // Compared with the scan's answer only: a speculative request carries the memo's.
     if (m_shadow && !request.speculative) m_shadow->submit(request);
+    start_job(id, connection, std::move(request), nullptr);
+}
+
+void Service::served(JobId id, proto::IpcCompile request, ServeAnswer answer) {
+    auto it = m_analysing.find(id);
+    if (it == m_analysing.end()) return; // its wrapper went away
+    ConnectionId connection = it->second;
+    m_analysing.erase(it);
+    if (!answer.scan_needed.empty()) {
+        log::info("job {} {}: the wrapper scans ({})", id, job_label(request), answer.scan_needed);
+        m_board.answered(id, false, "scan: " + answer.scan_needed);
+        if (m_serve) m_serve->count_scanned(answer.scan_needed);
+        proto::IpcCompileResult result;
+        result.scan_needed = std::move(answer.scan_needed);
+        m_server->send(connection, proto::frame(result));
+        return;
+    }
+    request.files = std::move(answer.files);
+    request.system_include_dirs = std::move(answer.system_include_dirs);
+    m_serve->count_served();
+    start_job(id, connection, std::move(request), std::move(answer.proof));
+}
+
+void Service::start_job(JobId id, ConnectionId connection, proto::IpcCompile request,
+                        std::shared_ptr<const ProofBasis> proof) {
+    std::string label = job_label(request);
     if (m_config.runners.empty())
         return reply_local(id, connection, label, "no runners configured", "");
     auto identity = m_compilers.identity(request.compiler_path);
@@ -434,6 +503,7 @@ void Service::compile(ConnectionId connection, proto::IpcCompile request) {
     job.submitted_ms = now_ms();
     job.speculative = request.speculative;
     job.cost_key = unit_cost_key(request);
+    job.proof = std::move(proof);
     JobSpec spec{identity->id, request.driver, basename(request.compiler_path),
                  m_costs.get(job.cost_key).value_or(0)};
     job.request = std::move(request);
@@ -470,6 +540,7 @@ proto::JobRequest Service::job_request(JobId id, const Job& job,
     request.outputs = in.outputs;
     request.language = in.language;
     request.color_diagnostics = in.color_diagnostics;
+    request.list_opened = job.proof != nullptr;
     return request;
 }
 
@@ -577,6 +648,8 @@ void Service::link_job_result(size_t runner, proto::JobResult result) {
     if (!wanted)
         log::info("job {}: answer from {} discarded (no longer wanted)", result.job_id,
                   m_config.runners[runner].name);
+    // A copy whose compile opened a file the include analysis did not list ends here.
+    if (wanted && proof_failed(runner, result)) return;
     auto missing = wanted ? missing_input(result) : std::nullopt;
     if (missing)
         log::info("job {}: failed on {} for want of a file ({}); compiling locally", result.job_id,
@@ -596,6 +669,36 @@ void Service::link_job_result(size_t runner, proto::JobResult result) {
         (result.status == proto::JobStatus::completed || m_scheduler->copies(result.job_id) == 1))
         m_board.result_arrived(result.job_id, result.compile_ms);
     m_scheduler->job_result(runner, std::move(result));
+}
+
+bool Service::proof_failed(size_t runner, const proto::JobResult& result) {
+    auto it = m_jobs.find(result.job_id);
+    if (it == m_jobs.end() || !it->second.proof || !m_serve) return false;
+    // The runner's own failure (a crash, a limit): retried as usual, proved on its next result.
+    if (result.status != proto::JobStatus::completed || runner_fault(result)) return false;
+    if (!m_scheduler->runs_copy(result.job_id, runner)) return false;
+    const Job& job = it->second;
+    ProofVerdict verdict = check_proof(*job.proof, job.toolchain.files, result, job.request.cwd);
+    m_serve->count_proof(verdict.proved);
+    if (verdict.proved) return false;
+    const std::string unit = job.request.source.empty()
+                                 ? job.label
+                                 : lexical_absolute(job.request.cwd, job.request.source);
+    constexpr size_t kLogged = 3;
+    for (size_t k = 0; k < verdict.unexpected.size() && k < kLogged; ++k)
+        log::warning("include analysis missed {} for unit {} (job {} on {}): an analysis bug; "
+                     "compiling locally",
+                     verdict.unexpected[k], unit, result.job_id, m_config.runners[runner].name);
+    if (verdict.unexpected.empty())
+        log::warning("include analysis not proved for unit {} (job {} on {}): {}{}{}; compiling "
+                     "locally",
+                     unit, result.job_id, m_config.runners[runner].name, verdict.why,
+                     verdict.detail.empty() ? "" : ": ", verdict.detail);
+    m_scheduler->abandon(result.job_id, runner, "",
+                         verdict.unexpected.empty() && !missing_input(result)
+                             ? "include analysis not proved"
+                             : "include analysis missed a file");
+    return true;
 }
 
 void Service::link_job_unservable(size_t runner, uint64_t job, const Error& why) {

@@ -10,6 +10,7 @@
 #include "coordinator/cost_memory.hpp"
 #include "coordinator/cpu_meter.hpp"
 #include "coordinator/file_store.hpp"
+#include "coordinator/include_serve.hpp"
 #include "coordinator/include_shadow.hpp"
 #include "coordinator/ipc_server.hpp"
 #include "coordinator/job_board.hpp"
@@ -58,6 +59,9 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
         bool speculative = false;
         std::string cost_key;    // unit_cost_key
         size_t board_runner = 0; // the runner the job board shows it on (not its backup's)
+        // include_analysis = "on": the analysis' files, which the runner's list of opened
+        // files must stay within (include_proof.hpp). Null for a scanned request.
+        std::shared_ptr<const ProofBasis> proof;
     };
 
     Service(uv_loop_t* loop, config::Config config, CompilerIds::Probe probe);
@@ -83,6 +87,14 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
 
     Result<void> handle_frame(ConnectionId connection, const proto::Frame& frame);
     void compile(ConnectionId connection, proto::IpcCompile request);
+    // The request has its file list (scanned, or from the analysis): on to a runner.
+    void start_job(JobId id, ConnectionId connection, proto::IpcCompile request,
+                   std::shared_ptr<const ProofBasis> proof);
+    // include_analysis = "on": the analysis answered for an IpcCompile::analyse request.
+    void served(JobId id, proto::IpcCompile request, ServeAnswer answer);
+    // A served job's result that the runner's list of opened files does not prove: the job
+    // is compiled locally instead and true is returned.
+    bool proof_failed(size_t runner, const proto::JobResult& result);
     void reply_local(JobId job, ConnectionId connection, const std::string& label,
                      const std::string& reason, const std::string& detail);
     void grant(const std::vector<OwnerId>& owners);
@@ -112,7 +124,10 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     CostMemory m_costs;
     std::string m_costs_path; // beside the socket; empty: not kept
     uint64_t m_costs_saved_ms = 0;
-    std::unique_ptr<IncludeShadow> m_shadow; // include_analysis = "shadow" only
+    std::unique_ptr<IncludeShadow> m_shadow;   // include_analysis = "shadow" only
+    std::unique_ptr<IncludeShadow> m_shadow;   // include_analysis = "shadow" only
+    std::unique_ptr<IncludeServe> m_serve;     // include_analysis = "on" only
+    std::map<JobId, ConnectionId> m_analysing; // requests waiting for the analysis
     std::unique_ptr<Scheduler> m_scheduler;
     std::optional<CpuMeter> m_cpu_meter; // [client] local_when_idle, with runners configured
     std::optional<CpuReading> m_last_cpu;
@@ -140,6 +155,7 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
         uint64_t unused_dropped = 0;  // the wrapper went before the answer
     } m_speculation;
     JobId m_next_job = 1;
+    uint64_t m_scan_passes = 0; // local slots asked for a scan
     uint64_t m_last_busy_ms = 0;
     bool m_stopped = false;
 };

@@ -37,6 +37,9 @@ nlohmann::json status_json(const proto::IpcStatus& status, const std::string& co
     auto reasons = nlohmann::json::object();
     for (const auto& r : status.local_reasons)
         reasons[r.reason] = r.count;
+    auto scanned = nlohmann::json::object();
+    for (const auto& r : status.analysis_scanned)
+        scanned[r.reason] = r.count;
     return {{"schema_version", kStatusSchemaVersion},
             {"coordinator_pid", status.pid},
             {"config_source", config_source},
@@ -47,7 +50,8 @@ nlohmann::json status_json(const proto::IpcStatus& status, const std::string& co
             {"queued", status.queued},
             {"watchers", status.watchers},
             {"include_analysis",
-             {{"units", status.shadow_units},
+             {{"mode", status.include_analysis_mode},
+              {"units", status.shadow_units},
               {"superset", status.shadow_superset},
               {"missed", status.shadow_missed},
               {"refused", status.shadow_refused},
@@ -55,7 +59,9 @@ nlohmann::json status_json(const proto::IpcStatus& status, const std::string& co
               {"analysis_ms_total", static_cast<double>(status.shadow_analysis_us) / 1000.0},
               {"analysis_ms_median", static_cast<double>(status.shadow_median_us) / 1000.0},
               {"probe_ms_total", static_cast<double>(status.shadow_probe_us) / 1000.0},
-              {"pending", status.shadow_pending}}},
+              {"pending", status.shadow_pending},
+              {"served", status.analysis_served},
+              {"scanned", std::move(scanned)}}},
             {"backups",
              {{"started", status.backups_started},
               {"won", status.backups_won},
@@ -68,6 +74,7 @@ nlohmann::json status_json(const proto::IpcStatus& status, const std::string& co
               {"links", status.links_local},
               {"speculative_used", status.speculative_used},
               {"speculative_unused", status.speculative_unused},
+              {"scan_passes", status.scan_passes},
               {"local_reasons", std::move(reasons)}}}};
 }
 

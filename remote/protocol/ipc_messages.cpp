@@ -55,6 +55,8 @@ std::string encode(const IpcCompile& m) {
     w.u32(m.pid);
     w.str(m.source);
     w.str(m.build);
+    w.boolean(m.analyse);
+    w.str(m.scan_reason);
     return w.take();
 }
 
@@ -75,6 +77,8 @@ Result<void> decode(std::string_view payload, IpcCompile& out) {
         FERRY_PROTO_READ(m.pid, r.u32());
         FERRY_PROTO_READ(m.source, r.str());
         FERRY_PROTO_READ(m.build, r.str());
+        FERRY_PROTO_READ(m.analyse, r.boolean());
+        FERRY_PROTO_READ(m.scan_reason, r.str());
         return ok();
     });
 }
@@ -95,6 +99,7 @@ std::string encode(const IpcCompileResult& m) {
     w.str(m.stdout_data);
     w.str(m.stderr_data);
     detail::write_outputs(w, m.outputs);
+    w.str(m.scan_needed);
     return w.take();
 }
 
@@ -108,6 +113,7 @@ Result<void> decode(std::string_view payload, IpcCompileResult& out) {
         FERRY_PROTO_READ(m.stdout_data, r.str());
         FERRY_PROTO_READ(m.stderr_data, r.str());
         FERRY_PROTO_READ(m.outputs, detail::read_outputs(r));
+        FERRY_PROTO_READ(m.scan_needed, r.str());
         return ok();
     });
 }
@@ -164,6 +170,14 @@ void write_status(Writer& w, const IpcStatus& m) {
     w.u64(m.backups_started);
     w.u64(m.backups_won);
     w.u64(m.backups_discarded);
+    w.str(m.include_analysis_mode);
+    w.u64(m.analysis_served);
+    w.u32(static_cast<uint32_t>(m.analysis_scanned.size()));
+    for (const auto& reason : m.analysis_scanned) {
+        w.str(reason.reason);
+        w.u64(reason.count);
+    }
+    w.u64(m.scan_passes);
 }
 
 Result<void> read_status(Reader& r, IpcStatus& m) {
@@ -212,6 +226,15 @@ Result<void> read_status(Reader& r, IpcStatus& m) {
     FERRY_PROTO_READ(m.backups_started, r.u64());
     FERRY_PROTO_READ(m.backups_won, r.u64());
     FERRY_PROTO_READ(m.backups_discarded, r.u64());
+    FERRY_PROTO_READ(m.include_analysis_mode, r.str());
+    FERRY_PROTO_READ(m.analysis_served, r.u64());
+    FERRY_TRY(scanned, r.count(detail::kMinStr + 8));
+    m.analysis_scanned.resize(*scanned);
+    for (auto& reason : m.analysis_scanned) {
+        FERRY_PROTO_READ(reason.reason, r.str());
+        FERRY_PROTO_READ(reason.count, r.u64());
+    }
+    FERRY_PROTO_READ(m.scan_passes, r.u64());
     return ok();
 }
 

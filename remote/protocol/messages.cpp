@@ -246,6 +246,7 @@ std::string encode(const JobRequest& m) {
     w.str(m.toolchain.path_env);
     detail::write_files(w, m.toolchain.files);
     detail::write_links(w, m.toolchain.links);
+    w.boolean(m.list_opened);
     return w.take();
 }
 
@@ -268,6 +269,7 @@ Result<void> decode(std::string_view payload, JobRequest& out) {
         FERRY_PROTO_READ(m.toolchain.path_env, r.str());
         FERRY_PROTO_READ(m.toolchain.files, detail::read_files(r));
         FERRY_PROTO_READ(m.toolchain.links, detail::read_links(r));
+        FERRY_PROTO_READ(m.list_opened, r.boolean());
         return ok();
     });
 }
@@ -350,6 +352,8 @@ std::string encode(const JobResult& m) {
     w.str(m.stderr_data);
     detail::write_outputs(w, m.outputs);
     w.u64(m.compile_ms);
+    w.boolean(m.opened_listed);
+    w.strs(m.opened);
     return w.take();
 }
 
@@ -364,6 +368,8 @@ Result<void> decode(std::string_view payload, JobResult& out) {
         FERRY_PROTO_READ(m.stderr_data, r.str());
         FERRY_PROTO_READ(m.outputs, detail::read_outputs(r));
         FERRY_PROTO_READ(m.compile_ms, r.u64());
+        FERRY_PROTO_READ(m.opened_listed, r.boolean());
+        FERRY_PROTO_READ(m.opened, r.strs());
         return ok();
     });
 }

@@ -110,6 +110,11 @@ struct JobRequest {
     std::vector<SymlinkEntry> links;      // links on the way to `files`, `cwd` and `directories`
     std::vector<std::string> directories; // exist on the client and the compile may search them
     ToolchainSpec toolchain;
+    // The coordinator must prove an include analysis' answer (docs/include-analysis.md): the
+    // runner asks the compile for a make rule of the files it opened (-MD -MF into its own
+    // private directory; neither changes the object or stderr) and returns them in
+    // JobResult::opened.
+    bool list_opened = false;
 
     bool operator==(const JobRequest&) const = default;
 };
@@ -158,6 +163,11 @@ struct JobResult {
     std::string stderr_data;
     std::vector<OutputFile> outputs;
     uint64_t compile_ms = 0;
+    // JobRequest::list_opened: the files the compile opened, as its make rule spells them
+    // (relative to the client's cwd or absolute, the client's paths). `opened_listed` is
+    // false when the compile wrote no rule the runner could read: nothing is proved then.
+    bool opened_listed = false;
+    std::vector<std::string> opened;
 
     bool operator==(const JobResult&) const = default;
 };
@@ -234,6 +244,12 @@ struct IpcCompile {
     uint32_t pid = 0;   // the wrapper's, for `ferry mon`
     std::string source; // for display
     std::string build;  // $FERRY_BUILD (see IpcAcquireLocal)
+    // include_analysis = "on": no scan was run and `files`/`system_include_dirs` are empty;
+    // the coordinator analyses the unit, or answers IpcCompileResult::scan_needed.
+    bool analyse = false;
+    // include_analysis = "on" and the wrapper scanned without asking the analysis: why (a
+    // unit it does not serve), counted by the coordinator with the scans it asked for.
+    std::string scan_reason;
 
     bool operator==(const IpcCompile&) const = default;
 };
@@ -263,6 +279,9 @@ struct IpcCompileResult {
     std::string stdout_data;
     std::string stderr_data;
     std::vector<OutputFile> outputs;
+    // Not empty: an IpcCompile with `analyse` that the analysis cannot serve (why). The
+    // wrapper scans and sends the scanned request on the same connection.
+    std::string scan_needed;
 
     bool operator==(const IpcCompileResult&) const = default;
 };
@@ -323,6 +342,14 @@ struct IpcStatus {
     uint64_t backups_started = 0;
     uint64_t backups_won = 0;
     uint64_t backups_discarded = 0;
+    // "off", "shadow" or "on". In "on" mode the shadow_* counters count the analyses that
+    // served jobs: superset = proved by the runner's make rule, missed = the compile opened a
+    // file the analysis did not list (or lacked one: compiled locally), refused = the
+    // wrapper was told to scan.
+    std::string include_analysis_mode;
+    uint64_t analysis_served = 0;              // jobs sent with the analysis' file list
+    std::vector<ReasonCount> analysis_scanned; // "on": units scanned after all, by reason
+    uint64_t scan_passes = 0; // local slots taken for a wrapper's scan ("preprocess")
 
     bool operator==(const IpcStatus&) const = default;
 };

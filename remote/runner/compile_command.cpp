@@ -2,6 +2,7 @@
 
 #include "compiler/args.hpp"
 #include "remote/runner/mirror.hpp"
+#include "remote/runner/opened_files.hpp"
 #include "remote/runner/sandbox.hpp"
 #include "util/fs.hpp"
 
@@ -44,6 +45,21 @@ static void add_environment(CompileCommand& cmd, const proto::JobRequest& reques
     }
 }
 
+std::string opened_rule_path(std::string_view tmpdir) {
+    return join_path(tmpdir, kOpenedRuleName);
+}
+
+bool lists_opened(const proto::JobRequest& request) {
+    return request.list_opened && !has_dependency_option(request.args);
+}
+
+static void add_opened_rule(CompileCommand& cmd, const proto::JobRequest& request,
+                            const std::string& rule_path) {
+    if (!lists_opened(request)) return;
+    for (auto& arg : opened_rule_args(rule_path))
+        cmd.argv.push_back(std::move(arg));
+}
+
 CompileCommand build_compile_command(const compiler::Identity& compiler,
                                      const proto::JobRequest& request, std::string_view root,
                                      const std::vector<std::string>& rerooted_args,
@@ -63,6 +79,7 @@ CompileCommand build_compile_command(const compiler::Identity& compiler,
         cmd.argv.push_back(std::string(root) + dir); // lexical, as the client's compiler spelled it
     }
     if (request.color_diagnostics) cmd.argv.push_back("-fdiagnostics-color=always");
+    add_opened_rule(cmd, request, opened_rule_path(job_dir));
 
     add_environment(cmd, request, path_env, job_dir);
     return cmd;
@@ -75,6 +92,7 @@ CompileCommand build_sandboxed_command(const proto::JobRequest& request, std::st
     cmd.argv.push_back(request.compiler_name);
     cmd.argv.insert(cmd.argv.end(), request.args.begin(), request.args.end());
     if (request.color_diagnostics) cmd.argv.push_back("-fdiagnostics-color=always");
+    add_opened_rule(cmd, request, opened_rule_path(kSandboxTmp));
     add_environment(cmd, request, request.toolchain.path_env, kSandboxTmp);
     return cmd;
 }

@@ -41,6 +41,11 @@ CompileCommand build_compile_command(const compiler::Identity& compiler,
 // the job's file system (remote/runner/sandbox.hpp). `job_dir` is where the trampoline starts.
 CompileCommand build_sandboxed_command(const proto::JobRequest& request, std::string_view job_dir);
 
+// JobRequest::list_opened and nothing in the way (remote/runner/opened_files.hpp): the
+// command asks for a make rule of the files opened, at opened_rule_path(<its TMPDIR>).
+bool lists_opened(const proto::JobRequest& request);
+std::string opened_rule_path(std::string_view tmpdir);
+
 // Every occurrence of `root` removed, so paths in diagnostics read as on the client.
 std::string strip_root(std::string_view text, std::string_view root);
 

@@ -2,6 +2,7 @@
 
 #include "remote/runner/compile_command.hpp"
 #include "remote/runner/exec_limits.hpp"
+#include "remote/runner/opened_files.hpp"
 #include "remote/runner/outputs.hpp"
 
 #include <cstring>
@@ -195,6 +196,13 @@ proto::JobResult Job::build_result() {
     r.stdout_data = m_setup.sandbox ? std::move(m_stdout) : strip_root(m_stdout, m_setup.root);
     r.stderr_data = m_setup.sandbox ? std::move(m_stderr) : strip_root(m_stderr, m_setup.root);
     r.outputs = std::move(*outputs);
+    if (lists_opened(m_setup.request)) {
+        // Outside the sandbox, its TMPDIR is the job's own directory (sandbox spec's tmp).
+        const std::string tmp = m_setup.sandbox ? m_setup.sandbox->tmp : m_setup.dir->path();
+        auto opened = read_opened(opened_rule_path(tmp), m_setup.sandbox ? "" : m_setup.root);
+        r.opened_listed = opened.has_value();
+        if (opened) r.opened = std::move(*opened);
+    }
     return r;
 }
 

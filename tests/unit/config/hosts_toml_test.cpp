@@ -246,6 +246,9 @@ TEST_CASE("include_analysis: a top-level key, off by default") {
     auto shadow = parse_hosts_toml("include_analysis = \"shadow\"\n[client]\n", "hosts.toml");
     REQUIRE(shadow);
     CHECK(shadow->include_analysis == IncludeAnalysis::shadow);
+    auto on = parse_hosts_toml("include_analysis = \"on\"\n", "hosts.toml");
+    REQUIRE(on);
+    CHECK(on->include_analysis == IncludeAnalysis::on);
     auto off = parse_hosts_toml("include_analysis = \"off\"\n", "hosts.toml");
     REQUIRE(off);
     CHECK(off->include_analysis == IncludeAnalysis::off);

@@ -296,7 +296,12 @@ TEST_CASE("FERRY_INCLUDE_ANALYSIS overrides include_analysis, in its own coordin
     auto off = load(options).value();
     CHECK(off.include_analysis == IncludeAnalysis::off);
     CHECK(off.fingerprint != from_file.fingerprint);
-    for (const char* bad : {"", "on", "Shadow", "1"}) {
+    options.include_analysis = "on";
+    auto on = load(options).value();
+    CHECK(on.include_analysis == IncludeAnalysis::on);
+    CHECK(on.fingerprint != from_file.fingerprint);
+    CHECK(on.fingerprint != off.fingerprint);
+    for (const char* bad : {"", "On", "Shadow", "1"}) {
         INFO(bad);
         options.include_analysis = bad;
         auto config = load(options);

@@ -560,3 +560,61 @@ TEST_CASE("service: a compiler that died on the runner is the runner's failure, 
     CHECK(status.runners[0].failures == 1);
     CHECK(status.jobs_remote == 0);
 }
+
+TEST_CASE("service: include_analysis = \"on\" analyses a request sent without files, or asks "
+          "for the scan") {
+    // The real gcc: the analysis probes it (-dM -E, -E -v) as it would for a wrapper.
+    REQUIRE(::access("/usr/bin/gcc", X_OK) == 0);
+    auto config = base_config();
+    config.include_analysis = config::IncludeAnalysis::on;
+    Harness h(std::move(config));
+    const std::string src = h.dir.path() + "/src";
+    REQUIRE(make_dirs(src));
+    REQUIRE(write_file(src + "/a.h", "#define A 1\n"));
+    REQUIRE(write_file(src + "/ok.c", "#include \"a.h\"\nint ok = A;\n"));
+    REQUIRE(write_file(src + "/once.h", "_Pragma(\"once\")\n"));
+    REQUIRE(write_file(src + "/once.c", "#include \"once.h\"\nint once;\n"));
+    auto analysed = [&](const std::string& source) {
+        proto::IpcCompile request = compile_request(source);
+        request.compiler_path = "/usr/bin/gcc";
+        request.files.clear();
+        request.analyse = true;
+        return request;
+    };
+
+    RawPeer served = connect_unix(h.socket);
+    served.send(proto::frame(analysed(src + "/ok.c")));
+    // Served: the job goes on as a scanned one would (here: no runner, so compile locally).
+    auto answer = read_msg<proto::IpcCompileResult>(&h.loop, served);
+    CHECK(answer.scan_needed.empty());
+    CHECK_FALSE(answer.ran_remotely);
+
+    RawPeer refused = connect_unix(h.socket);
+    refused.send(proto::frame(analysed(src + "/once.c")));
+    auto scan = read_msg<proto::IpcCompileResult>(&h.loop, refused);
+    CHECK(scan.scan_needed == "the analysis refused");
+    // The wrapper scans and sends the scanned request on the same connection.
+    refused.send(proto::frame(compile_request(src + "/once.c")));
+    CHECK(read_msg<proto::IpcCompileResult>(&h.loop, refused).scan_needed.empty());
+
+    auto status = h.status();
+    CHECK(status.include_analysis_mode == "on");
+    CHECK(status.analysis_served == 1);
+    CHECK(status.shadow_units == 2);
+    CHECK(status.shadow_refused == 1);
+    REQUIRE(status.analysis_scanned.size() == 1);
+    CHECK(status.analysis_scanned[0].reason == "the analysis refused");
+    CHECK(status.analysis_scanned[0].count == 1);
+}
+
+TEST_CASE("service: an analyse request to a coordinator without the analysis is told to scan") {
+    Harness h(base_config());
+    RawPeer w = connect_unix(h.socket);
+    proto::IpcCompile request = compile_request("/tmp/x.c");
+    request.files.clear();
+    request.analyse = true;
+    w.send(proto::frame(request));
+    CHECK(read_msg<proto::IpcCompileResult>(&h.loop, w).scan_needed == "include analysis is off");
+    CHECK(h.status().include_analysis_mode == "off");
+    CHECK(h.status().jobs_local == 0);
+}

@@ -65,6 +65,7 @@ inline JobRequest job_request() {
     m.toolchain.files = {
         {"/usr/bin/x86_64-linux-gnu-gcc-12", kHashB, 1301496, 1672531200000000000}};
     m.toolchain.links = {{"/usr/bin/gcc", "gcc-12"}};
+    m.list_opened = true;
     return m;
 }
 
@@ -93,6 +94,8 @@ inline JobResult job_result() {
     m.stderr_data = "a.c:1:1: warning: \xe2\x80\x98x\xe2\x80\x99 unused\n";
     m.outputs = {{"a.o", binary_blob(5000, 2)}, {"a.d", "a.o: a.c\n"}};
     m.compile_ms = 1234567;
+    m.opened_listed = true;
+    m.opened = {"x.cc", "/usr/include/stdio.h", "inc/my header.h"};
     return m;
 }
 
@@ -147,6 +150,8 @@ inline IpcCompile ipc_compile() {
     m.pid = 4242;
     m.source = "x.cc";
     m.build = "b-42";
+    m.analyse = true;
+    m.scan_reason = "dependency options";
     return m;
 }
 
@@ -173,6 +178,7 @@ inline IpcCompileResult ipc_compile_result() {
     m.stdout_data = "";
     m.stderr_data = "x.cc:2:5: error: \0odd"s;
     m.outputs = {{"x.o", binary_blob(700, 3)}};
+    m.scan_needed = "the analysis refused";
     return m;
 }
 
@@ -216,6 +222,10 @@ inline IpcStatus ipc_status() {
     m.backups_started = 6;
     m.backups_won = 4;
     m.backups_discarded = 3;
+    m.include_analysis_mode = "on";
+    m.analysis_served = 33;
+    m.analysis_scanned = {{"the analysis refused", 2}, {"dependency options", 5}};
+    m.scan_passes = 7;
     return m;
 }
 

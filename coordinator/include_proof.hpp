@@ -1,0 +1,45 @@
+// The proof step of include_analysis = "on" (docs/include-analysis.md, "The proof step"): a
+// job shipped with the analysis' file list comes back with the files its compile opened (the
+// runner's make rule, JobResult::opened). The sandbox held the shipped files only, so the
+// remote compile read what a local one reads if every file it opened is one the analysis
+// found: then each of its #includes was resolved by the analysis with the same rules over
+// the client's file system. Anything else (a file the analysis did not list, a file missing
+// on the runner, no list at all) is not proved, and the job compiles locally.
+#pragma once
+
+#include "remote/protocol/messages.hpp"
+
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+namespace ferry::coordinator {
+
+// The analysis' files made absolute against the unit's cwd (lexical_absolute), as compared.
+using ProofFiles = std::unordered_set<std::string>;
+ProofFiles proof_files(const std::vector<std::string>& files, std::string_view cwd);
+
+struct ProofBasis {
+    ProofFiles files;
+    // Every directory an #include may search (absolute, as lexical_absolute spells them).
+    std::vector<std::string> search_dirs;
+};
+
+struct ProofVerdict {
+    bool proved = false;
+    std::string why;                     // when not proved: short, for counters
+    std::string detail;                  // for the log
+    std::vector<std::string> unexpected; // opened, not in the analysis (absolute)
+};
+
+// `result`: a completed job (any exit code) that asked for JobRequest::list_opened.
+// `compiler_files`: the job's toolchain. A file of the compiler's own that lies in no
+// directory an #include searches was read by the compiler for itself, not found by a search
+// (clang lists its sanitizers' ignore lists, `<resource>/share/asan_ignorelist.txt`, in the
+// rule): the runner has it exactly as the client, so it proves nothing and spoils nothing.
+ProofVerdict check_proof(const ProofBasis& basis,
+                         const std::vector<proto::FileEntry>& compiler_files,
+                         const proto::JobResult& result, std::string_view cwd);
+
+} // namespace ferry::coordinator
