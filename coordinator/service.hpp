@@ -125,7 +125,6 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     std::string m_costs_path; // beside the socket; empty: not kept
     uint64_t m_costs_saved_ms = 0;
     std::unique_ptr<IncludeShadow> m_shadow;   // include_analysis = "shadow" only
-    std::unique_ptr<IncludeShadow> m_shadow;   // include_analysis = "shadow" only
     std::unique_ptr<IncludeServe> m_serve;     // include_analysis = "on" only
     std::map<JobId, ConnectionId> m_analysing; // requests waiting for the analysis
     std::unique_ptr<Scheduler> m_scheduler;

@@ -7,7 +7,7 @@
 # remotely, and measures the client's CPU per object and the runners' CPU (cpuacct).
 #
 #   bench/farm/run.sh [--shape default|wide] [--workloads "tiny openssl linux gtest"]
-#                     [--modes "local distcc icecream ferry"] [--runs N] [--runners "1 2 3"]
+#                     [--modes "local distcc icecream ferry ferry_on"] [--runs N] [--runners "1 2 3"]
 #                     [--quick [N]] [--append] [--plot] [--self-check]
 #
 #   --shape default   client 0.4 CPU + 3 runners x 0.4 CPU, 2 slots each (ideal speedup 4.0x)
