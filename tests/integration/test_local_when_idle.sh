@@ -107,7 +107,9 @@ for ((i = 0; i < $(nproc); i++)); do
     burners+=($!)
 done
 stop_burners() {
-    [ ${#burners[@]} -eq 0 ] || kill "${burners[@]}" 2>/dev/null || true
+    # (`wait` without arguments would wait for ferryd too.)
+    [ ${#burners[@]} -eq 0 ] && return 0
+    kill "${burners[@]}" 2>/dev/null || true
     wait "${burners[@]}" 2>/dev/null || true
     burners=()
 }
