@@ -441,6 +441,26 @@ fault_start_bad() {
 # The coordinator's log (one per configuration, under this suite's XDG_RUNTIME_DIR).
 coordinator_log() { ls "$XDG_RUNTIME_DIR"/ferry/*.log 2>/dev/null | head -1; }
 
+# kbuild_fixture_units FN: copies the Kbuild fixture (tests/integration/fixtures/kbuild) to
+# $TEST_TMP/kproj and calls the suite's `FN CC FLAGS SOURCE OUTPUT` (with $PROJ there) for its
+# two command lines: -nostdinc -isystem with three -include, and -imacros.
+kbuild_fixture_units() {
+    local fn=$1 names forced codegen kbuild saved=$PROJ
+    mkdir -p "$TEST_TMP/kproj"
+    cp -r "$FERRY_SOURCE_DIR/tests/integration/fixtures/kbuild/." "$TEST_TMP/kproj/"
+    names="-DKBUILD_MODFILE=\"lib/math/gcd\" -DKBUILD_BASENAME=\"gcd\" -D__KBUILD_MODNAME=kmod_gcd"
+    forced="-include ./include/linux/compiler-version.h -include ./include/linux/kconfig.h"
+    forced="$forced -include ./include/linux/compiler_types.h"
+    codegen="-D__KERNEL__ -fmacro-prefix-map=./= -Wall -Wundef -std=gnu11 -fno-PIE -mno-sse -mno-mmx"
+    codegen="$codegen -mno-red-zone -mcmodel=kernel -fcf-protection=none -fno-common -O2"
+    kbuild="-nostdinc -isystem $(gcc -print-file-name=include) -I./arch/x86/include -I./include"
+    PROJ=$TEST_TMP/kproj
+    "$fn" gcc "$kbuild $forced $codegen $names" lib/math/gcd.c lib/math/gcd.o
+    "$fn" gcc "-I./arch/x86/include -I./include -imacros ./include/generated/macros.h $forced $codegen $names" \
+        lib/math/gcd.c lib/math/gcd.o
+    PROJ=$saved
+}
+
 # status_field jobs.remote: one field of `ferry status --json` (docs/status-json.md), by its
 # dotted path.
 status_field() {

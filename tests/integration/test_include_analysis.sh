@@ -28,15 +28,6 @@ port = $PORT
 TOML
 export FERRY_HOSTS_FILE="$TEST_TMP/hosts.toml"
 
-# status PATH: a field of `ferry status --json`, as "include_analysis.served".
-status() {
-    "$FERRY" status --json >"$TEST_TMP/status.json" || fail "ferry status --json failed"
-    python3 -c 'import json, sys
-v = json.load(open(sys.argv[1]))
-for k in sys.argv[2].split("."): v = v[k]
-print(json.dumps(v) if isinstance(v, (dict, list)) else v)' "$TEST_TMP/status.json" "$1"
-}
-
 UNITS=0
 remote_before=$(total_jobs_done 127.0.0.2 127.0.0.3)
 # unit COMPILER "FLAGS" SOURCE OUTPUT...: one unit through ferry, compared with a local compile.
@@ -58,21 +49,7 @@ if have clang && have clang++; then
 fi
 
 note "the Kbuild fixture: -nostdinc, -isystem, three -include, -imacros, -std=gnu11"
-KPROJ="$TEST_TMP/kproj"
-mkdir -p "$KPROJ"
-cp -r "$FERRY_SOURCE_DIR/tests/integration/fixtures/kbuild/." "$KPROJ/"
-names="-DKBUILD_MODFILE=\"lib/math/gcd\" -DKBUILD_BASENAME=\"gcd\" -D__KBUILD_MODNAME=kmod_gcd"
-forced="-include ./include/linux/compiler-version.h -include ./include/linux/kconfig.h"
-forced="$forced -include ./include/linux/compiler_types.h"
-codegen="-D__KERNEL__ -fmacro-prefix-map=./= -Wall -Wundef -std=gnu11 -fno-PIE -mno-sse -mno-mmx"
-codegen="$codegen -mno-red-zone -mcmodel=kernel -fcf-protection=none -fno-common -O2"
-kbuild="-nostdinc -isystem $(gcc -print-file-name=include) -I./arch/x86/include -I./include"
-SAVED_PROJ=$PROJ
-PROJ=$KPROJ
-unit gcc "$kbuild $forced $codegen $names" lib/math/gcd.c lib/math/gcd.o
-unit gcc "-I./arch/x86/include -I./include -imacros ./include/generated/macros.h $forced $codegen $names" \
-    lib/math/gcd.c lib/math/gcd.o
-PROJ=$SAVED_PROJ
+kbuild_fixture_units unit
 
 note "traps"
 T="$TEST_TMP/traps"
@@ -170,13 +147,13 @@ unit g++ "-O2 -Id1 -Id2 -x c++" first.c build/first.o
 
 note "every unit compiled remotely with the analysis' files, no scan, every answer proved"
 assert_eq "$UNITS" "$(( $(total_jobs_done 127.0.0.2 127.0.0.3) - remote_before ))" "units compiled by the runners"
-assert_eq 0 "$(status jobs.scan_passes)" "scans run by the wrappers"
-assert_eq "$UNITS" "$(status include_analysis.served)" "units served by the analysis"
-assert_eq "$UNITS" "$(status include_analysis.superset)" "units proved"
-assert_eq 0 "$(status include_analysis.missed)" "units the analysis missed (see the coordinator log)"
-assert_eq 0 "$(status include_analysis.refused)" "units sent back to the scan"
-assert_eq on "$(status include_analysis.mode)" "mode"
-assert_eq 0 "$(status jobs.local)" "local compiles"
+assert_eq 0 "$(status_field jobs.scan_passes)" "scans run by the wrappers"
+assert_eq "$UNITS" "$(status_field include_analysis.served)" "units served by the analysis"
+assert_eq "$UNITS" "$(status_field include_analysis.superset)" "units proved"
+assert_eq 0 "$(status_field include_analysis.missed)" "units the analysis missed (see the coordinator log)"
+assert_eq 0 "$(status_field include_analysis.refused)" "units sent back to the scan"
+assert_eq on "$(status_field include_analysis.mode)" "mode"
+assert_eq 0 "$(status_field jobs.local)" "local compiles"
 "$FERRY" status >"$TEST_TMP/status.txt" || fail "ferry status failed"
 grep -E "^include analysis \(on\): $UNITS units analysed, $UNITS jobs served, $UNITS proved, 0 missed, median/mean [0-9.]+/[0-9.]+ ms$" \
     "$TEST_TMP/status.txt" >/dev/null || fail "ferry status line: $(cat "$TEST_TMP/status.txt")"
@@ -196,9 +173,9 @@ compile_both gcc "-O2 -Id1 -Id2 -MMD -MP" first.c build/first.o build/first.d
 assert_eq $((before + 3)) "$(total_jobs_done 127.0.0.2 127.0.0.3)" "scanned units on the runners"
 compile_both gcc "-O2" missing.c build/missing.o
 assert_eq 1 "$FERRY_RC" "exit status of a unit with a missing header"
-assert_eq 4 "$(status jobs.scan_passes)" "scans run by the wrappers"
-assert_eq 2 "$(status include_analysis.refused)" "units the analysis sent back to the scan"
-scanned=$(status include_analysis.scanned)
+assert_eq 4 "$(status_field jobs.scan_passes)" "scans run by the wrappers"
+assert_eq 2 "$(status_field include_analysis.refused)" "units the analysis sent back to the scan"
+scanned=$(status_field include_analysis.scanned)
 python3 -c 'import json, sys; s = json.loads(sys.argv[1]); sys.exit(not (s == {"the analysis refused": 2, "dependency options": 2}))' \
     "$scanned" || fail "scan reasons: $scanned"
 grep -q "include analysis: unit $T/once.c needs the scan (the analysis refused: " "$(coordinator_log)" ||
@@ -207,8 +184,8 @@ grep -q "include analysis: unit $T/once.c needs the scan (the analysis refused: 
 note "off: another coordinator, no analysis, the scan as before"
 export FERRY_INCLUDE_ANALYSIS=off
 compile_both gcc "-O2" computed.c build/computed.o
-assert_eq 1 "$(status jobs.scan_passes)" "scans with the analysis off"
-assert_eq off "$(status include_analysis.mode)" "mode"
+assert_eq 1 "$(status_field jobs.scan_passes)" "scans with the analysis off"
+assert_eq off "$(status_field include_analysis.mode)" "mode"
 "$FERRY" shutdown >/dev/null 2>&1
 unset FERRY_INCLUDE_ANALYSIS
 pass

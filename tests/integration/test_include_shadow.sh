@@ -59,21 +59,7 @@ if have clang; then
 fi
 
 note "the Kbuild fixture: -nostdinc, -isystem, three -include, -imacros, -std=gnu11"
-KPROJ="$TEST_TMP/kproj"
-mkdir -p "$KPROJ"
-cp -r "$FERRY_SOURCE_DIR/tests/integration/fixtures/kbuild/." "$KPROJ/"
-names="-DKBUILD_MODFILE=\"lib/math/gcd\" -DKBUILD_BASENAME=\"gcd\" -D__KBUILD_MODNAME=kmod_gcd"
-forced="-include ./include/linux/compiler-version.h -include ./include/linux/kconfig.h"
-forced="$forced -include ./include/linux/compiler_types.h"
-codegen="-D__KERNEL__ -fmacro-prefix-map=./= -Wall -Wundef -std=gnu11 -fno-PIE -mno-sse -mno-mmx"
-codegen="$codegen -mno-red-zone -mcmodel=kernel -fcf-protection=none -fno-common -O2"
-kbuild="-nostdinc -isystem $(gcc -print-file-name=include) -I./arch/x86/include -I./include"
-SAVED_PROJ=$PROJ
-PROJ=$KPROJ
-unit gcc "$kbuild $forced $codegen $names" lib/math/gcd.c lib/math/gcd.o
-unit gcc "-I./arch/x86/include -I./include -imacros ./include/generated/macros.h $forced $codegen $names" \
-    lib/math/gcd.c lib/math/gcd.o
-PROJ=$SAVED_PROJ
+kbuild_fixture_units unit
 
 note "traps"
 T="$TEST_TMP/traps"
