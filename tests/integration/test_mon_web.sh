@@ -32,7 +32,9 @@ assert_eq 2 "$rc" "status for a bad address"
 start_core_runners
 "$FERRY" status >"$TEST_TMP/status.out" || fail "ferry status did not start the coordinator"
 
-# Port 0: the kernel picks a free one and the dashboard prints it.
+# Port 0: the kernel picks a free one and the dashboard prints it. The file exists before the
+# background job opens it: the loop below may read it first.
+: >"$TEST_TMP/mon.err"
 "$FERRY" mon --web 127.0.0.1:0 2>"$TEST_TMP/mon.err" &
 MON_PID=$!
 for ((i = 0; i < 100; i++)); do
@@ -74,6 +76,7 @@ assert_eq 404 "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$URL/favic
 assert_eq 405 "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X DELETE "$URL/state")" "DELETE /state"
 
 note "an IPv6 address: the dashboard listens there, and only there"
+: >"$TEST_TMP/mon6.err"
 "$FERRY" mon --web "[::1]:0" 2>"$TEST_TMP/mon6.err" &
 MON6_PID=$!
 WEB6_PORT=
