@@ -38,7 +38,9 @@ log_ns() { # the time of the first log line matching $1, in ns
     grep "$1" "$FERRY_JOBSERVER_LOG" | head -1 | awk '{ split($1, t, "."); print t[1] t[2] "000000" }'
 }
 
-start_bg "$FERRY" make -C "$TEST_TMP/proj" JOBS=80 SECS=0.3 >"$TEST_TMP/make.log" 2>&1
+# Long enough (some 15 s at -j4..6) to outlast the runner's stop, 4 s, restart and reconnect:
+# with 80 jobs a CI run here ended the build 8 s after the shrink, before the pool grew back.
+start_bg "$FERRY" make -C "$TEST_TMP/proj" JOBS=200 SECS=0.3 >"$TEST_TMP/make.log" 2>&1
 wait_log ' start ' 20 || fail "the build did not start"
 assert_eq 6 "$(pool_size_at_start)" "pool at the start"
 sleep 2
