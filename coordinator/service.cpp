@@ -343,6 +343,23 @@ void Service::grant(const std::vector<OwnerId>& owners) {
     }
 }
 
+namespace {
+
+// The include analysis' counters, the same fields in shadow and "on" mode.
+void analysis_counters(const ShadowCounters& c, bool pending, proto::IpcStatus& status) {
+    status.shadow_units = c.units;
+    status.shadow_superset = c.superset;
+    status.shadow_missed = c.missed;
+    status.shadow_refused = c.refused;
+    status.shadow_extra_files = c.extra_files;
+    status.shadow_analysis_us = c.analysis_us;
+    status.shadow_median_us = c.median_us();
+    status.shadow_probe_us = c.probe_us;
+    status.shadow_pending = pending;
+}
+
+} // namespace
+
 proto::IpcStatus Service::status() const {
     proto::IpcStatus status =
         make_status(*m_scheduler, m_slots, static_cast<uint32_t>(::getpid()), now_ms());
@@ -358,30 +375,13 @@ proto::IpcStatus Service::status() const {
     status.scan_passes = m_scan_passes;
     status.include_analysis_mode = m_serve ? "on" : m_shadow ? "shadow" : "off";
     if (m_serve) {
-        const ShadowCounters& on = m_serve->counters();
-        status.shadow_units = on.units;
-        status.shadow_superset = on.superset;
-        status.shadow_missed = on.missed;
-        status.shadow_refused = on.refused;
-        status.shadow_analysis_us = on.analysis_us;
-        status.shadow_median_us = on.median_us();
-        status.shadow_probe_us = on.probe_us;
-        status.shadow_pending = !m_serve->idle();
+        analysis_counters(m_serve->counters(), !m_serve->idle(), status);
         status.analysis_served = m_serve->served();
         for (const auto& [reason, count] : m_serve->scanned())
             status.analysis_scanned.push_back(proto::ReasonCount{reason, count});
     }
     if (m_shadow) {
-        const ShadowCounters& shadow = m_shadow->counters();
-        status.shadow_units = shadow.units;
-        status.shadow_superset = shadow.superset;
-        status.shadow_missed = shadow.missed;
-        status.shadow_refused = shadow.refused;
-        status.shadow_extra_files = shadow.extra_files;
-        status.shadow_analysis_us = shadow.analysis_us;
-        status.shadow_median_us = shadow.median_us();
-        status.shadow_probe_us = shadow.probe_us;
-        status.shadow_pending = !m_shadow->idle();
+        analysis_counters(m_shadow->counters(), !m_shadow->idle(), status);
     }
     return status;
 }
