@@ -369,18 +369,25 @@ void Connection::accept_job(IntakeCheck& check) {
     auto work = std::make_unique<MirrorWork>();
     work->connection_id = m_id;
     work->job_id = id;
+    // A sandboxed job's toolchain files that the cache lacks are looked up among this
+    // machine's own files first (installed_reuse.hpp); the worker reads them off the loop.
+    const bool reuse = sandboxed && config.options.reuse_installed;
     for (const auto& [hash, targets] : job.plan.placements) {
         if (auto cached = m_server.cache().lookup(hash)) {
             m_server.stats().cache_hits++;
             m_server.metrics().cache_hit();
             work->cached.emplace_back(hash, std::move(*cached));
+        } else if (auto t = check.toolchain.find(hash); reuse && t != check.toolchain.end()) {
+            work->reusable.push_back(std::move(t->second));
         } else {
             work->missing.insert(hash);
         }
     }
-    m_server.metrics().cache_misses(work->missing.size());
-    log::debug("job {} from {}: {} {}, {} files, {} to fetch", id, m_peer, request.compiler_name,
-               setup.source, job.plan.placements.size(), work->missing.size());
+    work->cache_dir = m_server.cache().dir();
+    m_server.metrics().cache_misses(work->missing.size() + work->reusable.size());
+    log::debug("job {} from {}: {} {}, {} files, {} to fetch, {} to look up here", id, m_peer,
+               request.compiler_name, setup.source, job.plan.placements.size(),
+               work->missing.size(), work->reusable.size());
     setup.request = std::move(request);
     work->setup = std::move(setup);
     work->plan = std::move(job.plan);
@@ -398,6 +405,14 @@ void Connection::on_mirror_built(std::unique_ptr<MirrorWork> work) {
     if (!work->built) {
         answer(id, proto::JobStatus::failed, work->built.error().message);
         return;
+    }
+    for (auto& [hash, size] : work->reused)
+        m_server.cache().adopt(std::move(hash), size);
+    if (!work->reused.empty()) {
+        log::debug("job {}: {} toolchain files taken from this machine's own", id,
+                   work->reused.size());
+        m_server.metrics().installed_reused(work->reused.size());
+        m_server.cache().trim();
     }
     m_server.stats().files_linked += work->placed.linked;
     m_server.stats().files_copied += work->placed.copied;

@@ -5,9 +5,11 @@
 #include "util/log.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <dirent.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -93,11 +95,21 @@ Result<std::string> FileCache::insert(std::string_view hash, std::string_view da
         remember(std::string(hash), data.size());
         return path;
     }
+    FERRY_TRY(stored, store(m_dir, hash, data, mtime_ns));
+    remember(std::string(hash), data.size());
+    return std::move(*stored);
+}
+
+Result<std::string> FileCache::store(const std::string& dir, std::string_view hash,
+                                     std::string_view data, int64_t mtime_ns) {
     // Read-only, so a compile that names a shipped file as its output fails instead of
     // corrupting the entry every other job links to.
     // Written under a name that is not a hash (removed at start-up if left behind), given its
-    // mtime, then renamed: no job can link the entry before its mtime is final.
-    const std::string fresh = path + ".new";
+    // mtime, then renamed: no job can link the entry before its mtime is final. The name is
+    // unique to this call: a worker and the loop may store the same content at once.
+    static std::atomic<uint64_t> serial{0};
+    const std::string path = dir + "/" + std::string(hash);
+    const std::string fresh = fmt::format("{}.new-{}-{}", path, ::getpid(), serial++);
     FERRY_TRY_VOID(write_file_atomic(fresh, data, kEntryMode));
     int64_t sec = mtime_ns / 1000000000, rem = mtime_ns % 1000000000;
     if (rem < 0) --sec, rem += 1000000000;
@@ -108,7 +120,6 @@ Result<std::string> FileCache::insert(std::string_view hash, std::string_view da
         ::unlink(fresh.c_str());
         return errno_error("storing " + path, err);
     }
-    remember(std::string(hash), data.size());
     return path;
 }
 

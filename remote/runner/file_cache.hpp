@@ -30,6 +30,13 @@ class FileCache {
     // An entry's mtime never changes once stored: jobs' links share it. The entry may be
     // evicted by the next trim(): link it where it is needed first.
     Result<std::string> insert(std::string_view hash, std::string_view data, int64_t mtime_ns);
+    // The file part of insert, callable from any thread (a mirror worker reusing an installed
+    // compiler's file): writes the entry into `dir` and returns its path, without indexing
+    // it. The loop indexes it afterwards with adopt(); until then no trim() can remove it.
+    static Result<std::string> store(const std::string& dir, std::string_view hash,
+                                     std::string_view data, int64_t mtime_ns);
+    // Indexes an entry store() wrote (marking it recently used).
+    void adopt(std::string hash, uint64_t size) { remember(std::move(hash), size); }
     // Evicts least recently used entries until the total fits the cap.
     void trim();
     // Removes every entry (for a private cache at exit).

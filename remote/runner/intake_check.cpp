@@ -46,6 +46,10 @@ void check_intake(IntakeCheck& check) {
     if (policy.sandboxed && request.toolchain.files.empty())
         return refuse(check, "this runner runs the compiler a job ships, and this job ships none");
     check.plan = std::move(*plan);
+    if (policy.sandboxed)
+        for (auto& f : request.toolchain.files)
+            check.toolchain.try_emplace(
+                f.hash, ReuseCandidate{f.hash, std::move(f.path), f.size, f.mtime_ns});
     // The plan says where every file goes; the lists would only be carried to the job.
     decltype(request.files)().swap(request.files);
     decltype(request.toolchain.files)().swap(request.toolchain.files);

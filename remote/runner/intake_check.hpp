@@ -7,10 +7,12 @@
 
 #include "remote/protocol/messages.hpp"
 #include "remote/runner/allowlist.hpp"
+#include "remote/runner/installed_reuse.hpp"
 #include "remote/runner/mirror.hpp"
 
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 namespace ferry::runner {
 
@@ -40,6 +42,9 @@ struct IntakeCheck {
     proto::JobRequest request; // its file lists are cleared: `plan` holds what they said
     const compiler::Identity* installed = nullptr; // in policy->allowlist
     MirrorPlan plan;
+    // A sandboxed job's toolchain files by hash, which the runner may take from its own
+    // identical files instead of asking the client (installed_reuse.hpp).
+    std::unordered_map<std::string, ReuseCandidate> toolchain;
 };
 
 // Callable from any thread. Frees what it decoded before it returns a refusal, so not even

@@ -126,15 +126,14 @@ int run(int argc, char** argv) {
         log::info("listening on {}", name);
     if (options.metrics) log::info("metrics on http://{}/metrics", options.metrics->text);
 
-    const char* tmpdir = std::getenv("TMPDIR");
-    const std::string state_parent = tmpdir && *tmpdir == '/' ? tmpdir : "/tmp";
+    bool private_cache = options.cache_dir.empty();
+    const std::string state_parent = default_state_parent(std::getenv("TMPDIR"), private_cache);
     for (const auto& stale : sweep_stale_state_dirs(state_parent))
         log::info("removed {}, left by a ferryd that was killed", stale);
     auto state = create_state_dir(state_parent);
     if (!state) return fail(1, state.error().message);
     std::string jobs_dir = state->path() + "/jobs";
     if (auto made = make_dirs(jobs_dir, 0700); !made) return fail(1, made.error().message);
-    bool private_cache = options.cache_dir.empty();
     auto cache = FileCache::open(private_cache ? state->path() + "/cache" : options.cache_dir,
                                  options.cache_size_bytes);
     if (!cache) return fail(1, cache.error().message);

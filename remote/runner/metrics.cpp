@@ -81,8 +81,13 @@ std::string RunnerMetrics::render(const RunnerGauges& gauges) const {
              "Contents a job's manifest named that the file cache already held.");
     w.sample("ferryd_file_cache_hits_total", {}, m_cache_hits);
     w.family("ferryd_file_cache_misses_total", Type::counter,
-             "Contents a job's manifest named that had to be asked for (NeedFiles).");
+             "Contents a job's manifest named that the cache lacked: asked for (NeedFiles), or "
+             "supplied by this machine's identical installed file.");
     w.sample("ferryd_file_cache_misses_total", {}, m_cache_misses);
+    w.family("ferryd_installed_files_reused_total", Type::counter,
+             "Toolchain files a job's manifest named that the cache lacked and this machine's "
+             "own identical file supplied (no transfer).");
+    w.sample("ferryd_installed_files_reused_total", {}, m_installed_reused);
 
     w.family("ferryd_connections_open", Type::gauge, "Client connections open (job port).");
     w.sample("ferryd_connections_open", {}, gauges.connections_open);

@@ -62,6 +62,7 @@ class RunnerMetrics {
     void bytes_sent(uint64_t n) { m_bytes_sent += n; }
     void cache_hit() { ++m_cache_hits; }
     void cache_misses(uint64_t n) { m_cache_misses += n; }
+    void installed_reused(uint64_t n) { m_installed_reused += n; }
     void connection_refused(RefusedConnection why) {
         ++m_connections_refused[static_cast<size_t>(why)];
     }
@@ -83,6 +84,7 @@ class RunnerMetrics {
     uint64_t m_bytes_sent = 0;
     uint64_t m_cache_hits = 0;
     uint64_t m_cache_misses = 0;
+    uint64_t m_installed_reused = 0;
     std::array<uint64_t, kRefusedReasons> m_connections_refused{};
     std::array<uint64_t, kMetricsStatusCodes.size()> m_metrics_answers{};
 };

@@ -14,6 +14,16 @@ void build_mirror(MirrorWork& work) {
         work.built = Error{made.error().code, "building the mirror: " + made.error().message};
         return;
     }
+    for (auto& candidate : work.reusable) {
+        auto stored = reuse_installed(work.cache_dir, candidate);
+        if (!stored) {
+            work.missing.insert(candidate.hash);
+            continue;
+        }
+        work.reused.emplace_back(candidate.hash, candidate.size);
+        work.cached.emplace_back(std::move(candidate.hash), std::move(*stored));
+    }
+    work.reusable.clear();
     for (const auto& [hash, source] : work.cached) {
         // Evicted since the lookup (another job's files were trimmed): fetch it like any
         // file the cache never had.

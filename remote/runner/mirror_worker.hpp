@@ -9,6 +9,7 @@
 // directory) is dropped on the loop.
 #pragma once
 
+#include "remote/runner/installed_reuse.hpp"
 #include "remote/runner/intake_check.hpp"
 #include "remote/runner/job.hpp"
 #include "remote/runner/mirror.hpp"
@@ -33,11 +34,18 @@ struct MirrorWork {
     // In: hashes the cache does not have. Out: also those whose cached copy was evicted
     // before the worker could link it (the client is then asked for them).
     std::set<std::string> missing;
+    // In: toolchain files the cache lacks that this machine may have installed
+    // (installed_reuse.hpp); `cache_dir` is where they are stored. Out: those reused, with
+    // their sizes, for the loop to index (FileCache::adopt); the others join `missing`.
+    std::vector<ReuseCandidate> reusable;
+    std::string cache_dir;
+    std::vector<std::pair<std::string, uint64_t>> reused;
     Result<void> built = ok(); // out
     Placed placed;             // out: how the cached files were placed
 };
 
-// The blocking part, callable from any thread: directories, then the cached files.
+// The blocking part, callable from any thread: directories, the installed files reused,
+// then the cached files.
 void build_mirror(MirrorWork& work);
 
 class MirrorWorker {

@@ -196,6 +196,10 @@ ParsedOptions parse_options(int argc, char** argv) {
     app.add_flag("--installed-compilers-only", o.installed_compilers_only,
                  "run only compilers installed here (matched by identity), never one a client "
                  "ships");
+    bool no_reuse = false;
+    app.add_flag("--no-reuse-installed", no_reuse,
+                 "ask clients for every toolchain file the cache lacks, even where this "
+                 "machine has the same file (same path, same content) installed");
     app.add_flag("--verbose,-v", o.verbose, "log each frame and file transfer");
 
     try {
@@ -207,6 +211,7 @@ ParsedOptions parse_options(int argc, char** argv) {
         return {std::nullopt, 2};
     }
 
+    o.reuse_installed = !no_reuse;
     auto fail = [](const Error& e) {
         std::fprintf(stderr, "ferryd: %s\n", e.message.c_str());
         return ParsedOptions{std::nullopt, 2};

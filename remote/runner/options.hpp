@@ -67,6 +67,8 @@ struct Options {
     // Sandboxed, but run only compilers installed here (matched by identity), never the
     // compiler a client ships.
     bool installed_compilers_only = false;
+    // Take a shipped toolchain's files from this machine's identical ones (installed_reuse).
+    bool reuse_installed = true;
     bool verbose = false;
 };
 

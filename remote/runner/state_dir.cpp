@@ -6,7 +6,9 @@
 #include <cerrno>
 #include <charconv>
 #include <filesystem>
+#include <linux/magic.h>
 #include <signal.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 namespace ferry::runner {
@@ -39,6 +41,15 @@ std::vector<std::string> sweep_stale_state_dirs(const std::string& parent) {
         if (remove_tree(dir)) removed.push_back(dir);
     }
     return removed;
+}
+
+std::string default_state_parent(const char* tmpdir_env, bool private_cache) {
+    if (tmpdir_env && *tmpdir_env == '/') return tmpdir_env;
+    struct statfs fs {};
+    if (private_cache && ::statfs("/dev/shm", &fs) == 0 && fs.f_type == TMPFS_MAGIC &&
+        ::access("/dev/shm", W_OK | X_OK) == 0)
+        return "/dev/shm";
+    return "/tmp";
 }
 
 Result<TempDir> create_state_dir(const std::string& parent) {

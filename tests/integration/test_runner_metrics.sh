@@ -141,6 +141,11 @@ done
 misses1=$(sum_metric ferryd_file_cache_misses_total after-a after-b)
 hits1=$(sum_metric ferryd_file_cache_hits_total after-a after-b)
 [ "$misses1" -gt 0 ] || fail "a first build on fresh runners asked for no file"
+# The runners have the client's compiler installed (the same machine): its files come from
+# there, not over the connection (remote/runner/installed_reuse.hpp); the objects compared
+# with local ones above show it is the same compiler.
+reused1=$(sum_metric ferryd_installed_files_reused_total after-a after-b)
+[ "$reused1" -gt 0 ] || fail "the runners took no toolchain file from their own installation"
 
 note "a second build: the toolchain and headers come from the runners' caches"
 fault_build second

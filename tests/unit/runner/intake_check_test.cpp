@@ -46,6 +46,17 @@ TEST_CASE("an acceptable request comes back decoded and planned, without its fil
     CHECK(check.installed == nullptr);
 }
 
+TEST_CASE("only the toolchain's files may be taken from the runner's own installation") {
+    IntakeCheck check = run_check(shipped_compiler_job());
+    REQUIRE(check.verdict == Verdict::accepted);
+    REQUIRE(check.toolchain.size() == 1);
+    const ReuseCandidate& gcc = check.toolchain.at(hash_hex("elf"));
+    CHECK(gcc.path == "/usr/bin/gcc");
+    CHECK(gcc.size == 3);
+    // The project's source is never looked up on the runner, even at a path it may have.
+    CHECK(check.toolchain.count(hash_hex("int a;")) == 0);
+}
+
 TEST_CASE("a manifest over a limit is refused with the limit, and nothing decoded is kept") {
     proto::JobRequest r = shipped_compiler_job();
     std::string deep = "/proj";

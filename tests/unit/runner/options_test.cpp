@@ -40,6 +40,10 @@ TEST_CASE("defaults: loopback only") {
     CHECK(p.options->jobs >= 1);
     CHECK(p.options->limits.cpu_seconds == 300);
     CHECK(p.options->max_queue >= 16);
+    CHECK(p.options->reuse_installed);
+    auto off = parse({"--no-reuse-installed"});
+    REQUIRE(off.options);
+    CHECK_FALSE(off.options->reuse_installed);
 }
 
 TEST_CASE("a non-loopback address needs an explicit --allow") {

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <doctest/doctest.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -56,4 +58,17 @@ TEST_CASE("a new state directory records its ferryd; a killed ferryd's is swept"
     CHECK(exists(root + "/ferryd-unknown"));
     CHECK(exists(root + "/other-dead"));
     CHECK(exists(mine->path())); // our own, recording our pid
+}
+
+TEST_CASE("the state directory goes to $TMPDIR, else to a tmpfs for a private cache, else /tmp") {
+    CHECK(default_state_parent("/var/tmp/x", true) == "/var/tmp/x");
+    CHECK(default_state_parent("/var/tmp/x", false) == "/var/tmp/x");
+    // A cache kept on disk: its mirrors hard-link its entries, so the jobs stay off tmpfs.
+    CHECK(default_state_parent(nullptr, false) == "/tmp");
+    CHECK(default_state_parent("relative", false) == "/tmp");
+    struct statfs fs {};
+    const bool shm = ::statfs("/dev/shm", &fs) == 0 && fs.f_type == TMPFS_MAGIC &&
+                     ::access("/dev/shm", W_OK | X_OK) == 0;
+    CHECK(default_state_parent(nullptr, true) == (shm ? "/dev/shm" : "/tmp"));
+    CHECK(default_state_parent("", true) == (shm ? "/dev/shm" : "/tmp"));
 }
