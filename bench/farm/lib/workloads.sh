@@ -84,10 +84,12 @@ wl_openssl_setup() {
 }
 # libcrypto.a's prerequisites, as make's database lists them (in the Makefile's order).
 openssl_all_objects() {
-    make -C "$1" -qp 2>/dev/null | awk -F': *' '$1 == "libcrypto.a" { print $2; exit }' | tr ' ' '\n' | grep '\.o$'
+    # Every reader reads to the end: under pipefail, a writer killed by SIGPIPE fails the run.
+    { make -C "$1" -qp 2>/dev/null || true; } |
+        awk -F': *' '$1 == "libcrypto.a" && !done { print $2; done = 1 }' | tr ' ' '\n' | grep '\.o$'
 }
 wl_openssl_objects() {
-    if [ -n "${QUICK_OBJECTS:-}" ]; then openssl_all_objects "$1" | head -n "$QUICK_OBJECTS"; else openssl_all_objects "$1"; fi | sort
+    if [ -n "${QUICK_OBJECTS:-}" ]; then openssl_all_objects "$1" | sed -n "1,${QUICK_OBJECTS}p"; else openssl_all_objects "$1"; fi | sort
 }
 wl_openssl_clean() { (cd "$1" && wl_openssl_objects "$1" | xargs rm -f); }
 wl_openssl_build() {
