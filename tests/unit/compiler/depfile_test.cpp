@@ -2,6 +2,7 @@
 // a local `-c` compile and analyse()'s scan command must write byte-identical depfiles, and
 // a local compile must write exactly the files analyse() lists as outputs.
 #include "compiler/args.hpp"
+#include "compiler/make_rule.hpp"
 #include "tests/unit/support/skip.hpp"
 #include "util/fs.hpp"
 #include "util/subprocess.hpp"
@@ -192,4 +193,39 @@ TEST_CASE("outputs: a local compile writes exactly the files analyse() lists") {
         }
     }
     MESSAGE(checked, " compiles checked");
+}
+
+TEST_CASE("depfiles: the runner's command (depfile_args) writes the outputs and a depfile "
+          "parse_depfile reads, system headers as dep_rule says") {
+    Project project = Project::create();
+    int compared = 0;
+    for (const char* compiler : kCompilers) {
+        if (!have(compiler)) continue;
+        for (const auto& c : kDepCases) {
+            std::string line = compiler;
+            for (const auto& a : c.args)
+                line += " " + a;
+            CAPTURE(line);
+            auto analysis = analyse(compiler, c.args);
+            REQUIRE(analysis.remote);
+            REQUIRE(analysis.depfile_args == c.args);
+            std::string dir = project.work("runner");
+            auto compile = run(compiler, analysis.depfile_args, dir);
+            REQUIRE(compile.exit_code == 0);
+            std::set<std::string> expected(analysis.outputs.begin(), analysis.outputs.end());
+            expected.insert(analysis.depfile);
+            CHECK(files_in(dir) == expected);
+            auto text = read_file(dir + "/" + analysis.depfile);
+            REQUIRE(text);
+            auto rule = parse_depfile(*text);
+            REQUIRE(rule);
+            CHECK(rule->prerequisites.front() == "../src/foo.c");
+            const bool stdio =
+                std::any_of(rule->prerequisites.begin(), rule->prerequisites.end(),
+                            [](const std::string& p) { return p.ends_with("/stdio.h"); });
+            CHECK(stdio == (analysis.dep_rule == DepRule::all_files));
+            ++compared;
+        }
+    }
+    MESSAGE(compared, " runner depfiles read");
 }
