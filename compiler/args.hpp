@@ -5,7 +5,8 @@
 //
 // Distributable: exactly one C or C++ source (compiler/languages.hpp) compiled with -c or -S,
 // with options the runner's policy accepts (compiler/policy.hpp; the dependency options,
-// which the client keeps for itself, aside). Everything else (links, -E, -M alone, several sources,
+// which the client keeps for its scan, aside: under include_analysis = "on" they go to a
+// sandboxed runner instead, depfile_args). Everything else (links, -E, -M alone, several sources,
 // stdin, -march=native, unknown options...) runs locally, unchanged, and `reason` says why.
 #pragma once
 
@@ -51,8 +52,8 @@ struct Analysis {
     // -MMD (and no -MD) scans without -H: its driver adds -sys-header-deps to -H, which puts
     // system headers into the depfile, and cc1's own -H leaves system headers out of the list.
     std::vector<std::string> scan_args;
-    // The arguments for the runner: dependency-file options removed (the client writes
-    // the depfile), everything else as given.
+    // The arguments for the runner: dependency-file options removed (the client's scan
+    // writes the depfile), everything else as given.
     std::vector<std::string> remote_args;
     std::string depfile; // path the scan writes, empty if none
     DepRule dep_rule = DepRule::none;
