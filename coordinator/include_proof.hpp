@@ -27,6 +27,8 @@ struct ProofBasis {
     // The list is the user's -MMD rule (compiler::DepRule::user_files), which leaves out
     // system headers: see partial_proof_problem.
     bool partial = false;
+    // The list is the user's depfile (-MD or -MMD): only a sandboxed runner takes the job.
+    bool user_depfile = false;
 };
 
 struct ProofVerdict {

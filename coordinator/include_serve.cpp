@@ -36,6 +36,7 @@ ServeAnswer served_request(const AnalysisUnit& unit, const AnalysisAnswer& answe
     auto proof = std::make_shared<ProofBasis>();
     // The runner lists what the user's own depfile lists: for -MMD, no system header.
     proof->partial = command.dep_rule == compiler::DepRule::user_files;
+    proof->user_depfile = command.dep_rule != compiler::DepRule::none;
     proof->files = ProofFiles(seen.begin(), seen.end());
     for (const auto* dirs : {&answer.lists.quote_dirs, &answer.lists.angle_dirs})
         for (const auto& dir : *dirs)

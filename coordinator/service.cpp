@@ -619,6 +619,13 @@ void Service::finish_local(JobId id, const std::string& warning, const std::stri
     if (it == m_jobs.end()) return;
     Job job = std::move(it->second);
     m_jobs.erase(it);
+    // An "on" unit with the user's dependency options that every runner refused: unsandboxed
+    // runners only take them without (arg_policy.hpp). The wrapper's scan writes the depfile
+    // here and sends them a request they take, as without the analysis.
+    if (job.proof && job.refused_deps) {
+        m_scheduler->resubmitted();
+        return reply_scan(id, job.owner, job.label, "runners refused the dependency options");
+    }
     log::info("job {} {}: local after {} ms ({}){}{}", id, job.label, now_ms() - job.submitted_ms,
               reason, warning.empty() ? "" : ": ", warning);
     m_board.answered(id, false, reason);
@@ -682,6 +689,9 @@ void Service::link_job_result(size_t runner, proto::JobResult result) {
         result.status = proto::JobStatus::failed;
         result.message = std::move(*fault);
     }
+    if (wanted && result.status == proto::JobStatus::refused && job->second.proof &&
+        job->second.proof->user_depfile)
+        job->second.refused_deps = true;
     if (result.status != proto::JobStatus::completed)
         log::info("job {}: runner {} answered {}: {}", result.job_id, m_config.runners[runner].name,
                   result.status == proto::JobStatus::refused ? "refused" : "failed",

@@ -62,6 +62,7 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
         // include_analysis = "on": the analysis' files, which the runner's list of opened
         // files must stay within (include_proof.hpp). Null for a scanned request.
         std::shared_ptr<const ProofBasis> proof;
+        bool refused_deps = false; // a runner refused it, with the user's dependency options
     };
 
     Service(uv_loop_t* loop, config::Config config, CompilerIds::Probe probe);

@@ -267,6 +267,28 @@ assert_eq 4 "$(status_field jobs.scan_passes)" "scans run by the wrappers"
 grep -q "include analysis: unit $T/once.c needs the scan (the analysis refused: " "$(coordinator_log)" ||
     fail "the coordinator log does not say why once.c was scanned"
 
+note "an unsandboxed runner refuses the user's dependency options (its depfile would name its mirror): the wrapper scans"
+# Quiet: this runner also refuses the scanned job, for the links of Debian's /usr/include
+# (ARCHITECTURE.md, step 3), and says so on stderr, which the comparison would see.
+start_ferryd 127.0.0.4 --unsandboxed
+cat >"$TEST_TMP/hosts-unsandboxed.toml" <<TOML
+include_analysis = "on"
+[client]
+warn_on_fallback = false
+[[runner]]
+address = "127.0.0.4"
+port = $PORT
+TOML
+export FERRY_HOSTS_FILE="$TEST_TMP/hosts-unsandboxed.toml"
+compile_both gcc "-O2 -MD" computed.c build/computed.o build/computed.d
+grep -q "job .*: refused: '-MD' is not allowed on a runner" "$(ferryd_log 127.0.0.4)" ||
+    fail "the unsandboxed runner did not refuse -MD: $(tail -3 "$(ferryd_log 127.0.0.4)")"
+assert_eq 1 "$(status_field jobs.scan_passes)" "scans after the refusal"
+scanned=$(status_field include_analysis.scanned)
+[ "$scanned" = '{"runners refused the dependency options": 1}' ] || fail "scan reasons: $scanned"
+"$FERRY" shutdown >/dev/null 2>&1
+export FERRY_HOSTS_FILE="$TEST_TMP/hosts.toml"
+
 note "off: another coordinator, no analysis, the scan as before"
 export FERRY_INCLUDE_ANALYSIS=off
 compile_both gcc "-O2" computed.c build/computed.o
