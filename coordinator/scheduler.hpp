@@ -58,6 +58,9 @@
 
 namespace ferry::coordinator {
 
+// The reason a job compiles locally after every runner it was tried on refused it.
+inline constexpr const char* kRefusedByRunners = "refused by runners";
+
 using JobId = uint64_t;
 
 enum class RunnerState { connecting, up, backoff };

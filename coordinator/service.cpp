@@ -622,7 +622,7 @@ void Service::finish_local(JobId id, const std::string& warning, const std::stri
     // An "on" unit with the user's dependency options that every runner refused: unsandboxed
     // runners only take them without (arg_policy.hpp). The wrapper's scan writes the depfile
     // here and sends them a request they take, as without the analysis.
-    if (job.proof && job.refused_deps) {
+    if (job.proof && job.refused_deps && reason == kRefusedByRunners) {
         m_scheduler->resubmitted();
         return reply_scan(id, job.owner, job.label, "runners refused the dependency options");
     }
