@@ -5,6 +5,7 @@
 #include "client/forced_includes.hpp"
 #include "client/local_compile.hpp"
 #include "client/outputs.hpp"
+#include "client/remote_depfile.hpp"
 #include "client/request.hpp"
 #include "client/search_path_cache.hpp"
 #include "client/speculation.hpp"
@@ -198,16 +199,18 @@ class Wrapper {
         std::string scan_reason;
         bool asked_analysis = false;
         if (m_config.include_analysis == config::IncludeAnalysis::on) {
-            // The depfile still needs the compiler's own preprocessing (the scan writes it).
-            scan_reason = analysis.depfile.empty() ? "" : "dependency options";
+            // The user's dependency options go to the runner's compile, which writes the
+            // depfile at the client's paths and returns it (client/remote_depfile.hpp).
+            scan_reason = depfile_keeps_scan(analysis, current_umask()).value_or("");
             if (scan_reason.empty()) {
                 asked_analysis = true;
-                proto::IpcCompile request = make_request(analysis, compiler::ScanResult{});
+                const compiler::Analysis served = with_remote_depfile(analysis);
+                proto::IpcCompile request = make_request(served, compiler::ScanResult{});
                 request.analyse = true;
                 request.files.clear();
                 request.system_include_dirs.clear();
                 auto result = send_compile(request);
-                if (result.scan_needed.empty()) finish(analysis, result);
+                if (result.scan_needed.empty()) finish(served, result);
                 scan_reason = std::move(result.scan_needed);
             }
         }
@@ -351,6 +354,13 @@ class Wrapper {
             connect_quietly();
             compile_locally();
         }
+        if (succeeded && depfile_is_remote(analysis) && !has_output(selection, analysis.depfile)) {
+            warn("ferry: " + result.runner + " sent no " + analysis.depfile +
+                 "; compiling locally");
+            m_local_reason = "the runner sent no dependency file";
+            connect_quietly();
+            compile_locally();
+        }
         if (succeeded) {
             if (auto written = write_outputs(selection); !written) {
                 if (written.error().code == Errc::compile_locally) {
@@ -362,11 +372,16 @@ class Wrapper {
                 print_line("ferry: " + written.error().message);
                 exit_like(1, 0);
             }
-        } else if (compiler::family_of(m_name) == compiler::Family::clang) {
-            // A failed compile writes nothing; clang also removes what an earlier build left
-            // (gcc does not). Do what the local compiler would.
-            for (const auto& path : analysis.outputs)
-                if (!unreplaceable_output(path)) ::unlink(path.c_str());
+        } else {
+            // A failed compile writes nothing but its depfile; clang also removes what an
+            // earlier build left (gcc does not). Do what the local compiler would.
+            const auto depfile = failed_compile_depfile(selection, analysis);
+            if (compiler::family_of(m_name) == compiler::Family::clang)
+                for (const auto& path : analysis.outputs)
+                    if (!has_output(depfile, path) && !unreplaceable_output(path))
+                        ::unlink(path.c_str());
+            if (auto written = write_outputs(depfile); !written)
+                print_line("ferry: " + written.error().message);
         }
         write_verbatim(STDOUT_FILENO, result.stdout_data);
         write_verbatim(STDERR_FILENO, result.stderr_data);

@@ -296,6 +296,8 @@ Analysis analyse(std::string_view compiler_name, const std::vector<std::string>&
             a.scan_args.insert(a.scan_args.end(), {"-MQ", target});
         }
         a.depfile = mf;
+        a.dep_rule = p.mmd ? DepRule::user_files : DepRule::all_files;
+        a.depfile_args = args;
     }
     return a;
 }

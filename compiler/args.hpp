@@ -5,7 +5,8 @@
 //
 // Distributable: exactly one C or C++ source (compiler/languages.hpp) compiled with -c or -S,
 // with options the runner's policy accepts (compiler/policy.hpp; the dependency options,
-// which the client keeps for itself, aside). Everything else (links, -E, -M alone, several sources,
+// which the client keeps for its scan, aside: under include_analysis = "on" they go to a
+// sandboxed runner instead, depfile_args). Everything else (links, -E, -M alone, several sources,
 // stdin, -march=native, unknown options...) runs locally, unchanged, and `reason` says why.
 #pragma once
 
@@ -29,6 +30,12 @@ bool is_known_compiler_name(std::string_view compiler_name);
 
 enum class MakeRulePass { none, empty_unit, source };
 
+// What the user's depfile lists: nothing (no -MD/-MMD), every file the compile opened
+// (-MD, -Wp,-MD: system headers too), or the files that are not system headers (-MMD,
+// -Wp,-MMD, or both -MD and -MMD: gcc and clang then leave out headers found in system
+// directories, those included from them and those after `#pragma GCC system_header`).
+enum class DepRule { none, all_files, user_files };
+
 struct Analysis {
     bool remote = false;
     std::string reason;   // why it runs locally; empty when remote
@@ -45,10 +52,15 @@ struct Analysis {
     // -MMD (and no -MD) scans without -H: its driver adds -sys-header-deps to -H, which puts
     // system headers into the depfile, and cc1's own -H leaves system headers out of the list.
     std::vector<std::string> scan_args;
-    // The arguments for the runner: dependency-file options removed (the client writes
-    // the depfile), everything else as given.
+    // The arguments for the runner: dependency-file options removed (the client's scan
+    // writes the depfile), everything else as given.
     std::vector<std::string> remote_args;
     std::string depfile; // path the scan writes, empty if none
+    DepRule dep_rule = DepRule::none;
+    // The arguments for a runner that writes the depfile itself (include_analysis = "on",
+    // docs/include-analysis.md): the command line as given, dependency options included,
+    // so the runner's compile writes `depfile` byte for byte as a local one does.
+    std::vector<std::string> depfile_args;
     // A second client pass, -M, whose make rule lists files the scan's -H does not
     // (client/forced_includes.hpp). With -include/-imacros it runs on an empty translation
     // unit (-H never lists forced includes nor what they include); for clang -MMD on the

@@ -1,5 +1,7 @@
 #include "compiler/make_rule.hpp"
 
+#include <algorithm>
+
 namespace ferry::compiler {
 
 namespace {
@@ -32,16 +34,8 @@ std::vector<std::string> logical_lines(std::string_view text) {
     return lines;
 }
 
-} // namespace
-
-Result<MakeRule> parse_make_rule(std::string_view text) {
-    std::string rule;
-    for (auto& line : logical_lines(text)) {
-        if (is_blank(line)) continue;
-        if (!rule.empty())
-            return make_error(Errc::invalid, "more than one rule (a file name with a newline?)");
-        rule = std::move(line);
-    }
+// One logical line holding one rule.
+Result<MakeRule> parse_rule_line(std::string_view rule) {
     MakeRule result;
     bool in_targets = true;
     bool have_word = false;
@@ -79,6 +73,13 @@ Result<MakeRule> parse_make_rule(std::string_view text) {
             continue;
         }
         if (c == '$') {
+            // -MT writes its target verbatim ("-MT 'a$'"); the compilers escape every '$'
+            // of a prerequisite, and -MQ's.
+            if (in_targets && (i + 1 >= rule.size() || rule[i + 1] != '$')) {
+                word += '$';
+                have_word = true;
+                continue;
+            }
             if (i + 1 >= rule.size() || rule[i + 1] != '$')
                 return make_error(Errc::invalid, "a '$' that is not '$$'");
             word += '$';
@@ -107,6 +108,38 @@ Result<MakeRule> parse_make_rule(std::string_view text) {
     if (in_targets) return make_error(Errc::invalid, "no ':' in the rule");
     if (result.targets.empty()) return make_error(Errc::invalid, "a rule without a target");
     return result;
+}
+
+std::vector<std::string> rule_lines(std::string_view text) {
+    std::vector<std::string> rules;
+    for (auto& line : logical_lines(text))
+        if (!is_blank(line)) rules.push_back(std::move(line));
+    return rules;
+}
+
+} // namespace
+
+Result<MakeRule> parse_make_rule(std::string_view text) {
+    auto rules = rule_lines(text);
+    if (rules.size() > 1)
+        return make_error(Errc::invalid, "more than one rule (a file name with a newline?)");
+    return parse_rule_line(rules.empty() ? std::string_view() : std::string_view(rules[0]));
+}
+
+Result<MakeRule> parse_depfile(std::string_view text) {
+    auto rules = rule_lines(text);
+    if (rules.empty()) return make_error(Errc::invalid, "no ':' in the rule");
+    FERRY_TRY(first, parse_rule_line(rules[0]));
+    for (size_t i = 1; i < rules.size(); ++i) {
+        FERRY_TRY(phony, parse_rule_line(rules[i]));
+        const auto& names = first->prerequisites;
+        const bool listed = phony->targets.size() == 1 &&
+                            std::find(names.begin(), names.end(), phony->targets[0]) != names.end();
+        if (!listed || !phony->prerequisites.empty())
+            return make_error(Errc::invalid,
+                              "a second rule that is not -MP's (a file name with a newline?)");
+    }
+    return std::move(*first);
 }
 
 } // namespace ferry::compiler

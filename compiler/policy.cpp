@@ -11,15 +11,18 @@ Error refuse(const std::string& what, std::string_view why) {
 }
 
 // The checks of one option; the caller has matched it with every family's table.
-Result<void> check_option(const OptionMatch& m, const std::string& text) {
+Result<void> check_option(const OptionMatch& m, const std::string& text, DependencyOptions deps) {
     switch (m.role) {
     case Role::local_only:
         return refuse(text, m.why ? m.why : "runs locally");
     case Role::preprocess:
         return refuse(text, "runners only compile");
     case Role::dep_flag:
-    case Role::dep_file:
     case Role::dep_target:
+        if (deps == DependencyOptions::allowed) return ok();
+        return refuse(text, "the client writes dependency files");
+    case Role::dep_file:
+        if (deps == DependencyOptions::allowed) break; // a path: not empty
         return refuse(text, "the client writes dependency files");
     case Role::arch:
         if (m.value.starts_with("native")) return refuse(text, "depends on the machine");
@@ -50,14 +53,14 @@ Result<void> check_option(const OptionMatch& m, const std::string& text) {
     case Role::assemble:
         return ok();
     }
-    // Output, include directory, forced include, path: the value names a file.
+    // Output, include directory, forced include, path, depfile: the value names a file.
     if (m.value.empty()) return make_error(Errc::refused, "{}: empty path", text);
     return ok();
 }
 
 } // namespace
 
-Result<void> check_policy(const std::vector<std::string>& args) {
+Result<void> check_policy(const std::vector<std::string>& args, DependencyOptions deps) {
     // The compiler expands @file anywhere in argv, an option's separate value included.
     for (const auto& arg : args)
         if (arg.starts_with('@')) return refuse(arg, "response files");
@@ -86,7 +89,7 @@ Result<void> check_policy(const std::vector<std::string>& args) {
             return make_error(Errc::refused, "unknown option '{}'", arg);
         }
         const OptionMatch& m = std::get<OptionMatch>(result);
-        FERRY_TRY_VOID(check_option(m, spelled(args, i, m)));
+        FERRY_TRY_VOID(check_option(m, spelled(args, i, m), deps));
         if (m.role == Role::compile || m.role == Role::assemble) compiles = true;
         if (m.role == Role::language) x_language = m.value == "none" ? "" : m.value;
         i += m.count;

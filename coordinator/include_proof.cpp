@@ -32,6 +32,22 @@ bool compiler_data(const std::string& path, const std::vector<proto::FileEntry>&
 
 } // namespace
 
+std::string partial_proof_problem(size_t has_include_files,
+                                  const std::vector<std::string>& searched,
+                                  const std::vector<proto::FileEntry>& shipped,
+                                  const std::vector<proto::FileEntry>& compiler_files) {
+    if (has_include_files > 0) return "-MMD with files only a __has_include names";
+    std::unordered_set<std::string> listed;
+    for (const auto& file : shipped)
+        listed.insert(file.path);
+    for (const auto& file : compiler_files) {
+        if (listed.count(file.path)) continue;
+        for (const auto& dir : searched)
+            if (under(file.path, dir)) return "-MMD with compiler files in a searched directory";
+    }
+    return "";
+}
+
 ProofVerdict check_proof(const ProofBasis& basis,
                          const std::vector<proto::FileEntry>& compiler_files,
                          const proto::JobResult& result, std::string_view cwd) {

@@ -24,6 +24,11 @@ struct ProofBasis {
     ProofFiles files;
     // Every directory an #include may search (absolute, as lexical_absolute spells them).
     std::vector<std::string> search_dirs;
+    // The list is the user's -MMD rule (compiler::DepRule::user_files), which leaves out
+    // system headers: see partial_proof_problem.
+    bool partial = false;
+    // The list is the user's depfile (-MD or -MMD): only a sandboxed runner takes the job.
+    bool user_depfile = false;
 };
 
 struct ProofVerdict {
@@ -38,6 +43,20 @@ struct ProofVerdict {
 // directory an #include searches was read by the compiler for itself, not found by a search
 // (clang lists its sanitizers' ignore lists, `<resource>/share/asan_ignorelist.txt`, in the
 // rule): the runner has it exactly as the client, so it proves nothing and spoils nothing.
+// A proof from an -MMD rule sees only the files that are not system headers. The others
+// the compile opened are in the job's sandbox, which holds the shipped files and the
+// compiler's own: they are files the analysis found (and so proved as the -MD rule proves
+// them) when the job ships nothing else a name could find — no file that only a
+// __has_include names, and no file of the compiler's in or below a directory the compile
+// looks names up in. Otherwise why not, for the counters: the unit is scanned instead.
+// `searched`: physical, as Manifest::searched. Left open: a "../name" the analysis missed
+// that climbs from a system directory to a compiler program, library or locale file (no
+// toolchain file is a header: compiler/toolchain.hpp) and compiles as C.
+std::string partial_proof_problem(size_t has_include_files,
+                                  const std::vector<std::string>& searched,
+                                  const std::vector<proto::FileEntry>& shipped,
+                                  const std::vector<proto::FileEntry>& compiler_files);
+
 ProofVerdict check_proof(const ProofBasis& basis,
                          const std::vector<proto::FileEntry>& compiler_files,
                          const proto::JobResult& result, std::string_view cwd);

@@ -30,10 +30,13 @@ ServeAnswer served_request(const AnalysisUnit& unit, const AnalysisAnswer& answe
     compiler::ScanResult lists;
     lists.quote_dirs = answer.lists.quote_dirs;
     lists.angle_dirs = answer.lists.angle_dirs;
-    const auto user_dirs =
-        compiler::analyse(basename(unit.compiler_path), unit.args).user_include_dirs;
-    out.system_include_dirs = compiler::builtin_include_dirs(lists, user_dirs, unit.cwd);
+    const auto command = compiler::analyse(basename(unit.compiler_path), unit.args);
+    out.system_include_dirs =
+        compiler::builtin_include_dirs(lists, command.user_include_dirs, unit.cwd);
     auto proof = std::make_shared<ProofBasis>();
+    // The runner lists what the user's own depfile lists: for -MMD, no system header.
+    proof->partial = command.dep_rule == compiler::DepRule::user_files;
+    proof->user_depfile = command.dep_rule != compiler::DepRule::none;
     proof->files = ProofFiles(seen.begin(), seen.end());
     for (const auto* dirs : {&answer.lists.quote_dirs, &answer.lists.angle_dirs})
         for (const auto& dir : *dirs)

@@ -45,6 +45,9 @@ class IncludeServe {
     // A wrapper scanned a unit (IpcCompile::scan_reason).
     void count_scanned(const std::string& reason) { ++m_scanned[reason]; }
     void count_served() { ++m_served; }
+    // A served unit sent back to the scan after its analysis (include_proof.hpp,
+    // partial_proof_problem): counted with the analysis' own refusals.
+    void count_refused() { ++m_counters.refused; }
     // The runner's answer for a served unit: proved, or a miss (an analysis bug).
     void count_proof(bool proved) { ++(proved ? m_counters.superset : m_counters.missed); }
 

@@ -84,6 +84,7 @@ class Builder {
                 FERRY_TRY(entry, m_store.entry(resolved->path, true, &inode));
                 FERRY_TRY_VOID(one_path_per_inode(resolved->path, inode));
                 m_manifest.files.push_back(std::move(*entry));
+                ++m_manifest.has_include_files;
             }
         }
         return ok();
@@ -124,6 +125,7 @@ class Builder {
         ship_searched_links();
         for (auto& [path, target] : m_links)
             m_manifest.links.push_back({path, target});
+        m_manifest.searched.assign(m_searched.begin(), m_searched.end());
         return std::move(m_manifest);
     }
 

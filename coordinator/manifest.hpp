@@ -18,6 +18,12 @@ struct Manifest {
     std::vector<proto::FileEntry> files;
     std::vector<proto::SymlinkEntry> links;
     std::vector<std::string> directories;
+    // Not sent: what the include analysis' proof of an -MMD unit checks (include_proof.hpp).
+    // The files shipped only because a __has_include names them (the last ones of `files`).
+    size_t has_include_files = 0;
+    // Every directory the compile looks a name up in (the search directories and those of
+    // the shipped files), physical, sorted.
+    std::vector<std::string> searched;
 };
 
 // Errc::compile_locally when a file cannot be read or a path cannot be resolved. Every

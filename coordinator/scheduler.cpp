@@ -494,7 +494,7 @@ void Scheduler::finish_locally(const Job& job) {
     ++m_jobs_local;
     const char* reason = "no runner available";
     if (job.last_failure == Job::Failure::failed) reason = "runner failed";
-    if (job.last_failure == Job::Failure::refused) reason = "refused by runners";
+    if (job.last_failure == Job::Failure::refused) reason = kRefusedByRunners;
     m_dispatcher.finish_local(job.id, warning, reason);
 }
 

@@ -58,6 +58,9 @@
 
 namespace ferry::coordinator {
 
+// The reason a job compiles locally after every runner it was tried on refused it.
+inline constexpr const char* kRefusedByRunners = "refused by runners";
+
 using JobId = uint64_t;
 
 enum class RunnerState { connecting, up, backoff };
@@ -162,6 +165,9 @@ class Scheduler {
     void abandon(JobId job, size_t runner, const std::string& warning, const std::string& reason);
     // A job that never reached the scheduler compiled locally (counted for status).
     void record_local() { ++m_jobs_local; }
+    // A job it finished locally went back to its wrapper instead, to come again scanned
+    // (service.cpp: an "on" unit whose dependency options every runner refused): not local.
+    void resubmitted() { --m_jobs_local; }
     // The newest queued job compiles here instead (coordinator/local_offload.hpp decides
     // when): it would wait longest for a runner. False when nothing is queued.
     bool take_queued_for_local(const std::string& reason);

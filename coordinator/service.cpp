@@ -466,23 +466,45 @@ void Service::served(JobId id, proto::IpcCompile request, ServeAnswer answer) {
     if (it == m_analysing.end()) return; // its wrapper went away
     ConnectionId connection = it->second;
     m_analysing.erase(it);
-    if (!answer.scan_needed.empty()) {
-        log::info("job {} {}: the wrapper scans ({})", id, job_label(request), answer.scan_needed);
-        m_board.answered(id, false, "scan: " + answer.scan_needed);
-        if (m_serve) m_serve->count_scanned(answer.scan_needed);
-        proto::IpcCompileResult result;
-        result.scan_needed = std::move(answer.scan_needed);
-        m_server->send(connection, proto::frame(result));
-        return;
-    }
+    if (!answer.scan_needed.empty())
+        return reply_scan(id, connection, job_label(request), answer.scan_needed);
     request.files = std::move(answer.files);
     request.system_include_dirs = std::move(answer.system_include_dirs);
+    std::optional<Result<Manifest>> manifest;
+    if (answer.proof->partial) {
+        // An -MMD rule lists no system header: proved only when the sandbox can hold none
+        // the analysis did not find (include_proof.hpp). A compiler or manifest that fails
+        // here fails again in start_job, which says so.
+        if (auto identity = m_compilers.identity(request.compiler_path)) {
+            manifest = build_manifest(m_files, m_dir_links, request);
+            if (*manifest) {
+                auto problem = partial_proof_problem((*manifest)->has_include_files,
+                                                     (*manifest)->searched, (*manifest)->files,
+                                                     remote::toolchain_spec(*identity).files);
+                if (!problem.empty()) {
+                    m_serve->count_refused();
+                    return reply_scan(id, connection, job_label(request), problem);
+                }
+            }
+        }
+    }
     m_serve->count_served();
-    start_job(id, connection, std::move(request), std::move(answer.proof));
+    start_job(id, connection, std::move(request), std::move(answer.proof), std::move(manifest));
+}
+
+void Service::reply_scan(JobId id, ConnectionId connection, const std::string& label,
+                         const std::string& reason) {
+    log::info("job {} {}: the wrapper scans ({})", id, label, reason);
+    m_board.answered(id, false, "scan: " + reason);
+    if (m_serve) m_serve->count_scanned(reason);
+    proto::IpcCompileResult result;
+    result.scan_needed = reason;
+    m_server->send(connection, proto::frame(result));
 }
 
 void Service::start_job(JobId id, ConnectionId connection, proto::IpcCompile request,
-                        std::shared_ptr<const ProofBasis> proof) {
+                        std::shared_ptr<const ProofBasis> proof,
+                        std::optional<Result<Manifest>> built) {
     std::string label = job_label(request);
     if (m_config.runners.empty())
         return reply_local(id, connection, label, "no runners configured", "");
@@ -492,7 +514,7 @@ void Service::start_job(JobId id, ConnectionId connection, proto::IpcCompile req
                            identity.error().message);
     Job job;
     job.owner = connection;
-    auto manifest = build_manifest(m_files, m_dir_links, request);
+    auto manifest = built ? std::move(*built) : build_manifest(m_files, m_dir_links, request);
     if (!manifest)
         return reply_local(id, connection, label, manifest_reason(manifest.error()),
                            manifest.error().message);
@@ -597,6 +619,13 @@ void Service::finish_local(JobId id, const std::string& warning, const std::stri
     if (it == m_jobs.end()) return;
     Job job = std::move(it->second);
     m_jobs.erase(it);
+    // An "on" unit with the user's dependency options that every runner refused: unsandboxed
+    // runners only take them without (arg_policy.hpp). The wrapper's scan writes the depfile
+    // here and sends them a request they take, as without the analysis.
+    if (job.proof && job.refused_deps && reason == kRefusedByRunners) {
+        m_scheduler->resubmitted();
+        return reply_scan(id, job.owner, job.label, "runners refused the dependency options");
+    }
     log::info("job {} {}: local after {} ms ({}){}{}", id, job.label, now_ms() - job.submitted_ms,
               reason, warning.empty() ? "" : ": ", warning);
     m_board.answered(id, false, reason);
@@ -660,6 +689,9 @@ void Service::link_job_result(size_t runner, proto::JobResult result) {
         result.status = proto::JobStatus::failed;
         result.message = std::move(*fault);
     }
+    if (wanted && result.status == proto::JobStatus::refused && job->second.proof &&
+        job->second.proof->user_depfile)
+        job->second.refused_deps = true;
     if (result.status != proto::JobStatus::completed)
         log::info("job {}: runner {} answered {}: {}", result.job_id, m_config.runners[runner].name,
                   result.status == proto::JobStatus::refused ? "refused" : "failed",

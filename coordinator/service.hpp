@@ -62,6 +62,7 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
         // include_analysis = "on": the analysis' files, which the runner's list of opened
         // files must stay within (include_proof.hpp). Null for a scanned request.
         std::shared_ptr<const ProofBasis> proof;
+        bool refused_deps = false; // a runner refused it, with the user's dependency options
     };
 
     Service(uv_loop_t* loop, config::Config config, CompilerIds::Probe probe);
@@ -88,10 +89,15 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     Result<void> handle_frame(ConnectionId connection, const proto::Frame& frame);
     void compile(ConnectionId connection, proto::IpcCompile request);
     // The request has its file list (scanned, or from the analysis): on to a runner.
+    // `built`: its manifest, when the caller has built it already.
     void start_job(JobId id, ConnectionId connection, proto::IpcCompile request,
-                   std::shared_ptr<const ProofBasis> proof);
+                   std::shared_ptr<const ProofBasis> proof,
+                   std::optional<Result<Manifest>> built = std::nullopt);
     // include_analysis = "on": the analysis answered for an IpcCompile::analyse request.
     void served(JobId id, proto::IpcCompile request, ServeAnswer answer);
+    // An "on" unit goes back to its wrapper for the scan (IpcCompileResult::scan_needed).
+    void reply_scan(JobId id, ConnectionId connection, const std::string& label,
+                    const std::string& reason);
     // A served job's result that the runner's list of opened files does not prove: the job
     // is compiled locally instead and true is returned.
     bool proof_failed(size_t runner, const proto::JobResult& result);

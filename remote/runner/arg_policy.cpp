@@ -1,8 +1,10 @@
 #include "remote/runner/arg_policy.hpp"
 
+#include "compiler/args.hpp"
 #include "compiler/option_table.hpp"
 #include "compiler/policy.hpp"
 
+#include <algorithm>
 #include <string_view>
 
 namespace ferry::runner {
@@ -80,15 +82,42 @@ std::string spelled_at(const std::vector<std::string>& args, size_t i) {
     return args[i];
 }
 
+// The dependency options a sandboxed runner lets through, in the spellings the option table
+// gives them (compiler/option_table.cpp, as_wp_dependency): "-MF" with its value joined or
+// next, "-Wp,-MD,FILE" only with one FILE (a longer -Wp, list stays refused).
+bool dependency_spelling(std::string_view arg) {
+    if (arg == "-MD" || arg == "-MMD" || arg == "--write-dependencies" ||
+        arg == "--write-user-dependencies" || arg.starts_with("-MF"))
+        return true;
+    for (std::string_view flag : {"-Wp,-MD,", "-Wp,-MMD,"})
+        if (arg.starts_with(flag))
+            return arg.size() > flag.size() && arg.find(',', flag.size()) == std::string_view::npos;
+    return false;
+}
+
 } // namespace
 
-Result<void> check_arguments(const std::vector<std::string>& args) {
+Result<void> depfile_is_output(std::string_view compiler_name, const std::vector<std::string>& args,
+                               const std::vector<std::string>& outputs) {
+    const auto analysis = compiler::analyse(compiler_name, args);
+    if (analysis.depfile.empty())
+        return make_error(Errc::refused, "the dependency options name no file the job writes{}",
+                          analysis.remote ? "" : " (" + analysis.reason + ")");
+    if (std::find(outputs.begin(), outputs.end(), analysis.depfile) == outputs.end())
+        return make_error(Errc::refused, "the dependency file '{}' is not one of the job's outputs",
+                          analysis.depfile);
+    return ok();
+}
+
+Result<void> check_arguments(const std::vector<std::string>& args,
+                             compiler::DependencyOptions deps) {
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
         if (arg.find('\0') != std::string::npos)
             return make_error(Errc::refused, "an argument contains a NUL byte");
         if (arg.starts_with('@'))
             return refuse(arg, "response files are read from the runner's disk");
+        if (deps == compiler::DependencyOptions::allowed && dependency_spelling(arg)) continue;
         for (const Denied& d : kDenied)
             if (d.prefix ? std::string_view(arg).starts_with(d.spelling) : arg == d.spelling)
                 return refuse(arg.size() > 1 ? spelled_at(args, i) : arg, d.why);
@@ -113,7 +142,7 @@ Result<void> check_arguments(const std::vector<std::string>& args) {
         i += m->count;
     }
     // The language, one source, only known options: what a sandboxed runner runs as given.
-    return compiler::check_policy(args);
+    return compiler::check_policy(args, deps);
 }
 
 } // namespace ferry::runner

@@ -14,14 +14,26 @@
 //    so a mistake in the option table cannot let them through.
 #pragma once
 
+#include "compiler/policy.hpp"
 #include "util/result.hpp"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ferry::runner {
 
-// Errc::refused naming the argument and why.
-Result<void> check_arguments(const std::vector<std::string>& args);
+// Errc::refused naming the argument and why. `deps` allowed (a sandboxed runner): the
+// dependency options in the spellings the client sends (-MD, -MMD, -MF, -MT, -MQ, -MP,
+// -Wp,-MD,FILE, -Wp,-MMD,FILE) pass; the job's outputs must then name the depfile
+// (depfile_is_output).
+Result<void>
+check_arguments(const std::vector<std::string>& args,
+                compiler::DependencyOptions deps = compiler::DependencyOptions::refused);
+
+// For `args` with dependency options: the file they write is one of `outputs` (so the job's
+// sandbox can write it and it comes back).
+Result<void> depfile_is_output(std::string_view compiler_name, const std::vector<std::string>& args,
+                               const std::vector<std::string>& outputs);
 
 } // namespace ferry::runner

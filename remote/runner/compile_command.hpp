@@ -42,7 +42,8 @@ CompileCommand build_compile_command(const compiler::Identity& compiler,
 CompileCommand build_sandboxed_command(const proto::JobRequest& request, std::string_view job_dir);
 
 // JobRequest::list_opened and nothing in the way (remote/runner/opened_files.hpp): the
-// command asks for a make rule of the files opened, at opened_rule_path(<its TMPDIR>).
+// command asks for a make rule of the files opened, at opened_rule_path(<its TMPDIR>). With
+// the user's dependency options in the way, their depfile is the list (opened_from_depfile).
 bool lists_opened(const proto::JobRequest& request);
 std::string opened_rule_path(std::string_view tmpdir);
 

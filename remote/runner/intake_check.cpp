@@ -1,6 +1,7 @@
 #include "remote/runner/intake_check.hpp"
 
 #include "remote/runner/arg_policy.hpp"
+#include "remote/runner/opened_files.hpp"
 #include "remote/toolchain/toolchain_spec.hpp"
 
 #include <utility>
@@ -38,8 +39,16 @@ void check_intake(IntakeCheck& check) {
     if (own_compiler && !installed) return refuse(check, installed.error().message);
     if (installed) check.installed = *installed;
     if (policy.sandboxed && own_compiler) request.toolchain = remote::toolchain_spec(**installed);
-    if (auto checked = check_arguments(request.args); !checked)
+    // Only in the sandbox does the compile write the depfile a local one writes: elsewhere
+    // it would name the mirror's paths (docs/include-analysis.md, "On").
+    const auto deps = policy.sandboxed ? compiler::DependencyOptions::allowed
+                                       : compiler::DependencyOptions::refused;
+    if (auto checked = check_arguments(request.args, deps); !checked)
         return refuse(check, checked.error().message);
+    if (policy.sandboxed && has_dependency_option(request.args))
+        if (auto named = depfile_is_output(request.compiler_name, request.args, request.outputs);
+            !named)
+            return refuse(check, named.error().message);
     auto plan = policy.sandboxed ? plan_sandboxed_mirror(request, policy.limits)
                                  : plan_mirror(request, policy.limits);
     if (!plan) return refuse(check, plan.error().message);

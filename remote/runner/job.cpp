@@ -202,6 +202,13 @@ proto::JobResult Job::build_result() {
         auto opened = read_opened(opened_rule_path(tmp), m_setup.sandbox ? "" : m_setup.root);
         r.opened_listed = opened.has_value();
         if (opened) r.opened = std::move(*opened);
+    } else if (m_setup.request.list_opened && m_setup.sandbox) {
+        // The user's dependency options took the place of ours (intake allows them only in
+        // the sandbox, whose paths are the client's: nothing to strip).
+        auto opened =
+            opened_from_depfile(m_setup.request.compiler_name, m_setup.request.args, r.outputs);
+        r.opened_listed = opened.has_value();
+        if (opened) r.opened = std::move(*opened);
     }
     return r;
 }

@@ -1,5 +1,6 @@
 #include "remote/runner/opened_files.hpp"
 
+#include "compiler/args.hpp"
 #include "compiler/make_rule.hpp"
 #include "util/fd.hpp"
 #include "util/fs.hpp"
@@ -39,6 +40,18 @@ Result<std::vector<std::string>> opened_from_rule(std::string_view rule, std::st
         opened.push_back(std::move(path));
     }
     return opened;
+}
+
+Result<std::vector<std::string>>
+opened_from_depfile(std::string_view compiler_name, const std::vector<std::string>& args,
+                    const std::vector<proto::OutputFile>& outputs) {
+    const std::string depfile = compiler::analyse(compiler_name, args).depfile;
+    for (const auto& out : outputs) {
+        if (depfile.empty() || out.path != depfile) continue;
+        FERRY_TRY(rule, compiler::parse_depfile(out.data));
+        return std::move(rule->prerequisites);
+    }
+    return make_error(Errc::invalid, "the compile wrote no dependency file");
 }
 
 Result<std::vector<std::string>> read_opened(const std::string& path, std::string_view root) {

@@ -7,6 +7,7 @@
 // clang 14), and gcc and clang write the rule even when the compile fails.
 #pragma once
 
+#include "remote/protocol/messages.hpp"
 #include "util/result.hpp"
 
 #include <string>
@@ -32,5 +33,14 @@ Result<std::vector<std::string>> opened_from_rule(std::string_view rule, std::st
 
 // Reads the rule at `path` without following a link; see opened_from_rule.
 Result<std::vector<std::string>> read_opened(const std::string& path, std::string_view root);
+
+// A job whose arguments carry the user's dependency options (include_analysis = "on" with
+// -MD/-MMD, sandboxed only: arg_policy.hpp): one compile writes one depfile, so the user's
+// own rule, returned among `outputs`, is the list (for -MMD without system headers; the
+// coordinator knows, include_proof.hpp). Its prerequisites; Errc::invalid when the depfile is
+// not among the outputs or is not a depfile (compiler::parse_depfile).
+Result<std::vector<std::string>> opened_from_depfile(std::string_view compiler_name,
+                                                     const std::vector<std::string>& args,
+                                                     const std::vector<proto::OutputFile>& outputs);
 
 } // namespace ferry::runner

@@ -235,6 +235,13 @@ battery_run_all() {
         "$none compiled locally by the wrapper;" \
         "$identical identical, $different different ($known known defects," \
         "${#failures[@]} new failures, $fixed known defects now passing); $((SECONDS - start)) s"
+    # With FERRY_INCLUDE_ANALYSIS=on: how many units the analysis served, and why the others
+    # were scanned (docs/include-analysis.md, "What is scanned still").
+    if have python3 && [ "$(status_field include_analysis.mode)" = on ]; then
+        echo "battery: include analysis served $(status_field include_analysis.served)," \
+            "proved $(status_field include_analysis.superset)," \
+            "missed $(status_field include_analysis.missed), scanned $(status_field include_analysis.scanned)"
+    fi
     local f
     for f in "${failures[@]}"; do echo "FAILED: $f" >&2; done
     [ ${#failures[@]} -eq 0 ] || fail "${#failures[@]} case(s) differ from a local compile: ${failures[*]%%:*}"

@@ -545,3 +545,28 @@ TEST_CASE("analyse: source, object and include directories in every spelling") {
     CHECK(c.source == "a.c");
     CHECK(c.object == "a.o");
 }
+
+TEST_CASE("dependency options: what the depfile lists, and the runner's arguments with them") {
+    struct Case {
+        std::vector<std::string> args;
+        DepRule rule;
+    };
+    const Case cases[] = {
+        {{"-c", "a.c"}, DepRule::none},
+        {{"-MD", "-c", "a.c"}, DepRule::all_files},
+        {{"-MD", "-MF", "x.d", "-MT", "t", "-c", "a.c"}, DepRule::all_files},
+        {{"-Wp,-MD,.a.o.d", "-c", "a.c"}, DepRule::all_files},
+        {{"-MMD", "-MP", "-c", "a.c"}, DepRule::user_files},
+        {{"-Wp,-MMD,.a.o.d", "-c", "a.c"}, DepRule::user_files},
+        // Both: the rule that leaves system headers out is the one assumed (the weaker proof).
+        {{"-MD", "-MMD", "-c", "a.c"}, DepRule::user_files},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.args.front());
+        auto a = analyse("gcc", c.args);
+        REQUIRE(a.remote);
+        CHECK(a.dep_rule == c.rule);
+        // The runner's arguments under "on" are the command line as given.
+        CHECK(a.depfile_args == (c.rule == DepRule::none ? std::vector<std::string>{} : c.args));
+    }
+}

@@ -2,6 +2,7 @@
 // a local `-c` compile and analyse()'s scan command must write byte-identical depfiles, and
 // a local compile must write exactly the files analyse() lists as outputs.
 #include "compiler/args.hpp"
+#include "compiler/make_rule.hpp"
 #include "tests/unit/support/skip.hpp"
 #include "util/fs.hpp"
 #include "util/subprocess.hpp"
@@ -74,6 +75,14 @@ std::set<std::string> files_in(const std::string& dir) {
     return files;
 }
 
+// "gcc -MD -c x.c", for the test's messages.
+std::string command_line(const char* compiler, const std::vector<std::string>& args) {
+    std::string line = compiler;
+    for (const auto& a : args)
+        line += " " + a;
+    return line;
+}
+
 struct DepCase {
     std::vector<std::string> args;
     const char* depfile; // where a local compile writes it (measured)
@@ -116,15 +125,14 @@ const char* const kCompilers[] = {"gcc", "g++", "clang", "clang++"};
 
 } // namespace
 
-TEST_CASE("depfiles: the scan writes what a local -c compile writes, byte for byte") {
+TEST_CASE("depfiles: the scan writes what a local -c compile writes, byte for byte, and the "
+          "runner's command is that compile") {
     Project project = Project::create();
     int compared = 0;
     for (const char* compiler : kCompilers) {
         if (ferry::test::skip_unless(have(compiler), std::string("no ") + compiler)) continue;
         for (const auto& c : kDepCases) {
-            std::string line = compiler;
-            for (const auto& a : c.args)
-                line += " " + a;
+            const std::string line = command_line(compiler, c.args);
             CAPTURE(line);
             auto analysis = analyse(compiler, c.args);
             REQUIRE(analysis.remote);
@@ -135,6 +143,20 @@ TEST_CASE("depfiles: the scan writes what a local -c compile writes, byte for by
             REQUIRE(local.exit_code == 0);
             auto expected = read_file(local_dir + "/" + c.depfile);
             REQUIRE(expected);
+            // Under include_analysis = "on" this is the runner's command (depfile_args): it
+            // writes the outputs and the depfile, whose rule parse_depfile reads, with the
+            // system headers when dep_rule says so.
+            CHECK(analysis.depfile_args == c.args);
+            std::set<std::string> written(analysis.outputs.begin(), analysis.outputs.end());
+            written.insert(analysis.depfile);
+            CHECK(files_in(local_dir) == written);
+            auto rule = parse_depfile(*expected);
+            REQUIRE(rule);
+            CHECK(rule->prerequisites.front() == "../src/foo.c");
+            const bool stdio =
+                std::any_of(rule->prerequisites.begin(), rule->prerequisites.end(),
+                            [](const std::string& p) { return p.ends_with("/stdio.h"); });
+            CHECK(stdio == (analysis.dep_rule == DepRule::all_files));
 
             std::string scan_dir = project.work("scan");
             auto scan = run(compiler, analysis.scan_args, scan_dir);
@@ -176,9 +198,7 @@ TEST_CASE("outputs: a local compile writes exactly the files analyse() lists") {
     for (const char* compiler : kCompilers) {
         if (!have(compiler)) continue;
         for (const auto& args : lines) {
-            std::string line = compiler;
-            for (const auto& a : args)
-                line += " " + a;
+            const std::string line = command_line(compiler, args);
             CAPTURE(line);
             auto analysis = analyse(compiler, args);
             REQUIRE(analysis.remote);

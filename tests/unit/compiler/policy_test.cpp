@@ -305,6 +305,17 @@ TEST_CASE("policy: the shape of the job") {
     Analysis md = analyse("gcc", w("-c a.c -MD"));
     REQUIRE(md.remote);
     CHECK(check_policy(md.remote_args));
+    // A sandboxed runner lets them through (include_analysis = "on" sends them), and still
+    // checks the rest, and that -MF names a file.
+    const auto allowed = DependencyOptions::allowed;
+    CHECK(check_policy(w("-c a.c -MD"), allowed));
+    CHECK(check_policy(md.depfile_args, allowed));
+    CHECK(check_policy(w("-c a.c -MMD -MP -MF x.d -MT t -MQ q"), allowed));
+    CHECK(check_policy(w("-c a.c -Wp,-MMD,lib/.a.o.d"), allowed));
+    CHECK_FALSE(check_policy({"-c", "a.c", "-MD", "-MF", ""}, allowed));
+    CHECK_FALSE(check_policy(w("-c a.c -Wp,-MD,x.d,-MT,y"), allowed));
+    CHECK_FALSE(check_policy(w("-c a.c -MD -MG"), allowed));
+    CHECK_FALSE(check_policy(w("-c a.c -M"), allowed));
     check_refused_everywhere(w("-c a.c -E"), "only compile");
     // Paths are not the policy's business: they stay as given for a sandboxed runner.
     CHECK(check_policy(w("-c ../../../../../x.c -I/etc -o /tmp/x.o")));

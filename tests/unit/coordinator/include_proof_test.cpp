@@ -101,3 +101,30 @@ TEST_CASE("proof: the compiler's own data outside every search directory is not 
     REQUIRE(v.unexpected.size() == 1);
     CHECK(v.unexpected[0] == header);
 }
+
+TEST_CASE("proof: an -MMD rule proves only when the sandbox holds no header the analysis did "
+          "not find") {
+    const std::vector<proto::FileEntry> shipped = {{"/p/a.c", "", 0, 0},
+                                                   {"/usr/include/stdio.h", "", 0, 0}};
+    const std::vector<proto::FileEntry> toolchain = {
+        {"/usr/bin/gcc-12", "", 0, 0}, {"/usr/lib/gcc/x86_64-linux-gnu/12/cc1", "", 0, 0}};
+    const std::vector<std::string> searched = {"/p", "/usr/include",
+                                               "/usr/lib/gcc/x86_64-linux-gnu/12/include"};
+    CHECK(partial_proof_problem(0, searched, shipped, toolchain).empty());
+    // A file shipped only because a __has_include names it: the rule would not show it opened.
+    CHECK(partial_proof_problem(1, searched, shipped, toolchain) ==
+          "-MMD with files only a __has_include names");
+    // A compiler file a search could find (here below an -I directory), not shipped.
+    auto in_search = toolchain;
+    in_search.push_back({"/usr/include/sys/toolchain-own.h", "", 0, 0});
+    CHECK(partial_proof_problem(0, searched, shipped, in_search) ==
+          "-MMD with compiler files in a searched directory");
+    // The same file shipped because the analysis found it: proved as any other.
+    auto found = shipped;
+    found.push_back({"/usr/include/sys/toolchain-own.h", "", 0, 0});
+    CHECK(partial_proof_problem(0, searched, found, in_search).empty());
+    // A directory named like a searched one's prefix is not below it.
+    CHECK(partial_proof_problem(0, {"/usr/lib/gcc/x86_64-linux-gnu/12/inc"}, shipped, toolchain)
+              .empty());
+    CHECK_FALSE(partial_proof_problem(0, {"/"}, shipped, toolchain).empty());
+}

@@ -178,3 +178,32 @@ TEST_CASE("an Ada job that writes a listing at an absolute path is refused") {
         CHECK(contains(x.error().message, "only C and C++"));
     }
 }
+
+TEST_CASE("dependency options: refused unless the runner is sandboxed, in the client's "
+          "spellings only") {
+    const auto allowed = compiler::DependencyOptions::allowed;
+    for (const Args& args :
+         {Args{"-MD", "-c", "a.c"}, Args{"-MMD", "-MF", "x.d", "-c", "a.c"},
+          Args{"-MD", "-MFx.d", "-MT", "t", "-MP", "-c", "a.c"},
+          Args{"-Wp,-MMD,lib/.a.o.d", "-c", "a.c"}, Args{"-Wp,-MD,lib/.a.o.d", "-c", "a.c"}}) {
+        CAPTURE(args.front());
+        CHECK(contains(refusal(args), "not allowed on a runner"));
+        CHECK(check_arguments(args, allowed));
+    }
+    // What the deny list names for other reasons stays refused.
+    CHECK_FALSE(check_arguments({"-Wp,-MD,x.d,-MT,y", "-c", "a.c"}, allowed));
+    CHECK_FALSE(check_arguments({"-Wp,-DX", "-c", "a.c"}, allowed));
+    CHECK_FALSE(check_arguments({"-MD", "-fplugin=x.so", "-c", "a.c"}, allowed));
+    CHECK_FALSE(check_arguments({"-MD", "-c", "a.c", "-D", "@x"}, allowed));
+}
+
+TEST_CASE("dependency options: the depfile must be one of the job's outputs") {
+    CHECK(depfile_is_output("gcc", {"-MD", "-c", "a.c", "-o", "out/a.o"}, {"out/a.o", "out/a.d"}));
+    CHECK(depfile_is_output("gcc", {"-MD", "-c", "src/a.c"}, {"a.o", "a.d"}));
+    CHECK(depfile_is_output("gcc", {"-Wp,-MMD,l/.a.o.d", "-c", "a.c", "-o", "l/a.o"},
+                            {"l/a.o", "l/.a.o.d"}));
+    auto missing = depfile_is_output("gcc", {"-MD", "-MF", "/etc/x.d", "-c", "a.c"}, {"a.o"});
+    REQUIRE_FALSE(missing);
+    CHECK(contains(missing.error().message, "/etc/x.d"));
+    CHECK_FALSE(depfile_is_output("gcc", {"-MF", "x.d", "-c", "a.c"}, {"a.o", "x.d"}));
+}

@@ -80,3 +80,36 @@ TEST_CASE("opened files: the runner asks for the rule only when the job wants it
               cmd.argv.end());
     }
 }
+
+TEST_CASE("opened files: the user's own depfile, -MP's phony rules included, is the list") {
+    const Words args = {"-MMD", "-MP", "-MF", "out/x.d", "-c", "x.c", "-o", "out/x.o"};
+    // gcc writes -MP's rules without blank lines, clang with.
+    for (std::string text : {"out/x.o: x.c in\\ c/d$$.h a.h\nin\\ c/d$$.h:\na.h:\n",
+                             "out/x.o: x.c in\\ c/d$$.h \\\n  a.h\n\nin\\ c/d$$.h:\n\na.h:\n"}) {
+        CAPTURE(text);
+        auto files = opened_from_depfile("gcc", args, {{"out/x.o", "obj"}, {"out/x.d", text}});
+        REQUIRE(files);
+        CHECK(*files == Words{"x.c", "in c/d$.h", "a.h"});
+    }
+    // No depfile among the outputs (a compile that wrote none), or another file: no list.
+    CHECK_FALSE(opened_from_depfile("gcc", args, {{"out/x.o", "obj"}}));
+    CHECK_FALSE(opened_from_depfile("gcc", args, {{"x.d", "x.o: x.c\n"}}));
+    // A second rule that is not a phony one of the first's prerequisites (a name with a
+    // newline ends the rule): no list rather than a shorter one.
+    CHECK_FALSE(opened_from_depfile("gcc", args, {{"out/x.d", "out/x.o: x.c we\nird.h: a.h\n"}}));
+    CHECK_FALSE(opened_from_depfile("gcc", args, {{"out/x.d", "out/x.o: x.c a.h\nb.h:\n"}}));
+    // The default depfile of -MD without -MF, and Kbuild's -Wp, spelling.
+    auto md = opened_from_depfile("gcc", {"-MD", "-c", "src/x.c"}, {{"x.d", "x.o: src/x.c\n"}});
+    REQUIRE(md);
+    CHECK(*md == Words{"src/x.c"});
+    auto wp = opened_from_depfile("gcc", {"-Wp,-MMD,lib/.x.o.d", "-c", "lib/x.c", "-o", "lib/x.o"},
+                                  {{"lib/.x.o.d", "x.o: lib/x.c lib/x.h\n"}});
+    REQUIRE(wp);
+    CHECK(*wp == Words{"lib/x.c", "lib/x.h"});
+    // -MT writes its value verbatim, a '$' too; the prerequisites' are doubled.
+    auto target = opened_from_depfile("gcc", {"-MD", "-MT", "a b$", "-c", "x.c"},
+                                      {{"x.d", "a b$: x.c d$$.h\n"}});
+    REQUIRE(target);
+    CHECK(*target == Words{"x.c", "d$.h"});
+    CHECK_FALSE(opened_from_depfile("gcc", {"-MD", "-c", "x.c"}, {{"x.d", "x.o: x.c d$.h\n"}}));
+}
