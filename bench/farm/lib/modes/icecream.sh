@@ -13,9 +13,17 @@ icecc_env() { # NAME: the environment icecream's test suite gives each daemon
 # The scheduler drops root for the icecc user: its log, and the daemons' sockets, logs and
 # environment directories, live in a directory anyone may write. iceccd writes its log
 # lazily; SIGHUP flushes it (as icecream's tests/test.sh does; never sent to the scheduler).
+# SIGHUP only once the daemon catches it (SigCgt bit 1 in /proc/PID/status): before its
+# handler is installed the signal ends it, which a fixed delay could not rule out under a
+# 0.4 CPU quota (seen: every runner iceccd killed, an OpenSSL build with no remote job).
+ice_hup() {
+    local cgt
+    cgt=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2>/dev/null) || return 0
+    [ -n "$cgt" ] && (((0x$cgt & 2) != 0)) && kill -HUP "$1" 2>/dev/null || true
+}
 ice_logins() { # runner daemons connected to the scheduler, by their own flushed logs
     local i n=0
-    for ((i = 2; i < ${#DAEMON_PIDS[@]}; i++)); do kill -HUP "${DAEMON_PIDS[$i]}" 2>/dev/null || true; done
+    for ((i = 2; i < ${#DAEMON_PIDS[@]}; i++)); do ice_hup "${DAEMON_PIDS[$i]}"; done
     sleep 0.1
     for ((i = 1; i <= RUNNERS; i++)); do
         grep -q 'Connected to scheduler' "$ICE_DIR/iceccd-$i.log" 2>/dev/null && n=$((n + 1))
@@ -44,7 +52,6 @@ mode_icecream_start() {
             -l "$ICE_DIR/iceccd-$i.log" -v -v -v &
         DAEMON_PIDS+=($!)
     done
-    sleep 1 # a SIGHUP before iceccd installs its handler ends it
     for ((n = 0; n < 60; n++)); do # 30 s: the daemons retry the scheduler every 3 s
         [ "$(ice_logins)" -ge "$RUNNERS" ] && break
         sleep 0.5
@@ -61,7 +68,7 @@ mode_icecream_start() {
 mode_icecream_describe() { echo "make -j$ICECC_J CC=\"icecc gcc\", private scheduler + $RUNNERS iceccd (-m $RUNNER_SLOTS)"; }
 mode_icecream_remote_count() {
     local p
-    for p in "${DAEMON_PIDS[@]:1}"; do kill -HUP "$p" 2>/dev/null || true; done
+    for p in "${DAEMON_PIDS[@]:1}"; do ice_hup "$p"; done
     sleep 0.2
     cat "$ICE_DIR"/iceccd-[0-9]*.log | grep -c 'Remote compilation completed with exit code 0' || true
 }
