@@ -13,7 +13,7 @@ source "$(dirname "$0")/lib.sh"
 ferry_test_init
 
 [ "$(id -u)" = 0 ] || skip "installing packages needs root"
-for tool in dpkg-buildpackage dh dpkg runuser make gcc; do
+for tool in dpkg-buildpackage dh dpkg setpriv make gcc g++; do
     have "$tool" || skip "$tool is not installed (scripts/install-deps.sh)"
 done
 for pkg in ferry ferryd; do
@@ -59,8 +59,6 @@ t2=$(date +%s%N)
 for f in /usr/bin/ferry /usr/sbin/ferryd /usr/sbin/ferryd-exec; do
     [ -x "$f" ] || fail "$f is not installed"
 done
-assert_files_identical "$BIN_DIR/remote/runner/ferryd-exec" /usr/sbin/ferryd-exec "installed ferryd-exec" 2>/dev/null ||
-    true # dh_strip strips it: compare what it does instead (below)
 for name in cc c++ gcc g++ clang clang++; do
     link=/usr/lib/ferry/bin/$name
     [ -L "$link" ] || fail "$link is not a symbolic link"
@@ -90,11 +88,12 @@ unit_user=$(sed -n 's/^User=//p' "$unit")
 assert_eq "/usr/sbin/ferryd --config /etc/ferry/ferryd.toml" "$exec_start" "the unit's ExecStart"
 assert_eq ferry "$unit_user" "the unit's User="
 RLOG="$TEST_TMP/installed-ferryd.log"
-# systemd starts a service in a clean environment (no TMPDIR: the state goes to /dev/shm), in
+# setpriv execs (runuser would stay as a parent holding a PAM session): $INSTALLED_PID is
+# ferryd itself, as systemd's main pid is. systemd starts a service in a clean environment (no TMPDIR: the state goes to /dev/shm), in
 # /; its stderr is the journal. Only the port is the suite's (the command line wins).
 # shellcheck disable=SC2086
 (cd / && exec env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    runuser -u "$unit_user" -- $exec_start --listen "127.0.0.2:$PORT") 2>"$RLOG" &
+    setpriv --reuid="$unit_user" --regid="$unit_user" --init-groups -- $exec_start --listen "127.0.0.2:$PORT") 2>"$RLOG" &
 INSTALLED_PID=$!
 for ((i = 0; i < 400; i++)); do
     grep -q 'runner .*slots' "$RLOG" && break
@@ -105,8 +104,7 @@ grep -q 'runner .*slots' "$RLOG" || fail "the installed ferryd did not get ready
 assert_contains "$RLOG" "settings from /etc/ferry/ferryd.toml" "the installed ferryd's log"
 assert_contains "$RLOG" "compilers start through /usr/sbin/ferryd-exec" "the installed ferryd's log"
 assert_contains "$RLOG" "jobs run sandboxed" "the installed ferryd's log"
-[ "$(stat -c %U /proc/"$(pgrep -P "$INSTALLED_PID" -x ferryd || echo "$INSTALLED_PID")")" = ferry ] ||
-    [ "$(ps -o user= -C ferryd | sort -u | grep -c ferry)" -ge 1 ] || fail "ferryd does not run as ferry"
+assert_eq "$ferry_uid" "$(stat -c %u "/proc/$INSTALLED_PID")" "the uid the installed ferryd runs as"
 
 note "compile through the installed /usr/bin/ferry"
 export FERRY=/usr/bin/ferry
@@ -114,8 +112,9 @@ export FERRY_HOSTS="127.0.0.2:$PORT/2"
 setup_core_project
 compile_both gcc "-O2 -g -I$PROJ/include" src/main.c build/main.o
 compile_both g++ "-O2 -g -I$PROJ/include" src/shapes.cpp build/shapes.o
+# At least: a backup compile or a speculative start may add a job, never remove one.
 ran=$(grep -c 'job .* exit 0' "$RLOG" || true)
-assert_eq 2 "$ran" "jobs the installed runner ran"
+[ "$ran" -ge 2 ] || fail "the installed runner ran $ran jobs, not the 2 units: $(tail -5 "$RLOG")"
 
 note "make through the masquerade directory"
 cat >"$PROJ/Makefile" <<'MK'
@@ -137,7 +136,8 @@ for o in main warn shapes; do
 done
 remote_after=$(status_field jobs.remote)
 assert_eq 3 $((remote_after - remote_before)) "remote jobs of the masquerade make (ferry status --json)"
-assert_eq 5 "$(grep -c 'job .* exit 0' "$RLOG")" "jobs the installed runner ran in all"
+ran=$(grep -c 'job .* exit 0' "$RLOG" || true)
+[ "$ran" -ge 5 ] || fail "the installed runner ran $ran jobs, not the 5 units: $(tail -5 "$RLOG")"
 "$FERRY" shutdown >/dev/null 2>&1 || true
 t3=$(date +%s%N)
 
@@ -158,8 +158,8 @@ done
 ! getent group ferry >/dev/null || fail "the group ferry is left after the purge"
 ! dpkg-query -W ferry ferryd >/dev/null 2>&1 || fail "dpkg still knows the packages after the purge"
 # The runner's state (its job directories and private cache on /dev/shm) went with it.
-! ls -d /dev/shm/ferryd-* 2>/dev/null | xargs -r stat -c %U 2>/dev/null | grep -qx "$ferry_uid\|ferry" ||
-    fail "the installed ferryd left its state in /dev/shm"
+left=$(find /dev/shm /tmp -maxdepth 1 -uid "$ferry_uid" 2>/dev/null | head -3)
+[ -z "$left" ] || fail "the installed ferryd left files behind: $left"
 t4=$(date +%s%N)
 note "times: package $(((t1 - t0) / 1000000)) ms, install $(((t2 - t1) / 1000000)) ms, runs $(((t3 - t2) / 1000000)) ms, purge $(((t4 - t3) / 1000000)) ms"
 pass

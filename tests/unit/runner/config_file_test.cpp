@@ -37,6 +37,13 @@ ParsedOptions parse(std::vector<std::string> args, const std::string& default_co
     return parse_options(static_cast<int>(argv.size()), argv.data(), default_config);
 }
 
+// The exit status of a command line that must not start ferryd.
+int refused(std::vector<std::string> args, const std::string& default_config) {
+    auto p = parse(std::move(args), default_config);
+    CHECK_FALSE(p.options);
+    return p.exit_code;
+}
+
 struct Files {
     TempDir dir = std::move(*TempDir::create("/tmp", "ferryd-config-test"));
     std::string write(const std::string& name, const std::string& text) {
@@ -270,31 +277,20 @@ TEST_CASE("a missing default file is no error; a missing named one is") {
     auto p = parse({}, "/nonexistent/ferryd.toml");
     REQUIRE(p.options);
     CHECK(p.options->config_file.empty());
-    auto named = parse({"--config", "/nonexistent/ferryd.toml"}, "/nonexistent/other.toml");
-    CHECK_FALSE(named.options);
-    CHECK(named.exit_code == 2);
+    CHECK(refused({"--config", "/nonexistent/ferryd.toml"}, "/nonexistent/other.toml") == 2);
 }
 
 TEST_CASE("a bad file exits 2, but --help still works") {
     Files files;
     const std::string bad = files.write("bad.toml", "jobs = \"many\"\n");
-    auto p = parse({"--config", bad}, "/nonexistent/ferryd.toml");
-    CHECK_FALSE(p.options);
-    CHECK(p.exit_code == 2);
-    auto by_default = parse({}, bad);
-    CHECK_FALSE(by_default.options);
-    CHECK(by_default.exit_code == 2);
-    auto help = parse({"--help"}, bad);
-    CHECK_FALSE(help.options);
-    CHECK(help.exit_code == 0);
+    CHECK(refused({"--config", bad}, "/nonexistent/ferryd.toml") == 2);
+    CHECK(refused({}, bad) == 2);
+    CHECK(refused({"--help"}, bad) == 0);
 }
 
 TEST_CASE("a non-loopback listen in the file needs allow too") {
     Files files;
     const std::string open = files.write("open.toml", "listen = [\"0.0.0.0:3633\"]\n");
-    auto refused = parse({"--config", open}, "/nonexistent");
-    CHECK_FALSE(refused.options);
-    CHECK(refused.exit_code == 2);
-    auto allowed = parse({"--config", open, "--allow", "10.0.0.0/8"}, "/nonexistent");
-    CHECK(allowed.options);
+    CHECK(refused({"--config", open}, "/nonexistent") == 2);
+    CHECK(parse({"--config", open, "--allow", "10.0.0.0/8"}, "/nonexistent").options);
 }
