@@ -2,15 +2,14 @@
 // mistake stops the load with "file:line: key: what was expected, what was found", because a
 // silently ignored typo ("slot = 8") costs a user far more time than an error does.
 #include "config/hosts.hpp"
+#include "config/toml_reader.hpp"
 #include "util/hash.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <map>
-#include <numeric>
 #include <string_view>
-#include <toml++/toml.h>
 #include <vector>
 
 namespace ferry::config {
@@ -22,7 +21,11 @@ constexpr int64_t kMaxTimeoutMs = 86'400'000; // a day
 constexpr int64_t kMaxIdleS = 604'800;        // a week
 constexpr int64_t kMaxCompression = 19;       // zstd levels above need --ultra memory budgets
 constexpr size_t kMaxNameLength = 64;
-constexpr size_t kMaxShownValue = 60;
+
+using toml_reader::describe;
+using toml_reader::Entry;
+using toml_reader::in_file_order;
+using toml_reader::Reader;
 
 constexpr std::array<std::string_view, 3> kTopKeys = {"client", "runner", "include_analysis"};
 constexpr std::array<std::string_view, 11> kClientKeys = {
@@ -31,124 +34,6 @@ constexpr std::array<std::string_view, 11> kClientKeys = {
     "idle_timeout_s",    "key_file",           "backups"};
 constexpr std::array<std::string_view, 5> kRunnerKeys = {"address", "port", "slots", "name",
                                                          "key_file"};
-
-size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<size_t> row(b.size() + 1);
-    std::iota(row.begin(), row.end(), size_t{0});
-    for (size_t i = 1; i <= a.size(); ++i) {
-        size_t diagonal = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j) {
-            size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
-template <size_t N>
-std::string did_you_mean(std::string_view key, const std::array<std::string_view, N>& known) {
-    std::string_view best;
-    size_t best_distance = 3; // further than two edits is a different word, not a typo
-    for (auto candidate : known) {
-        size_t d = edit_distance(key, candidate);
-        if (d < best_distance && d < std::max(key.size(), candidate.size())) {
-            best = candidate;
-            best_distance = d;
-        }
-    }
-    if (best.empty()) return {};
-    return fmt::format("; did you mean '{}'?", best);
-}
-
-// A value as it appears in the file, short enough for one error line.
-std::string describe(const toml::node& node) {
-    switch (node.type()) {
-    case toml::node_type::string: {
-        std::string_view s = node.as_string()->get();
-        if (s.size() > kMaxShownValue) return fmt::format("{:?}...", s.substr(0, kMaxShownValue));
-        return fmt::format("{:?}", s);
-    }
-    case toml::node_type::integer:
-        return std::to_string(node.as_integer()->get());
-    case toml::node_type::floating_point:
-        return fmt::format("the float {}", node.as_floating_point()->get());
-    case toml::node_type::boolean:
-        return node.as_boolean()->get() ? "true" : "false";
-    case toml::node_type::array:
-        return "an array";
-    case toml::node_type::table:
-        return "a table";
-    default:
-        return "a date or time";
-    }
-}
-
-struct Entry {
-    std::string_view key;
-    uint32_t line;
-    const toml::node* node;
-};
-
-// toml++ iterates a table in key order; errors should name the first mistake a reader of the
-// file meets, so entries are visited in file order.
-std::vector<Entry> in_file_order(const toml::table& table) {
-    std::vector<Entry> entries;
-    for (auto&& [key, node] : table)
-        entries.push_back({key.str(), key.source().begin.line, &node});
-    std::stable_sort(entries.begin(), entries.end(),
-                     [](const Entry& a, const Entry& b) { return a.line < b.line; });
-    return entries;
-}
-
-class Reader {
-  public:
-    explicit Reader(std::string_view source) : m_source(source) {}
-
-    template <typename... Args>
-    Error error(uint32_t line, std::string_view path, fmt::format_string<Args...> format,
-                Args&&... args) const {
-        return Error{Errc::invalid, fmt::format("{}:{}: {}: {}", m_source, line, path,
-                                                fmt::format(format, std::forward<Args>(args)...))};
-    }
-
-    template <size_t N>
-    Error unknown_key(const Entry& e, std::string_view path,
-                      const std::array<std::string_view, N>& known) const {
-        return error(e.line, path, "unknown key{}", did_you_mean(e.key, known));
-    }
-
-    Result<int64_t> integer(const Entry& e, std::string_view path, int64_t lo, int64_t hi) const {
-        const auto* value = e.node->as_integer();
-        if (!value || value->get() < lo || value->get() > hi)
-            return error(e.line, path, "expected an integer from {} to {}, got {}", lo, hi,
-                         describe(*e.node));
-        return value->get();
-    }
-
-    Result<bool> boolean(const Entry& e, std::string_view path) const {
-        const auto* value = e.node->as_boolean();
-        if (!value) return error(e.line, path, "expected true or false, got {}", describe(*e.node));
-        return value->get();
-    }
-
-    Result<std::string> string(const Entry& e, std::string_view path) const {
-        const auto* value = e.node->as_string();
-        if (!value) return error(e.line, path, "expected a string, got {}", describe(*e.node));
-        return value->get();
-    }
-
-    Result<std::string> file_name(const Entry& e, std::string_view path) const {
-        FERRY_TRY(v, string(e, path));
-        if (v->empty() || v->find('\0') != std::string::npos)
-            return error(e.line, path, "expected a file name, got {}", describe(*e.node));
-        return std::move(*v);
-    }
-
-  private:
-    std::string_view m_source;
-};
 
 template <typename T> T narrow(int64_t value) {
     return static_cast<T>(value);
@@ -286,13 +171,8 @@ std::optional<IncludeAnalysis> include_analysis_from(std::string_view text) {
 
 Result<Config> parse_hosts_toml(std::string_view text, std::string_view source_name) {
     Reader reader(source_name);
-    toml::table root;
-    try {
-        root = toml::parse(text, std::string_view(source_name));
-    } catch (const toml::parse_error& e) {
-        return make_error(Errc::invalid, "{}:{}:{}: TOML syntax error: {}", source_name,
-                          e.source().begin.line, e.source().begin.column, e.description());
-    }
+    FERRY_TRY(parsed, toml_reader::parse(text, source_name));
+    const toml::table& root = *parsed;
 
     Config config;
     for (const Entry& e : in_file_order(root)) {

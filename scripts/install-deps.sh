@@ -20,6 +20,9 @@ packages=(
   chromium curl
   # the comparison in the benchmarks
   distcc hyperfine
+  # the Debian packages (scripts/package.sh, tests/integration/test_package.sh): dpkg-buildpackage,
+  # dh with its cmake and systemd helpers, the lint, and systemd-analyze for the unit
+  dpkg-dev debhelper fakeroot lintian systemd
 )
 # Node.js and npm for puppeteer-core: Debian's, unless the machine already has a Node.js with
 # its own npm (NodeSource's nodejs ships npm inside and conflicts with Debian's npm package).

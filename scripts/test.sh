@@ -23,10 +23,11 @@ run_suite() { # build-dir, ctest exclusion regex (or ""), cmake args...
 # Every suite runs in the gcc half. The sanitizer half runs every unit test, the fuzz corpora and
 # every integration suite but these: long builds of real projects and batteries of compiles
 # (googletest, the 107-case correctness battery, the scan traps, __has_include on real headers)
-# the terminal monitor in tmux, and the idle-CPU suite (it runs alone, measuring the machine's
-# load; its meter's code is in the unit tests). Under ASan they repeat the same coordinator and runner paths
+# the terminal monitor in tmux, the idle-CPU suite (it runs alone, measuring the machine's
+# load; its meter's code is in the unit tests), and the packages (built from the gcc half's tree:
+# they hold no code of their own, and sanitized binaries are nothing anyone installs). Under ASan they repeat the same coordinator and runner paths
 # the other suites drive through their error cases, for some eight minutes of CI's 25.
-sanitize_exclude='^integration\.test_(ninja_googletest|correctness_battery|scan_traps|has_include_real|mon|local_when_idle)$'
+sanitize_exclude='^integration\.test_(ninja_googletest|correctness_battery|scan_traps|has_include_real|mon|local_when_idle|package)$'
 
 echo "=== build and test (gcc, warnings as errors)"
 run_suite build/ci-gcc "" -DCMAKE_BUILD_TYPE=RelWithDebInfo

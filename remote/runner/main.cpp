@@ -64,6 +64,7 @@ int run(int argc, char** argv) {
         }
         g_log_to_file = true;
     }
+    if (!options.config_file.empty()) log::info("settings from {}", options.config_file);
     // Before binding and before giving up root: the key may be readable by root only.
     std::optional<proto::auth::Key> key;
     if (!options.key_file.empty()) {

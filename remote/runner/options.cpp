@@ -1,5 +1,6 @@
 #include "remote/runner/options.hpp"
 
+#include "remote/runner/config_file.hpp"
 #include "util/fs.hpp"
 
 #include <CLI/CLI.hpp>
@@ -125,34 +126,50 @@ static std::string absolute_from_cwd(const std::string& path) {
     return absolute_path(buf, path);
 }
 
-ParsedOptions parse_options(int argc, char** argv) {
-    CLI::App app{"ferryd: the ferry runner. Compiles jobs sent by ferry clients in a private "
-                 "mirror of the client's paths.",
-                 "ferryd"};
-    std::vector<std::string> listen, allow;
+namespace {
+
+// What the command line binds to: the options themselves where no conversion is needed, and
+// the text or unit of those converted after parsing. It starts from the config file's
+// values, so an option the command line does not give keeps the file's.
+struct CommandLine {
+    explicit CommandLine(FileOptions base)
+        : o(std::move(base.options)), cache_mb(o.cache_size_bytes >> 20),
+          as_mb(o.limits.address_space >> 20), fsize_mb(o.limits.file_size >> 20),
+          request_mb(o.max_request_bytes >> 20), cpu_seconds(o.limits.cpu_seconds),
+          cpu_given(base.cpu_limit_given) {}
+
+    Options o;
+    std::vector<std::string> listen, allow; // given: they replace the file's lists
     std::string metrics;
     bool metrics_given = false;
-    Options o;
-    o.jobs = std::max(1u, std::thread::hardware_concurrency());
-    uint64_t cache_mb = o.cache_size_bytes >> 20;
-    uint64_t as_mb = o.limits.address_space >> 20;
-    uint64_t fsize_mb = o.limits.file_size >> 20;
-    uint64_t request_mb = o.max_request_bytes >> 20;
-    uint64_t cpu_seconds = 0;
-    bool cpu_given = false;
+    uint64_t cache_mb, as_mb, fsize_mb, request_mb, cpu_seconds;
+    bool cpu_given;
+    bool no_reuse = false;
+    std::string config;
+};
 
-    app.add_option("--listen", listen,
+constexpr const char* kDescription = "ferryd: the ferry runner. Compiles jobs sent by ferry "
+                                     "clients in a private mirror of the client's paths.";
+
+void add_options(CLI::App& app, CommandLine& c) {
+    Options& o = c.o;
+    app.add_option("--config", c.config,
+                   fmt::format("settings file (default {} when it exists; options given here "
+                               "win over it; docs/ferryd.md)",
+                               kDefaultConfigFile))
+        ->type_name("FILE");
+    app.add_option("--listen", c.listen,
                    "ADDRESS:PORT to listen on (repeatable; IPv6 as [::1]:3633; default "
                    "127.0.0.1:3633)");
-    app.add_option("--allow", allow,
+    app.add_option("--allow", c.allow,
                    "address range allowed to connect (repeatable; default 127.0.0.0/8 and "
                    "::1/128)");
-    app.add_option("--metrics", metrics,
+    app.add_option("--metrics", c.metrics,
                    "serve Prometheus metrics at http://ADDRESS:PORT/metrics (off by default; a "
                    "bare PORT listens on 127.0.0.1; a non-loopback address needs --allow, which "
                    "also says who may read them; docs/metrics.md)")
         ->type_name("[ADDRESS:]PORT")
-        ->each([&](const std::string&) { metrics_given = true; });
+        ->each([&c](const std::string&) { c.metrics_given = true; });
     app.add_option("--jobs,-j", o.jobs, "compiles run at once (default: number of CPUs)");
     app.add_flag("--daemon", o.daemon, "detach from the terminal after binding");
     app.add_option("--log-file", o.log_file, "append the log here instead of stderr");
@@ -172,7 +189,7 @@ ParsedOptions parse_options(int argc, char** argv) {
         "at least 16)");
     app.add_option("--max-connections", o.max_connections,
                    "client connections at once (default 256)");
-    app.add_option("--max-request-size", request_mb,
+    app.add_option("--max-request-size", c.request_mb,
                    "largest job request (its manifest) in MiB, decompressed (default 16)");
     app.add_option("--max-mirror-dirs", o.max_mirror_dirs,
                    "directories one job's mirror may need (default 10000)");
@@ -182,13 +199,13 @@ ParsedOptions parse_options(int argc, char** argv) {
                    "seconds a job may wait for the files it asked for (default 60)");
     app.add_option("--cache-dir", o.cache_dir,
                    "file cache directory (default: private, removed at exit)");
-    app.add_option("--cache-size", cache_mb, "file cache size in MiB (default 1024)");
-    app.add_option("--limit-cpu", cpu_seconds,
+    app.add_option("--cache-size", c.cache_mb, "file cache size in MiB (default 1024)");
+    app.add_option("--limit-cpu", c.cpu_seconds,
                    "CPU seconds per compile, 0 for none (default: --job-timeout)")
-        ->each([&](const std::string&) { cpu_given = true; });
-    app.add_option("--limit-memory", as_mb,
+        ->each([&c](const std::string&) { c.cpu_given = true; });
+    app.add_option("--limit-memory", c.as_mb,
                    "address space per compile in MiB, 0 for none (default 4096)");
-    app.add_option("--limit-file-size", fsize_mb,
+    app.add_option("--limit-file-size", c.fsize_mb,
                    "largest file a compile may write in MiB, 0 for none (default 1024)");
     app.add_flag("--unsandboxed", o.unsandboxed,
                  "run compilers without the namespace sandbox, on this machine's files with "
@@ -196,55 +213,103 @@ ParsedOptions parse_options(int argc, char** argv) {
     app.add_flag("--installed-compilers-only", o.installed_compilers_only,
                  "run only compilers installed here (matched by identity), never one a client "
                  "ships");
-    bool no_reuse = false;
-    app.add_flag("--no-reuse-installed", no_reuse,
+    app.add_flag("--no-reuse-installed", c.no_reuse,
                  "ask clients for every toolchain file the cache lacks, even where this "
                  "machine has the same file (same path, same content) installed");
     app.add_flag("--verbose,-v", o.verbose, "log each frame and file transfer");
+}
 
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return {std::nullopt, app.exit(e)};
-    } catch (const CLI::ParseError& e) {
-        std::fprintf(stderr, "ferryd: %s\nRun 'ferryd --help' for the options.\n", e.what());
-        return {std::nullopt, 2};
+ParsedOptions fail_with(const Error& e) {
+    std::fprintf(stderr, "ferryd: %s\n", e.message.c_str());
+    return ParsedOptions{std::nullopt, 2};
+}
+
+} // namespace
+
+ParsedOptions parse_options(int argc, char** argv, const std::string& default_config) {
+    Options defaults;
+    defaults.jobs = std::max(1u, std::thread::hardware_concurrency());
+
+    // First pass, over the defaults alone: --help and command-line errors come before the file
+    // is read (`ferryd --help` works with a broken file), and --config says which file it is.
+    std::string config_path;
+    {
+        CommandLine first(FileOptions{defaults, false});
+        CLI::App app{kDescription, "ferryd"};
+        add_options(app, first);
+        try {
+            app.parse(argc, argv);
+        } catch (const CLI::CallForHelp& e) {
+            return {std::nullopt, app.exit(e)};
+        } catch (const CLI::ParseError& e) {
+            std::fprintf(stderr, "ferryd: %s\nRun 'ferryd --help' for the options.\n", e.what());
+            return {std::nullopt, 2};
+        }
+        config_path = first.config;
+    }
+    const bool named = !config_path.empty();
+    auto file = load_config_file(named ? config_path : default_config, named, defaults);
+    if (!file) return fail_with(file.error());
+
+    // Second pass, over the file's values: what the command line gives wins.
+    CommandLine c(*file ? std::move(**file) : FileOptions{defaults, false});
+    {
+        CLI::App app{kDescription, "ferryd"};
+        add_options(app, c);
+        try {
+            app.parse(argc, argv);
+        } catch (const CLI::Error& e) { // the first pass accepted the same arguments
+            std::fprintf(stderr, "ferryd: %s\n", e.what());
+            return {std::nullopt, 2};
+        }
     }
 
-    o.reuse_installed = !no_reuse;
-    auto fail = [](const Error& e) {
-        std::fprintf(stderr, "ferryd: %s\n", e.message.c_str());
-        return ParsedOptions{std::nullopt, 2};
-    };
-    if (listen.empty()) listen.push_back(fmt::format("127.0.0.1:{}", kDefaultPort));
-    for (const auto& l : listen) {
-        auto parsed = parse_listen_address(l);
-        if (!parsed) return fail(parsed.error());
-        o.listen.push_back(std::move(*parsed));
+    Options o = std::move(c.o);
+    if (c.no_reuse) o.reuse_installed = false;
+    if (!c.listen.empty()) o.listen.clear();
+    if (!c.listen.empty() || o.listen.empty()) {
+        if (c.listen.empty()) c.listen.push_back(fmt::format("127.0.0.1:{}", kDefaultPort));
+        for (const auto& l : c.listen) {
+            auto parsed = parse_listen_address(l);
+            if (!parsed) return fail_with(parsed.error());
+            o.listen.push_back(std::move(*parsed));
+        }
     }
-    if (metrics_given) {
-        auto parsed = parse_metrics_address(metrics);
-        if (!parsed) return fail(parsed.error());
+    if (c.metrics_given) {
+        auto parsed = parse_metrics_address(c.metrics);
+        if (!parsed) return fail_with(parsed.error());
         o.metrics = std::move(*parsed);
     }
-    o.allow_given = !allow.empty();
-    if (allow.empty()) allow = {"127.0.0.0/8", "::1/128"};
-    for (const auto& a : allow) {
+    if (!c.allow.empty()) {
+        o.allow.clear();
+        o.allow_given = true;
+    } else if (!o.allow_given) {
+        c.allow = {"127.0.0.0/8", "::1/128"};
+    }
+    for (const auto& a : c.allow) {
         auto parsed = Cidr::parse(a);
-        if (!parsed) return fail(parsed.error());
+        if (!parsed) return fail_with(parsed.error());
         o.allow.push_back(*parsed);
     }
-    o.cache_size_bytes = cache_mb << 20;
-    o.max_request_bytes = request_mb << 20;
-    o.limits.address_space = as_mb << 20;
-    o.limits.file_size = fsize_mb << 20;
-    o.limits.cpu_seconds = cpu_given ? cpu_seconds : o.job_timeout_seconds;
+    o.cache_size_bytes = c.cache_mb << 20;
+    o.max_request_bytes = c.request_mb << 20;
+    o.limits.address_space = c.as_mb << 20;
+    o.limits.file_size = c.fsize_mb << 20;
+    o.limits.cpu_seconds = c.cpu_given ? c.cpu_seconds : o.job_timeout_seconds;
     if (o.max_queue == 0) o.max_queue = std::max(16u, 4 * o.jobs);
     o.log_file = absolute_from_cwd(o.log_file);
     o.pid_file = absolute_from_cwd(o.pid_file);
     o.cache_dir = absolute_from_cwd(o.cache_dir);
     o.key_file = absolute_from_cwd(o.key_file);
-    if (auto valid = validate_options(o); !valid) return fail(valid.error());
+    if (auto valid = validate_options(o); !valid) {
+        // A mistake that comes from the file alone (a non-loopback listen without allow) is
+        // the file's: say which one.
+        if (!o.config_file.empty())
+            return fail_with(
+                Error{valid.error().code,
+                      fmt::format("{} (settings from {})", valid.error().message, o.config_file)});
+        return fail_with(valid.error());
+    }
     return {std::move(o), 0};
 }
 

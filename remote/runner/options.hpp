@@ -15,6 +15,8 @@
 namespace ferry::runner {
 
 inline constexpr uint16_t kDefaultPort = 3633;
+// Read when it exists and --config names no other file (config_file.hpp).
+inline constexpr const char* kDefaultConfigFile = "/etc/ferry/ferryd.toml";
 
 struct ListenAddress {
     std::string text; // as given, normalised: "127.0.0.2:3633", "[::1]:3633"
@@ -70,6 +72,7 @@ struct Options {
     // Take a shipped toolchain's files from this machine's identical ones (installed_reuse).
     bool reuse_installed = true;
     bool verbose = false;
+    std::string config_file; // the ferryd.toml these came from (config_file.hpp); empty: none
 };
 
 // Either options to run with, or an exit status (0 after --help, 2 after an error) with
@@ -79,7 +82,11 @@ struct ParsedOptions {
     int exit_code = 0;
 };
 
-ParsedOptions parse_options(int argc, char** argv);
+// The command line over the config file (`--config FILE`, else `default_config` when it
+// exists) over the built-in defaults: an option given on the command line wins, and a list
+// given there (--listen, --allow, --compiler) replaces the file's.
+ParsedOptions parse_options(int argc, char** argv,
+                            const std::string& default_config = kDefaultConfigFile);
 
 // Checks that need the whole set (e.g. a non-loopback --listen or --metrics without --allow).
 Result<void> validate_options(const Options& options);
