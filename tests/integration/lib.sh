@@ -42,9 +42,12 @@ assert_contains() { # haystack-file needle what
 }
 
 # A port per suite, so suites can run in parallel on the same loopback addresses.
-# FERRY_TEST_PORT_BASE moves them, for two checkouts testing side by side on one machine.
+# FERRY_TEST_PORT_BASE moves them, for two checkouts testing side by side on one machine;
+# a base above 45535 narrows the range so that every port stays below 65536.
 suite_port() {
-    echo $((${FERRY_TEST_PORT_BASE:-20000} + $(printf '%s' "$TEST_NAME" | cksum | cut -d' ' -f1) % 20000))
+    local base=${FERRY_TEST_PORT_BASE:-20000} span=20000
+    [ $((65536 - base)) -ge "$span" ] || span=$((65536 - base))
+    echo $((base + $(printf '%s' "$TEST_NAME" | cksum | cut -d' ' -f1) % span))
 }
 
 ferry_test_init() {

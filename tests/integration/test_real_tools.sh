@@ -69,7 +69,7 @@ note "ferry make nested under ferry ninja: one pool"
 mkdir -p "$TEST_TMP/outer"
 cat >"$TEST_TMP/outer/build.ninja" <<EOF2
 rule ferry_make
-  command = "$FERRY" make --no-print-directory -C "$TEST_TMP/proj" SUBS="\$out-a \$out-b" JOBS=6 SECS=0.3
+  command = "$FERRY" make --no-print-directory -C "$TEST_TMP/proj" SUBS="\${out}-a \${out}-b" JOBS=6 SECS=0.3
 build p1: ferry_make
 build p2: ferry_make
 EOF2
