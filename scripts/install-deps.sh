@@ -16,6 +16,10 @@ packages=(
   make ninja-build googletest iproute2 procps psmisc util-linux tmux
   # the suites' helper scripts (tests/integration/tools/*.py, the trace and metrics checks)
   python3
+  # make 4.4.1 and ninja 1.13.2 built from Debian unstable's sources for the jobserver suites
+  # (tests/integration/tools/real_tools.sh): `apt-get source` (dpkg-source, xz), and python3
+  # and ninja-build above for ninja's configure.py and its build
+  dpkg-dev xz-utils
   # the dashboard's browser test (ferry mon --web): headless Chromium driven by puppeteer-core
   chromium curl
   # the comparison in the benchmarks
@@ -28,10 +32,10 @@ packages=(
 # its own npm (NodeSource's nodejs ships npm inside and conflicts with Debian's npm package).
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 if [ "${1:-}" = --bench ]; then
-  packages+=(linux-source-6.1 bc flex bison libelf-dev libssl-dev xz-utils
-    # bench/farm: icecream to compare with, the plot, `apt-get source` (dpkg-source) for
-    # OpenSSL's sources, and what OpenSSL's Configure needs
-    icecc gnuplot-nox dpkg-dev perl)
+  packages+=(linux-source-6.1 bc flex bison libelf-dev libssl-dev
+    # bench/farm: icecream to compare with, the plot, and what OpenSSL's Configure needs
+    # (`apt-get source` for its sources is in the list above)
+    icecc gnuplot-nox perl)
 fi
 
 SUDO=()

@@ -94,6 +94,31 @@ bool has_jobs_option(const std::vector<std::string>& args) {
     return false;
 }
 
+jobserver::ChildStyle make_jobserver_style(const std::vector<std::string>& make_args,
+                                           std::optional<std::pair<int, int>> make_version) {
+    constexpr std::string_view kOption = "--jobserver-style";
+    std::optional<jobserver::ChildStyle> asked;
+    for (size_t i = 0; i < make_args.size(); ++i) {
+        std::string_view a = make_args[i];
+        if (a == "--") break; // variable assignments follow
+        std::string_view value;
+        if (a == kOption && i + 1 < make_args.size())
+            value = make_args[++i];
+        else if (a.size() > kOption.size() && a.substr(0, kOption.size()) == kOption &&
+                 a[kOption.size()] == '=')
+            value = a.substr(kOption.size() + 1);
+        else
+            continue;
+        // The last one counts, as in make's own option parsing; "sem" (Windows) is no style
+        // of ours, and make rejects it on POSIX itself.
+        if (value == "fifo") asked = jobserver::ChildStyle::fifo;
+        if (value == "pipe") asked = jobserver::ChildStyle::pipe;
+    }
+    if (asked) return *asked;
+    return make_version && *make_version >= std::pair{4, 4} ? jobserver::ChildStyle::fifo
+                                                            : jobserver::ChildStyle::pipe;
+}
+
 [[noreturn]] void exec_with_env(const std::vector<std::string>& argv,
                                 const std::vector<std::string>& env, const char* name) {
     std::vector<char*> a, e;

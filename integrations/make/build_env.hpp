@@ -3,6 +3,8 @@
 // the jobserver style it is given.
 #pragma once
 
+#include "jobserver/makeflags.hpp"
+
 #include <optional>
 #include <string>
 #include <utility>
@@ -25,6 +27,14 @@ std::optional<std::pair<int, int>> parse_version(std::string_view version_output
 
 // True if `args` set the job count themselves (-j, -jN, --jobs, --jobs=N, -j N).
 bool has_jobs_option(const std::vector<std::string>& args);
+
+// The jobserver style `ferry make` gives make: the one the user asked make for with
+// make 4.4's `--jobserver-style=fifo|pipe` (`--jobserver-style X`) among `make_args` —
+// make only uses it for a pool it creates, and under ferry the pool is ferry's — else make
+// >= 4.4's default, the fifo, and the pipe for older makes (4.3 stops on a fifo) or an
+// unknown version.
+jobserver::ChildStyle make_jobserver_style(const std::vector<std::string>& make_args,
+                                           std::optional<std::pair<int, int>> make_version);
 
 // Replaces this process with argv[0] (looked up on PATH) under `env`. Used when there is no
 // pool of ours to look after: joining an outer ferry pool, or the user's own -jN.

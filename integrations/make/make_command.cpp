@@ -41,10 +41,9 @@ int make_command(const std::vector<std::string>& ferry_and_make_args,
     o.argv = std::move(argv);
     o.env = std::move(env);
     o.name = "ferry make";
-    // make >= 4.4 takes the fifo (its own default); 4.3 and older only the pipe.
-    auto version = tool_version("make");
-    o.style = version && *version >= std::pair{4, 4} ? jobserver::ChildStyle::fifo
-                                                     : jobserver::ChildStyle::pipe;
+    // make >= 4.4 takes the fifo (its own default) unless the user asked for the pipe with
+    // --jobserver-style; 4.3 and older only the pipe.
+    o.style = make_jobserver_style(args, tool_version("make"));
     end_report_on_exit(o, *build->report);
     auto capacity = coordinator_capacity(hosts_flag);
     return run_under_pool(o, *capacity);

@@ -10,7 +10,9 @@ set -euo pipefail
 : "${FERRYD:?FERRYD must name the ferryd binary}"
 : "${FERRY_SOURCE_DIR:?FERRY_SOURCE_DIR must name the source tree}"
 
-TEST_NAME=$(basename "$0" .sh)
+# A suite registered again against other tools (FERRY_TEST_VARIANT, tests/integration/
+# CMakeLists.txt) has its own name, so its port and temporary directory are its own.
+TEST_NAME=$(basename "$0" .sh)${FERRY_TEST_VARIANT:+.$FERRY_TEST_VARIANT}
 declare -A FERRYD_PIDS=()
 
 # The failure is repeated after the cleanup's log dump, so the tail of the output (all a CI
@@ -40,9 +42,12 @@ assert_contains() { # haystack-file needle what
 }
 
 # A port per suite, so suites can run in parallel on the same loopback addresses.
-# FERRY_TEST_PORT_BASE moves them, for two checkouts testing side by side on one machine.
+# FERRY_TEST_PORT_BASE moves them, for two checkouts testing side by side on one machine;
+# a base above 45535 narrows the range so that every port stays below 65536.
 suite_port() {
-    echo $((${FERRY_TEST_PORT_BASE:-20000} + $(printf '%s' "$TEST_NAME" | cksum | cut -d' ' -f1) % 20000))
+    local base=${FERRY_TEST_PORT_BASE:-20000} span=20000
+    [ $((65536 - base)) -ge "$span" ] || span=$((65536 - base))
+    echo $((base + $(printf '%s' "$TEST_NAME" | cksum | cut -d' ' -f1) % span))
 }
 
 ferry_test_init() {
@@ -62,6 +67,36 @@ ferry_test_init() {
     export FERRY_LOCAL_WHEN_IDLE="${FERRY_LOCAL_WHEN_IDLE:-0}"
     PORT=$(suite_port)
     trap ferry_test_cleanup EXIT
+    # FERRY_TEST_REAL_TOOLS=1: this run's make and ninja are the real make 4.4.1 and ninja
+    # 1.13.2; FERRY_TEST_MAKE / FERRY_TEST_NINJA: these binaries.
+    [ "${FERRY_TEST_REAL_TOOLS:-0}" = 0 ] || use_real_tools
+    [ -z "${FERRY_TEST_MAKE:-}${FERRY_TEST_NINJA:-}" ] || use_build_tools "${FERRY_TEST_MAKE:-}" "${FERRY_TEST_NINJA:-}"
+}
+
+# use_build_tools MAKE NINJA: `make` and `ninja` on this suite's PATH are these binaries
+# (an empty one: the machine's), for everything it starts — ferry finds them, and their
+# versions, by those names.
+use_build_tools() {
+    local bin="$TEST_TMP/build-tools"
+    mkdir -p "$bin"
+    [ -z "$1" ] || ln -sf "$1" "$bin/make"
+    [ -z "$2" ] || ln -sf "$2" "$bin/ninja"
+    export PATH="$bin:$PATH"
+    note "build tools: $(make --version | head -1), ninja $(ninja --version)"
+}
+
+# use_real_tools: make 4.4.1 and ninja 1.13.2, built from Debian unstable's sources and
+# cached by tests/integration/tools/real_tools.sh (docs/jobserver.md), become this suite's
+# make and ninja; REAL_MAKE and REAL_NINJA name them. Skips (fails under FERRY_NO_SKIP)
+# when they cannot be had.
+use_real_tools() {
+    local out
+    out=$(bash "$FERRY_SOURCE_DIR/tests/integration/tools/real_tools.sh" 2>"$TEST_TMP/real_tools.err") ||
+        skip "cannot build the real make and ninja: $(tail -5 "$TEST_TMP/real_tools.err")"
+    REAL_MAKE=$(awk '$1 == "make" { print $2 }' <<<"$out")
+    REAL_NINJA=$(awk '$1 == "ninja" { print $2 }' <<<"$out")
+    [ -x "$REAL_MAKE" ] && [ -x "$REAL_NINJA" ] || fail "real_tools.sh named no binaries: $out"
+    use_build_tools "$REAL_MAKE" "$REAL_NINJA"
 }
 
 ferry_test_cleanup() {

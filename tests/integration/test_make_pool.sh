@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# ferry make with GNU make 4.3 (pipe style): a recursive build with many short jobs runs
-# exactly as many at once as the cluster has slots (2 runners x 2 + 2 local = 6), never
-# more; every token is back at the end; ferry's exit status is make's.
+# ferry make with GNU make 4.3 (pipe style) and, as test_make_pool.make44, make 4.4.1 (the
+# fifo): a recursive build with many short jobs runs exactly as many at once as the cluster
+# has slots (2 runners x 2 + 2 local = 6), never more; every token is back at the end;
+# ferry's exit status is make's.
 source "$(dirname "$0")/lib.sh"
 ferry_test_init
 source "$FERRY_SOURCE_DIR/tests/integration/fixtures/jobserver/common.sh"
@@ -12,7 +13,7 @@ note "recursive make, 2 x 12 jobs of 0.3 s"
 timeout 120 "$FERRY" make -C "$TEST_TMP/proj" JOBS=12 SECS=0.3 >"$TEST_TMP/make.log" 2>&1 ||
     fail "ferry make failed: $(tail -20 "$TEST_TMP/make.log")"
 assert_eq 6 "$(pool_size_at_start)" "pool size (2 runners x 2 slots + 2 local)"
-assert_contains "$FERRY_JOBSERVER_LOG" "--jobserver-auth=3,4" "make 4.3 gets the pipe style"
+assert_contains "$FERRY_JOBSERVER_LOG" "$(make_auth)" "the pool's style for $(make --version | head -1)"
 assert_eq 24 "$(grep -c '^E ' "$STAMPS")" "jobs that ran"
 assert_eq 6 "$(max_overlap)" "highest number of overlapping jobs"
 assert_tokens_back

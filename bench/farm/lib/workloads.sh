@@ -54,23 +54,18 @@ wl_tiny_objects() { (cd "$1" && ls u*.o); }
 
 # ---- openssl: Debian 12's source package, libcrypto's objects ----
 # `apt-get source` through a private, deb-src-only sources list (Debian 12's own list may have
-# no deb-src line), with its own lists and cache: the system's apt state is not touched. Only
-# bookworm's main archive: this machine's mirror of debian-security answers 404 for sources.
-apt_private() {
-    local dir=$CACHE_DIR/apt
-    "${APT_GET:-apt-get}" -q -o Dir::Etc::SourceList="$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null \
-        -o Dir::State::Lists="$dir/lists" -o Dir::Cache="$dir/cache" -o APT::Sandbox::User=root "$@"
-}
+# no deb-src line), with its own lists and cache: the system's apt state is not touched
+# (scripts/lib/apt_private.sh). Only bookworm's main archive: this machine's mirror of
+# debian-security answers 404 for sources.
+# shellcheck source=../../../scripts/lib/apt_private.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/lib/apt_private.sh"
 wl_openssl_fetch() {
     local dir=$CACHE_DIR/apt
     ls -d "$CACHE_DIR"/openssl-src/openssl-*/ >/dev/null 2>&1 && return 0
-    mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" "$CACHE_DIR/openssl-src"
-    cat >"$dir/sources.list" <<'SRC'
-deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main
-SRC
+    mkdir -p "$CACHE_DIR/openssl-src"
     note "fetching OpenSSL's source package (apt-get source, private deb-src list in $dir)"
-    apt_private update >"$dir/update.log" 2>&1 || die "apt-get update (deb-src) failed: $(tail -3 "$dir/update.log")"
-    (cd "$CACHE_DIR/openssl-src" && apt_private source openssl) >"$dir/source.log" 2>&1 ||
+    apt_private_init "$dir" bookworm || die "cannot read bookworm's source list"
+    (cd "$CACHE_DIR/openssl-src" && apt_private "$dir" source openssl) >"$dir/source.log" 2>&1 ||
         die "apt-get source openssl failed: $(tail -3 "$dir/source.log")"
 }
 openssl_src() { ls -d "$CACHE_DIR"/openssl-src/openssl-*/ | sort -V | tail -1; }

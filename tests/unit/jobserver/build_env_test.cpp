@@ -31,6 +31,26 @@ TEST_CASE("has_jobs_option sees every spelling of -j") {
     CHECK_FALSE(has_jobs_option({"--", "-j"}));
 }
 
+TEST_CASE("make_jobserver_style: make's version, unless the user named a style") {
+    using ferry::jobserver::ChildStyle;
+    const auto make43 = std::optional(std::pair{4, 3});
+    const auto make44 = std::optional(std::pair{4, 4});
+    CHECK(make_jobserver_style({"all"}, make44) == ChildStyle::fifo);
+    CHECK(make_jobserver_style({"all"}, make43) == ChildStyle::pipe);
+    CHECK(make_jobserver_style({"all"}, std::nullopt) == ChildStyle::pipe);
+    // make 4.4's --jobserver-style only shapes a pool make creates; under ferry the pool is
+    // ferry's, so it is ferry that must honour it (make 4.4.1 as a client takes any auth).
+    CHECK(make_jobserver_style({"--jobserver-style=pipe", "all"}, make44) == ChildStyle::pipe);
+    CHECK(make_jobserver_style({"--jobserver-style", "pipe"}, make44) == ChildStyle::pipe);
+    CHECK(make_jobserver_style({"--jobserver-style=fifo"}, make44) == ChildStyle::fifo);
+    CHECK(make_jobserver_style({"--jobserver-style=pipe", "--jobserver-style=fifo"}, make44) ==
+          ChildStyle::fifo);
+    CHECK(make_jobserver_style({"--jobserver-style=sem"}, make44) == ChildStyle::fifo);
+    CHECK(make_jobserver_style({"--", "--jobserver-style=pipe"}, make44) == ChildStyle::fifo);
+    CHECK(make_jobserver_style({"X=--jobserver-style=pipe"}, make44) == ChildStyle::fifo);
+    CHECK_FALSE(has_jobs_option({"--jobserver-style=pipe"}));
+}
+
 TEST_CASE("set_wrapper_compilers leaves the user's choice alone") {
     std::vector<std::string> env = {"PATH=/bin"};
     auto set = set_wrapper_compilers(env, {"all"});
