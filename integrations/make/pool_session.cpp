@@ -169,6 +169,20 @@ struct Outcome {
     int term_signal = 0;
 };
 
+// How long the command's leftover processes get to finish after it exits.
+constexpr std::chrono::milliseconds kGroupWait{5000};
+
+// Whether process group `pgid` has no member left (kill(-pgid, 0) fails with ESRCH) within
+// `limit`. Members that are zombies of other parents still count; they are reaped quickly.
+bool wait_group_empty(pid_t pgid, std::chrono::milliseconds limit) {
+    const auto deadline = Clock::now() + limit;
+    for (;;) {
+        if (::kill(-pgid, 0) != 0 && errno == ESRCH) return true;
+        if (Clock::now() >= deadline) return false;
+        ::usleep(10000);
+    }
+}
+
 Result<Outcome> run_session(const SessionOptions& o, CapacitySource& capacity, EventLog& log) {
     Capacity cap = initial_capacity(capacity);
     uint32_t size = pool_size_for(cap);
@@ -262,6 +276,16 @@ Result<Outcome> run_session(const SessionOptions& o, CapacitySource& capacity, E
         }
     }
 
+    // The command is gone; its process group may not be. GNU make 4.4 exits at once on
+    // SIGINT while its sub-makes (same group) still finish and give their tokens back, and
+    // a token returned after drain() is counted as lost. Wait, boundedly, for the group to
+    // empty. The coordinator a wrapper starts is in a session of its own, so it is not
+    // waited for.
+    if (wait_group_empty(*pid, kGroupWait))
+        log.line("process group {} empty", *pid);
+    else
+        log.line("process group {} still alive after {} ms: counting anyway", *pid,
+                 kGroupWait.count());
     auto acc = pool.drain();
     if (!acc) return std::move(acc.error());
     log.line("end expected={} returned={} exit={} signal={}", acc->expected, acc->returned,
