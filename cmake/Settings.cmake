@@ -27,3 +27,7 @@ if(FERRY_FUZZ)
   target_link_options(ferry_settings INTERFACE -fsanitize=address,undefined)
 endif()
 target_include_directories(ferry_settings INTERFACE ${PROJECT_SOURCE_DIR})
+# Precompiled headers (cmake/Precompiled.cmake): the standard library and fmt headers nearly
+# every source includes are parsed once per build, not once per source. OFF checks that every
+# source still includes what it uses (a precompiled header hides a missing #include <vector>).
+option(FERRY_PCH "Precompile the standard and third-party headers most sources include" ON)
