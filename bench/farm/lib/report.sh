@@ -38,6 +38,10 @@ report() {
                 "$med" "${runs% }" "$speed" "$(cut -f7 <<<"$rows" | median)" "$(cut -f8 <<<"$rows" | median)" \
                 "$(cut -f6 <<<"$rows" | head -1)" "$(cut -f9 <<<"$rows" | tail -1)" "$(cut -f10 <<<"$rows" | tail -1)"
         done < <(awk -F'\t' -v w="$wl" '$1 == w && !seen[$2 FS $3]++ { print $2 "\t" $3 }' "$RESULTS")
+        if [ -s "$WORK/failed.tsv" ]; then
+            echo
+            awk -F'\t' -v w="$wl" '$1 == w { print "- " $2 " (runners " $3 ", run " $4 ") did not start: " $5 }' "$WORK/failed.tsv"
+        fi
         echo
         echo "Commands:"
         awk -F'\t' -v w="$wl" '$1 == w && !seen[$2]++ { print "- " $2 ": `" $11 "`" }' "$RESULTS"

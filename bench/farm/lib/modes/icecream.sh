@@ -39,7 +39,7 @@ mode_icecream_start() {
     cg_exec sched env $(icecc_env sched) icecc-scheduler -p "$PORT_ICECC_SCHED" -n "$ICECC_NET" \
         -l "$ICE_DIR/scheduler.log" -v -v -v &
     DAEMON_PIDS+=($!)
-    wait_port 127.0.0.1 "$PORT_ICECC_SCHED" 10 || die "icecc-scheduler did not start"
+    wait_port 127.0.0.1 "$PORT_ICECC_SCHED" 10 || { MODE_START_ERROR="icecc-scheduler did not start"; return 1; }
     # shellcheck disable=SC2046
     cg_exec client env $(icecc_env client) iceccd --no-remote -m "$CLIENT_SLOTS" \
         -n "$ICECC_NET" -N client -p "$((PORT_ICECC + 0))" -b "$ICE_DIR/envs-client" \
@@ -56,10 +56,13 @@ mode_icecream_start() {
         [ "$(ice_logins)" -ge "$RUNNERS" ] && break
         sleep 0.5
     done
-    [ "$(ice_logins)" -ge "$RUNNERS" ] ||
-        die "icecream: the runners did not log in to the scheduler: $(tail -n 3 "$ICE_DIR"/iceccd-1.log "$ICE_DIR/scheduler.log" 2>&1)"
+    if [ "$(ice_logins)" -lt "$RUNNERS" ]; then
+        MODE_START_ERROR="icecream: $(ice_logins) of $RUNNERS runners logged in to the scheduler in 30 s: $(tail -n 2 "$ICE_DIR"/iceccd-1.log "$ICE_DIR/scheduler.log" 2>&1 | tr '\n' ' ')"
+        return 1
+    fi
     if grep -l 'Cannot use chroot' "$ICE_DIR"/iceccd-*.log >/dev/null 2>&1; then
-        die "icecream: iceccd cannot chroot here, so it accepts no remote jobs ($(grep -h 'Cannot use chroot' "$ICE_DIR"/iceccd-*.log | head -1))"
+        MODE_START_ERROR="icecream: iceccd cannot chroot here, so it accepts no remote jobs ($(grep -h 'Cannot use chroot' "$ICE_DIR"/iceccd-*.log | head -1))"
+        return 1
     fi
     export ICECC_TEST_SOCKET="$ICE_DIR/client.socket" ICECC_TEST_REMOTEBUILD=1
     ICECC_J=$((2 * RUNNERS * RUNNER_SLOTS))
