@@ -1,6 +1,7 @@
 #include "client/cli.hpp"
 
 #include "client/commands.hpp"
+#include "client/hosts_command.hpp"
 #include "client/invocation.hpp"
 #include "client/wrapper.hpp"
 #include "coordinator/daemon.hpp"
@@ -99,7 +100,8 @@ int parse_own_command_line(const std::vector<std::string>& argv) {
     const std::pair<const char*, const char*> kIntegrations[] = {
         {"make", "run GNU make with a cluster-sized jobserver"},
         {"ninja", "run ninja at the cluster's capacity"},
-        {"run", "run any command (after --) with a cluster-sized jobserver"}};
+        {"run", "run any command (after --) with a cluster-sized jobserver"},
+        {"hosts", "print the hosts.toml for a distcc host list (--from-distcc \"$DISTCC_HOSTS\")"}};
     for (const auto& [name, description] : kIntegrations) {
         auto* sub = app.add_subcommand(name, description);
         sub->prefix_command();
@@ -139,6 +141,8 @@ int parse_own_command_line(const std::vector<std::string>& argv) {
     for (const char* name : {"make", "ninja", "run"})
         if (auto* sub = app.get_subcommand(name); sub->parsed())
             return run_integration(name, sub->remaining(), hosts_flag);
+    if (auto* sub = app.get_subcommand("hosts"); sub->parsed())
+        return hosts_command(sub->remaining());
     std::fputs(app.help().c_str(), stderr);
     return 2;
 }
@@ -153,6 +157,7 @@ int run_cli(const std::vector<std::string>& argv) {
     case Invocation::Kind::subcommand:
         if (inv.subcommand == "make" || inv.subcommand == "ninja" || inv.subcommand == "run")
             return run_integration(inv.subcommand, inv.args, inv.hosts_flag);
+        if (inv.subcommand == "hosts") return hosts_command(inv.args);
         break;
     case Invocation::Kind::options:
         break;

@@ -7,8 +7,9 @@
 namespace ferry::client {
 
 bool is_subcommand_name(std::string_view arg) {
-    static constexpr std::array<std::string_view, 9> kNames = {
-        "make", "run", "ninja", "status", "shutdown", "coordinator", "keygen", "mon", "doctor"};
+    static constexpr std::array<std::string_view, 10> kNames = {
+        "make",        "run",    "ninja", "status", "shutdown",
+        "coordinator", "keygen", "mon",   "doctor", "hosts"};
     for (auto name : kNames)
         if (arg == name) return true;
     return false;

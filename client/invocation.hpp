@@ -17,7 +17,7 @@ bool is_subcommand_name(std::string_view arg);
 struct Invocation {
     enum class Kind {
         compiler,   // wrap a compile
-        subcommand, // make, run, ninja, status, shutdown, coordinator, keygen, mon
+        subcommand, // make, run, ninja, status, shutdown, coordinator, keygen, mon, doctor, hosts
         options,    // --help, --version or a stray option: the command-line parser decides
     };
     Kind kind = Kind::options;

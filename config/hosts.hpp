@@ -76,6 +76,19 @@ Result<Config> load(const LoadOptions& options);
 Result<Config> parse_hosts_toml(std::string_view text, std::string_view source_name);
 Result<Config> parse_distcc_hosts(std::string_view spec);
 
+// A DISTCC_HOSTS spec read for `ferry hosts --from-distcc`: the cluster, and one note per
+// kind of word that was accepted but changes nothing in ferry (--randomize, ,lzo, ,cpp).
+// Errors start with `source`, then the offending word.
+struct DistccHosts {
+    Config config;
+    std::vector<std::string> notes;
+};
+Result<DistccHosts> read_distcc_hosts(std::string_view spec, std::string_view source);
+
+// The keys hosts.toml accepts, dotted ("client.local_slots", "runner.address"): what its
+// manual page (hosts.toml(5)) must document, checked by a unit test.
+std::vector<std::string> hosts_toml_keys();
+
 // An address as a user wrote it (IPv4, IPv6 with or without brackets, or a host name) in the
 // form runners are compared and connected by: IPv6 compressed and without brackets, names in
 // lower case. The error message says what is wrong with it, without naming where it came from.

@@ -162,6 +162,17 @@ Result<void> read_runners(const Reader& reader, const toml::node& node, uint32_t
 
 } // namespace
 
+std::vector<std::string> hosts_toml_keys() {
+    std::vector<std::string> keys;
+    for (std::string_view key : kTopKeys)
+        if (key != "client" && key != "runner") keys.emplace_back(key);
+    for (std::string_view key : kClientKeys)
+        keys.push_back(fmt::format("client.{}", key));
+    for (std::string_view key : kRunnerKeys)
+        keys.push_back(fmt::format("runner.{}", key));
+    return keys;
+}
+
 std::optional<IncludeAnalysis> include_analysis_from(std::string_view text) {
     if (text == "off") return IncludeAnalysis::off;
     if (text == "shadow") return IncludeAnalysis::shadow;

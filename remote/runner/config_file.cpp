@@ -151,6 +151,19 @@ Result<void> read_addresses(const Reader& reader, const Entry& e, Options& o) {
 
 } // namespace
 
+std::vector<std::string> config_file_keys() {
+    std::vector<std::string> keys;
+    for (std::string_view key : kTopKeys)
+        if (key != "cache" && key != "limits" && key != "intake") keys.emplace_back(key);
+    for (std::string_view key : kCacheKeys)
+        keys.push_back(fmt::format("cache.{}", key));
+    for (std::string_view key : kLimitKeys)
+        keys.push_back(fmt::format("limits.{}", key));
+    for (std::string_view key : kIntakeKeys)
+        keys.push_back(fmt::format("intake.{}", key));
+    return keys;
+}
+
 Result<FileOptions> parse_config_text(std::string_view text, std::string_view source,
                                       Options defaults) {
     const Reader reader(source);

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ferry::runner {
 
@@ -26,6 +27,10 @@ struct FileOptions {
 // Applies the TOML `text` (named `source` in errors) over `defaults`.
 Result<FileOptions> parse_config_text(std::string_view text, std::string_view source,
                                       Options defaults);
+
+// The keys the file accepts, dotted ("listen", "limits.cpu_s"): what its manual page
+// (ferryd.toml(5)) must document, checked by a unit test.
+std::vector<std::string> config_file_keys();
 
 // Reads and applies the file at `path`. A missing file is nullopt unless `must_exist` (a
 // file named with --config); any other failure to read it is an error.

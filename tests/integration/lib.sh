@@ -191,6 +191,16 @@ hosts_for() {
 
 have() { command -v "$1" >/dev/null 2>&1; }
 
+# What a program's --help lists (CLI11's layout: a "Options:" or "Subcommands:" heading, then
+# items indented by two spaces), one per line, sorted: the man page and completion suites
+# compare these with the page and the completion. help_options splits "-h,--help".
+help_section_words() { # HEADING, the help text on stdin
+    awk -v want="$1" '/^[A-Za-z]+:$/ { section = $0; next } /^$/ { next }
+        section == want && /^  [^ ]/ { print $1 }'
+}
+help_options() { help_section_words Options: | tr ',' '\n' | grep -E '^--?[A-Za-z]' | sort -u; }
+help_subcommands() { help_section_words Subcommands: | sort -u; }
+
 # The core suites' cluster: ferryd on 127.0.0.2 and 127.0.0.3, named by $FERRY_HOSTS.
 start_core_runners() {
     start_ferryd 127.0.0.2

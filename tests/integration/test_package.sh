@@ -65,6 +65,16 @@ for name in cc c++ gcc g++ clang clang++; do
     assert_eq /usr/bin/ferry "$(readlink -f "$link")" "$link resolves to"
     case $(readlink "$link") in /*) fail "$link is an absolute link: $(readlink "$link")" ;; esac
 done
+# The manual pages (dh_compress gzips them) and the bash completion, in the package of
+# their program.
+for f in man1/ferry.1 man5/hosts.toml.5 man5/ferryd.toml.5 man8/ferryd.8 man8/ferryd-exec.8; do
+    [ -f "/usr/share/man/$f.gz" ] || [ -f "/usr/share/man/$f" ] || fail "/usr/share/man/$f is not installed"
+done
+for program in ferry ferryd; do
+    f=/usr/share/bash-completion/completions/$program
+    [ -f "$f" ] || fail "$f is not installed"
+    dpkg -S "$f" | grep -q "^$program:" || fail "$f is not in the package $program: $(dpkg -S "$f")"
+done
 dpkg-query -W -f='${Conffiles}\n' ferryd | grep -q '^ /etc/ferry/ferryd.toml ' ||
     fail "/etc/ferry/ferryd.toml is not a conffile of ferryd"
 unit=/lib/systemd/system/ferryd.service
