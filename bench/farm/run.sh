@@ -68,8 +68,10 @@ if [ "$SELF_CHECK" = 1 ]; then
     exit 0
 fi
 
-FERRY=${FERRY:-$ROOT/build/bench/client/ferry}
-FERRYD=${FERRYD:-$ROOT/build/bench/remote/runner/ferryd}
+# Absolute: builds run in their own trees (Kbuild called a relative "build/.../ferry gcc"
+# not found).
+FERRY=$(realpath -e "${FERRY:-$ROOT/build/bench/client/ferry}") || die "no ferry at ${FERRY:-build/bench}"
+FERRYD=$(realpath -e "${FERRYD:-$ROOT/build/bench/remote/runner/ferryd}") || die "no ferryd at ${FERRYD:-build/bench}"
 check_tools
 CACHE_DIR=${CACHE_DIR:-/var/tmp/ferry-bench-farm}
 WORK=$(mktemp -d /tmp/ferry-farm-XXXXXX)
