@@ -18,6 +18,8 @@ class Builder {
 
     Result<void> file(const std::string& path, const std::string& cwd) {
         FERRY_TRY(resolved, resolve(path, cwd, false));
+        // Before the check for a file seen: each name a compile finds a file by has its own.
+        FERRY_TRY_VOID(no_precompiled_header(join_path(cwd, path), resolved->path));
         if (!m_seen.insert(resolved->path).second) return ok();
         m_searched.insert(dirname(resolved->path)); // its includes are looked up here first
         Inode inode;
@@ -165,6 +167,26 @@ class Builder {
                         m_links.emplace(seen.path, seen.target);
             }
         }
+    }
+
+    // gcc opens `H.gch` (a file, or a directory of candidates) instead of a header H it finds,
+    // `-include H` included, and clang does the same for `-include H` with `H.pch`/`H.gch`:
+    // CMake's precompiled headers work that way. The scan (`-E`) and the analysis list H,
+    // never the precompiled one, so a job would compile H's text instead: another object
+    // (measured: g++ 12 -O2 -g, `-include pch.hxx` beside `pch.hxx.gch`). Such a compile
+    // stays here.
+    static Result<void> no_precompiled_header(const std::string& lexical,
+                                              const std::string& physical) {
+        for (const std::string* base : {&lexical, &physical})
+            for (const char* ext : {".gch", ".pch"}) {
+                struct stat st {};
+                if (::stat((*base + ext).c_str(), &st) == 0)
+                    return make_error(Errc::compile_locally,
+                                      "{}{} is a precompiled header the compiler would use "
+                                      "instead of {}",
+                                      *base, ext, *base);
+            }
+        return ok();
     }
 
     // /proc, /sys and /dev are not the client's files to ship: the job has none of them but

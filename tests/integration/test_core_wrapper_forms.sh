@@ -37,6 +37,20 @@ assert_contains "$TEST_TMP/loop.err" "gcc" "error naming the missing compiler"
 
 note "form 3: CMake launcher"
 have cmake || skip "cmake is not installed"
+note "a precompiled header beside a header the compile includes: compiled here, identical"
+# gcc reads pch.hxx.gch instead of pch.hxx (CMake's target_precompile_headers works so); the
+# scan and the analysis list pch.hxx only, so a job would compile the text: another object.
+mkdir -p "$PROJ/pch"
+printf '#include <vector>\n#include <string>\n#include <map>\n' >"$PROJ/pch/pch.hxx"
+printf 'int f(const std::vector<std::string>& v) { std::map<int, int> m; m[1] = 2; return int(v.size()) + m[1]; }\n' \
+    >"$PROJ/pch/use.cpp"
+(cd "$PROJ/pch" && g++ -O2 -g -x c++-header pch.hxx -o pch.hxx.gch) || fail "could not precompile pch.hxx"
+before=$(ferryd_jobs_done 127.0.0.2)
+compile_both g++ "-O2 -g -Winvalid-pch -include $PROJ/pch/pch.hxx" pch/use.cpp pch/use.o
+assert_eq "$before" "$(ferryd_jobs_done 127.0.0.2)" "jobs sent to the runner for a unit with a precompiled header"
+assert_contains "$(coordinator_log)" "pch.hxx.gch is a precompiled header" "the coordinator's reason"
+rm -rf "$PROJ/pch"
+
 mkdir -p "$TEST_TMP/cm"
 cat >"$TEST_TMP/cm/CMakeLists.txt" <<CMAKE
 cmake_minimum_required(VERSION 3.16)

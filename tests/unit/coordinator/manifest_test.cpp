@@ -188,3 +188,28 @@ TEST_CASE("two shipped paths that are hard links of one file compile locally") {
     r.files.pop_back();
     CHECK(build_manifest(f.store, f.dir_links, r));
 }
+
+TEST_CASE("a header with a precompiled one beside it compiles locally: a job would read its text") {
+    Fixture f;
+    REQUIRE(build_manifest(f.store, f.dir_links, f.request({"-c", "main.c"})));
+    for (const char* pch : {"/p/real/po.h.gch", "/p/real/po.h.pch"}) {
+        REQUIRE(write_file(f.root + pch, "precompiled"));
+        auto m = build_manifest(f.store, f.dir_links, f.request({"-c", "main.c"}));
+        REQUIRE_FALSE(m);
+        CHECK(m.error().code == Errc::compile_locally);
+        CHECK(m.error().message.find(f.root + pch) != std::string::npos);
+        REQUIRE(::unlink((f.root + pch).c_str()) == 0);
+    }
+    // gcc's directory of candidates, and a header reached through a link: its lexical name.
+    REQUIRE(make_dirs(f.root + "/p/real/po.h.gch"));
+    CHECK_FALSE(build_manifest(f.store, f.dir_links, f.request({"-c", "main.c"})));
+    REQUIRE(::rmdir((f.root + "/p/real/po.h.gch").c_str()) == 0);
+    REQUIRE(write_file(f.root + "/p/alias.h", "int a;\n"));
+    auto r = f.request({"-c", "main.c"});
+    r.files.push_back(f.root + "/p/alias/po.h");
+    REQUIRE(build_manifest(f.store, f.dir_links, r));
+    REQUIRE(::symlink("real/po.h", (f.root + "/p/lexical.h").c_str()) == 0);
+    REQUIRE(write_file(f.root + "/p/lexical.h.gch", "precompiled"));
+    r.files.push_back(f.root + "/p/lexical.h");
+    CHECK_FALSE(build_manifest(f.store, f.dir_links, r));
+}
