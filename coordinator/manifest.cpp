@@ -177,7 +177,8 @@ class Builder {
     // stays here.
     static Result<void> no_precompiled_header(const std::string& lexical,
                                               const std::string& physical) {
-        for (const std::string* base : {&lexical, &physical})
+        for (const std::string* base : {&lexical, &physical}) {
+            if (base == &physical && physical == lexical) break; // the usual case: one name
             for (const char* ext : {".gch", ".pch"}) {
                 struct stat st {};
                 if (::stat((*base + ext).c_str(), &st) == 0)
@@ -186,6 +187,7 @@ class Builder {
                                       "instead of {}",
                                       *base, ext, *base);
             }
+        }
         return ok();
     }
 
