@@ -131,9 +131,15 @@ save_reference() {
     (cd "$WORK/tree" && "wl_${wl}_objects" "$WORK/tree" | xargs cp --parents -p -t "$WORK/ref-$wl")
 }
 
-# compare_objects WL: "N/N identical" or what differs, against the reference objects.
+# compare_objects WL: "N/N identical" or what differs, against the reference objects. An object
+# the workload names in wl_WL_varying (one that embeds the build's date or its $(CC), so that no
+# two builds agree, local or not) is counted apart when it differs, never hidden among the rest.
 compare_objects() {
-    local wl=$1 obj same=0 debug_only=0 other=0 missing=0 total=0 a b
+    local wl=$1 obj same=0 debug_only=0 other=0 missing=0 varying=0 total=0 a b
+    local -A by_construction=()
+    if declare -F "wl_${wl}_varying" >/dev/null; then
+        while read -r obj; do by_construction[$obj]=1; done < <("wl_${wl}_varying")
+    fi
     a=$RUN_DIR/cmp-a.o b=$RUN_DIR/cmp-b.o
     while read -r obj; do
         total=$((total + 1))
@@ -141,6 +147,9 @@ compare_objects() {
             missing=$((missing + 1))
         elif cmp -s "$WORK/tree/$obj" "$WORK/ref-$wl/$obj"; then
             same=$((same + 1))
+        elif [ -n "${by_construction[$obj]:-}" ]; then
+            varying=$((varying + 1))
+            echo "$obj (varies by construction)" >>"$RUN_DIR/differing-$wl-$MODE_NOW"
         else
             objcopy --strip-debug "$WORK/tree/$obj" "$a" && objcopy --strip-debug "$WORK/ref-$wl/$obj" "$b"
             if cmp -s "$a" "$b"; then debug_only=$((debug_only + 1)); else other=$((other + 1)); fi
@@ -151,6 +160,7 @@ compare_objects() {
     [ $debug_only = 0 ] || out+=", $debug_only differ in debug info only"
     [ $other = 0 ] || out+=", $other differ in code or data"
     [ $missing = 0 ] || out+=", $missing missing"
+    [ $varying = 0 ] || out+=", $varying varying by construction ($(wl_"$wl"_varying | tr '\n' ' ' | sed 's/ $//'))"
     echo "$out"
 }
 

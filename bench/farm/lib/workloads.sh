@@ -86,6 +86,9 @@ openssl_all_objects() {
 wl_openssl_objects() {
     if [ -n "${QUICK_OBJECTS:-}" ]; then openssl_all_objects "$1" | sed -n "1,${QUICK_OBJECTS}p"; else openssl_all_objects "$1"; fi | sort
 }
+# cversion.o embeds buildinf.h, which OpenSSL writes at build time with the date and $(CC)
+# ("ferry gcc" against "gcc"): it differs between any two builds of the tree.
+wl_openssl_varying() { echo crypto/libcrypto-lib-cversion.o; }
 wl_openssl_clean() { (cd "$1" && wl_openssl_objects "$1" | xargs rm -f); }
 wl_openssl_build() {
     local objs
