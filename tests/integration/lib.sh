@@ -99,6 +99,59 @@ use_real_tools() {
     use_build_tools "$REAL_MAKE" "$REAL_NINJA"
 }
 
+# real_project NAME: REAL_PROJECT names the cached source tree of the real project NAME
+# (hello, cjson, fribidi: Debian bookworm's sources, fetched by tests/integration/tools/
+# real_projects.sh). Skips (fails under FERRY_NO_SKIP) when it cannot be had.
+real_project() {
+    local out
+    out=$(bash "$FERRY_SOURCE_DIR/tests/integration/tools/real_projects.sh" 2>"$TEST_TMP/real_projects.err") ||
+        skip "cannot fetch the real projects: $(tail -5 "$TEST_TMP/real_projects.err")"
+    REAL_PROJECT=$(awk -v name="$1" '$1 == name { print $2 }' <<<"$out")
+    [ -d "$REAL_PROJECT" ] || fail "real_projects.sh named no tree for $1: $out"
+}
+
+# fresh_tree SOURCE DEST: DEST is a new copy of SOURCE, timestamps kept (an autotools tree
+# whose configure looks older than configure.ac runs autoconf). A plain build and one through
+# ferry each start from one, at the same path: paths are in the objects' debug info.
+fresh_tree() {
+    rm -rf "$2"
+    cp -a "$1" "$2"
+}
+
+object_list() { (cd "$1" && find . -name '*.o' | sort); } # DIR: its objects, relative
+
+# keep_objects DIR REF: every *.o under DIR, copied to REF at the same relative path.
+keep_objects() {
+    local o
+    rm -rf "$2"
+    mkdir -p "$2"
+    while IFS= read -r o; do
+        mkdir -p "$(dirname "$2/$o")"
+        cp "$1/$o" "$2/$o"
+    done < <(object_list "$1")
+}
+
+# assert_objects_identical REF DIR WHAT: DIR has exactly REF's objects (keep_objects), each
+# byte-identical; OBJECTS is their number.
+assert_objects_identical() {
+    local o
+    [ "$(object_list "$1")" == "$(object_list "$2")" ] ||
+        fail "$3: not the same objects: $(diff <(object_list "$1") <(object_list "$2") | head -10)"
+    OBJECTS=0
+    while IFS= read -r o; do
+        assert_files_identical "$1/$o" "$2/$o" "$3 object $o"
+        OBJECTS=$((OBJECTS + 1))
+    done < <(object_list "$1")
+    [ "$OBJECTS" -gt 0 ] || fail "$3: no objects"
+}
+
+# assert_quiet_build LOG WHAT: ferry said nothing in LOG (no "ferry:" line: no runner failure,
+# no fallback warning) and no pool lost a token.
+assert_quiet_build() {
+    ! grep -q '^ferry:' "$1" || fail "$2: ferry complained: $(grep '^ferry:' "$1" | head -5)"
+    ! grep -q 'token(s)' "$1" || fail "$2 leaked tokens: $(grep 'token(s)' "$1")"
+}
+
 ferry_test_cleanup() {
     local rc=$?
     set +e
