@@ -31,15 +31,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 PROJECTS=(hello cjson fribidi) # Debian source package names, which are also the trees' names
 CACHE=${FERRY_REAL_PROJECTS_CACHE:-/var/tmp/ferry-real-projects}
 
-FIXTURE=0
-[ "${1:-}" != --fixture ] || FIXTURE=1
-
-note() { echo "real_projects: $*" >&2; }
-die() {
-    echo "real_projects: $*" >&2
-    [ "$FIXTURE" = 0 ] || [ "${FERRY_NO_SKIP:-0}" != 0 ] || exit 125
-    exit 1
-}
+# shellcheck source=fixture_script.sh
+. "$HERE/fixture_script.sh" "$@"
 
 fetched() { [ -f "$CACHE/$1/.ferry-fetched" ]; }
 all_fetched() {
