@@ -559,6 +559,37 @@ kbuild_fixture_units() {
     PROJ=$saved
 }
 
+# remote_counts ADDR...: "USED RAN EXTRA" now. USED: compiles the coordinator used from a
+# runner (`ferry status --json` jobs.remote); RAN: jobs the runners on ADDR... logged; EXTRA:
+# copies the coordinator sent that no wrapper used (backups started, unused speculative
+# starts), which runners run too. USED and EXTRA are 0 while no coordinator runs.
+remote_counts() {
+    local status
+    status=$("$FERRY" status --json 2>/dev/null) || status='{}'
+    python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+jobs, backups = d.get("jobs", {}), d.get("backups", {})
+print(jobs.get("remote", 0), sys.argv[1], backups.get("started", 0) + jobs.get("speculative_unused", 0))' \
+        "$(total_jobs_done "$@")" <<<"$status"
+}
+
+# assert_ran_remotely BEFORE N WHAT ADDR...: since BEFORE (remote_counts ADDR...), the
+# coordinator used N compiles from runners, and the runners' own logs show them: at least N
+# jobs, and no more than the extra copies it sent account for.
+assert_ran_remotely() {
+    local before=$1 n=$2 what=$3 used0 ran0 extra0 used ran extra
+    shift 3
+    read -r used0 ran0 extra0 <<<"$before"
+    read -r used ran extra <<<"$(remote_counts "$@")"
+    assert_eq "$n" "$((used - used0))" "$what: compiles used from the runners (the coordinator's count)"
+    ran=$((ran - ran0))
+    extra=$((extra - extra0))
+    [ "$ran" -ge "$n" ] && [ "$ran" -le $((n + extra)) ] ||
+        fail "$what: the runners logged $ran jobs for $n compiles (and $extra extra copies)"
+    note "$what: $n compiles on the runners (their logs: $ran jobs)"
+}
+
 # status_field jobs.remote: one field of `ferry status --json` (docs/status-json.md), by its
 # dotted path.
 status_field() {

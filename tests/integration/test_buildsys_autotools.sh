@@ -12,7 +12,9 @@
 # (`$CC -o conftest conftest.c`: AC_LINK_IFELSE, AC_CHECK_FUNC, AC_RUN_IFELSE) and `-E` runs
 # (AC_PREPROC_IFELSE) are not distributable and run here, unchanged. Every answer lands in
 # config.h, so config.h is the assertion: one status or diagnostic that differs from the
-# compiler's own changes a #define.
+# compiler's own changes a #define. (Once, on the project's machine: of 204 compile tests, 205
+# compiles used from runners, 162 of them speculative starts — conftest.c is the same unit
+# again and again — 36 starts unused, 2 sent back after the runner lacked <stdio.h>.)
 source "$(dirname "$0")/lib.sh"
 ferry_test_init
 source "$FERRY_SOURCE_DIR/tests/integration/fixtures/jobserver/common.sh"
@@ -38,10 +40,10 @@ note "configure with CC=\"ferry gcc\""
 diff "$TEST_TMP/config.h.plain" "$TREE/config.h" >"$TEST_TMP/config.h.diff" ||
     fail "config.h differs from a plain configure's: $(head -20 "$TEST_TMP/config.h.diff")"
 assert_quiet_build "$TEST_TMP/configure.log" "configure"
-configure_jobs=$(total_jobs_done 127.0.0.2 127.0.0.3)
+before=$(remote_counts 127.0.0.2 127.0.0.3)
 compiles=$(grep -c "^configure:[0-9]*: $FERRY gcc -c " "$TREE/config.log" || true)
-note "config.h identical; runners compiled $configure_jobs of configure's $compiles -c tests"
-[ "$configure_jobs" -gt 0 ] || fail "none of configure's $compiles compile tests ran on a runner"
+note "config.h identical; $(cut -d' ' -f1 <<<"$before") of configure's $compiles compile tests ran on the runners"
+[ "$(cut -d' ' -f1 <<<"$before")" -gt 0 ] || fail "none of configure's $compiles compile tests ran on a runner"
 
 note "ferry make"
 (cd "$TREE" && timeout 240 "$FERRY" make >"$TEST_TMP/make.log" 2>&1) ||
@@ -49,9 +51,7 @@ note "ferry make"
 assert_quiet_build "$TEST_TMP/make.log" "ferry make"
 assert_tokens_back
 assert_objects_identical "$TEST_TMP/ref" "$TREE" "hello"
-make_jobs=$(($(total_jobs_done 127.0.0.2 127.0.0.3) - configure_jobs))
-note "$OBJECTS objects identical; runners compiled $make_jobs of them"
-assert_eq "$OBJECTS" "$make_jobs" "hello's compiles on the runners"
+assert_ran_remotely "$before" "$OBJECTS" "hello's $OBJECTS objects" 127.0.0.2 127.0.0.3
 "$TREE/hello" >"$TEST_TMP/hello.ferry" || fail "hello built through ferry does not run"
 assert_files_identical "$TEST_TMP/hello.plain" "$TEST_TMP/hello.ferry" "hello's greeting"
 pass
