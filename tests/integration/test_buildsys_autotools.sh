@@ -42,7 +42,7 @@ diff "$TEST_TMP/config.h.plain" "$TREE/config.h" >"$TEST_TMP/config.h.diff" ||
 assert_quiet_build "$TEST_TMP/configure.log" "configure"
 before=$(remote_counts 127.0.0.2 127.0.0.3)
 compiles=$(grep -c "^configure:[0-9]*: $FERRY gcc -c " "$TREE/config.log" || true)
-note "config.h identical; $(cut -d' ' -f1 <<<"$before") of configure's $compiles compile tests ran on the runners"
+note "config.h identical; $(cut -d' ' -f1 <<<"$before") compiles ran on the runners (config.log: $compiles \$CC -c lines)"
 [ "$(cut -d' ' -f1 <<<"$before")" -gt 0 ] || fail "none of configure's $compiles compile tests ran on a runner"
 
 note "ferry make"
