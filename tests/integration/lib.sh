@@ -590,6 +590,19 @@ assert_ran_remotely() {
     note "$what: $n compiles on the runners (their logs: $ran jobs)"
 }
 
+# build_through_ferry DIR REF WHAT BEFORE COMMAND...: COMMAND (ferry make, ferry ninja) run in
+# DIR succeeds with ferry silent, every object under DIR is byte-identical to REF's
+# (keep_objects), and each was compiled on the core runners (assert_ran_remotely from BEFORE).
+build_through_ferry() {
+    local dir=$1 ref=$2 what=$3 before=$4 log="$TEST_TMP/ferry-build.log"
+    shift 4
+    note "$what: $*"
+    (cd "$dir" && timeout 240 "$@" >"$log" 2>&1) || fail "$what: $* failed: $(tail -20 "$log")"
+    assert_quiet_build "$log" "$what: $*"
+    assert_objects_identical "$ref" "$dir" "$what"
+    assert_ran_remotely "$before" "$OBJECTS" "$what's $OBJECTS objects" 127.0.0.2 127.0.0.3
+}
+
 # status_field jobs.remote: one field of `ferry status --json` (docs/status-json.md), by its
 # dotted path.
 status_field() {

@@ -45,13 +45,8 @@ compiles=$(grep -c "^configure:[0-9]*: $FERRY gcc -c " "$TREE/config.log" || tru
 note "config.h identical; $(cut -d' ' -f1 <<<"$before") compiles ran on the runners (config.log: $compiles \$CC -c lines)"
 [ "$(cut -d' ' -f1 <<<"$before")" -gt 0 ] || fail "none of configure's $compiles compile tests ran on a runner"
 
-note "ferry make"
-(cd "$TREE" && timeout 240 "$FERRY" make >"$TEST_TMP/make.log" 2>&1) ||
-    fail "ferry make failed: $(tail -20 "$TEST_TMP/make.log")"
-assert_quiet_build "$TEST_TMP/make.log" "ferry make"
+build_through_ferry "$TREE" "$TEST_TMP/ref" hello "$before" "$FERRY" make
 assert_tokens_back
-assert_objects_identical "$TEST_TMP/ref" "$TREE" "hello"
-assert_ran_remotely "$before" "$OBJECTS" "hello's $OBJECTS objects" 127.0.0.2 127.0.0.3
 "$TREE/hello" >"$TEST_TMP/hello.ferry" || fail "hello built through ferry does not run"
 assert_files_identical "$TEST_TMP/hello.plain" "$TEST_TMP/hello.ferry" "hello's greeting"
 pass

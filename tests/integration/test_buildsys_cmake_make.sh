@@ -27,12 +27,8 @@ note "through CMAKE_C_COMPILER_LAUNCHER=ferry and ferry make"
 start_core_runners
 configure -DCMAKE_C_COMPILER_LAUNCHER="$FERRY"
 before=$(remote_counts 127.0.0.2 127.0.0.3)
-(cd "$BUILD" && timeout 240 "$FERRY" make >"$TEST_TMP/ferry.log" 2>&1) ||
-    fail "ferry make failed: $(tail -20 "$TEST_TMP/ferry.log")"
-assert_quiet_build "$TEST_TMP/ferry.log" "ferry make"
+build_through_ferry "$BUILD" "$TEST_TMP/ref" cJSON "$before" "$FERRY" make
 assert_tokens_back
-assert_objects_identical "$TEST_TMP/ref" "$BUILD" "cJSON"
-assert_ran_remotely "$before" "$OBJECTS" "cJSON's $OBJECTS objects" 127.0.0.2 127.0.0.3
 (cd "$BUILD" && ctest --output-on-failure >"$TEST_TMP/ctest.log" 2>&1) ||
     fail "cJSON's own tests fail when built through ferry: $(tail -20 "$TEST_TMP/ctest.log")"
 pass

@@ -36,10 +36,5 @@ before=$(remote_counts 127.0.0.2 127.0.0.3)
 note "config.h identical; $(cut -d' ' -f1 <<<"$before") of meson's compiler checks ran on the runners"
 [ "$(cut -d' ' -f1 <<<"$before")" -gt 0 ] || fail "none of meson's compiler checks ran on a runner"
 
-note "ferry ninja"
-timeout 240 "$FERRY" ninja -C "$BUILD" >"$TEST_TMP/ferry.log" 2>&1 ||
-    fail "ferry ninja failed: $(tail -20 "$TEST_TMP/ferry.log")"
-assert_quiet_build "$TEST_TMP/ferry.log" "ferry ninja"
-assert_objects_identical "$TEST_TMP/ref" "$BUILD" "FriBidi"
-assert_ran_remotely "$before" "$OBJECTS" "FriBidi's $OBJECTS objects" 127.0.0.2 127.0.0.3
+build_through_ferry "$BUILD" "$TEST_TMP/ref" FriBidi "$before" "$FERRY" ninja
 pass
