@@ -20,6 +20,10 @@ packages=(
   # (tests/integration/tools/real_tools.sh): `apt-get source` (dpkg-source, xz), and python3
   # and ninja-build above for ninja's configure.py and its build
   dpkg-dev xz-utils
+  # the build-system suites (tests/integration/test_buildsys_*.sh): meson, and real projects'
+  # sources from Debian bookworm (tools/real_projects.sh: `apt-get source` as above; fribidi's
+  # tarball is bzip2, which dpkg-dev pulls in)
+  meson
   # the dashboard's browser test (ferry mon --web): headless Chromium driven by puppeteer-core
   chromium curl
   # the comparison in the benchmarks

@@ -99,6 +99,59 @@ use_real_tools() {
     use_build_tools "$REAL_MAKE" "$REAL_NINJA"
 }
 
+# real_project NAME: REAL_PROJECT names the cached source tree of the real project NAME
+# (hello, cjson, fribidi: Debian bookworm's sources, fetched by tests/integration/tools/
+# real_projects.sh). Skips (fails under FERRY_NO_SKIP) when it cannot be had.
+real_project() {
+    local out
+    out=$(bash "$FERRY_SOURCE_DIR/tests/integration/tools/real_projects.sh" 2>"$TEST_TMP/real_projects.err") ||
+        skip "cannot fetch the real projects: $(tail -5 "$TEST_TMP/real_projects.err")"
+    REAL_PROJECT=$(awk -v name="$1" '$1 == name { print $2 }' <<<"$out")
+    [ -d "$REAL_PROJECT" ] || fail "real_projects.sh named no tree for $1: $out"
+}
+
+# fresh_tree SOURCE DEST: DEST is a new copy of SOURCE, timestamps kept (an autotools tree
+# whose configure looks older than configure.ac runs autoconf). A plain build and one through
+# ferry each start from one, at the same path: paths are in the objects' debug info.
+fresh_tree() {
+    rm -rf "$2"
+    cp -a "$1" "$2"
+}
+
+object_list() { (cd "$1" && find . -name '*.o' | sort); } # DIR: its objects, relative
+
+# keep_objects DIR REF: every *.o under DIR, copied to REF at the same relative path.
+keep_objects() {
+    local o
+    rm -rf "$2"
+    mkdir -p "$2"
+    while IFS= read -r o; do
+        mkdir -p "$(dirname "$2/$o")"
+        cp "$1/$o" "$2/$o"
+    done < <(object_list "$1")
+}
+
+# assert_objects_identical REF DIR WHAT: DIR has exactly REF's objects (keep_objects), each
+# byte-identical; OBJECTS is their number.
+assert_objects_identical() {
+    local o
+    [ "$(object_list "$1")" == "$(object_list "$2")" ] ||
+        fail "$3: not the same objects: $(diff <(object_list "$1") <(object_list "$2") | head -10)"
+    OBJECTS=0
+    while IFS= read -r o; do
+        assert_files_identical "$1/$o" "$2/$o" "$3 object $o"
+        OBJECTS=$((OBJECTS + 1))
+    done < <(object_list "$1")
+    [ "$OBJECTS" -gt 0 ] || fail "$3: no objects"
+}
+
+# assert_quiet_build LOG WHAT: ferry said nothing in LOG (no "ferry:" line: no runner failure,
+# no fallback warning) and no pool lost a token.
+assert_quiet_build() {
+    ! grep -q '^ferry:' "$1" || fail "$2: ferry complained: $(grep '^ferry:' "$1" | head -5)"
+    ! grep -q 'token(s)' "$1" || fail "$2 leaked tokens: $(grep 'token(s)' "$1")"
+}
+
 ferry_test_cleanup() {
     local rc=$?
     set +e
@@ -504,6 +557,50 @@ kbuild_fixture_units() {
     "$fn" gcc "-I./arch/x86/include -I./include -imacros ./include/generated/macros.h $forced $codegen $names" \
         lib/math/gcd.c lib/math/gcd.o
     PROJ=$saved
+}
+
+# remote_counts ADDR...: "USED RAN EXTRA" now. USED: compiles the coordinator used from a
+# runner (`ferry status --json` jobs.remote); RAN: jobs the runners on ADDR... logged; EXTRA:
+# copies the coordinator sent that no wrapper used (backups started, unused speculative
+# starts), which runners run too. USED and EXTRA are 0 while no coordinator runs.
+remote_counts() {
+    local status
+    status=$("$FERRY" status --json 2>/dev/null) || status='{}'
+    python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+jobs, backups = d.get("jobs", {}), d.get("backups", {})
+print(jobs.get("remote", 0), sys.argv[1], backups.get("started", 0) + jobs.get("speculative_unused", 0))' \
+        "$(total_jobs_done "$@")" <<<"$status"
+}
+
+# assert_ran_remotely BEFORE N WHAT ADDR...: since BEFORE (remote_counts ADDR...), the
+# coordinator used N compiles from runners, and the runners' own logs show them: at least N
+# jobs, and no more than the extra copies it sent account for.
+assert_ran_remotely() {
+    local before=$1 n=$2 what=$3 used0 ran0 extra0 used ran extra
+    shift 3
+    read -r used0 ran0 extra0 <<<"$before"
+    read -r used ran extra <<<"$(remote_counts "$@")"
+    assert_eq "$n" "$((used - used0))" "$what: compiles used from the runners (the coordinator's count)"
+    ran=$((ran - ran0))
+    extra=$((extra - extra0))
+    [ "$ran" -ge "$n" ] && [ "$ran" -le $((n + extra)) ] ||
+        fail "$what: the runners logged $ran jobs for $n compiles (and $extra extra copies)"
+    note "$what: $n compiles on the runners (their logs: $ran jobs)"
+}
+
+# build_through_ferry DIR REF WHAT BEFORE COMMAND...: COMMAND (ferry make, ferry ninja) run in
+# DIR succeeds with ferry silent, every object under DIR is byte-identical to REF's
+# (keep_objects), and each was compiled on the core runners (assert_ran_remotely from BEFORE).
+build_through_ferry() {
+    local dir=$1 ref=$2 what=$3 before=$4 log="$TEST_TMP/ferry-build.log"
+    shift 4
+    note "$what: $*"
+    (cd "$dir" && timeout 240 "$@" >"$log" 2>&1) || fail "$what: $* failed: $(tail -20 "$log")"
+    assert_quiet_build "$log" "$what: $*"
+    assert_objects_identical "$ref" "$dir" "$what"
+    assert_ran_remotely "$before" "$OBJECTS" "$what's $OBJECTS objects" 127.0.0.2 127.0.0.3
 }
 
 # status_field jobs.remote: one field of `ferry status --json` (docs/status-json.md), by its

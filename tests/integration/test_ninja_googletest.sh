@@ -27,11 +27,7 @@ objects() { (cd "$TEST_TMP/build" && find . -name '*.o' | sort); }
 note "plain local build"
 configure
 ninja -C "$TEST_TMP/build" >"$TEST_TMP/local.log" 2>&1 || fail "local build failed: $(tail -20 "$TEST_TMP/local.log")"
-mkdir -p "$TEST_TMP/ref"
-for o in $(objects); do
-    mkdir -p "$(dirname "$TEST_TMP/ref/$o")"
-    cp "$TEST_TMP/build/$o" "$TEST_TMP/ref/$o"
-done
+keep_objects "$TEST_TMP/build" "$TEST_TMP/ref"
 [ "$(objects | wc -l)" -ge 4 ] || fail "googletest built fewer than 4 objects: $(objects)"
 
 note "through ferry ninja"
@@ -39,11 +35,8 @@ configure "-DCMAKE_CXX_COMPILER_LAUNCHER=$STAMP;$STAMPS;compile;0;$FERRY" \
     -DCMAKE_JOB_POOL_LINK=ferry_local
 timeout 240 "$FERRY" ninja -C "$TEST_TMP/build" >"$TEST_TMP/ferry.log" 2>&1 ||
     fail "ferry ninja failed: $(tail -30 "$TEST_TMP/ferry.log")"
-n=0
-for o in $(objects); do
-    assert_files_identical "$TEST_TMP/ref/$o" "$TEST_TMP/build/$o" "googletest object $o"
-    n=$((n + 1))
-done
+assert_objects_identical "$TEST_TMP/ref" "$TEST_TMP/build" "googletest"
+n=$OBJECTS
 note "$n objects identical; runners ran $(total_jobs_done 127.0.0.6 127.0.0.7) jobs"
 [ "$(total_jobs_done 127.0.0.6 127.0.0.7)" -ge "$n" ] || fail "not every compile ran on a runner"
 grep '^[SE] .* compile-' "$STAMPS" >"$TEST_TMP/compiles"

@@ -30,15 +30,8 @@ MAKE_BIN=$CACHE/make-$MAKE_VERSION/bin/make
 NINJA_BIN=$CACHE/ninja-$NINJA_VERSION/bin/ninja
 JOBS=2 # CI's machine is small and its 25 minutes are nearly spent: a modest, fixed width
 
-FIXTURE=0
-[ "${1:-}" != --fixture ] || FIXTURE=1
-
-note() { echo "real_tools: $*" >&2; }
-die() {
-    echo "real_tools: $*" >&2
-    [ "$FIXTURE" = 0 ] || [ "${FERRY_NO_SKIP:-0}" != 0 ] || exit 125
-    exit 1
-}
+# shellcheck source=fixture_script.sh
+. "$HERE/fixture_script.sh" "$@"
 
 # cached BINARY VERSION: the binary is there and says it is VERSION.
 cached() { [ -x "$1" ] && "$1" --version 2>/dev/null | head -1 | grep -qF "$2"; }
