@@ -147,7 +147,7 @@ void Connection::close_after_flush() {
         retire_self();
         return;
     }
-    request.release(); // freed by its callback
+    (void)request.release(); // freed by its callback
     if (uv_timer_init(m_tcp.get()->loop, m_flush_timer.get()) != 0) {
         retire_self();
         return;
