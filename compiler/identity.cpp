@@ -4,13 +4,13 @@
 #include "util/fs.hpp"
 #include "util/hash.hpp"
 #include "util/log.hpp"
+#include "util/stat_cache.hpp"
 #include "util/subprocess.hpp"
 
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
 #include <dirent.h>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -20,31 +20,28 @@
 namespace ferry::compiler {
 namespace {
 
-// Hashes of toolchain files by physical path, size and mtime: clang, clang++ and clang-14
-// share one 100 MB library, and every compiler shares libc.
+// Hashes of toolchain files by physical path while their stat stamp holds
+// (util/stat_cache.hpp): clang, clang++ and clang-14 share one 100 MB library, and every
+// compiler shares libc. A runner probes its compilers on several threads.
 class FileHashCache {
   public:
     Result<Identity::File> hash(const std::string& path) {
-        struct stat st {};
-        if (::stat(path.c_str(), &st) != 0) return errno_error("stat " + path, errno);
-        std::string key =
-            fmt::format("{}\n{}\n{}.{}", path, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+        FERRY_TRY(seen, m_cache.stat(path));
         {
             std::lock_guard lock(m_mutex);
-            if (auto it = m_hashes.find(key); it != m_hashes.end()) return it->second;
+            if (const Identity::File* cached = m_cache.find(path, seen->stamp)) return *cached;
         }
         // Streamed: a toolchain has 100 MiB libraries, and a runner hashes them at start-up.
         FERRY_TRY(digest, hash_file_hex(path));
-        Identity::File file{path, std::move(*digest), static_cast<uint64_t>(st.st_size),
-                            int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+        Identity::File file{path, std::move(*digest), seen->stamp.size, seen->stamp.mtime_ns};
         std::lock_guard lock(m_mutex);
-        m_hashes.emplace(key, file);
+        m_cache.store(path, *seen, file);
         return file;
     }
 
   private:
     std::mutex m_mutex;
-    std::map<std::string, Identity::File> m_hashes;
+    StatCache<Identity::File> m_cache; // stat() is const and needs no lock
 };
 
 FileHashCache& hash_cache() {

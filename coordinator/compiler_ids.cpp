@@ -2,30 +2,23 @@
 
 #include "util/fs.hpp"
 
-#include <cerrno>
-#include <sys/stat.h>
-
 namespace ferry::coordinator {
 
-CompilerIds::CompilerIds(Probe probe)
+CompilerIds::CompilerIds(Probe probe, StatCache<compiler::Identity>::Clock now_ns)
     : m_probe(probe ? std::move(probe)
                     : Probe([](const std::string& path, const std::string& name) {
                           return compiler::probe(path, name);
-                      })) {}
+                      })),
+      m_cache(std::move(now_ns)) {}
 
 Result<compiler::Identity> CompilerIds::identity(const std::string& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
-        Error e = errno_error(fmt::format("stat {}", path), errno);
+    auto seen = m_cache.stat(path);
+    if (!seen) {
+        Error e = seen.error();
         e.code = Errc::compile_locally;
         return e;
     }
-    uint64_t size = static_cast<uint64_t>(st.st_size);
-    int64_t mtime_ns = int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-    if (auto it = m_cache.find(path); it != m_cache.end()) {
-        if (it->second.size == size && it->second.mtime_ns == mtime_ns) return it->second.identity;
-        m_cache.erase(it);
-    }
+    if (const compiler::Identity* cached = m_cache.find(path, seen->stamp)) return *cached;
     ++m_probes;
     auto probed = m_probe(path, basename(path));
     if (!probed) {
@@ -33,7 +26,7 @@ Result<compiler::Identity> CompilerIds::identity(const std::string& path) {
         e.code = Errc::compile_locally;
         return e;
     }
-    m_cache[path] = Cached{size, mtime_ns, *probed};
+    m_cache.store(path, *seen, *probed);
     return probed;
 }
 

@@ -1,16 +1,15 @@
 // The identity of each local compiler a wrapper asks about. Probing runs the compiler a few
 // times, so an identity is kept per path for the coordinator's life and probed again only
-// when the binary's size or mtime changes (an upgrade). The probe itself is swappable so the
-// cache is testable without a compiler.
+// when the binary's stat stamp changes (an upgrade; util/stat_cache.hpp). The probe and the
+// clock are swappable so the cache is testable without a compiler.
 #pragma once
 
 #include "compiler/identity.hpp"
 #include "util/result.hpp"
+#include "util/stat_cache.hpp"
 
-#include <cstdint>
 #include <functional>
 #include <string>
-#include <unordered_map>
 
 namespace ferry::coordinator {
 
@@ -18,7 +17,8 @@ class CompilerIds {
   public:
     using Probe =
         std::function<Result<compiler::Identity>(const std::string& path, const std::string& name)>;
-    explicit CompilerIds(Probe probe = {});
+    // `now_ns`: the wall clock (StatCache's); tests replace it.
+    explicit CompilerIds(Probe probe = {}, StatCache<compiler::Identity>::Clock now_ns = {});
 
     // The identity of the compiler at `path` (absolute). Errc::compile_locally if it cannot
     // be probed.
@@ -27,13 +27,8 @@ class CompilerIds {
     size_t probes() const { return m_probes; }
 
   private:
-    struct Cached {
-        uint64_t size = 0;
-        int64_t mtime_ns = 0;
-        compiler::Identity identity;
-    };
     Probe m_probe;
-    std::unordered_map<std::string, Cached> m_cache;
+    StatCache<compiler::Identity> m_cache;
     size_t m_probes = 0;
 };
 

@@ -3,6 +3,7 @@
 #include "config/hosts.hpp"
 #include "coordinator/paths.hpp"
 #include "coordinator/service.hpp"
+#include "remote/protocol/auth.hpp"
 #include "util/fd.hpp"
 #include "util/log.hpp"
 
@@ -61,6 +62,10 @@ int run_daemon(const DaemonOptions& options) {
         log::error("{}", config.error().message);
         return 1;
     }
+    // Once, before the loop: runner links answer challenges inside libuv callbacks, where a
+    // failure now only fails the runners that require a key.
+    if (auto sodium = proto::auth::init(); !sodium)
+        log::warning("{}: runners that require a key will fail", sodium.error().message);
     auto dir = runtime_dir();
     if (!dir) {
         log::error("{}", dir.error().message);

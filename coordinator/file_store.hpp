@@ -1,8 +1,7 @@
 // The client's files as the runners see them: content hashes for the JobRequest manifest and
 // blobs for NeedFiles. A build ships the same headers with every job, so a hash is cached
-// by path and reused while the file's device, inode, size and mtime are unchanged. A file
-// modified in the last few seconds is never cached (its mtime may not move on the next
-// write within the file system's timestamp granularity), the way git treats racy entries.
+// by path and reused while the file's stat stamp is unchanged; a file modified in the last
+// few seconds is never cached (util/stat_cache.hpp: the rules, racy files included).
 // Reading a file to hash it is also where its content is checked for files the compile
 // would read behind the scan's back (file_store_hidden_reads.hpp); the verdict is cached
 // with the hash, so a header shipped by every job is read and checked once. So is what it
@@ -12,6 +11,7 @@
 #include "coordinator/file_store_has_include.hpp"
 #include "remote/protocol/messages.hpp"
 #include "util/result.hpp"
+#include "util/stat_cache.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -51,21 +51,12 @@ class FileStore {
     size_t cached() const { return m_cache.size(); }
 
   private:
-    struct Stamp {
-        uint64_t dev = 0;
-        uint64_t ino = 0;
-        uint64_t size = 0;
-        int64_t mtime_ns = 0;
-        bool operator==(const Stamp&) const = default;
-    };
     struct Cached {
-        Stamp stamp;
         std::string hash;
         std::string_view hidden_read; // what hidden_read() found (a literal), or empty
     };
 
-    std::function<int64_t()> m_now_ns;
-    std::unordered_map<std::string, Cached> m_cache;
+    StatCache<Cached> m_cache;
     // By content hash: only contents that use __has_include or call something literally.
     std::unordered_map<std::string, std::shared_ptr<const HasIncludeUses>> m_uses;
     size_t m_hashes_computed = 0;

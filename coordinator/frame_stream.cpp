@@ -57,7 +57,7 @@ void FrameStream::send(std::string bytes) {
         end_later(uv_error("write", rc));
         return; // the callback will never run: the unique_ptr frees the request
     }
-    request.release(); // owned by libuv until on_write
+    (void)request.release(); // owned by libuv until on_write
 }
 
 void FrameStream::on_write(uv_write_t* req, int status) {
@@ -92,7 +92,8 @@ void FrameStream::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* bu
 
 void FrameStream::end(const Error& why) {
     if (!m_stream) return;
-    Error copy = why; // `why` may live in this object, which the callback may destroy
+    // A copy on purpose: `why` may live in this object, which the callback may destroy.
+    Error copy = why; // NOLINT(performance-unnecessary-copy-initialization)
     close();
     if (auto on_end = std::move(m_on_end)) on_end(copy);
 }

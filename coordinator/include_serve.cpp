@@ -46,7 +46,7 @@ ServeAnswer served_request(const AnalysisUnit& unit, const AnalysisAnswer& answe
 }
 
 void IncludeServe::analyse(const proto::IpcCompile& request,
-                           std::function<void(ServeAnswer)> done) {
+                           const std::function<void(ServeAnswer)>& done) {
     if (request.language != "c" && request.language != "c++") {
         ServeAnswer answer;
         answer.scan_needed = "not C or C++";

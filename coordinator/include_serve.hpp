@@ -38,7 +38,7 @@ class IncludeServe {
     explicit IncludeServe(uv_loop_t* loop) : m_worker(loop) {}
 
     // `done` is called on the loop: later, or at once when the unit cannot be queued.
-    void analyse(const proto::IpcCompile& request, std::function<void(ServeAnswer)> done);
+    void analyse(const proto::IpcCompile& request, const std::function<void(ServeAnswer)>& done);
     void stop() { m_worker.stop(); }
     bool idle() const { return m_worker.idle(); }
 

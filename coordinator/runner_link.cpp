@@ -116,7 +116,7 @@ void RunnerLink::connect() {
         host.c_str(), port.c_str(), &hints);
     if (rc < 0) return fail_soon(fmt::format("resolve {}: {}", host, uv_strerror(rc)));
     m_resolving = &request->req;
-    request.release(); // libuv's until the callback
+    (void)request.release(); // libuv's until the callback
 }
 
 void RunnerLink::on_resolved(int status, const addrinfo* result) {
@@ -147,7 +147,7 @@ void RunnerLink::connect_to(const sockaddr* address) {
             link->on_connected(status);
         });
     if (rc < 0) return fail_soon(fmt::format("connect: {}", uv_strerror(rc)));
-    request.release();
+    (void)request.release();
 }
 
 void RunnerLink::on_connected(int status) {
@@ -155,7 +155,7 @@ void RunnerLink::on_connected(int status) {
     uv_tcp_nodelay(m_connecting.get(), 1);
     auto stream = FrameStream::start(
         std::move(m_connecting).release_as<uv_stream_t>(), proto::Limits{},
-        [this](proto::Frame frame) { on_frame(std::move(frame)); },
+        [this](const proto::Frame& frame) { on_frame(frame); },
         [this](const Error& why) { fail(why.message); });
     if (!stream) return fail(stream.error().message);
     m_stream = std::move(*stream);
@@ -191,7 +191,7 @@ void RunnerLink::on_reconnect_timer() {
 
 // ---- frames ----
 
-void RunnerLink::on_frame(proto::Frame frame) {
+void RunnerLink::on_frame(const proto::Frame& frame) {
     m_last_heard_ms = now_ms();
     if (m_phase == Phase::greeting) return on_greeting(frame);
     if (m_phase == Phase::authenticating) return on_auth_proof(frame);

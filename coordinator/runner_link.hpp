@@ -89,7 +89,7 @@ class RunnerLink {
     void on_resolved(int status, const addrinfo* result);
     void connect_to(const sockaddr* address);
     void on_connected(int status);
-    void on_frame(proto::Frame frame);
+    void on_frame(const proto::Frame& frame);
     void on_greeting(const proto::Frame& frame);
     void on_auth_proof(const proto::Frame& frame);
     void become_up();

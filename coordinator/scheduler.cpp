@@ -1,6 +1,7 @@
 #include "coordinator/scheduler.hpp"
 
 #include "coordinator/runner_fault.hpp"
+#include "util/assert.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -30,8 +31,18 @@ Scheduler::Scheduler(std::vector<RunnerSetup> runners, Options options, Dispatch
     }
 }
 
+RunnerView& Scheduler::view(size_t runner) {
+    FERRY_ASSERT(runner < m_runners.size(), "no runner with this index");
+    return m_runners[runner];
+}
+
+const RunnerView& Scheduler::view(size_t runner) const {
+    FERRY_ASSERT(runner < m_runners.size(), "no runner with this index");
+    return m_runners[runner];
+}
+
 RunnerState Scheduler::state(size_t runner) const {
-    const RunnerView& v = m_runners.at(runner);
+    const RunnerView& v = view(runner);
     switch (v.link) {
     case RunnerView::Link::connecting:
         return RunnerState::connecting;
@@ -53,11 +64,11 @@ uint32_t Scheduler::remote_capacity() const {
 // ---- runner events ----
 
 void Scheduler::runner_connecting(size_t runner) {
-    m_runners.at(runner).link = RunnerView::Link::connecting;
+    view(runner).link = RunnerView::Link::connecting;
 }
 
 void Scheduler::runner_up(size_t runner, const proto::RunnerHello& hello) {
-    RunnerView& v = m_runners.at(runner);
+    RunnerView& v = view(runner);
     v.link = RunnerView::Link::connected;
     v.compilers = hello.compilers;
     v.runs_toolchains = hello.runs_toolchains;
@@ -68,7 +79,7 @@ void Scheduler::runner_up(size_t runner, const proto::RunnerHello& hello) {
 }
 
 void Scheduler::runner_down(size_t runner, const std::string& reason) {
-    RunnerView& v = m_runners.at(runner);
+    RunnerView& v = view(runner);
     if (v.link == RunnerView::Link::down) return;
     v.link = RunnerView::Link::down;
     back_off(runner, reason);
@@ -462,15 +473,20 @@ void Scheduler::finish_locally(const Job& job) {
     std::string warning;
     if (m_options.warn_on_fallback && !m_runners.empty()) {
         const std::string& last = m_runners[job.last_runner].setup.name;
+        // A job that failed or was refused there was tried there.
+        auto last_reason = [&job]() -> const std::string& {
+            auto it = job.tried.find(job.last_runner);
+            FERRY_ASSERT(it != job.tried.end(), "a job's last runner is among those it tried");
+            return it->second;
+        };
         switch (job.last_failure) {
         case Job::Failure::failed:
             if (claim_warning({job.last_runner}))
                 warning = fmt::format("ferry: runner {} failed ({}); compiling locally", last,
-                                      job.tried.at(job.last_runner));
+                                      last_reason());
             break;
         case Job::Failure::refused:
-            warning = fmt::format("ferry: runner {} {}; compiling locally", last,
-                                  job.tried.at(job.last_runner));
+            warning = fmt::format("ferry: runner {} {}; compiling locally", last, last_reason());
             break;
         case Job::Failure::none: {
             std::string reasons;

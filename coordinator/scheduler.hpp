@@ -234,6 +234,10 @@ class Scheduler {
     // Whether the user still needs to hear about these failed runners; marks them told.
     bool claim_warning(const std::vector<size_t>& failed);
     void back_off(size_t runner, const std::string& reason);
+    // The runner with this index; an index from outside the configured runners is a bug
+    // (FERRY_ASSERT, not std::out_of_range thrown into a libuv callback).
+    RunnerView& view(size_t runner);
+    const RunnerView& view(size_t runner) const;
 
     std::vector<RunnerView> m_runners;
     Options m_options;

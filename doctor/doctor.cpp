@@ -6,6 +6,7 @@
 #include "doctor/check_coordinator.hpp"
 #include "doctor/check_runners.hpp"
 #include "doctor/render.hpp"
+#include "remote/protocol/auth.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -72,6 +73,9 @@ std::vector<Finding> run_checks(const Options& options) {
 }
 
 int doctor_command(const Options& options) {
+    // Once, at start; if it fails, each runner check that needs a key reports it.
+    if (auto sodium = proto::auth::init(); !sodium)
+        std::fprintf(stderr, "ferry doctor: %s\n", sodium.error().message.c_str());
     auto findings = run_checks(options);
     std::string text =
         options.json ? render_json(findings) : render_text(findings, ::isatty(STDOUT_FILENO) == 1);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (.ci/run): a warnings-as-errors build with every unit and
-# integration suite, then the same suites under AddressSanitizer + UndefinedBehaviorSanitizer
+# integration suite, the threaded unit tests under ThreadSanitizer, then the same suites under
+# AddressSanitizer + UndefinedBehaviorSanitizer
 # (clang), with the fuzz targets replaying their committed corpora (deterministic: no random
 # search in CI; tests/fuzz/campaign.sh runs those by hand). Exits non-zero if anything fails.
 set -euo pipefail
@@ -39,12 +40,31 @@ sanitize_exclude='^integration\.(test_(ninja_googletest|correctness_battery|scan
 echo "=== build and test (gcc, warnings as errors)"
 run_suite build/ci-gcc "" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
+# The unit tests whose code runs on several threads (the runner's pool, libuv's work queue, the
+# watchers: ctest label `threads`, tests/unit/CMakeLists.txt) run once more under
+# ThreadSanitizer (clang; it excludes ASan, hence a build of its own). Only their targets, at
+# -O1 with line tables only (reports keep file:line), with the precompiled headers: the
+# cheapest TSan build that still names the racing lines.
+if [ "${FERRY_SKIP_TSAN:-0}" != 1 ]; then
+    echo "=== threaded unit tests under ThreadSanitizer (clang)"
+    tsan_dir=build/ci-tsan
+    cmake -S "$root" -B "$tsan_dir" -G Ninja -DFERRY_WERROR=ON -DFERRY_TSAN=ON \
+        -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
+        -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" >/dev/null
+    # Each unit test is a target of its name (ferry_unit_test).
+    mapfile -t tsan_tests < <(cd "$tsan_dir" && ctest -L threads -N | sed -n 's/^ *Test *#[0-9]*: //p')
+    cmake --build "$tsan_dir" -j"$jobs" --target "${tsan_tests[@]}"
+    (cd "$tsan_dir" && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+        ctest -L threads --output-on-failure -j"$jobs" --timeout 600)
+fi
+
 if [ "${FERRY_SKIP_SANITIZE:-0}" != 1 ]; then
     echo "=== build and test under ASan+UBSan (clang), fuzz targets on their corpora"
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
     export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
     run_suite build/ci-sanitize "$sanitize_exclude" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
         -DCMAKE_BUILD_TYPE=Debug \
-        -DFERRY_SANITIZE=ON -DFERRY_FUZZ=ON
+        -DFERRY_ASAN=ON -DFERRY_UBSAN=ON -DFERRY_FUZZ=ON
 fi
 echo "=== all tests passed"

@@ -80,9 +80,12 @@ inline Result<void> ok() { return {}; }
 } // namespace ferry
 
 // Propagate an error: `FERRY_TRY(r, expr);` declares r or returns expr's error.
+// `var` is the name being declared: it cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define FERRY_TRY(var, expr)                                                                       \
     auto var = (expr);                                                                             \
-    if (!var) return std::move(var.error())
+    if (!(var)) return std::move((var).error())
+// NOLINTEND(bugprone-macro-parentheses)
 
 #define FERRY_TRY_VOID(expr)                                                                       \
     do {                                                                                           \

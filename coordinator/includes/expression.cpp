@@ -18,7 +18,7 @@ struct Value {
     bool truthy() const { return bits != 0; }
 };
 
-std::optional<Value> parse_number(std::string text) {
+std::optional<Value> parse_number(const std::string& text) {
     std::string digits;
     for (char c : text)
         if (c != '\'') digits += c;

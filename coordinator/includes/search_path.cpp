@@ -3,7 +3,6 @@
 #include "util/fs.hpp"
 
 #include <algorithm>
-#include <ctime>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,16 +23,9 @@ std::optional<std::string> RealFileSystem::read(const std::string& path) {
 std::optional<FileStamp> RealFileSystem::stamp(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0 || S_ISDIR(st.st_mode)) return std::nullopt;
-    auto ns = [](const timespec& t) { return int64_t{t.tv_sec} * 1000000000 + t.tv_nsec; };
     FileStamp s;
-    s.dev = st.st_dev;
-    s.ino = st.st_ino;
-    s.size = static_cast<uint64_t>(st.st_size);
-    s.mtime_ns = ns(st.st_mtim);
-    s.ctime_ns = ns(st.st_ctim);
-    timespec now{};
-    ::clock_gettime(CLOCK_REALTIME, &now);
-    s.settled = std::max(s.mtime_ns, s.ctime_ns) + 1000000000 < ns(now);
+    static_cast<StatStamp&>(s) = stat_stamp(st);
+    s.settled = !stamp_is_racy(s, realtime_ns());
     return s;
 }
 

@@ -8,6 +8,8 @@
 // absent.
 #pragma once
 
+#include "util/stat_cache.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,14 +20,9 @@ namespace ferry::includes {
 
 // What a file is, without reading it: the device and inode say which file (`#pragma once`),
 // with size and times they say which content, so a header whose stamp has not changed need
-// not be read again. A file changed within the last second could change again within the
-// same timestamp tick (ccache's "too new" rule): it is not `settled`, and is always read.
-struct FileStamp {
-    uint64_t dev = 0;
-    uint64_t ino = 0;
-    uint64_t size = 0;
-    int64_t mtime_ns = 0;
-    int64_t ctime_ns = 0;
+// not be read again. A file too new to trust (util/stat_cache.hpp's racy rule: it could
+// change again within the same timestamp tick) is not `settled`, and is always read.
+struct FileStamp : StatStamp {
     bool settled = false;
     std::string identity() const; // dev:ino
     std::string key() const;      // dev:ino:size:mtime:ctime

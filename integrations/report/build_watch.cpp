@@ -56,7 +56,7 @@ Result<std::unique_ptr<BuildWatch>> BuildWatch::start(const config::Config& conf
     ::pthread_sigmask(SIG_BLOCK, &all, &old);
     BuildWatch* self = w.get();
     w->m_thread = std::thread([self, progress = std::move(progress)]() mutable {
-        self->run(std::move(progress));
+        self->run(progress);
         self->m_done.set_value();
     });
     ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
@@ -135,7 +135,7 @@ bool BuildWatch::board_has_our_jobs() {
     return false;
 }
 
-void BuildWatch::run(ProgressFn progress) {
+void BuildWatch::run(const ProgressFn& progress) {
     auto next_progress = Clock::now();
     Clock::time_point stop_at{}, last_frame = Clock::now();
     bool stopping = false;

@@ -67,7 +67,7 @@ class BuildWatch {
                client::CoordinatorClient watcher, Fd wake_read, Fd wake_write);
 
   private:
-    void run(ProgressFn progress);
+    void run(const ProgressFn& progress);
     // False when the connection is lost or the frame is not one a watcher gets.
     bool handle(const proto::Frame& frame);
     bool board_has_our_jobs();

@@ -108,12 +108,12 @@ void HttpServer::read_from(Conn& c) {
             return;
         }
         Reply r = m_router(head);
-        reply(c, std::move(r.bytes), r.stream);
+        reply(c, r.bytes, r.stream);
         return;
     }
 }
 
-void HttpServer::reply(Conn& c, std::string bytes, bool stream) {
+void HttpServer::reply(Conn& c, const std::string& bytes, bool stream) {
     c.mode = stream ? Mode::streaming : Mode::replying;
     c.deadline = Clock::now() + m_limits.reply_timeout;
     queue(c, bytes);

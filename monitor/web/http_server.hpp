@@ -72,7 +72,7 @@ class HttpServer {
     void accept_all();
     void read_from(Conn& c);
     void write_to(Conn& c);
-    void reply(Conn& c, std::string bytes, bool stream);
+    void reply(Conn& c, const std::string& bytes, bool stream);
     void queue(Conn& c, const std::string& bytes);
     void reap();
 

@@ -5,7 +5,6 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <sodium.h>
-#include <stdexcept>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,11 +20,16 @@ constexpr std::string_view kRunnerTag{"ferry-auth-v1 runner\0", 21};
 // A key file is 65 bytes; anything much larger is not a key file.
 constexpr size_t kMaxKeyFileSize = 4096;
 
-void ensure_sodium() {
-    // sodium_init is idempotent and thread-safe; failing means no usable random source, and
-    // nothing in ferry can work around that.
+// Every entry point that uses libsodium checks this first. sodium_init is idempotent and
+// thread-safe; after init() at program start it costs an atomic load.
+bool sodium_ready() {
     static const bool ready = sodium_init() >= 0;
-    if (!ready) throw std::runtime_error("libsodium could not be initialised");
+    return ready;
+}
+
+Error sodium_error() {
+    return make_error(Errc::internal,
+                      "libsodium could not be initialised (no usable random source?)");
 }
 
 std::string to_hex(const unsigned char* data, size_t size) {
@@ -61,7 +65,7 @@ using Mac = std::array<unsigned char, kMacBytes>;
 
 Mac compute_mac(const Key& key, std::string_view tag, const Nonce& runner_nonce,
                 const Nonce& client_nonce, std::string_view client_name) {
-    ensure_sodium();
+    // Callers checked sodium_ready().
     crypto_auth_hmacsha256_state state;
     crypto_auth_hmacsha256_init(&state, key.bytes().data(), key.bytes().size());
     auto update = [&](const void* data, size_t size) {
@@ -85,6 +89,11 @@ Mac compute_mac(const Key& key, std::string_view tag, const Nonce& runner_nonce,
 
 } // namespace
 
+Result<void> init() {
+    if (!sodium_ready()) return sodium_error();
+    return ok();
+}
+
 // ---- the key ----
 
 Key::~Key() {
@@ -106,8 +115,8 @@ Result<Key> Key::parse(std::string_view text) {
     return key;
 }
 
-Key Key::generate() {
-    ensure_sodium();
+Result<Key> Key::generate() {
+    if (!sodium_ready()) return sodium_error();
     Key key;
     randombytes_buf(key.m_bytes.data(), key.m_bytes.size());
     return key;
@@ -148,6 +157,7 @@ Result<Key> load_key_file(const std::string& path) {
 }
 
 Result<void> write_new_key_file(const std::string& path) {
+    FERRY_TRY(key, Key::generate());
     Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (!fd) {
         if (errno == EEXIST)
@@ -157,7 +167,7 @@ Result<void> write_new_key_file(const std::string& path) {
     }
     // The umask may only have removed bits; make sure no one else can read the key.
     if (::fchmod(fd.get(), 0600) != 0) return errno_error("chmod " + path, errno);
-    std::string text = Key::generate().hex() + "\n";
+    std::string text = key->hex() + "\n";
     std::string_view rest = text;
     while (!rest.empty()) {
         ssize_t n = ::write(fd.get(), rest.data(), rest.size());
@@ -177,8 +187,8 @@ Result<void> write_new_key_file(const std::string& path) {
 
 // ---- the exchange ----
 
-std::string make_challenge() {
-    ensure_sodium();
+Result<std::string> make_challenge() {
+    if (!sodium_ready()) return sodium_error();
     Nonce nonce{};
     randombytes_buf(nonce.data(), nonce.size());
     return to_hex(nonce.data(), nonce.size());
@@ -186,6 +196,7 @@ std::string make_challenge() {
 
 Result<std::string> check_response(const Key& key, std::string_view challenge,
                                    std::string_view client_name, std::string_view response) {
+    if (!sodium_ready()) return sodium_error();
     Nonce runner_nonce{};
     if (!from_hex(challenge, runner_nonce, false))
         return make_error(Errc::internal, "the challenge sent is not {} hex digits",
@@ -218,7 +229,7 @@ Result<Answer> answer_challenge(const Key& key, std::string_view challenge,
     if (!from_hex(challenge, runner_nonce, false))
         return make_error(Errc::refused, "malformed authentication challenge ({} bytes)",
                           challenge.size());
-    ensure_sodium();
+    if (!sodium_ready()) return sodium_error();
     Nonce client_nonce{};
     randombytes_buf(client_nonce.data(), client_nonce.size());
     const Mac mac = compute_mac(key, kClientTag, runner_nonce, client_nonce, client_name);
@@ -231,6 +242,7 @@ Result<Answer> answer_challenge(const Key& key, std::string_view challenge,
 }
 
 Result<void> check_proof(std::string_view expected, std::string_view received) {
+    if (!sodium_ready()) return sodium_error();
     Mac want{}, got{};
     if (!from_hex(expected, want, false))
         return make_error(Errc::internal, "the expected proof is not {} hex digits", kProofHexSize);

@@ -7,6 +7,11 @@
 // This authenticates the peers at the start of the connection only: nothing after the
 // greeting is encrypted or integrity-protected (see docs/security.md).
 //
+// libsodium is initialised once, at program start (init()), by each program that
+// authenticates: ferryd, the coordinator, `ferry doctor`/`keygen`, the probe. Every other
+// function here returns an error rather than throwing if that was missed and fails now, since
+// they run inside libuv callbacks, where an exception must never go.
+//
 // Also the key file: 64 hex digits, readable by its owner only (refused otherwise, as ssh
 // refuses a private key others can read). This is the only file protocol/ reads.
 #pragma once
@@ -29,13 +34,17 @@ inline constexpr size_t kChallengeHexSize = 2 * kNonceBytes;
 inline constexpr size_t kResponseHexSize = 2 * (kNonceBytes + kMacBytes);
 inline constexpr size_t kProofHexSize = 2 * kMacBytes;
 
+// Initialises libsodium (idempotent, thread-safe). Errc::internal when it cannot (no usable
+// random source): nothing can authenticate, and a program should say so and stop.
+Result<void> init();
+
 // The secret. Wiped from memory when destroyed.
 class Key {
   public:
     // 64 hex digits (either case), surrounding white space allowed: a key file's contents.
     static Result<Key> parse(std::string_view text);
-    // 32 fresh random bytes.
-    static Key generate();
+    // 32 fresh random bytes; Errc::internal if libsodium cannot be initialised.
+    static Result<Key> generate();
 
     Key(const Key& other) = default;
     Key& operator=(const Key& other) = default;
@@ -58,12 +67,14 @@ Result<void> write_new_key_file(const std::string& path);
 
 // ---- runner side ----
 
-// A fresh challenge for RunnerHello.challenge (64 lowercase hex digits).
-std::string make_challenge();
+// A fresh challenge for RunnerHello.challenge (64 lowercase hex digits); Errc::internal if
+// libsodium cannot be initialised (the runner then refuses the connection).
+Result<std::string> make_challenge();
 
 // Checks ClientHello.auth_response against the challenge this connection sent. On success
 // returns the proof to send back in AuthProof; Errc::refused with a message for the log and
-// the client otherwise ("no key", "wrong key", a malformed answer).
+// the client otherwise ("no key", "wrong key", a malformed answer), Errc::internal if
+// libsodium cannot be initialised.
 Result<std::string> check_response(const Key& key, std::string_view challenge,
                                    std::string_view client_name, std::string_view response);
 
@@ -75,7 +86,8 @@ struct Answer {
 };
 
 // Answers RunnerHello.challenge. Errc::refused when the challenge is empty (the runner has
-// no key and so cannot prove anything) or malformed.
+// no key and so cannot prove anything) or malformed, Errc::internal if libsodium cannot be
+// initialised.
 Result<Answer> answer_challenge(const Key& key, std::string_view challenge,
                                 std::string_view client_name);
 

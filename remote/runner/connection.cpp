@@ -83,7 +83,15 @@ void Connection::start(bool allowed) {
     if (config.sandbox != SandboxMode::unavailable) hello.compilers = config.allowlist.infos();
     hello.runs_toolchains =
         config.sandbox == SandboxMode::sandboxed && !config.options.installed_compilers_only;
-    if (config.key) m_challenge = proto::auth::make_challenge();
+    if (config.key) {
+        auto challenge = proto::auth::make_challenge();
+        if (!challenge) {
+            log::error("{}: refused: {}", m_peer, challenge.error().message);
+            refuse(proto::ErrorCode::auth, challenge.error().message);
+            return;
+        }
+        m_challenge = std::move(*challenge);
+    }
     hello.challenge = m_challenge;
     send(proto::frame(hello));
 }
@@ -139,7 +147,7 @@ void Connection::close_after_flush() {
         retire_self();
         return;
     }
-    request.release(); // freed by its callback
+    (void)request.release(); // freed by its callback
     if (uv_timer_init(m_tcp.get()->loop, m_flush_timer.get()) != 0) {
         retire_self();
         return;

@@ -68,6 +68,8 @@ int run(int argc, char** argv) {
     // Before binding and before giving up root: the key may be readable by root only.
     std::optional<proto::auth::Key> key;
     if (!options.key_file.empty()) {
+        // Once, here: a failure later, inside a connection's callback, refuses only that client.
+        if (auto sodium = proto::auth::init(); !sodium) return fail(2, sodium.error().message);
         auto loaded = proto::auth::load_key_file(options.key_file);
         if (!loaded) return fail(2, loaded.error().message);
         key.emplace(std::move(*loaded));

@@ -122,7 +122,7 @@ void MetricsHttp::Client::answer(std::string response, int status) {
         std::unique_ptr<ShutdownRequest> freed(static_cast<ShutdownRequest*>(req->data));
     });
     if (rc != 0) return done();
-    request.release(); // owned by libuv until the callback
+    (void)request.release(); // owned by libuv until the callback
     // A client that neither reads nor closes is dropped after the linger time; the answer is
     // at most a few KiB, so its unsent part is all it can make us hold.
     uv_timer_start(

@@ -75,7 +75,7 @@ void MirrorWorker::discard(std::optional<TempDir> dir) {
         [](uv_work_t* req, int) {
             std::unique_ptr<Discard> done(static_cast<Discard*>(req->data));
         });
-    if (rc == 0) request.release(); // freed by the after-work callback
+    if (rc == 0) (void)request.release(); // freed by the after-work callback
 }
 
 MirrorWorker::MirrorWorker(uv_loop_t* loop, Checked checked, Done done)
@@ -123,7 +123,7 @@ template <typename Work> Result<void> MirrorWorker::queue(std::unique_ptr<Work>&
         return make_error(Errc::io, "thread pool: {}", uv_strerror(rc));
     }
     ++m_state->in_flight;
-    request.release(); // freed by the after-work callback
+    (void)request.release(); // freed by the after-work callback
     return ok();
 }
 

@@ -74,7 +74,7 @@ inline Result<void> uv_write_string(uv_stream_t* stream, std::string data) {
         std::unique_ptr<WriteRequest> done(static_cast<WriteRequest*>(req->data));
     });
     if (rc != 0) return make_error(Errc::unavailable, "write: {}", uv_strerror(rc));
-    request.release(); // owned by libuv until the callback
+    (void)request.release(); // owned by libuv until the callback
     return ok();
 }
 

@@ -21,6 +21,12 @@ void set_mtime(const std::string& path, time_t seconds) {
 
 const time_t kLongAgo = 1600000000;
 
+// A clock a minute ahead: the tests set old mtimes, but a file's ctime is always now, and a
+// stamp is trusted only once both are older than the racy window (util/stat_cache.hpp).
+int64_t a_minute_later() {
+    return realtime_ns() + int64_t(60) * 1000 * 1000 * 1000;
+}
+
 } // namespace
 
 TEST_CASE("file hashes are cached while the file is unchanged") {
@@ -29,7 +35,7 @@ TEST_CASE("file hashes are cached while the file is unchanged") {
     std::string path = join_path(dir->path(), "a.h");
     REQUIRE(write_file(path, "int a;\n"));
     set_mtime(path, kLongAgo);
-    FileStore store;
+    FileStore store(a_minute_later);
     auto first = store.entry(path);
     REQUIRE(first);
     CHECK(first->hash == hash_hex("int a;\n"));
@@ -47,7 +53,7 @@ TEST_CASE("rewriting a file gives a new hash") {
     std::string path = join_path(dir->path(), "b.h");
     REQUIRE(write_file(path, "int b;\n"));
     set_mtime(path, kLongAgo);
-    FileStore store;
+    FileStore store(a_minute_later);
     auto before = store.entry(path);
     REQUIRE(before);
 

@@ -13,7 +13,15 @@ namespace auth = ferry::proto::auth;
 namespace {
 
 auth::Key make_key() {
-    return auth::Key::generate();
+    auto key = auth::Key::generate();
+    REQUIRE(key);
+    return *key;
+}
+
+std::string make_challenge() {
+    auto challenge = auth::make_challenge();
+    REQUIRE(challenge);
+    return *challenge;
 }
 
 bool contains(const std::string& haystack, const std::string& needle) {
@@ -28,8 +36,9 @@ std::string error_of(const Result<std::string>& r) {
 } // namespace
 
 TEST_CASE("the right key is accepted, and each side proves itself to the other") {
+    REQUIRE(auth::init()); // what every program that authenticates does first
     auth::Key key = make_key();
-    std::string challenge = auth::make_challenge();
+    std::string challenge = make_challenge();
     CHECK(challenge.size() == auth::kChallengeHexSize);
 
     auto answer = auth::answer_challenge(key, challenge, "laptop");
@@ -50,7 +59,7 @@ TEST_CASE("the right key is accepted, and each side proves itself to the other")
 TEST_CASE("a wrong key is refused on both sides") {
     auth::Key runner_key = make_key();
     auth::Key client_key = make_key();
-    std::string challenge = auth::make_challenge();
+    std::string challenge = make_challenge();
     auto answer = auth::answer_challenge(client_key, challenge, "laptop");
     REQUIRE(answer);
     auto refused = auth::check_response(runner_key, challenge, "laptop", answer->response);
@@ -70,7 +79,7 @@ TEST_CASE("a wrong key is refused on both sides") {
 
 TEST_CASE("a missing key is refused on both sides") {
     auth::Key key = make_key();
-    std::string challenge = auth::make_challenge();
+    std::string challenge = make_challenge();
     CHECK(contains(error_of(auth::check_response(key, challenge, "laptop", "")), "no key"));
 
     // A client with a key refuses a runner that sends no challenge: it cannot prove anything.
@@ -82,8 +91,8 @@ TEST_CASE("a missing key is refused on both sides") {
 
 TEST_CASE("an answer recorded on one connection is refused on the next") {
     auth::Key key = make_key();
-    std::string first = auth::make_challenge();
-    std::string second = auth::make_challenge();
+    std::string first = make_challenge();
+    std::string second = make_challenge();
     CHECK(first != second);
     auto answer = auth::answer_challenge(key, first, "laptop");
     REQUIRE(answer);
@@ -103,7 +112,7 @@ TEST_CASE("an answer recorded on one connection is refused on the next") {
 
 TEST_CASE("a runner's proof cannot be reflected as a client's answer") {
     auth::Key key = make_key();
-    std::string challenge = auth::make_challenge();
+    std::string challenge = make_challenge();
     auto answer = auth::answer_challenge(key, challenge, "laptop");
     REQUIRE(answer);
     // Same client nonce, the runner's MAC in place of the client's.
@@ -113,7 +122,7 @@ TEST_CASE("a runner's proof cannot be reflected as a client's answer") {
 
 TEST_CASE("truncated, oversized and non-canonical fields are refused") {
     auth::Key key = make_key();
-    std::string challenge = auth::make_challenge();
+    std::string challenge = make_challenge();
     auto answer = auth::answer_challenge(key, challenge, "laptop");
     REQUIRE(answer);
     const std::string& good = answer->response;
@@ -164,7 +173,7 @@ TEST_CASE("keys: parsing and key files") {
     auto parsed = auth::Key::parse("  " + key.hex() + "\n");
     REQUIRE(parsed);
     CHECK(parsed->bytes() == key.bytes());
-    CHECK(auth::Key::generate().bytes() != key.bytes());
+    CHECK(make_key().bytes() != key.bytes());
     CHECK(!auth::Key::parse(key.hex().substr(2)));
     CHECK(!auth::Key::parse(key.hex() + "00"));
     CHECK(!auth::Key::parse(key.hex().substr(0, 63) + "z"));
