@@ -39,6 +39,14 @@ Error uv_error(std::string_view what, int status) {
                       uv_strerror(status));
 }
 
+Result<Handle<uv_tcp_t>> accept_tcp(uv_stream_t* listener) {
+    FERRY_TRY(tcp, Handle<uv_tcp_t>::create("uv_tcp_init", nullptr, [listener](uv_tcp_t* t) {
+                  return uv_tcp_init(listener->loop, t);
+              }));
+    if (int rc = uv_accept(listener, tcp->stream()); rc < 0) return uv_error("uv_accept", rc);
+    return std::move(*tcp);
+}
+
 Result<void> start_timer(const Handle<uv_timer_t>& timer, uv_timer_cb callback, uint64_t timeout_ms,
                          uint64_t repeat_ms) {
     if (!timer) return make_error(Errc::internal, "uv_timer_start: the timer is closed");

@@ -106,6 +106,9 @@ template <typename Owner, void (Owner::*Fn)()> void timer_trampoline(uv_timer_t*
     if (auto* owner = owner_of<Owner>(timer)) (owner->*Fn)();
 }
 
+// Accepts the connection waiting on a TCP listener into a new handle (data: null).
+Result<Handle<uv_tcp_t>> accept_tcp(uv_stream_t* listener);
+
 // uv_timer_start whose failure (a closed timer, no callback) is an error for the caller.
 Result<void> start_timer(const Handle<uv_timer_t>& timer, uv_timer_cb callback, uint64_t timeout_ms,
                          uint64_t repeat_ms);

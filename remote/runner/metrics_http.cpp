@@ -161,14 +161,9 @@ Result<void> MetricsHttp::start(Fd listener, const std::string& name) {
 }
 
 void MetricsHttp::on_connection(uv_stream_t* listener) {
-    auto accepted = event::Handle<uv_tcp_t>::create(
-        "uv_tcp_init", nullptr, [this](uv_tcp_t* t) { return uv_tcp_init(m_loop, t); });
-    if (!accepted) {
-        log::warning("metrics: accept: {}: connection refused", accepted.error().message);
-        return;
-    }
+    auto accepted = event::accept_tcp(listener);
+    if (!accepted) return log::warning("metrics: accept: {}", accepted.error().message);
     event::Handle<uv_tcp_t> tcp = std::move(*accepted);
-    if (uv_accept(listener, tcp.stream()) != 0) return;
     sockaddr_storage addr{};
     int len = sizeof addr;
     auto* peer = reinterpret_cast<sockaddr*>(&addr);

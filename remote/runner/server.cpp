@@ -111,17 +111,9 @@ std::string Server::render_metrics() const {
 }
 
 void Server::on_connection(uv_stream_t* listener) {
-    auto accepted = event::Handle<uv_tcp_t>::create(
-        "uv_tcp_init", nullptr, [this](uv_tcp_t* t) { return uv_tcp_init(m_loop, t); });
-    if (!accepted) {
-        log::warning("accept: {}: connection refused", accepted.error().message);
-        return;
-    }
+    auto accepted = event::accept_tcp(listener);
+    if (!accepted) return log::warning("accept: {}", accepted.error().message);
     event::Handle<uv_tcp_t> client = std::move(*accepted);
-    if (int rc = uv_accept(listener, client.stream()); rc != 0) {
-        log::warning("accept: {}", uv_strerror(rc));
-        return;
-    }
     sockaddr_storage addr{};
     int len = sizeof addr;
     auto* peer = reinterpret_cast<sockaddr*>(&addr);
@@ -334,7 +326,6 @@ void Server::check_drained() {
 }
 
 void Server::stop_now() {
-    m_stopping = true;
     m_draining = true;
     m_listeners.clear();
     m_metrics_http.reset();

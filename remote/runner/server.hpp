@@ -129,7 +129,6 @@ class Server {
     uint64_t m_last_connection_id = 0;
     uint64_t m_last_job_key = 0;
     bool m_draining = false;
-    bool m_stopping = false;
 };
 
 } // namespace ferry::runner

@@ -25,11 +25,7 @@ struct Harness {
     std::function<void(const proto::Frame&)> on_frame; // runs after a frame is recorded
 
     explicit Harness(proto::Limits limits = {}, bool report_bad_input = false) {
-        auto pipe = Handle<uv_pipe_t>::create("uv_pipe_init", nullptr, [this](uv_pipe_t* p) {
-            return uv_pipe_init(loop.get(), p, 0);
-        });
-        REQUIRE(pipe);
-        REQUIRE(uv_pipe_open(pipe->get(), pair.ours.release()) == 0);
+        Handle<uv_pipe_t> pipe = test::open_pipe(loop.get(), std::move(pair.ours));
         FrameStream::Events events{.frame =
                                        [this](proto::Frame frame) {
                                            frames.push_back(frame);
@@ -40,7 +36,7 @@ struct Harness {
         if (report_bad_input)
             events.bad_input = [this](const Error& why) { bad.push_back(why.message); };
         auto started =
-            FrameStream::start(std::move(*pipe).release_as<uv_stream_t>(), limits, events);
+            FrameStream::start(std::move(pipe).release_as<uv_stream_t>(), limits, events);
         REQUIRE(started);
         stream = std::move(*started);
     }

@@ -2,6 +2,8 @@
 #include "loop_fixture.hpp"
 
 #include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 using namespace ferry;
 using namespace ferry::event;
@@ -74,11 +76,8 @@ TEST_CASE("starting a closed timer is an error, not a silently missing timeout")
 TEST_CASE("a stream handle seen as uv_stream_t is freed as what it was allocated as") {
     Loop loop;
     SocketPair pair;
-    auto pipe = Handle<uv_pipe_t>::create(
-        "uv_pipe_init", nullptr, [&](uv_pipe_t* p) { return uv_pipe_init(loop.get(), p, 0); });
-    REQUIRE(pipe);
-    REQUIRE(uv_pipe_open(pipe->get(), pair.ours.release()) == 0);
-    Handle<uv_stream_t> stream = std::move(*pipe).release_as<uv_stream_t>();
+    Handle<uv_stream_t> stream =
+        test::open_pipe(loop.get(), std::move(pair.ours)).release_as<uv_stream_t>();
     CHECK(stream.handle()->type == UV_NAMED_PIPE);
     stream.reset(); // ASan checks the size it is freed with
 }
@@ -124,4 +123,35 @@ TEST_CASE("a process is a handle too: uv_spawn is its init") {
         loop.spin();
         CHECK_FALSE(exit.exited);
     }
+}
+
+TEST_CASE("accept_tcp takes a waiting connection, and is an error when none waits") {
+    Loop loop;
+    struct Listener {
+        int accepted = 0;
+        Handle<uv_tcp_t> client;
+    } state;
+    auto listener = Handle<uv_tcp_t>::create(
+        "uv_tcp_init", &state, [&](uv_tcp_t* t) { return uv_tcp_init(loop.get(), t); });
+    REQUIRE(listener);
+    sockaddr_in address{};
+    REQUIRE(uv_ip4_addr("127.0.0.1", 0, &address) == 0);
+    REQUIRE(uv_tcp_bind(listener->get(), reinterpret_cast<const sockaddr*>(&address), 0) == 0);
+    CHECK_FALSE(accept_tcp(listener->stream())); // nothing waits yet
+    REQUIRE(uv_listen(listener->stream(), 4, [](uv_stream_t* s, int) {
+                auto* st = owner_of<Listener>(s);
+                auto client = accept_tcp(s); // no REQUIRE here: no exception through libuv
+                if (!client) return;
+                st->client = std::move(*client);
+                ++st->accepted;
+            }) == 0);
+    int length = sizeof address;
+    REQUIRE(uv_tcp_getsockname(listener->get(), reinterpret_cast<sockaddr*>(&address), &length) ==
+            0);
+    Fd peer(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    REQUIRE(::connect(peer.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) ==
+            0);
+    REQUIRE(loop.run_until([&] { return state.accepted == 1; }));
+    CHECK(state.client.get()->data == nullptr);
+    state.client.reset();
 }

@@ -2,6 +2,7 @@
 // end for libuv, the other a plain fd the test writes and reads as the peer.
 #pragma once
 
+#include "event/handle.hpp"
 #include "event/teardown.hpp"
 #include "util/fd.hpp"
 
@@ -50,5 +51,14 @@ struct SocketPair {
         peer = Fd(fds[1]);
     }
 };
+
+// A pipe handle on `fd` (our end of a SocketPair).
+inline Handle<uv_pipe_t> open_pipe(uv_loop_t* loop, Fd fd) {
+    auto pipe = Handle<uv_pipe_t>::create(
+        "uv_pipe_init", nullptr, [loop](uv_pipe_t* p) { return uv_pipe_init(loop, p, 0); });
+    REQUIRE(pipe);
+    REQUIRE(uv_pipe_open(pipe->get(), fd.release()) == 0);
+    return std::move(*pipe);
+}
 
 } // namespace ferry::event::test

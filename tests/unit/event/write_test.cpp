@@ -9,17 +9,10 @@
 using namespace ferry;
 using namespace ferry::event;
 using ferry::event::test::Loop;
+using ferry::event::test::open_pipe;
 using ferry::event::test::SocketPair;
 
 namespace {
-
-Handle<uv_pipe_t> open_pipe(uv_loop_t* loop, Fd fd) {
-    auto pipe = Handle<uv_pipe_t>::create(
-        "uv_pipe_init", nullptr, [loop](uv_pipe_t* p) { return uv_pipe_init(loop, p, 0); });
-    REQUIRE(pipe);
-    REQUIRE(uv_pipe_open(pipe->get(), fd.release()) == 0);
-    return std::move(*pipe);
-}
 
 std::string read_some(int fd) {
     char buf[4096];
