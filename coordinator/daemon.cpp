@@ -3,6 +3,7 @@
 #include "config/hosts.hpp"
 #include "coordinator/paths.hpp"
 #include "coordinator/service.hpp"
+#include "event/teardown.hpp"
 #include "remote/protocol/auth.hpp"
 #include "util/fd.hpp"
 #include "util/log.hpp"
@@ -38,16 +39,8 @@ LockState take_lock(const std::string& path, Fd& fd) {
 int run_loop(uv_loop_t* loop, std::unique_ptr<Service> service) {
     uv_run(loop, UV_RUN_DEFAULT);
     service.reset();
-    uv_run(loop, UV_RUN_DEFAULT); // close callbacks of what the destructor closed
-    int rc = uv_loop_close(loop);
-    if (rc != 0) {
-        uv_walk(
-            loop,
-            [](uv_handle_t* handle, void*) {
-                log::error("internal: libuv handle still open at exit: {}",
-                           uv_handle_type_name(handle->type));
-            },
-            nullptr);
+    if (auto closed = event::close_loop(loop); !closed) {
+        log::error("internal: {}", closed.error().message);
         return 1;
     }
     return 0;

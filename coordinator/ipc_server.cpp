@@ -13,7 +13,8 @@ namespace ferry::coordinator {
 Result<std::unique_ptr<IpcServer>> IpcServer::listen(uv_loop_t* loop, const std::string& path,
                                                      IpcEvents& events) {
     std::unique_ptr<IpcServer> server(new IpcServer(loop, path, events));
-    FERRY_TRY(listener, UvHandle<uv_pipe_t>::create(server.get(), [loop](uv_pipe_t* p) {
+    FERRY_TRY(listener,
+              event::Handle<uv_pipe_t>::create("uv_pipe_init", server.get(), [loop](uv_pipe_t* p) {
                   return uv_pipe_init(loop, p, 0);
               }));
     server->m_listener = std::move(*listener);
@@ -25,10 +26,10 @@ Result<std::unique_ptr<IpcServer>> IpcServer::listen(uv_loop_t* loop, const std:
     FERRY_TRY(fd, listen_unix(path, 128));
     if (::chmod(path.c_str(), 0600) != 0) return errno_error(fmt::format("chmod {}", path), errno);
     int rc = uv_pipe_open(server->m_listener.get(), fd->get());
-    if (rc < 0) return uv_error(fmt::format("listen {}", path), rc);
+    if (rc < 0) return event::uv_error(fmt::format("listen {}", path), rc);
     (void)fd->release(); // the pipe handle owns it now
     rc = uv_listen(server->m_listener.stream(), 128, &IpcServer::on_connection);
-    if (rc < 0) return uv_error(fmt::format("listen {}", path), rc);
+    if (rc < 0) return event::uv_error(fmt::format("listen {}", path), rc);
     return server;
 }
 
@@ -37,7 +38,7 @@ IpcServer::~IpcServer() {
 }
 
 void IpcServer::on_connection(uv_stream_t* listener, int status) {
-    auto* self = owner_of<IpcServer>(listener);
+    auto* self = event::owner_of<IpcServer>(listener);
     if (!self) return;
     if (status < 0) {
         log::warning("accept on {}: {}", self->m_path, uv_strerror(status));
@@ -47,19 +48,20 @@ void IpcServer::on_connection(uv_stream_t* listener, int status) {
 }
 
 void IpcServer::accept() {
-    auto pipe = UvHandle<uv_pipe_t>::create(
-        nullptr, [this](uv_pipe_t* p) { return uv_pipe_init(m_loop, p, 0); });
+    auto pipe = event::Handle<uv_pipe_t>::create(
+        "uv_pipe_init", nullptr, [this](uv_pipe_t* p) { return uv_pipe_init(m_loop, p, 0); });
     if (!pipe) return log::warning("accept: {}", pipe.error().message);
     int rc = uv_accept(m_listener.stream(), pipe->stream());
     if (rc < 0) return log::warning("accept: {}", uv_strerror(rc));
     ConnectionId id = m_next_id++;
-    auto stream = FrameStream::start(
+    auto stream = event::FrameStream::start(
         std::move(*pipe).release_as<uv_stream_t>(), proto::Limits{},
-        [this, id](proto::Frame frame) { m_events.ipc_frame(id, std::move(frame)); },
-        [this, id](const Error& why) {
-            m_connections.erase(id);
-            m_events.ipc_closed(id, why.message);
-        });
+        {.frame = [this, id](proto::Frame frame) { m_events.ipc_frame(id, std::move(frame)); },
+         .end =
+             [this, id](const event::StreamEnd& end) {
+                 m_connections.erase(id);
+                 m_events.ipc_closed(id, end.error.message);
+             }});
     if (!stream) return log::warning("accept: {}", stream.error().message);
     m_connections.emplace(id, std::move(*stream));
 }

@@ -4,8 +4,8 @@
 // (and lives in a 0700 directory): only its user may talk to the coordinator.
 #pragma once
 
-#include "coordinator/frame_stream.hpp"
-#include "coordinator/uv_handle.hpp"
+#include "event/frame_stream.hpp"
+#include "event/handle.hpp"
 #include "remote/protocol/frame.hpp"
 #include "util/result.hpp"
 
@@ -54,8 +54,8 @@ class IpcServer {
     uv_loop_t* m_loop;
     std::string m_path;
     IpcEvents& m_events;
-    UvHandle<uv_pipe_t> m_listener;
-    std::map<ConnectionId, std::unique_ptr<FrameStream>> m_connections;
+    event::Handle<uv_pipe_t> m_listener;
+    std::map<ConnectionId, std::unique_ptr<event::FrameStream>> m_connections;
     ConnectionId m_next_id = 1;
 };
 

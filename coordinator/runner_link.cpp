@@ -34,9 +34,10 @@ Result<std::unique_ptr<RunnerLink>> RunnerLink::create(uv_loop_t* loop, size_t i
                                                        FileStore& files, RunnerLinkEvents& events) {
     std::unique_ptr<RunnerLink> link(
         new RunnerLink(loop, index, std::move(runner), std::move(options), files, events));
-    auto make_timer = [&](UvHandle<uv_timer_t>& slot) -> Result<void> {
-        FERRY_TRY(timer, UvHandle<uv_timer_t>::create(
-                             link.get(), [loop](uv_timer_t* t) { return uv_timer_init(loop, t); }));
+    auto make_timer = [&](event::Handle<uv_timer_t>& slot) -> Result<void> {
+        FERRY_TRY(timer, event::Handle<uv_timer_t>::create(
+                             "uv_timer_init", link.get(),
+                             [loop](uv_timer_t* t) { return uv_timer_init(loop, t); }));
         slot = std::move(*timer);
         return ok();
     };
@@ -81,9 +82,11 @@ void RunnerLink::stop() {
 
 void RunnerLink::connect() {
     m_pending_failure.reset();
-    uv_timer_start(m_connect_timer.get(),
-                   &timer_trampoline<RunnerLink, &RunnerLink::on_connect_timeout>,
-                   m_options.connect_timeout_ms, 0);
+    if (auto armed = event::start_timer(
+            m_connect_timer, &event::timer_trampoline<RunnerLink, &RunnerLink::on_connect_timeout>,
+            m_options.connect_timeout_ms, 0);
+        !armed)
+        return broken(armed.error());
     std::string host = m_runner.host;
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
         host = host.substr(1, host.size() - 2);
@@ -128,8 +131,8 @@ void RunnerLink::on_resolved(int status, const addrinfo* result) {
 
 void RunnerLink::connect_to(const sockaddr* address) {
     m_phase = Phase::connecting;
-    auto tcp =
-        UvHandle<uv_tcp_t>::create(this, [this](uv_tcp_t* t) { return uv_tcp_init(m_loop, t); });
+    auto tcp = event::Handle<uv_tcp_t>::create(
+        "uv_tcp_init", this, [this](uv_tcp_t* t) { return uv_tcp_init(m_loop, t); });
     if (!tcp) return fail_soon(tcp.error().message);
     m_connecting = std::move(*tcp);
     auto request = std::make_unique<ConnectRequest>();
@@ -153,10 +156,10 @@ void RunnerLink::connect_to(const sockaddr* address) {
 void RunnerLink::on_connected(int status) {
     if (status < 0) return fail(fmt::format("connect: {}", uv_strerror(status)));
     uv_tcp_nodelay(m_connecting.get(), 1);
-    auto stream = FrameStream::start(
+    auto stream = event::FrameStream::start(
         std::move(m_connecting).release_as<uv_stream_t>(), proto::Limits{},
-        [this](const proto::Frame& frame) { on_frame(frame); },
-        [this](const Error& why) { fail(why.message); });
+        {.frame = [this](proto::Frame frame) { on_frame(std::move(frame)); },
+         .end = [this](const event::StreamEnd& end) { fail(end.error.message); }});
     if (!stream) return fail(stream.error().message);
     m_stream = std::move(*stream);
     m_phase = Phase::greeting; // the connect timer now waits for the greeting
@@ -191,7 +194,7 @@ void RunnerLink::on_reconnect_timer() {
 
 // ---- frames ----
 
-void RunnerLink::on_frame(const proto::Frame& frame) {
+void RunnerLink::on_frame(proto::Frame frame) {
     m_last_heard_ms = now_ms();
     if (m_phase == Phase::greeting) return on_greeting(frame);
     if (m_phase == Phase::authenticating) return on_auth_proof(frame);
@@ -277,10 +280,12 @@ void RunnerLink::on_auth_proof(const proto::Frame& frame) {
 void RunnerLink::become_up() {
     uv_timer_stop(m_connect_timer.get());
     m_phase = Phase::up;
-    if (m_options.ping_interval_ms > 0)
-        uv_timer_start(m_ping_timer.get(),
-                       &timer_trampoline<RunnerLink, &RunnerLink::on_ping_timer>,
-                       m_options.ping_interval_ms, m_options.ping_interval_ms);
+    if (m_options.ping_interval_ms > 0) {
+        auto armed = event::start_timer(
+            m_ping_timer, &event::timer_trampoline<RunnerLink, &RunnerLink::on_ping_timer>,
+            m_options.ping_interval_ms, m_options.ping_interval_ms);
+        if (!armed) return fail(armed.error().message);
+    }
     m_events.link_up(m_index, m_hello);
 }
 
@@ -323,9 +328,10 @@ void RunnerLink::on_need_files(const proto::NeedFiles& need) {
     // travel and be stored: the first job to a runner carries the compiler, 80-240 MiB,
     // which a slow link or a loaded runner takes seconds to take in. A runner that stalls is
     // still caught, only later.
-    if (job.timer)
-        uv_timer_start(job.timer.get(), &timer_trampoline<PendingJob, &PendingJob::on_timeout>,
-                       m_options.job_timeout_ms + sent_bytes / kMinBytesPerMs, 0);
+    auto armed =
+        event::start_timer(job.timer, &event::timer_trampoline<PendingJob, &PendingJob::on_timeout>,
+                           m_options.job_timeout_ms + sent_bytes / kMinBytesPerMs, 0);
+    if (!armed) return fail(fmt::format("job {}: {}", need.job_id, armed.error().message));
     m_events.link_job_files_sent(m_index, need.job_id);
 }
 
@@ -342,14 +348,21 @@ void RunnerLink::send_job(const proto::JobRequest& request) {
     for (const auto* list : {&request.files, &request.toolchain.files})
         for (const auto& file : *list)
             job->paths.emplace(file.hash, file.path);
-    auto timer = UvHandle<uv_timer_t>::create(
-        job.get(), [this](uv_timer_t* t) { return uv_timer_init(m_loop, t); });
+    // A job without its timeout could wait for ever: if the timer cannot run, the job is not
+    // sent and the link goes down (from the loop), which hands its jobs back to the scheduler.
+    auto timer = event::Handle<uv_timer_t>::create(
+        "uv_timer_init", job.get(), [this](uv_timer_t* t) { return uv_timer_init(m_loop, t); });
+    Result<void> armed = timer ? ok() : Result<void>(timer.error());
     if (timer) {
         job->timer = std::move(*timer);
-        uv_timer_start(job->timer.get(), &timer_trampoline<PendingJob, &PendingJob::on_timeout>,
-                       m_options.job_timeout_ms, 0);
+        armed = event::start_timer(job->timer,
+                                   &event::timer_trampoline<PendingJob, &PendingJob::on_timeout>,
+                                   m_options.job_timeout_ms, 0);
     }
     m_jobs[request.job_id] = std::move(job);
+    if (!armed)
+        return fail_soon(
+            fmt::format("job {}: no timeout: {}", request.job_id, armed.error().message));
     m_stream->send(proto::frame(request, m_options.compression_level));
 }
 
@@ -377,17 +390,28 @@ void RunnerLink::fail(const std::string& reason) {
     if (m_phase == Phase::idle || m_phase == Phase::stopped) return;
     close_connection();
     m_phase = Phase::idle;
-    uv_timer_start(m_reconnect_timer.get(),
-                   &timer_trampoline<RunnerLink, &RunnerLink::on_reconnect_timer>,
-                   m_options.backoff_ms, 0);
+    auto armed = event::start_timer(
+        m_reconnect_timer, &event::timer_trampoline<RunnerLink, &RunnerLink::on_reconnect_timer>,
+        m_options.backoff_ms, 0);
+    if (!armed) return broken(armed.error());
     m_events.link_down(m_index, reason);
 }
 
 void RunnerLink::fail_soon(std::string reason) {
     // Reported from the loop, not from inside the caller's call into us.
     m_pending_failure = std::move(reason);
-    uv_timer_start(m_connect_timer.get(),
-                   &timer_trampoline<RunnerLink, &RunnerLink::on_connect_timeout>, 0, 0);
+    auto armed = event::start_timer(
+        m_connect_timer, &event::timer_trampoline<RunnerLink, &RunnerLink::on_connect_timeout>, 0,
+        0);
+    if (!armed) broken(armed.error());
+}
+
+void RunnerLink::broken(const Error& why) {
+    // Without its timers the link could wait for ever: it stays down for good, said loudly.
+    log::error("runner {}: {}: no more connections to it", m_runner.name, why.message);
+    bool was_up = m_phase != Phase::idle && m_phase != Phase::stopped;
+    stop();
+    if (was_up) m_events.link_down(m_index, why.message);
 }
 
 void RunnerLink::close_connection() {

@@ -9,8 +9,8 @@
 
 #include "config/hosts.hpp"
 #include "coordinator/file_store.hpp"
-#include "coordinator/frame_stream.hpp"
-#include "coordinator/uv_handle.hpp"
+#include "event/frame_stream.hpp"
+#include "event/handle.hpp"
 #include "remote/protocol/messages.hpp"
 
 #include <cstdint>
@@ -78,7 +78,7 @@ class RunnerLink {
     struct PendingJob {
         RunnerLink* link = nullptr;
         uint64_t id = 0;
-        UvHandle<uv_timer_t> timer;
+        event::Handle<uv_timer_t> timer;
         std::unordered_map<std::string, std::string> paths; // hash -> client path
         void on_timeout();
     };
@@ -99,6 +99,8 @@ class RunnerLink {
     void on_ping_timer();
     void fail(const std::string& reason);
     void fail_soon(std::string reason);
+    // A timer of the link failed: it stops.
+    void broken(const Error& why);
     void close_connection();
     uint64_t now_ms() const { return uv_now(m_loop); }
 
@@ -111,11 +113,11 @@ class RunnerLink {
     Phase m_phase = Phase::idle;
     uv_getaddrinfo_t* m_resolving = nullptr; // in flight, owned by libuv
     std::optional<std::string> m_pending_failure;
-    UvHandle<uv_tcp_t> m_connecting;
-    std::unique_ptr<FrameStream> m_stream;
-    UvHandle<uv_timer_t> m_connect_timer;
-    UvHandle<uv_timer_t> m_reconnect_timer;
-    UvHandle<uv_timer_t> m_ping_timer;
+    event::Handle<uv_tcp_t> m_connecting;
+    std::unique_ptr<event::FrameStream> m_stream;
+    event::Handle<uv_timer_t> m_connect_timer;
+    event::Handle<uv_timer_t> m_reconnect_timer;
+    event::Handle<uv_timer_t> m_ping_timer;
     uint64_t m_last_heard_ms = 0;
     std::map<uint64_t, std::unique_ptr<PendingJob>> m_jobs;
     proto::RunnerHello m_hello;   // kept from the greeting until the runner has proved itself

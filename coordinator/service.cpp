@@ -77,19 +77,20 @@ Result<void> Service::open(const std::string& socket_path) {
     load_costs(socket_path);
 
     auto make_timer = [this]() {
-        return UvHandle<uv_timer_t>::create(
-            this, [this](uv_timer_t* t) { return uv_timer_init(m_loop, t); });
+        return event::Handle<uv_timer_t>::create(
+            "uv_timer_init", this, [this](uv_timer_t* t) { return uv_timer_init(m_loop, t); });
     };
-    auto make_signal = [this](int signum) -> Result<UvHandle<uv_signal_t>> {
-        FERRY_TRY(handle, UvHandle<uv_signal_t>::create(
-                              this, [this](uv_signal_t* s) { return uv_signal_init(m_loop, s); }));
+    auto make_signal = [this](int signum) -> Result<event::Handle<uv_signal_t>> {
+        FERRY_TRY(handle, event::Handle<uv_signal_t>::create(
+                              "uv_signal_init", this,
+                              [this](uv_signal_t* s) { return uv_signal_init(m_loop, s); }));
         int rc = uv_signal_start(
             handle->get(),
             [](uv_signal_t* s, int) {
-                if (auto* self = owner_of<Service>(s)) self->on_signal();
+                if (auto* self = event::owner_of<Service>(s)) self->on_signal();
             },
             signum);
-        if (rc < 0) return uv_error("uv_signal_start", rc);
+        if (rc < 0) return event::uv_error("uv_signal_start", rc);
         return handle;
     };
     FERRY_TRY(tick, make_timer());
@@ -123,7 +124,8 @@ Result<void> Service::open(const std::string& socket_path) {
                   m_cpu_meter->describe());
     }
     m_last_busy_ms = now_ms();
-    uv_timer_start(m_tick.get(), &timer_trampoline<Service, &Service::on_tick>, kTickMs, kTickMs);
+    FERRY_TRY_VOID(event::start_timer(m_tick, &event::timer_trampoline<Service, &Service::on_tick>,
+                                      kTickMs, kTickMs));
     log::info("coordinator listening on {}: {} runner(s), {} local slot(s), configuration {}",
               socket_path, m_config.runners.size(), m_slots.capacity(),
               m_config.source.empty() ? "(none)" : m_config.source);

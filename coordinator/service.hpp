@@ -20,7 +20,7 @@
 #include "coordinator/runner_link.hpp"
 #include "coordinator/scan_memo.hpp"
 #include "coordinator/scheduler.hpp"
-#include "coordinator/uv_handle.hpp"
+#include "event/handle.hpp"
 #include "remote/protocol/messages.hpp"
 
 #include <map>
@@ -140,9 +140,9 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     std::vector<std::unique_ptr<RunnerLink>> m_links;
     std::vector<std::string> m_last_down_reason; // per runner, until it is up again
     std::unique_ptr<IpcServer> m_server;
-    UvHandle<uv_timer_t> m_tick;
-    UvHandle<uv_signal_t> m_sigterm;
-    UvHandle<uv_signal_t> m_sigint;
+    event::Handle<uv_timer_t> m_tick;
+    event::Handle<uv_signal_t> m_sigterm;
+    event::Handle<uv_signal_t> m_sigint;
     std::map<JobId, Job> m_jobs;
     JobBoard m_board{[] { return uv_hrtime() / 1000; }};
     std::map<ConnectionId, proto::IpcWatch> m_watchers;

@@ -32,15 +32,9 @@ static std::string printable(std::string_view text) {
     return out;
 }
 
-static Connection* owner(const void* handle) {
-    return static_cast<Connection*>(static_cast<const uv_handle_t*>(handle)->data);
-}
-
-Connection::Connection(Server& server, uint64_t id, UvHandle<uv_tcp_t> tcp, std::string peer)
-    : m_server(server), m_id(id), m_tcp(std::move(tcp)), m_peer(std::move(peer)),
-      m_decoder(pre_greeting_limits()) {
-    m_tcp.get()->data = this;
-}
+Connection::Connection(Server& server, uint64_t id, event::Handle<uv_tcp_t> tcp, std::string peer)
+    : m_server(server), m_id(id), m_loop(tcp.get()->loop), m_tcp(std::move(tcp)),
+      m_peer(std::move(peer)) {}
 
 Connection::~Connection() {
     // Their mirrors can be large: delete them off the loop.
@@ -48,32 +42,34 @@ Connection::~Connection() {
         m_server.mirror_worker().discard(std::move(job.setup.dir));
 }
 
-void Connection::start(bool allowed) {
-    int rc = uv_read_start(
-        m_tcp.stream(),
-        [](uv_handle_t* h, size_t, uv_buf_t* buf) {
-            Connection* c = owner(h);
-            *buf = c ? uv_buf_init(c->m_buffer.data(), static_cast<unsigned>(c->m_buffer.size()))
-                     : uv_buf_init(nullptr, 0);
-        },
-        [](uv_stream_t* s, ssize_t n, const uv_buf_t*) {
-            if (Connection* c = owner(s)) c->on_read(n);
-        });
-    if (rc != 0) {
-        log::warning("{}: cannot read: {}", m_peer, uv_strerror(rc));
+void Connection::start() {
+    // Frames are read with the limits of a peer that has proved nothing until the hello.
+    auto stream = event::FrameStream::start(
+        std::move(m_tcp).release_as<uv_stream_t>(), pre_greeting_limits(),
+        {.frame = [this](proto::Frame frame) { on_frame(std::move(frame)); },
+         .end = [this](const event::StreamEnd& end) { on_end(end); },
+         .bad_input = [this](const Error& why) { protocol_error(why.message); },
+         .bytes_read = [this](size_t n) { m_server.metrics().bytes_received(n); }});
+    if (!stream) {
+        log::warning("{}: cannot read: {}", m_peer, stream.error().message);
         retire_self();
         return;
     }
-    if (!allowed) return; // the server sends the refusal
-    if (uv_timer_init(m_tcp.get()->loop, m_hello_timer.get()) == 0) {
-        m_hello_timer.set_initialized();
-        m_hello_timer.get()->data = this;
-        uv_timer_start(
-            m_hello_timer.get(),
-            [](uv_timer_t* t) {
-                if (Connection* c = owner(t)) c->on_hello_timeout();
-            },
+    m_stream = std::move(*stream);
+    // Without the hello deadline an idle peer would hold its connection for ever.
+    auto timer = event::Handle<uv_timer_t>::create(
+        "uv_timer_init", this, [this](uv_timer_t* t) { return uv_timer_init(m_loop, t); });
+    Result<void> armed = timer ? ok() : Result<void>(timer.error());
+    if (timer) {
+        m_hello_timer = std::move(*timer);
+        armed = event::start_timer(
+            m_hello_timer, &event::timer_trampoline<Connection, &Connection::on_hello_timeout>,
             kHelloTimeoutMs, 0);
+    }
+    if (!armed) {
+        log::warning("{}: connection refused: {}", m_peer, armed.error().message);
+        retire_self();
+        return;
     }
     const auto& config = m_server.config();
     proto::RunnerHello hello;
@@ -83,15 +79,7 @@ void Connection::start(bool allowed) {
     if (config.sandbox != SandboxMode::unavailable) hello.compilers = config.allowlist.infos();
     hello.runs_toolchains =
         config.sandbox == SandboxMode::sandboxed && !config.options.installed_compilers_only;
-    if (config.key) {
-        auto challenge = proto::auth::make_challenge();
-        if (!challenge) {
-            log::error("{}: refused: {}", m_peer, challenge.error().message);
-            refuse(proto::ErrorCode::auth, challenge.error().message);
-            return;
-        }
-        m_challenge = std::move(*challenge);
-    }
+    if (config.key) m_challenge = proto::auth::make_challenge();
     hello.challenge = m_challenge;
     send(proto::frame(hello));
 }
@@ -104,14 +92,10 @@ void Connection::on_hello_timeout() {
 }
 
 void Connection::send(std::string bytes) {
-    if (!m_tcp.initialized()) return;
-    const size_t size = bytes.size();
-    if (auto sent = uv_write_string(m_tcp.stream(), std::move(bytes)); !sent) {
-        log::info("{}: {}", m_peer, sent.error().message);
-        retire_self();
-        return;
-    }
-    m_server.metrics().bytes_sent(size);
+    // A failed write ends the stream (on_end), from the loop.
+    if (!m_stream || !m_stream->is_open()) return;
+    m_server.metrics().bytes_sent(bytes.size());
+    m_stream->send(std::move(bytes));
 }
 
 void Connection::retire_self() {
@@ -132,63 +116,34 @@ void Connection::protocol_error(const std::string& message) {
 void Connection::close_after_flush() {
     if (m_closing) return;
     m_closing = true;
-    // Keep reading (and discarding) until the peer closes or the timer fires: closing with
-    // unread bytes makes the kernel send a reset, which can destroy the error frame before
-    // the peer reads it.
-    struct ShutdownRequest {
-        uv_shutdown_t req{};
-    };
-    auto request = std::make_unique<ShutdownRequest>();
-    request->req.data = request.get();
-    int rc = uv_shutdown(&request->req, m_tcp.stream(), [](uv_shutdown_t* req, int) {
-        std::unique_ptr<ShutdownRequest> done(static_cast<ShutdownRequest*>(req->data));
-    });
-    if (rc != 0) {
-        retire_self();
-        return;
-    }
-    (void)request.release(); // freed by its callback
-    if (uv_timer_init(m_tcp.get()->loop, m_flush_timer.get()) != 0) {
-        retire_self();
-        return;
-    }
-    m_flush_timer.set_initialized();
-    m_flush_timer.get()->data = this;
-    uv_timer_start(
-        m_flush_timer.get(),
-        [](uv_timer_t* t) {
-            if (Connection* c = owner(t)) c->retire_self();
-        },
-        kFlushTimeoutMs, 0);
+    // The stream keeps reading until the peer closes or the linger ends (on_end).
+    if (!m_stream) return retire_self();
+    m_stream->finish(kFlushTimeoutMs);
 }
 
-void Connection::on_read(ssize_t nread) {
-    if (nread < 0) {
-        if (!m_closing && m_decoder.buffered() > 0)
-            log::info("{}: closed the connection in the middle of a frame", m_peer);
-        else if (nread != UV_EOF)
-            log::info("{}: {}", m_peer, uv_strerror(static_cast<int>(nread)));
-        else
-            log::debug("{}: disconnected", m_peer);
-        retire_self();
-        return;
+void Connection::on_end(const event::StreamEnd& end) {
+    using Reason = event::StreamEnd::Reason;
+    switch (end.reason) {
+    case Reason::closed_mid_frame:
+        log::info("{}: closed the connection in the middle of a frame", m_peer);
+        break;
+    case Reason::closed:
+        log::debug("{}: disconnected", m_peer);
+        break;
+    case Reason::linger_over:
+        break;
+    case Reason::failed:
+    case Reason::malformed:
+        log::info("{}: {}", m_peer, end.error.message);
+        break;
     }
-    m_server.metrics().bytes_received(static_cast<uint64_t>(nread));
-    if (m_closing || nread == 0) return;
-    if (auto fed = m_decoder.append({m_buffer.data(), static_cast<size_t>(nread)}); !fed) {
-        protocol_error(fed.error().message);
-        return;
-    }
-    // One frame at a time: the hello changes the limits the frames behind it are read with.
-    while (!m_closing) {
-        auto frame = m_decoder.next();
-        if (!frame) {
-            protocol_error(frame.error().message);
-            return;
-        }
-        if (!*frame) return;
-        if (auto handled = handle_frame(**frame); !handled) protocol_error(handled.error().message);
-    }
+    retire_self();
+}
+
+void Connection::on_frame(proto::Frame frame) {
+    // The stream delivers one frame at a time, so the hello's new limits judge the next one.
+    if (m_closing) return;
+    if (auto handled = handle_frame(frame); !handled) protocol_error(handled.error().message);
 }
 
 Result<void> Connection::handle_frame(proto::Frame& frame) {
@@ -236,11 +191,11 @@ Result<void> Connection::on_client_hello(const proto::Frame& frame) {
         return ok();
     }
     const std::string name = printable(hello->client_name);
-    m_hello_timer.close();
+    m_hello_timer.reset();
     const auto& key = m_server.config().key;
     if (!key) {
         m_greeted = true;
-        m_decoder.set_limits(greeted_limits(m_server.config().options));
+        m_stream->set_limits(greeted_limits(m_server.config().options));
         log::info("{}: client '{}' connected", m_peer, name);
         return ok();
     }
@@ -254,7 +209,7 @@ Result<void> Connection::on_client_hello(const proto::Frame& frame) {
         return ok();
     }
     m_greeted = true;
-    m_decoder.set_limits(greeted_limits(m_server.config().options));
+    m_stream->set_limits(greeted_limits(m_server.config().options));
     send(proto::frame(proto::AuthProof{std::move(*proof)}));
     log::info("{}: client '{}' connected (authenticated)", m_peer, name);
     return ok();
@@ -430,34 +385,41 @@ void Connection::on_mirror_built(std::unique_ptr<MirrorWork> work) {
         return;
     }
     proto::NeedFiles need{id, {work->missing.begin(), work->missing.end()}};
-    await_files(
+    auto waiting = await_files(
         id, PendingJob{std::move(work->setup), std::move(work->plan), std::move(work->missing), 0});
+    if (!waiting) return answer(id, proto::JobStatus::failed, waiting.error().message);
     send(proto::frame(need));
 }
 
-void Connection::await_files(uint64_t id, PendingJob job) {
+Result<void> Connection::await_files(uint64_t id, PendingJob job) {
     const unsigned timeout_s = m_server.config().options.files_timeout_seconds;
-    uv_loop_t* loop = m_tcp.get()->loop;
-    job.deadline_ms = uv_now(loop) + uint64_t(timeout_s) * 1000;
-    m_pending.emplace(id, std::move(job));
-    if (!m_files_timer.initialized()) {
-        if (uv_timer_init(loop, m_files_timer.get()) != 0) return;
-        m_files_timer.set_initialized();
-        m_files_timer.get()->data = this;
-    }
-    if (m_files_timer.active()) return;
     // A coarse tick is enough: the timeout is in seconds, and one timer serves every job.
     const uint64_t tick = std::min<uint64_t>(1000, uint64_t(timeout_s) * 1000);
-    uv_timer_start(
-        m_files_timer.get(),
-        [](uv_timer_t* t) {
-            if (Connection* c = owner(t)) c->on_files_timer();
-        },
-        tick, tick);
+    Result<void> armed = ok();
+    if (!m_files_timer) {
+        auto timer = event::Handle<uv_timer_t>::create(
+            "uv_timer_init", this, [this](uv_timer_t* t) { return uv_timer_init(m_loop, t); });
+        if (timer)
+            m_files_timer = std::move(*timer);
+        else
+            armed = timer.error();
+    }
+    if (armed && !m_files_timer.active())
+        armed = event::start_timer(
+            m_files_timer, &event::timer_trampoline<Connection, &Connection::on_files_timer>, tick,
+            tick);
+    if (!armed) {
+        // Without the timer its files could be awaited for ever.
+        m_server.mirror_worker().discard(std::move(job.setup.dir));
+        return armed;
+    }
+    job.deadline_ms = uv_now(m_loop) + uint64_t(timeout_s) * 1000;
+    m_pending.emplace(id, std::move(job));
+    return ok();
 }
 
 void Connection::on_files_timer() {
-    const uint64_t now = uv_now(m_tcp.get()->loop);
+    const uint64_t now = uv_now(m_loop);
     const unsigned timeout_s = m_server.config().options.files_timeout_seconds;
     for (auto it = m_pending.begin(); it != m_pending.end();) {
         if (it->second.deadline_ms > now) {
@@ -471,7 +433,7 @@ void Connection::on_files_timer() {
         answer(id, proto::JobStatus::failed,
                fmt::format("the files it needs did not arrive within {} s", timeout_s));
     }
-    if (m_pending.empty() && m_files_timer.initialized()) uv_timer_stop(m_files_timer.get());
+    if (m_pending.empty() && m_files_timer) uv_timer_stop(m_files_timer.get());
 }
 
 Result<void> Connection::on_file_data(const proto::Frame& frame) {

@@ -6,15 +6,16 @@
 // notice.
 #pragma once
 
+#include "event/frame_stream.hpp"
+#include "event/handle.hpp"
 #include "remote/protocol/frame.hpp"
 #include "remote/protocol/messages.hpp"
 #include "remote/runner/job.hpp"
 #include "remote/runner/mirror.hpp"
 #include "remote/runner/mirror_worker.hpp"
-#include "remote/runner/uv_handle.hpp"
 
-#include <array>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <uv.h>
@@ -25,13 +26,13 @@ class Server;
 
 class Connection {
   public:
-    Connection(Server& server, uint64_t id, UvHandle<uv_tcp_t> tcp, std::string peer);
+    Connection(Server& server, uint64_t id, event::Handle<uv_tcp_t> tcp, std::string peer);
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
     ~Connection();
 
-    // Greets the peer, or tells it it is not allowed and closes.
-    void start(bool allowed);
+    // Starts reading and greets the peer; a connection that cannot start retires itself.
+    void start();
     void refuse(proto::ErrorCode code, std::string message);
 
     void send_result(const proto::JobResult& result);
@@ -39,8 +40,6 @@ class Connection {
     void fail_pending(const std::string& message);
     // Flush what was written, then retire.
     void close_after_flush();
-    // Jobs sent to the server whose results are not yet back.
-    size_t jobs_in_flight() const { return m_submitted.size(); }
     // Jobs whose mirror is ready but that wait for the client's files.
     size_t jobs_waiting_for_files() const { return m_pending.size(); }
     // Jobs accepted here and not yet with the server: request being checked, mirror being
@@ -52,7 +51,6 @@ class Connection {
     void on_intake_checked(std::unique_ptr<IntakeCheck> check);
     // The thread pool has built (or failed to build) a job's mirror.
     void on_mirror_built(std::unique_ptr<MirrorWork> work);
-    bool closing() const { return m_closing; }
 
     uint64_t id() const { return m_id; }
     const std::string& peer() const { return m_peer; }
@@ -65,7 +63,8 @@ class Connection {
         uint64_t deadline_ms = 0; // uv_now() past which the files are no longer awaited
     };
 
-    void on_read(ssize_t nread);
+    void on_frame(proto::Frame frame);
+    void on_end(const event::StreamEnd& end);
     Result<void> handle_frame(proto::Frame& frame);
     Result<void> on_client_hello(const proto::Frame& frame);
     void on_hello_timeout();
@@ -75,7 +74,8 @@ class Connection {
     // connection is ending (the job is dropped) or the runner drains (it is answered now).
     bool back_from_pool(std::set<uint64_t>& stage, uint64_t id);
     Result<void> on_file_data(const proto::Frame& frame);
-    void await_files(uint64_t id, PendingJob job);
+    // Waits for the job's files under --files-timeout; an error (no timer) drops the job.
+    Result<void> await_files(uint64_t id, PendingJob job);
     void on_files_timer();
     // Answers a job that never reaches the queue (refused or failed at intake).
     void answer(uint64_t job_id, proto::JobStatus status, std::string message);
@@ -86,13 +86,12 @@ class Connection {
 
     Server& m_server;
     uint64_t m_id;
-    UvHandle<uv_tcp_t> m_tcp;
-    UvHandle<uv_timer_t> m_flush_timer;
-    UvHandle<uv_timer_t> m_hello_timer;
-    UvHandle<uv_timer_t> m_files_timer; // fails jobs whose files never come
+    uv_loop_t* m_loop;
+    event::Handle<uv_tcp_t> m_tcp; // until start() hands it to m_stream
+    std::unique_ptr<event::FrameStream> m_stream;
+    event::Handle<uv_timer_t> m_hello_timer;
+    event::Handle<uv_timer_t> m_files_timer; // fails jobs whose files never come
     std::string m_peer;
-    proto::FrameDecoder m_decoder;
-    std::array<char, 65536> m_buffer{};
     std::string m_challenge; // sent in the greeting; empty without a key
     bool m_greeted = false;  // ClientHello received (and, with a key, its answer checked)
     bool m_closing = false;

@@ -19,10 +19,6 @@ Job::~Job() {
     if (m_spawned && !m_exited) kill_group();
 }
 
-static Job* owner(const void* handle) {
-    return static_cast<Job*>(static_cast<const uv_handle_t*>(handle)->data);
-}
-
 Result<void> Job::start() {
     CompileCommand cmd = m_setup.sandbox
                              ? build_sandboxed_command(m_setup.request, m_setup.dir->path())
@@ -40,15 +36,20 @@ Result<void> Job::start() {
     envp.push_back(nullptr);
 
     for (auto* pipe : {&m_out, &m_err}) {
-        if (int rc = uv_pipe_init(m_loop, pipe->get(), 0); rc != 0)
-            return make_error(Errc::io, "pipe: {}", uv_strerror(rc));
-        pipe->set_initialized();
-        pipe->get()->data = this;
+        FERRY_TRY(made,
+                  event::Handle<uv_pipe_t>::create("uv_pipe_init", this, [this](uv_pipe_t* p) {
+                      return uv_pipe_init(m_loop, p, 0);
+                  }));
+        *pipe = std::move(*made);
     }
-    if (int rc = uv_timer_init(m_loop, m_timer.get()); rc != 0)
-        return make_error(Errc::io, "timer: {}", uv_strerror(rc));
-    m_timer.set_initialized();
-    m_timer.get()->data = this;
+    FERRY_TRY(timer,
+              event::Handle<uv_timer_t>::create("uv_timer_init", this, [this](uv_timer_t* t) {
+                  return uv_timer_init(m_loop, t);
+              }));
+    m_timer = std::move(*timer);
+    // --job-timeout runs from before the spawn: a job that cannot be timed never starts.
+    FERRY_TRY_VOID(event::start_timer(m_timer, &event::timer_trampoline<Job, &Job::on_timeout>,
+                                      uint64_t(m_settings.timeout_seconds) * 1000, 0));
 
     uv_stdio_container_t stdio[3];
     stdio[0].flags = UV_IGNORE;
@@ -59,7 +60,7 @@ Result<void> Job::start() {
 
     uv_process_options_t options{};
     options.exit_cb = [](uv_process_t* p, int64_t status, int sig) {
-        if (Job* job = owner(p)) job->on_exit(status, sig);
+        if (Job* job = event::owner_of<Job>(p)) job->on_exit(status, sig);
     };
     options.file = m_settings.exec_helper.c_str();
     options.args = argv.data();
@@ -72,20 +73,21 @@ Result<void> Job::start() {
     options.stdio = stdio;
 
     m_start_ns = uv_hrtime();
-    int rc = uv_spawn(m_loop, m_process.get(), &options);
-    m_process.set_initialized(); // libuv requires uv_close even after a failed spawn
-    if (rc != 0) return make_error(Errc::io, "cannot start {}: {}", cmd.program, uv_strerror(rc));
-    m_process.get()->data = this;
+    auto process = event::Handle<uv_process_t>::create(
+        "uv_spawn", this, [&](uv_process_t* p) { return uv_spawn(m_loop, p, &options); });
+    if (!process)
+        return make_error(Errc::io, "cannot start {}: {}", cmd.program, process.error().message);
+    m_process = std::move(*process);
     m_spawned = true;
     m_pid = m_process.get()->pid;
 
     auto alloc = [](uv_handle_t* h, size_t, uv_buf_t* buf) {
-        Job* job = owner(h);
+        Job* job = event::owner_of<Job>(h);
         *buf = job ? uv_buf_init(job->m_buffer.data(), static_cast<unsigned>(job->m_buffer.size()))
                    : uv_buf_init(nullptr, 0);
     };
     auto read = [](uv_stream_t* s, ssize_t n, const uv_buf_t*) {
-        if (Job* job = owner(s)) job->on_read(s, n);
+        if (Job* job = event::owner_of<Job>(s)) job->on_read(s, n);
     };
     for (auto* pipe : {&m_out, &m_err}) {
         if (int read_rc = uv_read_start(pipe->stream(), alloc, read); read_rc != 0) {
@@ -93,12 +95,6 @@ Result<void> Job::start() {
             (pipe == &m_out ? m_out_done : m_err_done) = true;
         }
     }
-    uv_timer_start(
-        m_timer.get(),
-        [](uv_timer_t* t) {
-            if (Job* job = owner(t)) job->on_timeout();
-        },
-        uint64_t(m_settings.timeout_seconds) * 1000, 0);
     return ok();
 }
 

@@ -6,10 +6,10 @@
 #pragma once
 
 #include "compiler/identity.hpp"
+#include "event/handle.hpp"
 #include "remote/protocol/messages.hpp"
 #include "remote/runner/options.hpp"
 #include "remote/runner/sandbox.hpp"
-#include "remote/runner/uv_handle.hpp"
 #include "util/temp_dir.hpp"
 
 #include <array>
@@ -80,10 +80,10 @@ class Job {
     JobSetup m_setup;
     JobSettings m_settings;
     Done m_done;
-    UvHandle<uv_process_t> m_process;
-    UvHandle<uv_pipe_t> m_out;
-    UvHandle<uv_pipe_t> m_err;
-    UvHandle<uv_timer_t> m_timer;
+    event::Handle<uv_process_t> m_process;
+    event::Handle<uv_pipe_t> m_out;
+    event::Handle<uv_pipe_t> m_err;
+    event::Handle<uv_timer_t> m_timer;
     std::array<char, 65536> m_buffer{};
     std::string m_stdout, m_stderr;
     int m_pid = 0;

@@ -1,6 +1,7 @@
 // ferryd: the runner service. Wires the pieces together in the order that makes every
 // start-up error visible on the terminal: options, sockets, (with --daemon) detaching with a
 // pipe back to the terminal, the pid file, privileges, compilers, directories, event loop.
+#include "event/teardown.hpp"
 #include "remote/protocol/auth.hpp"
 #include "remote/runner/exec_limits.hpp"
 #include "remote/runner/listen_socket.hpp"
@@ -199,14 +200,9 @@ int run(int argc, char** argv) {
             uv_run(&loop, UV_RUN_DEFAULT);
         }
     }
-    uv_run(&loop, UV_RUN_DEFAULT); // the close callbacks of what the server still held
-    if (int rc = uv_loop_close(&loop); rc != 0) {
-        uv_walk(
-            &loop,
-            [](uv_handle_t* h, void*) {
-                log::error("handle still open at exit: {}", uv_handle_type_name(h->type));
-            },
-            nullptr);
+    // The close callbacks of what the server still held; anything left open is a bug.
+    if (auto closed = event::close_loop(&loop); !closed) {
+        log::error("internal: {}", closed.error().message);
         exit_code = exit_code ? exit_code : 1;
     }
     if (private_cache) cache->clear();

@@ -1,5 +1,6 @@
 #include "remote/runner/metrics_http.hpp"
 
+#include "event/write.hpp"
 #include "remote/runner/peer.hpp"
 #include "remote/runner/prometheus_text.hpp"
 #include "util/http/request_head.hpp"
@@ -16,7 +17,7 @@ static constexpr std::string_view kTextPlain = "text/plain; charset=utf-8";
 
 class MetricsHttp::Client {
   public:
-    Client(MetricsHttp& server, uint64_t id, UvHandle<uv_tcp_t> tcp)
+    Client(MetricsHttp& server, uint64_t id, event::Handle<uv_tcp_t> tcp)
         : m_server(server), m_id(id), m_tcp(std::move(tcp)) {
         m_tcp.get()->data = this;
     }
@@ -26,11 +27,9 @@ class MetricsHttp::Client {
     void start();
 
   private:
-    static Client* owner(const void* handle) {
-        return static_cast<Client*>(static_cast<const uv_handle_t*>(handle)->data);
-    }
     void on_read(ssize_t nread);
     void on_timer();
+    Result<void> arm_timer(uint64_t ms);
     void handle(const http::RequestHead& head);
     // Sends a whole response (its status counted) and closes after it.
     void answer(std::string response, int status);
@@ -38,8 +37,8 @@ class MetricsHttp::Client {
 
     MetricsHttp& m_server;
     uint64_t m_id;
-    UvHandle<uv_tcp_t> m_tcp;
-    UvHandle<uv_timer_t> m_timer; // the request deadline, then the linger after answering
+    event::Handle<uv_tcp_t> m_tcp;
+    event::Handle<uv_timer_t> m_timer; // the request deadline, then the linger after answering
     std::array<char, 2048> m_buffer{};
     std::string m_head;
     bool m_answered = false;
@@ -47,24 +46,27 @@ class MetricsHttp::Client {
 
 void MetricsHttp::Client::start() {
     uv_loop_t* loop = m_tcp.get()->loop;
-    if (uv_timer_init(loop, m_timer.get()) != 0) return done();
-    m_timer.set_initialized();
-    m_timer.get()->data = this;
-    uv_timer_start(
-        m_timer.get(),
-        [](uv_timer_t* t) {
-            if (Client* c = owner(t)) c->on_timer();
-        },
-        m_server.m_limits.request_timeout_ms, 0);
+    // Without its deadline a client could hold its slot for ever: it is dropped instead.
+    auto timer = event::Handle<uv_timer_t>::create(
+        "uv_timer_init", this, [loop](uv_timer_t* t) { return uv_timer_init(loop, t); });
+    if (!timer) {
+        log::warning("metrics: {}", timer.error().message);
+        return done();
+    }
+    m_timer = std::move(*timer);
+    if (auto armed = arm_timer(m_server.m_limits.request_timeout_ms); !armed) {
+        log::warning("metrics: {}", armed.error().message);
+        return done();
+    }
     int rc = uv_read_start(
         m_tcp.stream(),
         [](uv_handle_t* h, size_t, uv_buf_t* buf) {
-            Client* c = owner(h);
+            Client* c = event::owner_of<Client>(h);
             *buf = c ? uv_buf_init(c->m_buffer.data(), static_cast<unsigned>(c->m_buffer.size()))
                      : uv_buf_init(nullptr, 0);
         },
         [](uv_stream_t* s, ssize_t n, const uv_buf_t*) {
-            if (Client* c = owner(s)) c->on_read(n);
+            if (Client* c = event::owner_of<Client>(s)) c->on_read(n);
         });
     if (rc != 0) done();
 }
@@ -111,26 +113,16 @@ void MetricsHttp::Client::answer(std::string response, int status) {
     m_head.clear();
     m_head.shrink_to_fit();
     m_server.m_answered(status);
-    if (!uv_write_string(m_tcp.stream(), std::move(response))) return done();
+    if (!event::write_string(m_tcp.stream(), std::move(response))) return done();
     // FIN after the answer; the request frees itself, also if the handle closes first.
-    struct ShutdownRequest {
-        uv_shutdown_t req{};
-    };
-    auto request = std::make_unique<ShutdownRequest>();
-    request->req.data = request.get();
-    int rc = uv_shutdown(&request->req, m_tcp.stream(), [](uv_shutdown_t* req, int) {
-        std::unique_ptr<ShutdownRequest> freed(static_cast<ShutdownRequest*>(req->data));
-    });
-    if (rc != 0) return done();
-    (void)request.release(); // owned by libuv until the callback
+    if (!event::shutdown_stream(m_tcp.stream())) return done();
     // A client that neither reads nor closes is dropped after the linger time; the answer is
     // at most a few KiB, so its unsent part is all it can make us hold.
-    uv_timer_start(
-        m_timer.get(),
-        [](uv_timer_t* t) {
-            if (Client* c = owner(t)) c->on_timer();
-        },
-        m_server.m_limits.linger_ms, 0);
+    if (!arm_timer(m_server.m_limits.linger_ms)) return done();
+}
+
+Result<void> MetricsHttp::Client::arm_timer(uint64_t ms) {
+    return event::start_timer(m_timer, &event::timer_trampoline<Client, &Client::on_timer>, ms, 0);
 }
 
 MetricsHttp::MetricsHttp(uv_loop_t* loop, std::vector<Cidr> allow, MetricsHttpLimits limits,
@@ -144,19 +136,19 @@ MetricsHttp::~MetricsHttp() {
 }
 
 Result<void> MetricsHttp::start(Fd listener, const std::string& name) {
-    if (int rc = uv_idle_init(m_loop, m_reaper.get()); rc != 0)
-        return make_error(Errc::io, "idle: {}", uv_strerror(rc));
-    m_reaper.set_initialized();
-    m_reaper.get()->data = this;
-    if (int rc = uv_tcp_init(m_loop, m_listener.get()); rc != 0)
-        return make_error(Errc::io, "tcp: {}", uv_strerror(rc));
-    m_listener.set_initialized();
+    FERRY_TRY(reaper, event::Handle<uv_idle_t>::create("uv_idle_init", this, [this](uv_idle_t* h) {
+                  return uv_idle_init(m_loop, h);
+              }));
+    m_reaper = std::move(*reaper);
+    FERRY_TRY(tcp, event::Handle<uv_tcp_t>::create("uv_tcp_init", this, [this](uv_tcp_t* t) {
+                  return uv_tcp_init(m_loop, t);
+              }));
+    m_listener = std::move(*tcp);
     if (int rc = uv_tcp_open(m_listener.get(), listener.get()); rc != 0)
         return make_error(Errc::io, "metrics on {}: {}", name, uv_strerror(rc));
     listener.release(); // the handle owns the socket now
-    m_listener.get()->data = this;
     int rc = uv_listen(m_listener.stream(), 16, [](uv_stream_t* s, int status) {
-        auto* self = static_cast<MetricsHttp*>(s->data);
+        auto* self = event::owner_of<MetricsHttp>(s);
         if (!self) return;
         if (status != 0) {
             log::warning("metrics: accept: {}", uv_strerror(status));
@@ -169,10 +161,9 @@ Result<void> MetricsHttp::start(Fd listener, const std::string& name) {
 }
 
 void MetricsHttp::on_connection(uv_stream_t* listener) {
-    UvHandle<uv_tcp_t> tcp;
-    if (uv_tcp_init(m_loop, tcp.get()) != 0) return;
-    tcp.set_initialized();
-    if (uv_accept(listener, tcp.stream()) != 0) return;
+    auto accepted = event::accept_tcp(listener);
+    if (!accepted) return log::warning("metrics: accept: {}", accepted.error().message);
+    event::Handle<uv_tcp_t> tcp = std::move(*accepted);
     sockaddr_storage addr{};
     int len = sizeof addr;
     auto* peer = reinterpret_cast<sockaddr*>(&addr);
@@ -191,7 +182,7 @@ void MetricsHttp::on_connection(uv_stream_t* listener) {
     c->start();
 }
 
-void MetricsHttp::turn_away(UvHandle<uv_tcp_t> tcp, int status) {
+void MetricsHttp::turn_away(event::Handle<uv_tcp_t> tcp, int status) {
     m_answered(status);
     // One try into an empty send buffer: no waiting and nothing kept for this peer.
     std::string bytes = http::error_response(status);
@@ -205,10 +196,10 @@ void MetricsHttp::retire(uint64_t id) {
     if (it == m_clients.end()) return;
     m_dead.push_back(std::move(it->second));
     m_clients.erase(it);
-    if (!m_reaper.initialized() || uv_is_active(m_reaper.handle())) return;
+    if (!m_reaper || m_reaper.active()) return;
     uv_idle_start(m_reaper.get(), [](uv_idle_t* h) {
         uv_idle_stop(h);
-        if (auto* self = static_cast<MetricsHttp*>(h->data)) self->reap();
+        if (auto* self = event::owner_of<MetricsHttp>(h)) self->reap();
     });
 }
 

@@ -6,7 +6,7 @@
 // Peers outside --allow are answered 403 and closed before anything is read.
 #pragma once
 
-#include "remote/runner/uv_handle.hpp"
+#include "event/handle.hpp"
 #include "util/cidr.hpp"
 #include "util/fd.hpp"
 #include "util/result.hpp"
@@ -51,7 +51,7 @@ class MetricsHttp {
 
     void on_connection(uv_stream_t* listener);
     // Answers at once, without reading, and closes: the peer may see the answer or a reset.
-    void turn_away(UvHandle<uv_tcp_t> tcp, int status);
+    void turn_away(event::Handle<uv_tcp_t> tcp, int status);
     // The client is done: destroyed on the next loop iteration, never inside its callbacks.
     void retire(uint64_t id);
     void reap();
@@ -61,8 +61,8 @@ class MetricsHttp {
     MetricsHttpLimits m_limits;
     Render m_render;
     Answered m_answered;
-    UvHandle<uv_tcp_t> m_listener;
-    UvHandle<uv_idle_t> m_reaper;
+    event::Handle<uv_tcp_t> m_listener;
+    event::Handle<uv_idle_t> m_reaper;
     std::map<uint64_t, std::unique_ptr<Client>> m_clients;
     std::vector<std::unique_ptr<Client>> m_dead;
     uint64_t m_last_id = 0;

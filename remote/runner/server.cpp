@@ -13,10 +13,6 @@ namespace ferry::runner {
 static constexpr uint64_t kRefusalLogIntervalMs = 10000;
 static constexpr unsigned kRefusalLogBurst = 5;
 
-template <typename T> static Server* owner(T* handle) {
-    return static_cast<Server*>(handle->data);
-}
-
 Server::Server(uv_loop_t* loop, ServerConfig config, FileCache& cache)
     : m_loop(loop), m_config(std::move(config)), m_cache(cache),
       m_queue(m_config.options.jobs, m_config.options.max_queue),
@@ -49,16 +45,14 @@ Server::~Server() {
 
 Result<void> Server::start(std::vector<Fd> listeners, const std::vector<std::string>& names) {
     for (size_t i = 0; i < listeners.size(); ++i) {
-        UvHandle<uv_tcp_t> tcp;
-        if (int rc = uv_tcp_init(m_loop, tcp.get()); rc != 0)
-            return make_error(Errc::io, "tcp: {}", uv_strerror(rc));
-        tcp.set_initialized();
-        if (int rc = uv_tcp_open(tcp.get(), listeners[i].get()); rc != 0)
+        FERRY_TRY(tcp, event::Handle<uv_tcp_t>::create("uv_tcp_init", this, [this](uv_tcp_t* t) {
+                      return uv_tcp_init(m_loop, t);
+                  }));
+        if (int rc = uv_tcp_open(tcp->get(), listeners[i].get()); rc != 0)
             return make_error(Errc::io, "listen on {}: {}", names[i], uv_strerror(rc));
         listeners[i].release(); // the handle owns the socket now
-        tcp.get()->data = this;
-        int rc = uv_listen(tcp.stream(), 128, [](uv_stream_t* s, int status) {
-            Server* server = owner(s);
+        int rc = uv_listen(tcp->stream(), 128, [](uv_stream_t* s, int status) {
+            Server* server = event::owner_of<Server>(s);
             if (!server) return;
             if (status != 0) {
                 log::warning("accept: {}", uv_strerror(status));
@@ -67,36 +61,34 @@ Result<void> Server::start(std::vector<Fd> listeners, const std::vector<std::str
             server->on_connection(s);
         });
         if (rc != 0) return make_error(Errc::io, "listen on {}: {}", names[i], uv_strerror(rc));
-        m_listeners.push_back(std::move(tcp));
+        m_listeners.push_back(std::move(*tcp));
     }
     for (auto [handle, signum] : {std::pair{&m_sigterm, SIGTERM}, std::pair{&m_sigint, SIGINT}}) {
-        if (int rc = uv_signal_init(m_loop, handle->get()); rc != 0)
-            return make_error(Errc::io, "signal: {}", uv_strerror(rc));
-        handle->set_initialized();
-        handle->get()->data = this;
+        FERRY_TRY(signal, event::Handle<uv_signal_t>::create(
+                              "uv_signal_init", this,
+                              [this](uv_signal_t* s) { return uv_signal_init(m_loop, s); }));
+        *handle = std::move(*signal);
         int rc = uv_signal_start(
             handle->get(),
             [](uv_signal_t* h, int sig) {
-                if (Server* server = owner(h)) server->on_signal(sig);
+                if (Server* server = event::owner_of<Server>(h)) server->on_signal(sig);
             },
             signum);
-        if (rc != 0) return make_error(Errc::io, "signal: {}", uv_strerror(rc));
+        if (rc != 0) return event::uv_error("uv_signal_start", rc);
     }
-    if (int rc = uv_timer_init(m_loop, m_refusal_timer.get()); rc != 0)
-        return make_error(Errc::io, "timer: {}", uv_strerror(rc));
-    m_refusal_timer.set_initialized();
-    m_refusal_timer.get()->data = this;
-    uv_timer_start(
-        m_refusal_timer.get(),
-        [](uv_timer_t* t) {
-            if (Server* server = owner(t)) server->flush_refusal_summary();
-        },
-        kRefusalLogIntervalMs, kRefusalLogIntervalMs);
+    FERRY_TRY(timer,
+              event::Handle<uv_timer_t>::create("uv_timer_init", this, [this](uv_timer_t* t) {
+                  return uv_timer_init(m_loop, t);
+              }));
+    m_refusal_timer = std::move(*timer);
+    FERRY_TRY_VOID(event::start_timer(
+        m_refusal_timer, &event::timer_trampoline<Server, &Server::flush_refusal_summary>,
+        kRefusalLogIntervalMs, kRefusalLogIntervalMs));
     uv_unref(m_refusal_timer.handle()); // it must not keep a finished runner alive
-    if (int rc = uv_idle_init(m_loop, m_reaper.get()); rc != 0)
-        return make_error(Errc::io, "idle: {}", uv_strerror(rc));
-    m_reaper.set_initialized();
-    m_reaper.get()->data = this;
+    FERRY_TRY(reaper, event::Handle<uv_idle_t>::create("uv_idle_init", this, [this](uv_idle_t* h) {
+                  return uv_idle_init(m_loop, h);
+              }));
+    m_reaper = std::move(*reaper);
     return ok();
 }
 
@@ -119,16 +111,9 @@ std::string Server::render_metrics() const {
 }
 
 void Server::on_connection(uv_stream_t* listener) {
-    UvHandle<uv_tcp_t> client;
-    if (int rc = uv_tcp_init(m_loop, client.get()); rc != 0) {
-        log::warning("accept: {}", uv_strerror(rc));
-        return;
-    }
-    client.set_initialized();
-    if (int rc = uv_accept(listener, client.stream()); rc != 0) {
-        log::warning("accept: {}", uv_strerror(rc));
-        return;
-    }
+    auto accepted = event::accept_tcp(listener);
+    if (!accepted) return log::warning("accept: {}", accepted.error().message);
+    event::Handle<uv_tcp_t> client = std::move(*accepted);
     sockaddr_storage addr{};
     int len = sizeof addr;
     auto* peer = reinterpret_cast<sockaddr*>(&addr);
@@ -159,10 +144,10 @@ void Server::on_connection(uv_stream_t* listener) {
     Connection* c = connection.get();
     m_connections.emplace(id, std::move(connection));
     log::debug("connection from {}", peer_name);
-    c->start(true);
+    c->start();
 }
 
-void Server::refuse_peer(UvHandle<uv_tcp_t> client, proto::ErrorCode code,
+void Server::refuse_peer(event::Handle<uv_tcp_t> client, proto::ErrorCode code,
                          const std::string& message, const std::string& log_line) {
     if (m_refusal_log.allow(uv_now(m_loop))) log::warning("{}", log_line);
     // The peer has sent nothing yet (the runner speaks first), so the socket's send buffer
@@ -341,7 +326,6 @@ void Server::check_drained() {
 }
 
 void Server::stop_now() {
-    m_stopping = true;
     m_draining = true;
     m_listeners.clear();
     m_metrics_http.reset();
@@ -354,10 +338,10 @@ void Server::stop_now() {
 }
 
 void Server::reap_later() {
-    if (!m_reaper.initialized() || uv_is_active(m_reaper.handle())) return;
+    if (!m_reaper || m_reaper.active()) return;
     uv_idle_start(m_reaper.get(), [](uv_idle_t* h) {
         uv_idle_stop(h);
-        if (Server* server = owner(h)) server->reap();
+        if (Server* server = event::owner_of<Server>(h)) server->reap();
     });
 }
 
@@ -370,11 +354,11 @@ void Server::reap() {
 
 void Server::close_idle_handles() {
     // Nothing is left to serve: with these closed the loop has no handles and uv_run returns.
-    m_sigterm.close();
-    m_sigint.close();
-    m_reaper.close();
+    m_sigterm.reset();
+    m_sigint.reset();
+    m_reaper.reset();
     flush_refusal_summary();
-    m_refusal_timer.close();
+    m_refusal_timer.reset();
     m_metrics_http.reset(); // served until now, so a scraper sees the drained runner
     log::info("exiting");
 }

@@ -6,6 +6,7 @@
 // and, with --metrics, the port that serves it.
 #pragma once
 
+#include "event/handle.hpp"
 #include "remote/protocol/auth.hpp"
 #include "remote/protocol/messages.hpp"
 #include "remote/runner/allowlist.hpp"
@@ -19,7 +20,6 @@
 #include "remote/runner/mirror.hpp"
 #include "remote/runner/mirror_worker.hpp"
 #include "remote/runner/options.hpp"
-#include "remote/runner/uv_handle.hpp"
 #include "util/fd.hpp"
 
 #include <map>
@@ -94,8 +94,8 @@ class Server {
     void on_connection(uv_stream_t* listener);
     // Refused peers are answered and closed at once, outside m_connections: they never
     // count against --max-connections, and their log lines are throttled.
-    void refuse_peer(UvHandle<uv_tcp_t> client, proto::ErrorCode code, const std::string& message,
-                     const std::string& log_line);
+    void refuse_peer(event::Handle<uv_tcp_t> client, proto::ErrorCode code,
+                     const std::string& message, const std::string& log_line);
     void flush_refusal_summary();
     void on_signal(int signum);
     void begin_drain();
@@ -114,11 +114,10 @@ class Server {
     proto::Stats m_stats;
     RunnerMetrics m_metrics;
     std::unique_ptr<MetricsHttp> m_metrics_http;
-    std::vector<UvHandle<uv_tcp_t>> m_listeners;
-    UvHandle<uv_signal_t> m_sigterm, m_sigint;
-    UvHandle<uv_idle_t> m_reaper;
-    UvHandle<uv_timer_t> m_drain_timer;
-    UvHandle<uv_timer_t> m_refusal_timer; // writes the throttled refusals' summary
+    std::vector<event::Handle<uv_tcp_t>> m_listeners;
+    event::Handle<uv_signal_t> m_sigterm, m_sigint;
+    event::Handle<uv_idle_t> m_reaper;
+    event::Handle<uv_timer_t> m_refusal_timer; // writes the throttled refusals' summary
     LogThrottle m_refusal_log;
     std::shared_ptr<const IntakePolicy> m_intake_policy; // shared with checks on the pool
     MirrorWorker m_mirror;
@@ -130,7 +129,6 @@ class Server {
     uint64_t m_last_connection_id = 0;
     uint64_t m_last_job_key = 0;
     bool m_draining = false;
-    bool m_stopping = false;
 };
 
 } // namespace ferry::runner

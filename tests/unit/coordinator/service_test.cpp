@@ -2,6 +2,7 @@
 // runner on a loopback TCP port driven step by step from the test, so the IPC, the runner
 // link state machine and the scheduler are exercised together without a ferryd.
 #include "coordinator/service.hpp"
+#include "event/teardown.hpp"
 #include "util/fd.hpp"
 #include "util/fs.hpp"
 #include "util/hash.hpp"
@@ -149,8 +150,8 @@ struct Harness {
     void shut_down() {
         if (!service) return;
         service.reset();
-        uv_run(&loop, UV_RUN_DEFAULT);
-        CHECK(uv_loop_close(&loop) == 0);
+        auto closed = event::close_loop(&loop);
+        CHECK_MESSAGE(closed, (closed ? "" : closed.error().message));
     }
     proto::IpcStatus status() {
         RawPeer peer = connect_unix(socket);
