@@ -241,10 +241,11 @@ have() { command -v "$1" >/dev/null 2>&1; }
 # if have_for TOOL WHAT; then ...: whether TOOL is installed; without it the part of the suite
 # WHAT is skipped with a note, except under FERRY_NO_SKIP, where the suite fails: a part
 # passes by not running no more than a whole suite does.
-have_for() {
-    have "$1" && return 0
-    [ "${FERRY_NO_SKIP:-0}" = 0 ] || fail "cannot skip $2 under FERRY_NO_SKIP: $1 is not installed"
-    note "skipped $2: $1 is not installed"
+have_for() { have "$1" || skip_part "$2" "$1 is not installed"; }
+# [ -e FILE ] || skip_part WHAT WHY: returns 1 after a note, or fails under FERRY_NO_SKIP.
+skip_part() {
+    [ "${FERRY_NO_SKIP:-0}" = 0 ] || fail "cannot skip $1 under FERRY_NO_SKIP: $2"
+    note "skipped $1: $2"
     return 1
 }
 
