@@ -13,7 +13,7 @@ set -euo pipefail
 # A suite registered again against other tools (FERRY_TEST_VARIANT, tests/integration/
 # CMakeLists.txt) has its own name, so its port and temporary directory are its own.
 TEST_NAME=$(basename "$0" .sh)${FERRY_TEST_VARIANT:+.$FERRY_TEST_VARIANT}
-declare -A FERRYD_PIDS=()
+declare -A FERRYD_PIDS=() FERRYD_KEYS=()
 
 # The failure is repeated after the cleanup's log dump, so the tail of the output (all a CI
 # summary may show) still names it.
@@ -183,37 +183,84 @@ wait_gone() { # pid seconds
     return 1
 }
 
-wait_port() { # addr port seconds
-    local i
-    for ((i = 0; i < $3 * 20; i++)); do
-        if (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; then return 0; fi
-        sleep 0.05
-    done
-    return 1
-}
-
 # start_ferryd ADDR [extra ferryd args...]: a runner on ADDR:$PORT, logging to
-# $TEST_TMP/ferryd-ADDR.log, serving when this returns: its port accepts as soon as it is
-# bound, but it greets only after probing its compilers, and connect timeouts are short.
+# $TEST_TMP/ferryd-ADDR.log, serving when this returns (ferryd_wait_ready).
 # It lets in the networks in $FERRYD_ALLOW (space-separated; unset: 127.0.0.0/8, every
 # loopback address; empty: no --allow, so only what the arguments allow):
 #   FERRYD_ALLOW="127.0.0.2/32" start_ferryd 127.0.0.2
+# A `--key-file FILE` among the arguments is remembered for ferryd_stat.
 start_ferryd() {
-    local addr=$1 log before i net allow=()
+    local addr=$1 net allow=() arg previous=
     shift
     for net in ${FERRYD_ALLOW-127.0.0.0/8}; do allow+=(--allow "$net"); done
-    log=$(ferryd_log "$addr")
-    before=0
-    [ ! -f "$log" ] || before=$(wc -l <"$log")
-    "$FERRYD" --listen "$addr:$PORT" "${allow[@]}" --jobs 2 --log-file "$log" "$@" &
+    unset "FERRYD_KEYS[$addr]"
+    for arg in "$@"; do
+        [ "$previous" != --key-file ] || FERRYD_KEYS[$addr]=$arg
+        previous=$arg
+    done
+    "$FERRYD" --listen "$addr:$PORT" "${allow[@]}" --jobs 2 --log-file "$(ferryd_log "$addr")" "$@" &
     FERRYD_PIDS[$addr]=$!
-    for ((i = 0; i < 400; i++)); do
-        awk -v n="$before" 'NR > n && /runner .*slots/ { found = 1 } END { exit !found }' \
-            "$log" 2>/dev/null && return 0
-        kill -0 "${FERRYD_PIDS[$addr]}" 2>/dev/null || break
+    ferryd_wait_ready "$addr" "${FERRYD_PIDS[$addr]}"
+}
+
+# The suites' runner-protocol client (tests/integration/tools/ferry_probe.cpp).
+FERRY_PROBE="${FERRY_PROBE:-${FERRY_BINARY_DIR:-}/tests/integration/tools/ferry_probe}"
+
+# ferry_probe's first arguments to reach the runner on ADDR: from ADDR itself when it is a
+# loopback address (another loopback address may be outside its --allow, and a refusal
+# would be a line in its log), else from the route's own address (a runner in a namespace).
+probe_from() {
+    case $1 in
+    127.*) echo --bind "$1" ;;
+    esac
+}
+
+# ferryd_wait_ready ADDR PID [LOG]: waits until the runner on ADDR:$PORT greets, through the
+# protocol: its port accepts as soon as it is bound, but it greets only once it serves (after
+# probing its compilers and its sandbox), and connect timeouts are short. A refusal (ErrorMsg,
+# exit 102: ADDR outside its --allow) is an answer from a serving runner too. LOG (default:
+# start_ferryd's) is shown if it does not get ready.
+ferryd_wait_ready() {
+    local addr=$1 pid=$2 log=${3:-$(ferryd_log "$1")} deadline=$((SECONDS + 20 * ${FERRY_TIME_FACTOR:-1})) rc
+    [ -x "$FERRY_PROBE" ] || skip "ferry_probe not built (set FERRY_PROBE or FERRY_BINARY_DIR)"
+    while [ $SECONDS -lt $deadline ]; do
+        rc=0
+        # shellcheck disable=SC2046
+        FERRY_PROBE_TIMEOUT_MS=5000 "$FERRY_PROBE" $(probe_from "$addr") greeting "$addr:$PORT" \
+            >"$TEST_TMP/ready-$addr.out" 2>&1 || rc=$?
+        [ $rc != 0 ] && [ $rc != 102 ] || return 0
+        kill -0 "$pid" 2>/dev/null || break
         sleep 0.05
     done
-    fail "ferryd on $addr:$PORT did not get ready: $(tail -5 "$log" 2>/dev/null)"
+    fail "ferryd on $addr:$PORT did not get ready: $(cat "$TEST_TMP/ready-$addr.out") $(tail -5 "$log" 2>/dev/null)"
+}
+
+# ferryd_stat ADDR FIELD...: the sum of the runner's own counters (proto::Stats, through
+# ferry_probe stats: received, completed, failed, refused, active, queued, files, hits,
+# slots, linked, copied), read in one exchange. Fails when the runner does not answer within
+# 10 s (a stopped runner).
+ferryd_stat() {
+    local addr=$1 out rc=0 key=()
+    shift
+    [ -z "${FERRYD_KEYS[$addr]:-}" ] || key=("FERRY_PROBE_KEY_FILE=${FERRYD_KEYS[$addr]}")
+    # shellcheck disable=SC2046
+    out=$(env "${key[@]}" FERRY_PROBE_TIMEOUT_MS=10000 "$FERRY_PROBE" $(probe_from "$addr") stats "$addr:$PORT" 2>&1) ||
+        rc=$?
+    [ $rc = 0 ] || fail "ferry_probe stats on $addr: $out"
+    awk -v want="$*" 'BEGIN { n = split(want, names, " "); for (i = 1; i <= n; i++) wanted[names[i]] = 1 }
+        { for (i = 1; i < NF; i += 2) if ($i in wanted) { sum += $(i + 1); found[$i] = 1 } }
+        END { for (f in wanted) if (!(f in found)) exit 1; print sum + 0 }' <<<"$out" ||
+        fail "no '$*' in the stats of $addr: $out"
+}
+
+# ferryd_wait_running ADDR SECONDS: until ferryd on ADDR runs a compile, by its own count.
+ferryd_wait_running() {
+    local end=$((SECONDS + $2))
+    while [ $SECONDS -lt "$end" ]; do
+        [ "$(ferryd_stat "$1" active)" -gt 0 ] && return 0
+        sleep 0.05
+    done
+    fail "ferryd on $1 ran no compile within $2 s"
 }
 
 stop_ferryd() { # graceful (SIGTERM drains)
@@ -232,8 +279,9 @@ kill_ferryd() { # SIGKILL, no goodbye
 
 ferryd_log() { echo "$TEST_TMP/ferryd-$1.log"; }
 
-# Number of jobs a runner has compiled, from its own log.
-ferryd_jobs_done() { grep -c 'job .* exit' "$(ferryd_log "$1")" 2>/dev/null || true; }
+# Number of jobs a runner has compiled (the compiler ran and exited, whatever its status), by
+# its own count.
+ferryd_jobs_done() { ferryd_stat "$1" completed; }
 
 # The FERRY_HOSTS value for the given runner addresses on this suite's port.
 hosts_for() {
@@ -243,6 +291,16 @@ hosts_for() {
 }
 
 have() { command -v "$1" >/dev/null 2>&1; }
+# if have_for TOOL WHAT; then ...: whether TOOL is installed; without it the part of the suite
+# WHAT is skipped with a note, except under FERRY_NO_SKIP, where the suite fails: a part
+# passes by not running no more than a whole suite does.
+have_for() { have "$1" || skip_part "$2" "$1 is not installed"; }
+# [ -e FILE ] || skip_part WHAT WHY: returns 1 after a note, or fails under FERRY_NO_SKIP.
+skip_part() {
+    [ "${FERRY_NO_SKIP:-0}" = 0 ] || fail "cannot skip $1 under FERRY_NO_SKIP: $2"
+    note "skipped $1: $2"
+    return 1
+}
 
 # What a program's --help lists (CLI11's layout: a "Options:" or "Subcommands:" heading, then
 # items indented by two spaces), one per line, sorted: the man page and completion suites

@@ -162,7 +162,7 @@ rm -f "$P"/*.o "$P/app"
 grep -q "jobs:" "$TEST_TMP/quiet.err" && fail "summary printed without a terminal: $(cat "$TEST_TMP/quiet.err")"
 grep -q $'\033' "$TEST_TMP/quiet.err" && fail "escape sequences without a terminal"
 
-if have script; then
+if have_for script "the summary on a terminal"; then
     note "on a terminal: the summary by default, the progress in the title, nothing with --quiet"
     rm -f "$P"/*.o "$P/app"
     TERM=xterm script -qec "cd '$P' && '$FERRY' make -j4" "$TEST_TMP/tty.log" >/dev/null </dev/null ||
@@ -220,7 +220,7 @@ rc=0
 assert_eq 2 "$rc" "status for --trace without FILE"
 assert_contains "$TEST_TMP/noarg.err" "ferry make -- --trace" "the hint for make's --trace"
 
-if have ninja; then
+if have_for ninja "ferry ninja --trace"; then
     note "ferry ninja --trace"
     N="$TEST_TMP/nj"
     make_project "$N" 5

@@ -7,13 +7,6 @@ ferry_test_init
 setup_core_project
 start_ferryd 127.0.0.2
 start_ferryd 127.0.0.3
-# The port accepts before ferryd has probed its compilers; wait until it greets.
-for addr in 127.0.0.2 127.0.0.3; do
-    for ((i = 0; i < 200; i++)); do
-        grep -q "listening on" "$(ferryd_log $addr)" 2>/dev/null && break
-        sleep 0.05
-    done
-done
 cat >"$TEST_TMP/hosts.toml" <<TOML
 [client]
 job_timeout_ms = 3000
@@ -52,10 +45,10 @@ grep -E '^nobody .* backoff .*connection refused' "$TEST_TMP/status" >/dev/null 
 assert_contains "$TEST_TMP/status" "remote capacity: 4 slots" "capacity counts runners that are up"
 
 note "jobs run remotely and are identical"
-before=$(( $(ferryd_jobs_done 127.0.0.2) + $(ferryd_jobs_done 127.0.0.3) ))
+before=$(total_jobs_done 127.0.0.2 127.0.0.3)
 compile_both gcc "-O2 -g $inc" src/main.c build/main.o
 compile_both g++ "-O2 -g $inc" src/shapes.cpp build/shapes.o
-after=$(( $(ferryd_jobs_done 127.0.0.2) + $(ferryd_jobs_done 127.0.0.3) ))
+after=$(total_jobs_done 127.0.0.2 127.0.0.3)
 assert_eq 2 $((after - before)) "jobs compiled by the runners"
 [ -s "$TEST_TMP/ferry.err" ] && fail "unexpected warning: $(cat "$TEST_TMP/ferry.err")"
 

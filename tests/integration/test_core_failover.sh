@@ -46,8 +46,8 @@ for i in 1 2; do
 done
 
 note "restart runner 127.0.0.2: it is used again after its backoff"
-before=$(ferryd_jobs_done 127.0.0.2)
 start_ferryd 127.0.0.2
+before=$(ferryd_jobs_done 127.0.0.2) # a new ferryd: its own count, from 0
 sleep 2
 used=0
 for i in 1 2 3 4 5 6; do

@@ -20,9 +20,10 @@ C
 echo '#define UNIT_FACTOR 3' >"$PROJ/spec/unit.h"
 flags="-O2 -g -Wall -Ispec"
 
-spec_lines() { grep -c 'unit.o: speculative answer used' "$(coordinator_log)" || true; }
-# The wrapper's confirmation is one-way: the coordinator may log it just after the wrapper
-# exits. Waits up to 5 s for the log to reach N such lines, then prints the count.
+# Speculative starts whose answer was used, by the coordinator's count (`ferry status --json`).
+spec_lines() { status_field jobs.speculative_used; }
+# The wrapper's confirmation is one-way: the coordinator may count it just after the wrapper
+# exits. Waits up to 5 s for the count to reach N, then prints it.
 spec_lines_reaching() {
     local i
     for ((i = 0; i < 50; i++)); do
@@ -32,9 +33,7 @@ spec_lines_reaching() {
     spec_lines
 }
 # An unconfirmed start is dropped while it runs, or its answer goes unused if it was faster.
-dropped_lines() {
-    grep -c 'unit.o: speculative \(start dropped\|answer not used\)' "$(coordinator_log)" || true
-}
+dropped_lines() { status_field jobs.speculative_unused; }
 first_log=""
 
 note "first build: nothing to speculate on"
@@ -90,6 +89,7 @@ compile_both gcc "$flags" spec/unit.c build/unit.o
 compile_both gcc "$flags" spec/unit.c build/unit.o
 log=$(ls "$XDG_RUNTIME_DIR"/ferry/*.log | grep -vx "$first_log" || true)
 [ -n "$log" ] && [ -f "$log" ] || fail "the second configuration did not get its own coordinator"
-assert_eq 2 "$(grep -c 'unit.o: remote on' "$log")" "remote jobs without speculation"
-assert_eq 0 "$(grep -c 'speculative' "$log")" "speculative jobs with speculate = false"
+assert_eq 2 "$(status_field jobs.remote)" "remote jobs without speculation"
+assert_eq 0 "$(status_field jobs.speculative_used)" "speculative answers used with speculate = false"
+assert_eq 0 "$(status_field jobs.speculative_unused)" "speculative starts with speculate = false"
 pass

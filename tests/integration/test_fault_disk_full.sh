@@ -27,7 +27,7 @@ clog=$(coordinator_log)
 grep -q "big.o: local" "$clog" || fail "big.o was not compiled locally: $(grep big.o "$clog")"
 grep -q 'file size limit\|File size limit' "$clog" ||
     fail "the coordinator did not see the file size limit: $(grep -i 'big\|r-127' "$clog")"
-remote=$(grep -c "remote on r-$A, exit 0" "$clog" || true)
+remote=$(status_field jobs.remote)
 [ "$remote" -ge 1 ] || fail "the runner compiled nothing"
 note "$remote job(s) compiled on the runner, big.o locally"
 fault_wait_runner_idle $A 10

@@ -66,14 +66,8 @@ fault_check_build before 0
 [ "$(ferryd_jobs_done "$NS_IP")" -ge 1 ] || fail "the runner in the namespace got no job"
 
 note "its link goes down in the middle of the build"
-mark=$(wc -l <"$(ferryd_log "$NS_IP")")
 fault_build_bg cut
-for ((i = 0; i < 600; i++)); do
-    tail -n +"$((mark + 1))" "$(ferryd_log "$NS_IP")" | grep -c ': started,' >"$TEST_TMP/started" || true
-    [ "$(cat "$TEST_TMP/started")" -gt 0 ] && break
-    sleep 0.05
-done
-[ "$(cat "$TEST_TMP/started")" -gt 0 ] || fail "no job started on the namespaced runner"
+ferryd_wait_running "$NS_IP" 30
 ip netns exec "$NS" ip link set "$NS_IF" down
 start=$(date +%s)
 fault_build_wait
@@ -86,14 +80,14 @@ grep -Eq "r-$NS_IP.*not answered within|backup compile on r-$LOCAL after [0-9]+ 
 
 note "the link comes back: the runner is used again, nothing of the cut jobs is left"
 ip netns exec "$NS" ip link set "$NS_IF" up
-mark=$(wc -l <"$(ferryd_log "$NS_IP")")
+before=$(ferryd_jobs_done "$NS_IP")
 for ((i = 0; i < 100; i++)); do
     grep -q "r-$NS_IP.*: up as" <(tail -n 5 "$clog") && break
     sleep 0.1
 done
 fault_build after
 fault_check_build after 0
-used=$(tail -n +"$((mark + 1))" "$(ferryd_log "$NS_IP")" | grep -c -- '-> exit' || true)
+used=$(($(ferryd_jobs_done "$NS_IP") - before))
 [ "$used" -ge 1 ] || fail "the runner was not used again after its link came back"
 fault_wait_runner_idle "$NS_IP" 20
 stop_ferryd "$NS_IP"

@@ -16,63 +16,41 @@ fault_start_ferryd $A -v
 fault_start_ferryd $B -v
 FAULT_JOB_TIMEOUT_MS=4000 fault_hosts_toml $A $B
 
-# wait_started ADDR SECONDS: until ferryd on ADDR has started a job (of the current run).
-wait_started() {
-    local i
-    for ((i = 0; i < $2 * 20; i++)); do
-        [ "$(tail -n +"$((${MARK[$1]:-0} + 1))" "$(ferryd_log "$1")" | grep -c ': started,')" -gt 0 ] &&
-            return 0
-        sleep 0.05
-    done
-    fail "ferryd on $1 started no job"
-}
-declare -A MARK=()
-mark_log() { MARK[$1]=$(wc -l <"$(ferryd_log "$1")"); }
-# Jobs that started on ADDR (since the mark) and never finished: cut off in the middle.
-unfinished_jobs() {
-    tail -n +"$((${MARK[$1]:-0} + 1))" "$(ferryd_log "$1")" | awk '
-        / started, / { match($0, /job [0-9]+ from [^:]+:[0-9]+/); s[substr($0, RSTART, RLENGTH)] = 1 }
-        / -> exit | failed: | cancelled / { match($0, /job [0-9]+ from [^:]+:[0-9]+/); delete s[substr($0, RSTART, RLENGTH)] }
-        END { n = 0; for (k in s) n++; print n }'
-}
-
 note "SIGKILL: runner $B killed while it compiles"
-mark_log $B
 fault_build_bg kill
-wait_started $B 30
+ferryd_wait_running $B 30
 kill_ferryd $B
 fault_build_wait
 fault_check_build kill 1 r-$B
-cut=$(unfinished_jobs $B)
+# A killed ferryd cannot clean up: its private directory stays until the next ferryd on the
+# same TMPDIR starts and removes it, with the directory of every job it was running.
+# Its compilers died with it (no writer is left).
+stale=$(find "$TEST_TMP/rtmp-$B" -mindepth 1 -maxdepth 1)
+[ -n "$stale" ] || fail "expected the killed ferryd's directory in its TMPDIR"
+cut=$(find "$stale/jobs" -mindepth 1 -maxdepth 1 | wc -l)
 [ "$cut" -ge 1 ] || fail "no job was running on $B when it was killed"
 note "$cut job(s) were cut off on $B"
 fault_wait_runner_idle $A 10
-# A killed ferryd cannot clean up: its private directory stays until the next ferryd on the
-# same TMPDIR starts and removes it. Its compilers died with it (no writer is left).
-stale=$(find "$TEST_TMP/rtmp-$B" -mindepth 1 -maxdepth 1)
-[ -n "$stale" ] || fail "expected the killed ferryd's directory in its TMPDIR"
 sleep 0.2
 left_compilers=$(pgrep -fa -- "$stale" || true)
 [ -z "$left_compilers" ] || fail "compilers outlived the killed ferryd: $left_compilers"
 
 note "backoff: $B started again is used again"
-mark_log $B
 fault_start_ferryd $B -v
 [ ! -e "$stale" ] || fail "the restarted ferryd did not remove $stale"
 grep -q "removed $stale" "$(ferryd_log $B)" || fail "the restarted ferryd did not say it removed $stale"
 sleep 1.2 # the backoff (1 s) of the failed link ends; the reconnect is its probe
 fault_build back
 fault_check_build back 0 r-$B
-used=$(tail -n +"$((MARK[$B] + 1))" "$(ferryd_log $B)" | grep -c -- '-> exit' || true)
+used=$(ferryd_jobs_done $B) # the restarted ferryd counts from 0
 [ "$used" -ge 1 ] || fail "the restarted runner $B was not used again"
 note "the restarted runner compiled $used job(s)"
 fault_wait_runner_idle $B 10
 fault_wait_runner_idle $A 10
 
 note "slow runner: $B frozen with SIGSTOP in the middle of its jobs"
-mark_log $B
 fault_build_bg stop
-wait_started $B 30
+ferryd_wait_running $B 30
 kill -STOP "${FERRYD_PIDS[$B]}"
 start=$(date +%s)
 fault_build_wait

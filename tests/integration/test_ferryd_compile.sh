@@ -52,10 +52,7 @@ remote_vs_local() {
 for pair in gcc:g++ clang:clang++; do
     cc=${pair%:*}
     cxx=${pair#*:}
-    if ! have "$cc"; then
-        note "$cc not installed, skipped"
-        continue
-    fi
+    have_for "$cc" "the $cc / $cxx compiles" || continue
     note "$cc / $cxx"
     remote_vs_local c "$cc" src/main.c build/main.o "-O2 -g -Iinclude"
     remote_vs_local c++ "$cxx" src/shapes.cpp build/shapes.o "-O2 -g -std=c++17 -Iinclude"
@@ -69,7 +66,7 @@ for pair in gcc:g++ clang:clang++; do
 done
 
 note "jobs logged and the cache used"
-[ "$(ferryd_jobs_done $A)" -ge "$jobs" ] || fail "ferryd logged $(ferryd_jobs_done $A) jobs, expected $jobs"
+[ "$(ferryd_jobs_done $A)" -ge "$jobs" ] || fail "ferryd counted $(ferryd_jobs_done $A) jobs, expected $jobs"
 assert_contains "$(ferryd_log $A)" "src/main.c -> exit 0 in"
 probe stats "$A:$PORT" >"$TEST_TMP/stats.txt"
 grep -Eq "hits [1-9]" "$TEST_TMP/stats.txt" || fail "no cache hits: $(cat "$TEST_TMP/stats.txt")"

@@ -61,7 +61,7 @@ refused "'-B$TARGET' is not allowed" gcc -B"$TARGET" -c src/main.c
 refused "'--prefix=$TARGET' is not allowed" gcc --prefix="$TARGET" -c src/main.c
 refused "'-iplugindir=$TARGET' is not allowed" gcc -iplugindir="$TARGET" -c src/main.c
 refused "'-fmodule-mapper=|touch $TARGET/pwned' is not allowed" gcc "-fmodule-mapper=|touch $TARGET/pwned" -c src/main.c
-if have clang; then
+if have_for clang "clang's -Xclang -load"; then
     refused "'-Xclang -load' is not allowed" clang -Xclang -load -Xclang "$TARGET/x.so" -c src/main.c
 fi
 
@@ -158,10 +158,11 @@ assert_contains "$TEST_TMP/abs-out.txt" "completed exit 0 signal 0 outputs 1"
 [ -s "$OUT$TARGET/main.o" ] || fail "the object did not come back"
 [ ! -e "$TARGET/main.o" ] || fail "the runner wrote $TARGET/main.o"
 
-note "every refusal is in the runner's log"
+note "every refusal is in the runner's log and its counters"
 [ "$(grep -c ': refused: ' "$(ferryd_log $A)")" -ge "$n" ] ||
     fail "fewer than $n refusals logged: $(grep ': refused: ' "$(ferryd_log $A)" | head -5)"
 assert_contains "$(ferryd_log $A)" "refused: '@/etc/passwd' is not allowed on a runner"
+[ "$(ferryd_stat $A refused)" -ge "$n" ] || fail "fewer than $n refusals counted: $(ferryd_stat $A refused)"
 
 note "nothing appeared outside the job directories, and those are gone"
 stop_ferryd $A

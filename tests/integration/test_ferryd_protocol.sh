@@ -12,13 +12,14 @@ start_ferryd $A --name runner-a
 # Not start_ferryd: its --allow 127.0.0.0/8 would let everyone in.
 "$FERRYD" --listen "$B:$PORT" --allow 127.0.0.9/32 --jobs 1 --log-file "$(ferryd_log $B)" &
 FERRYD_PIDS[$B]=$!
-wait_port $B "$PORT" 10 || fail "ferryd on $B did not start"
+# Asked from $B itself, so its refusal names $B, not the 127.0.0.1 checked below.
+ferryd_wait_ready $B "${FERRYD_PIDS[$B]}"
 
 note "greeting"
 probe hello "$A:$PORT" >"$TEST_TMP/hello.txt" || fail "no greeting from $A"
 assert_contains "$TEST_TMP/hello.txt" "runner runner-a slots 2 version 2"
 for cc in gcc g++ clang clang++; do
-    have $cc || continue
+    have_for $cc "the greeting's $cc" || continue
     grep -F "compiler $cc driver=" "$TEST_TMP/hello.txt" |
         grep -Eq "^compiler [^ ]+ driver=c(\+\+)? target=[^ ]+ id=[0-9a-f]{32} version=." || fail "greeting does not offer $cc with an id: $(cat "$TEST_TMP/hello.txt")"
 done

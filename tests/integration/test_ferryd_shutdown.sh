@@ -50,7 +50,7 @@ jobs_dir_empty() { # after ferryd dropped a job, its directory goes at once
 note "SIGTERM during a compile: the result still arrives, then exit 0"
 TMPDIR="$RUNNER_TMP" start_ferryd $A --verbose
 start_slow_job $A
-wait_log $A ": started," 30
+ferryd_wait_running $A 30
 pid=${FERRYD_PIDS[$A]}
 kill -TERM "$pid"
 wait_log $A "SIGTERM: finishing 1 running" 5
@@ -72,7 +72,7 @@ assert_dir_empty "$RUNNER_TMP"
 note "a client that disconnects mid-job: the compiler is killed, the job dir removed"
 TMPDIR="$RUNNER_TMP" start_ferryd $B --verbose
 start_slow_job $B
-wait_log $B ": started," 30
+ferryd_wait_running $B 30
 kill -KILL "$PROBE_PID"
 wait "$PROBE_PID" 2>/dev/null || true
 wait_log $B "cancelled (the client went away)" 10
@@ -90,7 +90,7 @@ jobs_dir_empty
 
 note "a second SIGTERM exits at once"
 start_slow_job $B
-wait_log $B ": started," 30 2
+ferryd_wait_running $B 30
 pid=${FERRYD_PIDS[$B]}
 kill -TERM "$pid"
 wait_log $B "SIGTERM: finishing" 5

@@ -51,7 +51,7 @@ unit gcc "-O2 -g $inc" src/main.c build/main.o
 unit g++ "-O2 -g -std=c++20 $inc" src/shapes.cpp build/shapes.o
 unit gcc "-O0 -Wall $inc -DNDEBUG" src/warn.c build/warn.o
 HAVE_CLANG=
-if have clang && have clang++; then
+if have_for clang "the clang units" && have_for clang++ "the clang++ unit"; then
     HAVE_CLANG=1
     unit clang "-O2 -g $inc" src/main.c build/main.o
     unit clang++ "-O1 -g -std=c++17 $inc" src/shapes.cpp build/shapes.o

@@ -53,7 +53,7 @@ inc="-I$PROJ/include"
 unit gcc "-O2 -g $inc" src/main.c build/main.o
 unit g++ "-O2 -g -std=c++20 $inc" src/shapes.cpp build/shapes.o
 unit gcc "-O0 -Wall $inc -DNDEBUG" src/warn.c build/warn.o
-if have clang; then
+if have_for clang "the clang units"; then
     unit clang "-O2 $inc" src/main.c build/main.o
     unit clang++ "-O1 -std=c++17 $inc" src/shapes.cpp build/shapes.o
 fi
@@ -122,7 +122,7 @@ unit gcc "-O2 -Id1 -Id2" same.c build/same.o
 unit gcc "-O2 -Iinc -include inc/force.h -imacros inc/mac.h" forced.c build/forced.o
 unit gcc "-O2 -Iinc -DWITH_FEATURE" dflag.c build/dflag.o
 unit gcc "-O2 -Iinc" dflag.c build/dflag.o
-if have clang; then
+if have_for clang "the clang units of the traps"; then
     unit clang "-O2 -Id1 -Id2" same.c build/same.o
     unit clang "-O2 -Iinc -include inc/force.h -imacros inc/mac.h" forced.c build/forced.o
 fi

@@ -83,7 +83,7 @@ getent passwd ferry >/dev/null || fail "the postinst did not create the user fer
 getent group ferry >/dev/null || fail "the postinst did not create the group ferry"
 ferry_uid=$(id -u ferry)
 [ "$ferry_uid" -lt 1000 ] || fail "ferry is not a system user (uid $ferry_uid)"
-if have systemd-analyze; then
+if have_for systemd-analyze "the unit's offline check"; then
     # Offline: checks the unit's syntax and that ExecStart names an executable.
     systemd-analyze verify "$unit" >"$TEST_TMP/verify.out" 2>&1 ||
         fail "systemd-analyze verify $unit: $(cat "$TEST_TMP/verify.out")"
@@ -105,12 +105,7 @@ RLOG="$TEST_TMP/installed-ferryd.log"
 (cd / && exec env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     setpriv --reuid="$unit_user" --regid="$unit_user" --init-groups -- $exec_start --listen "127.0.0.2:$PORT") 2>"$RLOG" &
 INSTALLED_PID=$!
-for ((i = 0; i < 400; i++)); do
-    grep -q 'runner .*slots' "$RLOG" && break
-    kill -0 "$INSTALLED_PID" 2>/dev/null || fail "the installed ferryd exited: $(tail -5 "$RLOG")"
-    sleep 0.05
-done
-grep -q 'runner .*slots' "$RLOG" || fail "the installed ferryd did not get ready: $(tail -5 "$RLOG")"
+ferryd_wait_ready 127.0.0.2 "$INSTALLED_PID" "$RLOG"
 assert_contains "$RLOG" "settings from /etc/ferry/ferryd.toml" "the installed ferryd's log"
 assert_contains "$RLOG" "compilers start through /usr/sbin/ferryd-exec" "the installed ferryd's log"
 assert_contains "$RLOG" "jobs run sandboxed" "the installed ferryd's log"
@@ -123,7 +118,7 @@ setup_core_project
 compile_both gcc "-O2 -g -I$PROJ/include" src/main.c build/main.o
 compile_both g++ "-O2 -g -I$PROJ/include" src/shapes.cpp build/shapes.o
 # At least: a backup compile or a speculative start may add a job, never remove one.
-ran=$(grep -c 'job .* exit 0' "$RLOG" || true)
+ran=$(ferryd_jobs_done 127.0.0.2)
 [ "$ran" -ge 2 ] || fail "the installed runner ran $ran jobs, not the 2 units: $(tail -5 "$RLOG")"
 
 note "make through the masquerade directory"
@@ -146,7 +141,7 @@ for o in main warn shapes; do
 done
 remote_after=$(status_field jobs.remote)
 assert_eq 3 $((remote_after - remote_before)) "remote jobs of the masquerade make (ferry status --json)"
-ran=$(grep -c 'job .* exit 0' "$RLOG" || true)
+ran=$(ferryd_jobs_done 127.0.0.2)
 [ "$ran" -ge 5 ] || fail "the installed runner ran $ran jobs, not the 5 units: $(tail -5 "$RLOG")"
 "$FERRY" shutdown >/dev/null 2>&1 || true
 t3=$(date +%s%N)

@@ -321,7 +321,7 @@ chmod 0755 "$TEST_TMP/wrong-compiler"
 mkdir -m 0755 "$TEST_TMP/no-compilers"
 broken=()
 compilers=(gcc g++)
-have clang && compilers+=(clang clang++)
+if have_for clang "clang on the broken runner"; then compilers+=(clang clang++); fi
 for f in $(for cc in "${compilers[@]}"; do command -v "$cc"; done) \
     "$(gcc -print-prog-name=cc1)" "$(gcc -print-prog-name=cc1plus)"; do
     f=$(readlink -f "$f")

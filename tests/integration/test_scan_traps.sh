@@ -14,10 +14,10 @@ start_core_runners
 PROJ="$TEST_TMP/proj"
 mkdir -p "$PROJ" "$TEST_TMP/ref"
 
-remote_jobs() { "$FERRY" status | awk '/^jobs:/ { print $2 }'; }
-# `ferry status` counts a job the runner completed even when it failed for want of a file
-# and was compiled again locally: the coordinator's log tells the two apart.
-redone_locally() { grep -c 'compiling locally\|: local (' "$(coordinator_log)" || true; }
+# The coordinator's counts (`ferry status --json`): a job that failed on its runner for want
+# of a file and was compiled again locally is one of `sent_back`, not of `remote`.
+remote_jobs() { status_field jobs.remote; }
+redone_locally() { status_field jobs.sent_back; }
 
 # both DIR CC "FLAGS" SRC OUT: compiles in DIR (entered with cd, so $PWD is as given) with
 # -MD into OUT.d, locally then through ferry; object, depfile, stderr and exit status must

@@ -70,9 +70,11 @@ idle_runners() {
     wait_field 0 "${1:-60}" runners 1 busy
 }
 
+# Compiles that ran or run on a runner (since the marks), by its own count.
 declare -A MARK=()
-mark_logs() { MARK[$A]=$(wc -l <"$(ferryd_log $A)"); MARK[$B]=$(wc -l <"$(ferryd_log $B)"); }
-started_on() { tail -n +"$((MARK[$1] + 1))" "$(ferryd_log "$1")" | grep -c ': started,' || true; }
+runs_on() { ferryd_stat "$1" completed active; }
+mark_runs() { MARK[$A]=$(runs_on $A); MARK[$B]=$(runs_on $B); }
+started_on() { echo $(($(runs_on "$1") - MARK[$1])); }
 # wait_first_start: until a runner starts a job (since the marks); prints its address.
 wait_first_start() {
     local i
@@ -101,7 +103,7 @@ note "the race: the runner holding the only job is frozen; its backup wins"
 started=$(field backups started)
 won=$(field backups won)
 discarded=$(field backups discarded)
-mark_logs
+mark_runs
 rm -f "$T/long.o"
 (cd "$T" && LC_ALL=C "$FERRY" make --summary >"$TEST_TMP/race.out" 2>"$TEST_TMP/race.err") &
 BUILD=$!
@@ -134,7 +136,7 @@ idle_runners
 fault_project 8
 fault_reference
 jobs_before=$(field jobs remote)
-mark_logs
+mark_runs
 fault_build after
 fault_check_build after 0
 units=$(ls "$FPROJ"/src/*.c | wc -l)
@@ -172,7 +174,7 @@ note "fault: the backup's runner dies mid-job; the first copy answers"
 idle_runners
 started=$(field backups started)
 won=$(field backups won)
-mark_logs
+mark_runs
 rm -f "$T/long.o"
 (cd "$T" && "$FERRY" gcc -O2 -g -c long.c -o long.o) &
 BUILD=$!
@@ -196,7 +198,7 @@ wait_field up 10 runners 1 state
 idle_runners
 sent_back=$(field jobs sent_back)
 started=$(field backups started)
-mark_logs
+mark_runs
 rm -f "$T/long.o"
 (cd "$T" && LC_ALL=C "$FERRY" gcc -O2 -g -c long.c -o long.o 2>"$TEST_TMP/both.err") &
 BUILD=$!
@@ -218,7 +220,7 @@ sleep 1.2
 wait_field up 10 runners 0 state
 wait_field up 10 runners 1 state
 idle_runners
-mark_logs
+mark_runs
 started=$(field backups started)
 discarded=$(field backups discarded)
 (cd "$T" && exec "$FERRY" gcc -O2 -g -c long.c -o gone.o) &
@@ -238,7 +240,7 @@ assert_eq 0 "$(busy)" "runner slots busy at the end"
 
 note "backups = false: the job waits for its frozen runner"
 sed -i 's/^speculate = false$/speculate = false\nbackups = false/' "$TEST_TMP/hosts.toml"
-mark_logs
+mark_runs
 rm -f "$T/long.o"
 (cd "$T" && "$FERRY" gcc -O2 -g -c long.c -o long.o) &
 BUILD=$!

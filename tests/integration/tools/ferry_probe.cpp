@@ -2,6 +2,11 @@
 // one ferryd over a blocking socket, so a suite can check the greeting, run a job with a
 // manifest it built itself, send garbage, or connect from a chosen source address.
 //
+//   ferry_probe [--bind ADDR] greeting HOST:PORT
+//       waits for the runner's first frame only and closes (no ClientHello, so nothing is
+//       logged or counted as a client): 0 and "runner NAME slots N" for a greeting, 102 for
+//       an ErrorMsg (refused: its event loop answers all the same), 1 when nothing came.
+//       A suite's readiness check: ferryd's port accepts once bound, it greets once serving.
 //   ferry_probe [--bind ADDR] hello HOST:PORT
 //   ferry_probe [--bind ADDR] stats HOST:PORT
 //   ferry_probe [--bind ADDR] garbage HOST:PORT BYTES|hex:HEX   (after the handshake)
@@ -19,7 +24,8 @@
 // FERRY_PROBE_QUIT_AFTER_NEED=1 (disconnect when NeedFiles arrives),
 // FERRY_PROBE_KEY_FILE (answer the runner's challenge with this key and check its proof),
 // FERRY_PROBE_AUTH_RESPONSE (send exactly this as the answer: replays, garbage),
-// FERRY_PROBE_SHOW_AUTH=1 (print "auth challenge=C response=R" and "authenticated").
+// FERRY_PROBE_SHOW_AUTH=1 (print "auth challenge=C response=R" and "authenticated"),
+// FERRY_PROBE_TIMEOUT_MS (each step of the greeting and authentication; default: wait).
 // Exit: the compiler's exit status for a completed job; 100 refused; 101 failed;
 // 102 ferryd sent an ErrorMsg (printed as "error <code>: <message>"); 103 the probe refused
 // the runner's authentication (printed as "runner refused: <why>"); 1 for anything else.
@@ -77,6 +83,16 @@ class Client {
         return std::move(*frame);
     }
 
+    // nullopt when the peer closed the connection or sent nothing within `timeout_ms`.
+    std::optional<proto::Frame> receive_within(int timeout_ms) {
+        auto frame = m_session.receive(timeout_ms);
+        if (!frame) {
+            if (frame.error().code == Errc::timeout) return std::nullopt;
+            die("bad frame from ferryd: " + frame.error().message);
+        }
+        return std::move(*frame);
+    }
+
     proto::Frame expect_frame(const char* what) {
         auto f = receive();
         if (!f) die(std::string("connection closed while waiting for ") + what);
@@ -91,6 +107,7 @@ class Client {
     proto::RunnerHello handshake() {
         probe::HandshakeOptions options;
         options.client_name = "ferry_probe";
+        options.timeout_ms = step_timeout_ms();
         if (const char* forced = std::getenv("FERRY_PROBE_AUTH_RESPONSE")) {
             options.forced_response = forced;
         } else if (const char* key_file = std::getenv("FERRY_PROBE_KEY_FILE")) {
@@ -128,16 +145,23 @@ class Client {
         std::exit(103);
     }
 
+    // FERRY_PROBE_TIMEOUT_MS, or -1 (wait).
+    static int step_timeout_ms() {
+        const char* text = std::getenv("FERRY_PROBE_TIMEOUT_MS");
+        return text && *text ? std::atoi(text) : -1;
+    }
+
+    [[noreturn]] static void print_error_and_exit(const proto::ErrorMsg& e) {
+        std::printf("error %u: %s\n", static_cast<unsigned>(e.code), e.message.c_str());
+        std::fflush(stdout);
+        std::exit(102);
+    }
+
   private:
     static probe::RunnerSession connect(const std::string& target, const std::string& bind_addr) {
         auto fd = test_tools::connect_v4(target, bind_addr, 3633);
         if (!fd) die(fd.error().message);
         return probe::RunnerSession::adopt(std::move(*fd));
-    }
-    [[noreturn]] static void print_error_and_exit(const proto::ErrorMsg& e) {
-        std::printf("error %u: %s\n", static_cast<unsigned>(e.code), e.message.c_str());
-        std::fflush(stdout);
-        std::exit(102);
     }
 
     probe::RunnerSession m_session;
@@ -155,6 +179,20 @@ std::vector<std::string> read_lines(const std::string& path) {
         pos = end + 1;
     }
     return lines;
+}
+
+int cmd_greeting(Client& c) {
+    auto frame = c.receive_within(Client::step_timeout_ms());
+    if (!frame) die("no greeting (the connection closed, or nothing came in time)");
+    if (frame->type == proto::MsgType::error) {
+        auto e = proto::decode_as<proto::ErrorMsg>(*frame);
+        if (!e) die(e.error().message);
+        Client::print_error_and_exit(*e);
+    }
+    auto hello = proto::decode_as<proto::RunnerHello>(*frame);
+    if (!hello) die("not a greeting: " + hello.error().message);
+    std::printf("runner %s slots %u\n", hello->runner_name.c_str(), hello->slots);
+    return 0;
 }
 
 int cmd_hello(Client& c) {
@@ -368,6 +406,7 @@ int main(int argc, char** argv) {
     if (args.size() < 2) die("usage: see the comment at the top of ferry_probe.cpp");
     Client client(args[1], bind_addr);
     const std::string& cmd = args[0];
+    if (cmd == "greeting") return cmd_greeting(client);
     if (cmd == "hello") return cmd_hello(client);
     if (cmd == "stats") return cmd_stats(client);
     if (cmd == "garbage" && args.size() == 3) return cmd_garbage(client, args[2], false);

@@ -2,7 +2,7 @@
 # coordinator, no wrapper), building each job's manifest the way the wrapper does.
 # Source after lib.sh.
 
-FERRY_PROBE="${FERRY_PROBE:-${FERRY_BINARY_DIR:-}/tests/integration/tools/ferry_probe}"
+# $FERRY_PROBE: lib.sh's.
 [ -x "$FERRY_PROBE" ] || skip "ferry_probe not built (set FERRY_PROBE or FERRY_BINARY_DIR)"
 
 probe() { "$FERRY_PROBE" "$@"; }

@@ -1,4 +1,5 @@
 #include "integrations/ninja/wrapper_manifest.hpp"
+#include "tests/unit/support/skip.hpp"
 #include "util/fs.hpp"
 #include "util/subprocess.hpp"
 #include "util/temp_dir.hpp"
@@ -36,7 +37,10 @@ TEST_CASE("a pool the project defines itself is detected through includes") {
 }
 
 TEST_CASE("ninja accepts the wrapper and caps the pool's edges") {
-    if (find_in_path("ninja", std::getenv("PATH") ? std::getenv("PATH") : "").empty()) return;
+    if (ferry::test::skip_unless(
+            !find_in_path("ninja", std::getenv("PATH") ? std::getenv("PATH") : "").empty(),
+            "no ninja"))
+        return;
     auto dir = TempDir::create("/tmp", "ferry-wm-");
     REQUIRE(dir);
     // Four edges in ferry_local, each recording whether another one overlapped it.

@@ -1,8 +1,11 @@
+#include "util/fs.hpp"
 #include "util/subprocess.hpp"
+#include "util/temp_dir.hpp"
 
-#include <doctest/doctest.h>
 #include <csignal>
+#include <doctest/doctest.h>
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace ferry;
@@ -85,4 +88,36 @@ TEST_CASE("children start with default signal dispositions and nothing blocked")
     const unsigned long long pipe_bit = 1ull << (SIGPIPE - 1), int_bit = 1ull << (SIGINT - 1);
     CHECK((mask_of("SigIgn") & pipe_bit) == 0);
     CHECK((mask_of("SigBlk") & int_bit) == 0);
+}
+
+TEST_CASE("a detached helper: its own session, stdio on /dev/null, no descriptor above 2") {
+    auto dir = TempDir::create("/tmp", "ferry-detached-");
+    REQUIRE(dir);
+    const std::string log = dir->path() + "/helper.log";
+    int raw[2];
+    REQUIRE(::pipe(raw) == 0); // not CLOEXEC, like make's jobserver pipe
+    int fds[2] = {::dup2(raw[0], 57), ::dup2(raw[1], 58)};
+    ::close(raw[0]);
+    ::close(raw[1]);
+    // One line to stderr, the log: the shell's stdin and stdout (read before any redirection:
+    // dash moves a redirected fd aside in the shell itself), the fds a child of the helper
+    // sees (ls's own directory fd among them), its pid and session.
+    auto pid =
+        spawn_detached({"sh", "-c",
+                        "io=$(readlink /proc/$$/fd/0 /proc/$$/fd/1); fds=$(ls /proc/self/fd); "
+                        "echo $io $fds pid $$ sid $(cut -d' ' -f6 /proc/$$/stat) >&2"},
+                       "/bin/sh", log);
+    ::close(fds[0]);
+    ::close(fds[1]);
+    REQUIRE(pid);
+    int status = 0;
+    REQUIRE(::waitpid(*pid, &status, 0) == *pid);
+    CHECK(WIFEXITED(status));
+    auto text = read_file(log);
+    REQUIRE(text);
+    CHECK(text->rfind("/dev/null /dev/null 0 1 2 ", 0) == 0);
+    CHECK(text->find(" 57 ") == std::string::npos);
+    CHECK(text->find(" 58 ") == std::string::npos);
+    const std::string id = std::to_string(*pid);
+    CHECK(text->find("pid " + id + " sid " + id + "\n") != std::string::npos);
 }
