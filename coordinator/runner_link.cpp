@@ -158,7 +158,7 @@ void RunnerLink::on_connected(int status) {
     uv_tcp_nodelay(m_connecting.get(), 1);
     auto stream = event::FrameStream::start(
         std::move(m_connecting).release_as<uv_stream_t>(), proto::Limits{},
-        {.frame = [this](proto::Frame frame) { on_frame(std::move(frame)); },
+        {.frame = [this](const proto::Frame& frame) { on_frame(frame); },
          .end = [this](const event::StreamEnd& end) { fail(end.error.message); }});
     if (!stream) return fail(stream.error().message);
     m_stream = std::move(*stream);
@@ -194,7 +194,7 @@ void RunnerLink::on_reconnect_timer() {
 
 // ---- frames ----
 
-void RunnerLink::on_frame(proto::Frame frame) {
+void RunnerLink::on_frame(const proto::Frame& frame) {
     m_last_heard_ms = now_ms();
     if (m_phase == Phase::greeting) return on_greeting(frame);
     if (m_phase == Phase::authenticating) return on_auth_proof(frame);

@@ -79,7 +79,15 @@ void Connection::start() {
     if (config.sandbox != SandboxMode::unavailable) hello.compilers = config.allowlist.infos();
     hello.runs_toolchains =
         config.sandbox == SandboxMode::sandboxed && !config.options.installed_compilers_only;
-    if (config.key) m_challenge = proto::auth::make_challenge();
+    if (config.key) {
+        auto challenge = proto::auth::make_challenge();
+        if (!challenge) {
+            log::error("{}: refused: {}", m_peer, challenge.error().message);
+            refuse(proto::ErrorCode::auth, challenge.error().message);
+            return;
+        }
+        m_challenge = std::move(*challenge);
+    }
     hello.challenge = m_challenge;
     send(proto::frame(hello));
 }
