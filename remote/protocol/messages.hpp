@@ -4,9 +4,12 @@
 //    number of jobs run concurrently on the connection, tagged by job_id:
 //      JobRequest -> [NeedFiles -> FileData] -> JobResult
 //  - Coordinator IPC (wrapper <-> coordinator over a unix socket), the Ipc* messages.
-// decode() of every message rejects truncated payloads, trailing bytes and bad enums.
+// Each struct lists its fields once, in wire order (`fields`, remote/protocol/fields.hpp);
+// encode() and decode() both follow that list. decode() of every message rejects truncated
+// payloads, trailing bytes and bad enums, with an error naming the message and the field.
 #pragma once
 
+#include "remote/protocol/fields.hpp"
 #include "remote/protocol/frame.hpp"
 #include "util/result.hpp"
 
@@ -28,6 +31,14 @@ struct CompilerInfo {
     std::string version; // first line of --version
     std::string id;      // 32 hex digits
 
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("name", m.name);
+        v("driver", m.driver);
+        v("target", m.target);
+        v("version", m.version);
+        v("id", m.id);
+    }
+
     bool operator==(const CompilerInfo&) const = default;
 };
 
@@ -41,6 +52,17 @@ struct RunnerHello {
     // compiler can go there, not only those in `compilers`.
     bool runs_toolchains = false;
 
+    static constexpr MsgType kType = MsgType::runner_hello;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("protocol_version", m.protocol_version);
+        v("runner_name", m.runner_name);
+        v("slots", m.slots);
+        v("compilers", m.compilers);
+        v("challenge", m.challenge);
+        v("runs_toolchains", m.runs_toolchains);
+    }
+
     bool operator==(const RunnerHello&) const = default;
 };
 
@@ -48,6 +70,14 @@ struct ClientHello {
     uint32_t protocol_version = kProtocolVersion;
     std::string client_name;
     std::string auth_response; // client nonce + HMAC, hex (remote/protocol/auth.hpp); or empty
+
+    static constexpr MsgType kType = MsgType::client_hello;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("protocol_version", m.protocol_version);
+        v("client_name", m.client_name);
+        v("auth_response", m.auth_response);
+    }
 
     bool operator==(const ClientHello&) const = default;
 };
@@ -57,6 +87,12 @@ struct ClientHello {
 // not authenticate never sees this message.
 struct AuthProof {
     std::string proof; // 64 lowercase hex digits
+
+    static constexpr MsgType kType = MsgType::auth_proof;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("proof", hex(m.proof, 64, "proof"));
+    }
 
     bool operator==(const AuthProof&) const = default;
 };
@@ -72,6 +108,13 @@ struct FileEntry {
     // `#pragma once` compares it, so the runner gives the file this mtime (docs/sandbox.md).
     int64_t mtime_ns = 0;
 
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("path", m.path);
+        v("hash", hex(m.hash, 32, "file hash"));
+        v("size", m.size);
+        v("mtime_ns", m.mtime_ns);
+    }
+
     bool operator==(const FileEntry&) const = default;
 };
 
@@ -80,6 +123,11 @@ struct FileEntry {
 struct SymlinkEntry {
     std::string path;
     std::string target;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("path", m.path);
+        v("target", m.target);
+    }
 
     bool operator==(const SymlinkEntry&) const = default;
 };
@@ -91,6 +139,13 @@ struct ToolchainSpec {
     std::string path_env; // PATH in the job (the driver finds `as` there)
     std::vector<FileEntry> files;
     std::vector<SymlinkEntry> links;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("program", m.program);
+        v("path_env", m.path_env);
+        v("files", m.files);
+        v("links", m.links);
+    }
 
     bool operator==(const ToolchainSpec&) const = default;
 };
@@ -116,12 +171,39 @@ struct JobRequest {
     // JobResult::opened.
     bool list_opened = false;
 
+    static constexpr MsgType kType = MsgType::job_request;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("job_id", m.job_id);
+        v("compiler_name", m.compiler_name);
+        v("compiler_id", m.compiler_id);
+        v("cwd", m.cwd);
+        v("args", m.args);
+        v("env", m.env);
+        v("files", m.files);
+        v("system_include_dirs", m.system_include_dirs);
+        v("outputs", m.outputs);
+        v("language", m.language);
+        v("color_diagnostics", m.color_diagnostics);
+        v("links", m.links);
+        v("directories", m.directories);
+        v("toolchain", m.toolchain);
+        v("list_opened", m.list_opened);
+    }
+
     bool operator==(const JobRequest&) const = default;
 };
 
 struct NeedFiles {
     uint64_t job_id = 0;
     std::vector<std::string> hashes;
+
+    static constexpr MsgType kType = MsgType::need_files;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("job_id", m.job_id);
+        v("hashes", hex(m.hashes, 32, "needed hash"));
+    }
 
     bool operator==(const NeedFiles&) const = default;
 };
@@ -130,12 +212,24 @@ struct FileBlob {
     std::string hash;
     std::string data;
 
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("hash", hex(m.hash, 32, "blob hash"));
+        v("data", m.data);
+    }
+
     bool operator==(const FileBlob&) const = default;
 };
 
 struct FileData {
     uint64_t job_id = 0;
     std::vector<FileBlob> blobs;
+
+    static constexpr MsgType kType = MsgType::file_data;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("job_id", m.job_id);
+        v("blobs", m.blobs);
+    }
 
     bool operator==(const FileData&) const = default;
 };
@@ -145,10 +239,18 @@ enum class JobStatus : uint8_t {
     refused = 1,   // policy said no (argument, compiler, limits); do not retry elsewhere
     failed = 2,    // the runner could not run it (disk, spawn, timeout); retry elsewhere
 };
+constexpr WireRange<JobStatus> wire_range(JobStatus) {
+    return {JobStatus::completed, JobStatus::failed, "job status"};
+}
 
 struct OutputFile {
     std::string path; // as in JobRequest::outputs
     std::string data;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("path", m.path);
+        v("data", m.data);
+    }
 
     bool operator==(const OutputFile&) const = default;
 };
@@ -169,6 +271,22 @@ struct JobResult {
     bool opened_listed = false;
     std::vector<std::string> opened;
 
+    static constexpr MsgType kType = MsgType::job_result;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("job_id", m.job_id);
+        v("status", m.status);
+        v("message", m.message);
+        v("exit_code", m.exit_code);
+        v("term_signal", m.term_signal);
+        v("stdout_data", m.stdout_data);
+        v("stderr_data", m.stderr_data);
+        v("outputs", m.outputs);
+        v("compile_ms", m.compile_ms);
+        v("opened_listed", m.opened_listed);
+        v("opened", m.opened);
+    }
+
     bool operator==(const JobResult&) const = default;
 };
 
@@ -180,10 +298,20 @@ enum class ErrorCode : uint32_t {
     overloaded = 5,  // too many connections / queued jobs
     shutting_down = 6,
 };
+constexpr WireRange<ErrorCode> wire_range(ErrorCode) {
+    return {ErrorCode::protocol, ErrorCode::shutting_down, "error code"};
+}
 
 struct ErrorMsg {
     ErrorCode code = ErrorCode::protocol;
     std::string message;
+
+    static constexpr MsgType kType = MsgType::error;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("code", m.code);
+        v("message", m.message);
+    }
 
     bool operator==(const ErrorMsg&) const = default;
 };
@@ -203,6 +331,22 @@ struct Stats {
     uint64_t files_linked = 0;
     uint64_t files_copied = 0;
 
+    static constexpr MsgType kType = MsgType::stats;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("jobs_received", m.jobs_received);
+        v("jobs_completed", m.jobs_completed);
+        v("jobs_failed", m.jobs_failed);
+        v("jobs_refused", m.jobs_refused);
+        v("jobs_active", m.jobs_active);
+        v("jobs_queued", m.jobs_queued);
+        v("files_received", m.files_received);
+        v("cache_hits", m.cache_hits);
+        v("slots", m.slots);
+        v("files_linked", m.files_linked);
+        v("files_copied", m.files_copied);
+    }
+
     bool operator==(const Stats&) const = default;
 };
 
@@ -221,6 +365,17 @@ struct IpcAcquireLocal {
     // The coordinator already counted this compile as local (it answered ran_remotely =
     // false): the slot must not count it again.
     bool counted = false;
+
+    static constexpr MsgType kType = MsgType::ipc_acquire_local;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("pid", m.pid);
+        v("what", m.what);
+        v("source", m.source);
+        v("build", m.build);
+        v("reason", m.reason);
+        v("counted", m.counted);
+    }
 
     bool operator==(const IpcAcquireLocal&) const = default;
 };
@@ -251,6 +406,28 @@ struct IpcCompile {
     // unit it does not serve), counted by the coordinator with the scans it asked for.
     std::string scan_reason;
 
+    static constexpr MsgType kType = MsgType::ipc_compile;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("compiler_path", m.compiler_path);
+        v("driver", m.driver);
+        v("cwd", m.cwd);
+        v("args", m.args);
+        v("env", m.env);
+        v("files", m.files);
+        v("system_include_dirs", m.system_include_dirs);
+        v("outputs", m.outputs);
+        v("language", m.language);
+        v("color_diagnostics", m.color_diagnostics);
+        v("memo_key", m.memo_key);
+        v("speculative", m.speculative);
+        v("pid", m.pid);
+        v("source", m.source);
+        v("build", m.build);
+        v("analyse", m.analyse);
+        v("scan_reason", m.scan_reason);
+    }
+
     bool operator==(const IpcCompile&) const = default;
 };
 
@@ -260,12 +437,23 @@ struct IpcCompile {
 struct IpcMemoRequest {
     std::string key;
 
+    static constexpr MsgType kType = MsgType::ipc_memo_request;
+
+    template <class M, class V> static void fields(M& m, V& v) { v("key", m.key); }
+
     bool operator==(const IpcMemoRequest&) const = default;
 };
 
 struct IpcMemo {
     bool found = false;
     IpcCompile request; // meaningful when found
+
+    static constexpr MsgType kType = MsgType::ipc_memo;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("found", m.found);
+        v("request", nested(m.request));
+    }
 
     bool operator==(const IpcMemo&) const = default;
 };
@@ -283,6 +471,20 @@ struct IpcCompileResult {
     // wrapper scans and sends the scanned request on the same connection.
     std::string scan_needed;
 
+    static constexpr MsgType kType = MsgType::ipc_compile_result;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("ran_remotely", m.ran_remotely);
+        v("runner", m.runner);
+        v("warning", m.warning);
+        v("exit_code", m.exit_code);
+        v("term_signal", m.term_signal);
+        v("stdout_data", m.stdout_data);
+        v("stderr_data", m.stderr_data);
+        v("outputs", m.outputs);
+        v("scan_needed", m.scan_needed);
+    }
+
     bool operator==(const IpcCompileResult&) const = default;
 };
 
@@ -299,6 +501,20 @@ struct RunnerStatus {
     bool runs_toolchains = false;        // sandboxed: runs the compiler a job brings
     uint64_t backoff_ms = 0;             // left before the next try, in backoff
 
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("name", m.name);
+        v("address", m.address);
+        v("state", m.state);
+        v("slots", m.slots);
+        v("in_flight", m.in_flight);
+        v("jobs_done", m.jobs_done);
+        v("failures", m.failures);
+        v("last_error", m.last_error);
+        v("compilers", m.compilers);
+        v("runs_toolchains", m.runs_toolchains);
+        v("backoff_ms", m.backoff_ms);
+    }
+
     bool operator==(const RunnerStatus&) const = default;
 };
 
@@ -306,6 +522,11 @@ struct RunnerStatus {
 struct ReasonCount {
     std::string reason;
     uint64_t count = 0;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("reason", m.reason);
+        v("count", m.count);
+    }
 
     bool operator==(const ReasonCount&) const = default;
 };
@@ -351,6 +572,41 @@ struct IpcStatus {
     std::vector<ReasonCount> analysis_scanned; // "on": units scanned after all, by reason
     uint64_t scan_passes = 0; // local slots taken for a wrapper's scan ("preprocess")
 
+    static constexpr MsgType kType = MsgType::ipc_status;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("runners", m.runners);
+        v("remote_capacity", m.remote_capacity);
+        v("local_slots", m.local_slots);
+        v("local_in_use", m.local_in_use);
+        v("queued", m.queued);
+        v("jobs_remote", m.jobs_remote);
+        v("jobs_local", m.jobs_local);
+        v("pid", m.pid);
+        v("jobs_kept_local", m.jobs_kept_local);
+        v("links_local", m.links_local);
+        v("local_reasons", m.local_reasons);
+        v("watchers", m.watchers);
+        v("shadow_units", m.shadow_units);
+        v("shadow_superset", m.shadow_superset);
+        v("shadow_missed", m.shadow_missed);
+        v("shadow_refused", m.shadow_refused);
+        v("shadow_extra_files", m.shadow_extra_files);
+        v("shadow_analysis_us", m.shadow_analysis_us);
+        v("shadow_median_us", m.shadow_median_us);
+        v("shadow_probe_us", m.shadow_probe_us);
+        v("shadow_pending", m.shadow_pending);
+        v("speculative_used", m.speculative_used);
+        v("speculative_unused", m.speculative_unused);
+        v("backups_started", m.backups_started);
+        v("backups_won", m.backups_won);
+        v("backups_discarded", m.backups_discarded);
+        v("include_analysis_mode", m.include_analysis_mode);
+        v("analysis_served", m.analysis_served);
+        v("analysis_scanned", m.analysis_scanned);
+        v("scan_passes", m.scan_passes);
+    }
+
     bool operator==(const IpcStatus&) const = default;
 };
 
@@ -362,6 +618,14 @@ struct PhaseSpan {
     int32_t slot = -1; // lane slot while it held one
     uint64_t start_us = 0;
     uint64_t end_us = 0; // 0: still in it
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("phase", m.phase);
+        v("lane", m.lane);
+        v("slot", m.slot);
+        v("start_us", m.start_us);
+        v("end_us", m.end_us);
+    }
 
     bool operator==(const PhaseSpan&) const = default;
 };
@@ -385,6 +649,21 @@ struct JobView {
     uint64_t compile_ms = 0;       // the runner's compile time (remote jobs)
     std::vector<PhaseSpan> phases; // every step so far
 
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("id", m.id);
+        v("pid", m.pid);
+        v("build", m.build);
+        v("source", m.source);
+        v("phase", m.phase);
+        v("runner", m.runner);
+        v("slot", m.slot);
+        v("phase_start_us", m.phase_start_us);
+        v("outcome", m.outcome);
+        v("reason", m.reason);
+        v("compile_ms", m.compile_ms);
+        v("phases", m.phases);
+    }
+
     bool operator==(const JobView&) const = default;
 };
 
@@ -393,6 +672,14 @@ struct IpcJobs {
     IpcStatus status;
     std::vector<JobView> jobs;
     uint64_t now_us = 0;
+
+    static constexpr MsgType kType = MsgType::ipc_jobs;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("status", m.status);
+        v("jobs", m.jobs);
+        v("now_us", m.now_us);
+    }
 
     bool operator==(const IpcJobs&) const = default;
 };
@@ -404,6 +691,13 @@ struct IpcWatch {
     std::string build;
     bool finished_only = false; // just the jobs' last events (a summary or a trace)
 
+    static constexpr MsgType kType = MsgType::ipc_watch;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("build", m.build);
+        v("finished_only", m.finished_only);
+    }
+
     bool operator==(const IpcWatch&) const = default;
 };
 
@@ -411,6 +705,14 @@ struct IpcJobEvent {
     JobView job;
     bool finished = false;
     uint64_t now_us = 0;
+
+    static constexpr MsgType kType = MsgType::ipc_job_event;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("job", m.job);
+        v("finished", m.finished);
+        v("now_us", m.now_us);
+    }
 
     bool operator==(const IpcJobEvent&) const = default;
 };
@@ -457,25 +759,14 @@ Result<void> decode(std::string_view payload, IpcJobEvent&);
 // cannot take now (queue full) by its id before it spends time on the manifest.
 Result<uint64_t> peek_job_id(std::string_view job_request_payload);
 
-// The MsgType each struct travels as, so senders write frame(msg) instead of pairing by hand.
-MsgType type_of(const RunnerHello&);
-MsgType type_of(const ClientHello&);
-MsgType type_of(const AuthProof&);
-MsgType type_of(const JobRequest&);
-MsgType type_of(const NeedFiles&);
-MsgType type_of(const FileData&);
-MsgType type_of(const JobResult&);
-MsgType type_of(const ErrorMsg&);
-MsgType type_of(const Stats&);
-MsgType type_of(const IpcAcquireLocal&);
-MsgType type_of(const IpcCompile&);
-MsgType type_of(const IpcCompileResult&);
-MsgType type_of(const IpcStatus&);
-MsgType type_of(const IpcMemoRequest&);
-MsgType type_of(const IpcMemo&);
-MsgType type_of(const IpcJobs&);
-MsgType type_of(const IpcWatch&);
-MsgType type_of(const IpcJobEvent&);
+// The MsgType each message travels as, so senders write frame(msg) instead of pairing by hand.
+template <typename Msg>
+requires requires {
+    Msg::kType;
+}
+constexpr MsgType type_of(const Msg&) {
+    return Msg::kType;
+}
 
 template <typename Msg> std::string frame(const Msg& msg, int zstd_level = 0) {
     return encode_frame(type_of(msg), encode(msg), zstd_level);

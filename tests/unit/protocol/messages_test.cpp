@@ -191,6 +191,36 @@ TEST_CASE("hashes must be 32 lowercase hex digits") {
     }
 }
 
+TEST_CASE("a decode error names the message and the field, through lists and nested structs") {
+    JobRequest request = samples::job_request();
+    request.files[1].hash = "x";
+    CHECK(decode_error<JobRequest>(encode(request)) ==
+          "job_request: files[1].hash: file hash 'x' is not 32 lowercase hex digits");
+    request = samples::job_request();
+    request.toolchain.files[0].hash = "X";
+    CHECK(contains(decode_error<JobRequest>(encode(request)),
+                   "job_request: toolchain.files[0].hash: file hash 'X'"));
+
+    std::string result = encode(samples::job_result());
+    result[8] = 3;
+    CHECK(decode_error<JobResult>(result) == "job_result: status: bad job status 3");
+
+    NeedFiles need = samples::need_files();
+    need.hashes[1] = std::string(32, 'G');
+    CHECK(contains(decode_error<NeedFiles>(encode(need)), "need_files: hashes[1]: needed hash"));
+
+    // Cut inside the second job's first phase: the path goes through both lists.
+    IpcJobs jobs = samples::ipc_jobs();
+    jobs.jobs[1].phases = {{"scan", "local", 0, 100, 200}};
+    const std::string payload = encode(jobs);
+    const std::string err = decode_error<IpcJobs>(payload.substr(0, payload.size() - 8 - 4));
+    CHECK(contains(err, "ipc_jobs: jobs[1].phases[0].end_us: truncated payload"));
+    // A whole message inside another: its own name after the field's.
+    std::string memo = encode(samples::ipc_memo());
+    memo.push_back('\0');
+    CHECK(contains(decode_error<IpcMemo>(memo), "1 trailing bytes"));
+}
+
 TEST_CASE("decode_as checks the frame type") {
     auto f = decode_single_frame(frame(samples::stats()));
     REQUIRE(f);
