@@ -21,6 +21,7 @@
 #include "coordinator/scan_memo.hpp"
 #include "coordinator/scheduler.hpp"
 #include "coordinator/uv_handle.hpp"
+#include "ipc/messages.hpp"
 #include "remote/protocol/messages.hpp"
 
 #include <map>

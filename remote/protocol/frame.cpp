@@ -283,4 +283,33 @@ Result<Frame> decode_single_frame(std::string_view bytes, Limits limits) {
     return Frame{header->type, std::move(*payload)};
 }
 
+// ---- messages without a payload ----
+
+bool has_empty_payload(MsgType type) {
+    switch (type) {
+    case MsgType::ipc_granted:
+    case MsgType::ipc_release_local:
+    case MsgType::ipc_status_request:
+    case MsgType::ipc_shutdown:
+    case MsgType::ipc_speculation_used:
+    case MsgType::ipc_jobs_request:
+    case MsgType::stats_request:
+    case MsgType::ping:
+    case MsgType::pong:
+        return true;
+    default:
+        return false;
+    }
+}
+
+Result<void> expect_empty(const Frame& f, MsgType type) {
+    if (f.type != type)
+        return make_error(Errc::protocol, "expected a {} frame, got {}", msg_type_name(type),
+                          msg_type_name(f.type));
+    if (!f.payload.empty())
+        return make_error(Errc::protocol, "{}: {} bytes of payload, expected none",
+                          msg_type_name(type), f.payload.size());
+    return ok();
+}
+
 } // namespace ferry::proto

@@ -55,13 +55,6 @@ Result<void> decode(std::string_view payload, JobResult& m) {
     return detail::decode_message(payload, m);
 }
 
-std::string encode(const ErrorMsg& m) {
-    return detail::encode_message(m);
-}
-Result<void> decode(std::string_view payload, ErrorMsg& m) {
-    return detail::decode_message(payload, m);
-}
-
 std::string encode(const Stats& m) {
     return detail::encode_message(m);
 }
@@ -76,33 +69,11 @@ Result<uint64_t> peek_job_id(std::string_view job_request_payload) {
     return *id;
 }
 
-// ---- messages without a payload ----
-
-bool has_empty_payload(MsgType type) {
-    switch (type) {
-    case MsgType::ipc_granted:
-    case MsgType::ipc_release_local:
-    case MsgType::ipc_status_request:
-    case MsgType::ipc_shutdown:
-    case MsgType::ipc_speculation_used:
-    case MsgType::ipc_jobs_request:
-    case MsgType::stats_request:
-    case MsgType::ping:
-    case MsgType::pong:
-        return true;
-    default:
-        return false;
-    }
+std::string encode(const ErrorMsg& m) {
+    return detail::encode_message(m);
 }
-
-Result<void> expect_empty(const Frame& f, MsgType type) {
-    if (f.type != type)
-        return make_error(Errc::protocol, "expected a {} frame, got {}", msg_type_name(type),
-                          msg_type_name(f.type));
-    if (!f.payload.empty())
-        return make_error(Errc::protocol, "{}: {} bytes of payload, expected none",
-                          msg_type_name(type), f.payload.size());
-    return ok();
+Result<void> decode(std::string_view payload, ErrorMsg& m) {
+    return detail::decode_message(payload, m);
 }
 
 } // namespace ferry::proto

@@ -3,6 +3,7 @@
 // the known types, so adding a message never changes what the committed seeds decode as. Decoding
 // must not crash; when it succeeds the encoding is canonical, so re-encoding gives back the exact
 // payload and decoding that gives an equal message.
+#include "ipc/messages.hpp"
 #include "remote/protocol/messages.hpp"
 
 #include <cstdlib>

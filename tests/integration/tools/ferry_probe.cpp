@@ -25,6 +25,7 @@
 // the runner's authentication (printed as "runner refused: <why>"); 1 for anything else.
 #include "compiler/identity.hpp"
 #include "coordinator/manifest.hpp"
+#include "ipc/messages.hpp"
 #include "remote/probe/handshake.hpp"
 #include "remote/protocol/auth.hpp"
 #include "remote/protocol/frame.hpp"

@@ -1,6 +1,6 @@
-#include "client/coordinator_client.hpp"
+#include "ipc/coordinator_client.hpp"
 
-#include "coordinator/paths.hpp"
+#include "ipc/paths.hpp"
 #include "util/fs.hpp"
 #include "util/subprocess.hpp"
 #include "util/unix_socket.hpp"
@@ -16,7 +16,7 @@
 #include <thread>
 #include <unistd.h>
 
-namespace ferry::client {
+namespace ferry::ipc {
 namespace {
 
 // How long a wrapper waits for a coordinator it started to listen.
@@ -69,14 +69,9 @@ Result<proto::Frame> read_frame(int fd) {
                           payload_len);
     bytes.resize(proto::kHeaderSize + payload_len);
     FERRY_TRY_VOID(recv_exact(fd, bytes.data() + proto::kHeaderSize, payload_len));
-    FERRY_TRY(frame, proto::decode_single_frame(bytes));
-    if (frame->type == proto::MsgType::error) {
-        proto::ErrorMsg err;
-        if (proto::decode(frame->payload, err))
-            return make_error(Errc::refused, "coordinator: {}", err.message);
-        return make_error(Errc::protocol, "coordinator sent a malformed error frame");
-    }
-    return std::move(*frame);
+    // No `error` frame on this socket (docs/protocol.md §6): the coordinator closes a
+    // connection it cannot serve, and any unexpected frame is a protocol error of the caller's.
+    return proto::decode_single_frame(bytes);
 }
 
 template <typename Msg> Result<Msg> read_message(int fd) {
@@ -106,9 +101,9 @@ Result<void> spawn_coordinator(const std::string& socket, const std::string& log
 Result<CoordinatorClient> CoordinatorClient::connect(const config::Config& config,
                                                      const std::string& hosts_flag,
                                                      bool start_if_needed) {
-    auto dir = coordinator::runtime_dir();
+    auto dir = runtime_dir();
     if (!dir) return Error{Errc::unavailable, dir.error().message};
-    const std::string socket = coordinator::socket_path(*dir, config);
+    const std::string socket = socket_path(*dir, config);
 
     int err = 0;
     auto fd = connect_unix(socket, err);
@@ -118,7 +113,7 @@ Result<CoordinatorClient> CoordinatorClient::connect(const config::Config& confi
 
     // Several wrappers may start one at once; the coordinator's lock lets one survive and
     // everyone connects to it.
-    auto started = spawn_coordinator(socket, coordinator::log_path(*dir, config), hosts_flag);
+    auto started = spawn_coordinator(socket, log_path(*dir, config), hosts_flag);
     if (!started)
         return make_error(Errc::unavailable, "cannot start the coordinator: {}",
                           started.error().message);
@@ -225,4 +220,4 @@ Result<void> CoordinatorClient::shutdown() {
     }
 }
 
-} // namespace ferry::client
+} // namespace ferry::ipc

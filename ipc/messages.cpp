@@ -1,8 +1,9 @@
 // Coordinator IPC messages (wrapper <-> coordinator over the unix socket): each is encoded and
 // decoded by its field list (messages.hpp, remote/protocol/codec.hpp); docs/protocol.md is
 // the reference.
+#include "ipc/messages.hpp"
+
 #include "remote/protocol/codec.hpp"
-#include "remote/protocol/messages.hpp"
 
 namespace ferry::proto {
 
