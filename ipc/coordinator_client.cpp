@@ -74,6 +74,12 @@ Result<proto::Frame> read_frame(int fd) {
     return proto::decode_single_frame(bytes);
 }
 
+// A frame, or why it could not be made, sent whole.
+Result<void> send_frame(int fd, const Result<std::string>& frame) {
+    if (!frame) return frame.error();
+    return send_all(fd, *frame);
+}
+
 template <typename Msg> Result<Msg> read_message(int fd) {
     FERRY_TRY(frame, read_frame(fd));
     return proto::decode_as<Msg>(*frame);
@@ -137,13 +143,13 @@ std::string current_build() {
 Result<void> CoordinatorClient::acquire_local(proto::IpcAcquireLocal step) {
     step.pid = static_cast<uint32_t>(::getpid());
     step.build = current_build();
-    FERRY_TRY_VOID(send_all(m_fd.get(), proto::frame(step)));
+    FERRY_TRY_VOID(send_frame(m_fd.get(), proto::frame(step)));
     FERRY_TRY(frame, read_frame(m_fd.get()));
     return proto::expect_empty(*frame, proto::MsgType::ipc_granted);
 }
 
 Result<void> CoordinatorClient::release_local() {
-    return send_all(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_release_local, {}));
+    return send_frame(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_release_local, {}));
 }
 
 Result<proto::IpcCompileResult> CoordinatorClient::compile(const proto::IpcCompile& request) {
@@ -152,7 +158,7 @@ Result<proto::IpcCompileResult> CoordinatorClient::compile(const proto::IpcCompi
 }
 
 Result<void> CoordinatorClient::send_compile(const proto::IpcCompile& request) {
-    return send_all(m_fd.get(), proto::frame(request));
+    return send_frame(m_fd.get(), proto::frame(request));
 }
 
 Result<proto::IpcCompileResult> CoordinatorClient::receive_compile_result() {
@@ -160,11 +166,11 @@ Result<proto::IpcCompileResult> CoordinatorClient::receive_compile_result() {
 }
 
 Result<void> CoordinatorClient::confirm_speculation() {
-    return send_all(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_speculation_used, {}));
+    return send_frame(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_speculation_used, {}));
 }
 
 Result<std::optional<proto::IpcCompile>> CoordinatorClient::memo(const std::string& key) {
-    FERRY_TRY_VOID(send_all(m_fd.get(), proto::frame(proto::IpcMemoRequest{key})));
+    FERRY_TRY_VOID(send_frame(m_fd.get(), proto::frame(proto::IpcMemoRequest{key})));
     FERRY_TRY(answer, read_message<proto::IpcMemo>(m_fd.get()));
     if (!answer->found) return std::optional<proto::IpcCompile>();
     return std::optional<proto::IpcCompile>(std::move(answer->request));
@@ -172,17 +178,18 @@ Result<std::optional<proto::IpcCompile>> CoordinatorClient::memo(const std::stri
 
 Result<proto::IpcStatus> CoordinatorClient::status() {
     FERRY_TRY_VOID(
-        send_all(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_status_request, {})));
+        send_frame(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_status_request, {})));
     return read_message<proto::IpcStatus>(m_fd.get());
 }
 
 Result<proto::IpcJobs> CoordinatorClient::jobs() {
-    FERRY_TRY_VOID(send_all(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_jobs_request, {})));
+    FERRY_TRY_VOID(
+        send_frame(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_jobs_request, {})));
     return read_message<proto::IpcJobs>(m_fd.get());
 }
 
 Result<void> CoordinatorClient::watch(const proto::IpcWatch& what) {
-    return send_all(m_fd.get(), proto::frame(what));
+    return send_frame(m_fd.get(), proto::frame(what));
 }
 
 Result<std::optional<proto::Frame>> CoordinatorClient::next_frame(int timeout_ms) {
@@ -199,7 +206,7 @@ Result<std::optional<proto::Frame>> CoordinatorClient::next_frame(int timeout_ms
 }
 
 Result<void> CoordinatorClient::shutdown() {
-    FERRY_TRY_VOID(send_all(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_shutdown, {})));
+    FERRY_TRY_VOID(send_frame(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_shutdown, {})));
     // No answer comes; wait for the coordinator to drop us, so that the caller can rely on
     // it having stopped accepting work.
     pollfd p{m_fd.get(), POLLIN, 0};

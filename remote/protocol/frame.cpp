@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
-#include <stdexcept>
 #include <zstd.h>
 
 namespace ferry::proto {
@@ -12,6 +11,8 @@ namespace {
 
 // Below this, zstd's own frame header outweighs what it can save.
 constexpr size_t kMinCompressSize = 512;
+// The header says a payload's length in a u32.
+constexpr size_t kMaxEncodable = std::numeric_limits<uint32_t>::max();
 // A long-lived connection that once carried a huge frame should not keep its buffer forever.
 constexpr size_t kKeepBufferCapacity = 1u << 20;
 
@@ -186,10 +187,10 @@ bool is_known_msg_type(uint8_t type) {
     return std::strcmp(msg_type_name(static_cast<MsgType>(type)), "unknown") != 0;
 }
 
-std::string encode_frame(MsgType type, std::string_view payload, int zstd_level) {
-    // Callers keep payloads far below max_payload; a 4 GiB payload is a bug, not a condition.
-    if (payload.size() > std::numeric_limits<uint32_t>::max())
-        throw std::length_error("ferry frame payload larger than 4 GiB");
+Result<std::string> encode_frame(MsgType type, std::string_view payload, int zstd_level) {
+    if (payload.size() > kMaxEncodable)
+        return make_error(Errc::protocol, "{}: a payload of {} bytes does not fit in a frame",
+                          msg_type_name(type), payload.size());
     std::string compressed;
     bool use_zstd = false;
     if (zstd_level != 0 && payload.size() >= kMinCompressSize) {

@@ -88,8 +88,10 @@ struct Frame {
 };
 
 // zstd_level 0 sends the payload uncompressed; small payloads (< 512 bytes) are never
-// compressed because zstd would only make them larger.
-std::string encode_frame(MsgType type, std::string_view payload, int zstd_level = 0);
+// compressed because zstd would only make them larger. A payload whose length does not fit
+// the header's u32 is an error (Errc::protocol), returned, never thrown: senders run inside
+// libuv callbacks.
+Result<std::string> encode_frame(MsgType type, std::string_view payload, int zstd_level = 0);
 
 // Incremental decoder for a byte stream. Two ways to use it:
 // - feed() what arrived, then pop whole frames (every complete frame is decoded at once);
@@ -141,7 +143,7 @@ constexpr MsgType type_of(const Msg&) {
     return Msg::kType;
 }
 
-template <typename Msg> std::string frame(const Msg& msg, int zstd_level = 0) {
+template <typename Msg> Result<std::string> frame(const Msg& msg, int zstd_level = 0) {
     return encode_frame(type_of(msg), encode(msg), zstd_level);
 }
 

@@ -69,7 +69,7 @@ class Client {
     void send_raw(std::string_view bytes) {
         if (auto sent = m_session.send_raw(bytes); !sent) die(sent.error().message);
     }
-    template <typename Msg> void send(const Msg& msg) { send_raw(proto::frame(msg, 1)); }
+    template <typename Msg> void send(const Msg& msg) { send_raw(*proto::frame(msg, 1)); }
 
     // nullopt when the peer closed the connection.
     std::optional<proto::Frame> receive() {
@@ -171,7 +171,7 @@ int cmd_hello(Client& c) {
 
 int cmd_stats(Client& c) {
     c.handshake();
-    c.send_raw(proto::encode_frame(proto::MsgType::stats_request, {}));
+    c.send_raw(*proto::encode_frame(proto::MsgType::stats_request, {}));
     auto stats = proto::decode_as<proto::Stats>(c.expect_frame("stats"));
     if (!stats) die(stats.error().message);
     std::printf("received %llu completed %llu failed %llu refused %llu active %u queued %u "

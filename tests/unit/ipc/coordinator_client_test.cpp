@@ -59,7 +59,7 @@ TEST_CASE("slots, compile, status and shutdown over the socket") {
         case proto::MsgType::ipc_acquire_local: {
             auto req = proto::decode_as<proto::IpcAcquireLocal>(f);
             if (req) seen.push_back(req->what + "/" + std::to_string(req->pid));
-            reply = proto::encode_frame(proto::MsgType::ipc_granted, {});
+            reply = *proto::encode_frame(proto::MsgType::ipc_granted, {});
             return true;
         }
         case proto::MsgType::ipc_compile: {
@@ -71,7 +71,7 @@ TEST_CASE("slots, compile, status and shutdown over the socket") {
             result.exit_code = 0;
             result.stderr_data = "warning: something\n";
             result.outputs = {{"x.o", std::string(300000, 'o')}}; // big: compressed frame
-            reply = proto::frame(result, 3);
+            reply = *proto::frame(result, 3);
             return true;
         }
         case proto::MsgType::ipc_status_request: {
@@ -79,7 +79,7 @@ TEST_CASE("slots, compile, status and shutdown over the socket") {
             status.pid = 4242;
             status.remote_capacity = 4;
             status.runners.push_back({"r1", "127.0.0.2:1", "up", 2, 1, 7, 0, "", {}, false, 0});
-            reply = proto::frame(status);
+            reply = *proto::frame(status);
             return true;
         }
         case proto::MsgType::ipc_shutdown:
@@ -144,7 +144,7 @@ TEST_CASE("an error frame from the coordinator is reported, not misread") {
     ferry::test::FakeRuntime rt("ferry-client-coord");
     Fd listener = rt.listen(4);
     std::thread server(serve_one, listener.get(), [](const proto::Frame&, std::string& reply) {
-        reply = proto::encode_frame(proto::MsgType::error, "\x01\0\0\0\0\0\0\0");
+        reply = *proto::encode_frame(proto::MsgType::error, "\x01\0\0\0\0\0\0\0");
         return false;
     });
     auto client = CoordinatorClient::connect(rt.config, "", false);

@@ -39,14 +39,14 @@ int main(int argc, char** argv) {
         const std::string name = msg_type_name(type_of(msg));
         const std::string payload = encode(msg);
         ok = write(messages, name, std::string(1, static_cast<char>(type_of(msg))) + payload) && ok;
-        ok = write(frames, name, frame(msg)) && ok;
-        if (payload.size() >= 512) ok = write(frames, name + "_zstd", frame(msg, 3)) && ok;
-        stream += frame(msg, 1);
+        ok = write(frames, name, *frame(msg)) && ok;
+        if (payload.size() >= 512) ok = write(frames, name + "_zstd", *frame(msg, 3)) && ok;
+        stream += *frame(msg, 1);
     };
     samples::for_each_sample(write_sample);
     samples::for_each_ipc_sample(write_sample);
     for (MsgType empty : {MsgType::ping, MsgType::ipc_granted}) {
-        ok = write(frames, msg_type_name(empty), encode_frame(empty, "")) && ok;
+        ok = write(frames, msg_type_name(empty), *encode_frame(empty, "")) && ok;
         ok = write(messages, msg_type_name(empty), std::string(1, static_cast<char>(empty))) && ok;
     }
     ok = write(frames, "stream", stream) && ok;

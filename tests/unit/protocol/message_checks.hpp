@@ -42,7 +42,7 @@ template <typename Msg> void round_trips(const Msg& msg) {
     CHECK(!(Msg{} == msg));
 
     for (int level : {0, 3}) {
-        auto f = decode_single_frame(frame(msg, level));
+        auto f = decode_single_frame(*frame(msg, level));
         REQUIRE(f);
         CHECK(f->type == type_of(msg));
         auto typed = decode_as<Msg>(*f);

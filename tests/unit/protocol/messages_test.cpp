@@ -143,7 +143,7 @@ TEST_CASE("a decode error names the message and the field, through lists and nes
 }
 
 TEST_CASE("decode_as checks the frame type") {
-    auto f = decode_single_frame(frame(samples::stats()));
+    auto f = decode_single_frame(*frame(samples::stats()));
     REQUIRE(f);
     auto wrong = decode_as<JobResult>(*f);
     REQUIRE(!wrong);
@@ -164,11 +164,11 @@ TEST_CASE("messages without a payload") {
     CHECK(has_empty_payload(MsgType::ipc_granted));
     CHECK(!has_empty_payload(MsgType::ipc_status));
 
-    auto ping = decode_single_frame(encode_frame(MsgType::ping, ""));
+    auto ping = decode_single_frame(*encode_frame(MsgType::ping, ""));
     REQUIRE(ping);
     CHECK(expect_empty(*ping, MsgType::ping));
     CHECK(!expect_empty(*ping, MsgType::pong));
-    auto fat = decode_single_frame(encode_frame(MsgType::ping, "x"));
+    auto fat = decode_single_frame(*encode_frame(MsgType::ping, "x"));
     REQUIRE(fat);
     auto r = expect_empty(*fat, MsgType::ping);
     REQUIRE(!r);
