@@ -1,7 +1,7 @@
 #include "client/commands.hpp"
 
-#include "client/coordinator_client.hpp"
 #include "config/hosts.hpp"
+#include "ipc/coordinator_client.hpp"
 #include "monitor/status_json.hpp"
 
 #include <algorithm>
@@ -105,7 +105,7 @@ int status_command(const std::string& hosts_flag, bool json) {
         std::fprintf(stderr, "ferry: %s\n", config.error().message.c_str());
         return 1;
     }
-    auto client = CoordinatorClient::connect(*config, hosts_flag, true);
+    auto client = ipc::CoordinatorClient::connect(*config, hosts_flag, true);
     if (!client) {
         std::fprintf(stderr, "ferry: cannot reach the coordinator: %s\n",
                      client.error().message.c_str());
@@ -135,7 +135,7 @@ int shutdown_command(const std::string& hosts_flag) {
         std::fprintf(stderr, "ferry: %s\n", config.error().message.c_str());
         return 0;
     }
-    auto client = CoordinatorClient::connect(*config, hosts_flag, false);
+    auto client = ipc::CoordinatorClient::connect(*config, hosts_flag, false);
     if (!client) return 0; // nothing running: already the state asked for
     if (auto stopped = client->shutdown(); !stopped)
         std::fprintf(stderr, "ferry: %s\n", stopped.error().message.c_str());

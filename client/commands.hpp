@@ -2,7 +2,7 @@
 // like distccmon-text, and stopping it. Both return the process exit status.
 #pragma once
 
-#include "remote/protocol/messages.hpp"
+#include "ipc/messages.hpp"
 
 #include <string>
 

@@ -7,7 +7,7 @@
 // the node: those outputs are never written here, the compile runs locally instead.
 #pragma once
 
-#include "remote/protocol/messages.hpp"
+#include "remote/protocol/values.hpp"
 #include "util/result.hpp"
 
 #include <optional>

@@ -5,7 +5,7 @@
 
 #include "compiler/args.hpp"
 #include "compiler/scan.hpp"
-#include "remote/protocol/messages.hpp"
+#include "ipc/messages.hpp"
 
 #include <string>
 #include <string_view>

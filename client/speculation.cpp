@@ -36,14 +36,14 @@ std::optional<Speculation> Speculation::start(const config::Config& config,
                                               const std::string& hosts_flag,
                                               const std::string& key) {
     // The wrapper's own connection has just made sure a coordinator runs.
-    auto client = CoordinatorClient::connect(config, hosts_flag, false);
+    auto client = ipc::CoordinatorClient::connect(config, hosts_flag, false);
     if (!client) return std::nullopt;
     auto known = client->memo(key);
     if (!known || !*known || (*known)->memo_key != key) return std::nullopt;
     proto::IpcCompile request = std::move(**known);
     request.speculative = true;
     request.pid = static_cast<uint32_t>(::getpid());
-    request.build = current_build();
+    request.build = ipc::current_build();
     if (!client->send_compile(request)) return std::nullopt;
     return Speculation(std::move(*client), std::move(request));
 }

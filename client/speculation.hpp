@@ -11,9 +11,9 @@
 // waits for it). What it costs: a wasted remote compile when a unit's header list changed.
 #pragma once
 
-#include "client/coordinator_client.hpp"
 #include "config/hosts.hpp"
-#include "remote/protocol/messages.hpp"
+#include "ipc/coordinator_client.hpp"
+#include "ipc/messages.hpp"
 
 #include <optional>
 #include <string>
@@ -45,9 +45,9 @@ class Speculation {
     void confirm() { (void)m_client.confirm_speculation(); }
 
   private:
-    Speculation(CoordinatorClient client, proto::IpcCompile request)
+    Speculation(ipc::CoordinatorClient client, proto::IpcCompile request)
         : m_client(std::move(client)), m_request(std::move(request)) {}
-    CoordinatorClient m_client;
+    ipc::CoordinatorClient m_client;
     proto::IpcCompile m_request;
 };
 

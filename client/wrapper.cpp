@@ -1,7 +1,6 @@
 #include "client/wrapper.hpp"
 
 #include "client/compiler_resolve.hpp"
-#include "client/coordinator_client.hpp"
 #include "client/forced_includes.hpp"
 #include "client/local_compile.hpp"
 #include "client/outputs.hpp"
@@ -13,7 +12,8 @@
 #include "compiler/languages.hpp"
 #include "compiler/scan.hpp"
 #include "config/hosts.hpp"
-#include "coordinator/paths.hpp"
+#include "ipc/coordinator_client.hpp"
+#include "ipc/paths.hpp"
 #include "util/fs.hpp"
 #include "util/subprocess.hpp"
 
@@ -123,7 +123,7 @@ class Wrapper {
 
   private:
     void connect_quietly() {
-        auto client = CoordinatorClient::connect(m_config, m_inv.hosts_flag, true);
+        auto client = ipc::CoordinatorClient::connect(m_config, m_inv.hosts_flag, true);
         if (client) m_client.emplace(std::move(*client));
     }
 
@@ -153,7 +153,7 @@ class Wrapper {
             std::this_thread::sleep_for(m_reconnect_pause);
             m_reconnect_pause = std::min(m_reconnect_pause * 2, kMaxReconnectPause);
         }
-        auto client = CoordinatorClient::connect(m_config, m_inv.hosts_flag, true);
+        auto client = ipc::CoordinatorClient::connect(m_config, m_inv.hosts_flag, true);
         if (!client) return false;
         m_client.emplace(std::move(*client));
         return true;
@@ -186,7 +186,7 @@ class Wrapper {
     }
 
     [[noreturn]] void compile_remotely(const compiler::Analysis& analysis) {
-        auto client = CoordinatorClient::connect(m_config, m_inv.hosts_flag, true);
+        auto client = ipc::CoordinatorClient::connect(m_config, m_inv.hosts_flag, true);
         if (!client) {
             warn("ferry: cannot reach the coordinator (" + client.error().message +
                  "); compiling locally");
@@ -257,7 +257,7 @@ class Wrapper {
         proto::IpcCompile request = build_request(in, analysis, scan);
         request.pid = static_cast<uint32_t>(::getpid());
         request.source = m_source;
-        request.build = current_build();
+        request.build = ipc::current_build();
         return request;
     }
 
@@ -295,7 +295,7 @@ class Wrapper {
         // (the scan then runs without -v).
         std::string cache_dir, key;
         std::optional<compiler::ScanResult> known;
-        if (auto dir = coordinator::runtime_dir()) {
+        if (auto dir = ipc::runtime_dir()) {
             cache_dir = join_path(*dir, "search-paths");
             key = search_shape_key(
                 {m_compiler_path, m_cwd,
@@ -394,7 +394,7 @@ class Wrapper {
     std::string m_name;
     std::vector<std::string> m_env;
     config::Config m_config;
-    std::optional<CoordinatorClient> m_client;
+    std::optional<ipc::CoordinatorClient> m_client;
     std::string m_source;       // shown by `ferry mon`
     std::string m_local_reason; // why this compile runs here, for `ferry status`
     bool m_coordinator_said_local = false;

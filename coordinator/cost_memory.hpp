@@ -10,7 +10,7 @@
 // cannot change what is compiled or where an answer comes from.
 #pragma once
 
-#include "remote/protocol/messages.hpp"
+#include "ipc/messages.hpp"
 #include "util/result.hpp"
 
 #include <cstdint>

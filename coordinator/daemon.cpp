@@ -1,9 +1,9 @@
 #include "coordinator/daemon.hpp"
 
 #include "config/hosts.hpp"
-#include "coordinator/paths.hpp"
 #include "coordinator/service.hpp"
 #include "event/teardown.hpp"
+#include "ipc/paths.hpp"
 #include "remote/protocol/auth.hpp"
 #include "util/fd.hpp"
 #include "util/log.hpp"
@@ -59,18 +59,18 @@ int run_daemon(const DaemonOptions& options) {
     // failure now only fails the runners that require a key.
     if (auto sodium = proto::auth::init(); !sodium)
         log::warning("{}: runners that require a key will fail", sodium.error().message);
-    auto dir = runtime_dir();
+    auto dir = ipc::runtime_dir();
     if (!dir) {
         log::error("{}", dir.error().message);
         return 1;
     }
     if (!options.foreground) {
-        std::string log_file = log_path(*dir, *config);
+        std::string log_file = ipc::log_path(*dir, *config);
         if (!log::set_file(log_file))
             log::warning("cannot open log file {}: {}", log_file, std::strerror(errno));
     }
     Fd lock;
-    switch (take_lock(lock_path(*dir, *config), lock)) {
+    switch (take_lock(ipc::lock_path(*dir, *config), lock)) {
     case LockState::acquired:
         break;
     case LockState::held_elsewhere:
@@ -81,7 +81,7 @@ int run_daemon(const DaemonOptions& options) {
     std::signal(SIGPIPE, SIG_IGN);
 
     std::string socket =
-        options.socket_path.empty() ? socket_path(*dir, *config) : options.socket_path;
+        options.socket_path.empty() ? ipc::socket_path(*dir, *config) : options.socket_path;
     uv_loop_t loop{};
     if (int rc = uv_loop_init(&loop); rc < 0) {
         log::error("uv_loop_init: {}", uv_strerror(rc));

@@ -9,7 +9,7 @@
 #include "coordinator/include_proof.hpp"
 #include "coordinator/include_shadow.hpp"
 #include "coordinator/include_worker.hpp"
-#include "remote/protocol/messages.hpp"
+#include "ipc/messages.hpp"
 
 #include <functional>
 #include <map>

@@ -7,7 +7,7 @@
 
 #include "coordinator/include_shadow_verdict.hpp"
 #include "coordinator/include_worker.hpp"
-#include "remote/protocol/messages.hpp"
+#include "ipc/messages.hpp"
 
 #include <cstdint>
 #include <string>

@@ -7,7 +7,7 @@
 #pragma once
 
 #include "coordinator/includes/analyser.hpp"
-#include "remote/protocol/messages.hpp"
+#include "ipc/messages.hpp"
 
 #include <cstdint>
 #include <deque>

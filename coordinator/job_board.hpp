@@ -8,7 +8,7 @@
 // nobody watches pays for a few map updates per job and no encoding.
 #pragma once
 
-#include "remote/protocol/messages.hpp"
+#include "ipc/messages.hpp"
 
 #include <cstdint>
 #include <functional>

@@ -6,6 +6,7 @@
 
 #include "coordinator/dir_links.hpp"
 #include "coordinator/file_store.hpp"
+#include "ipc/messages.hpp"
 #include "remote/protocol/messages.hpp"
 #include "util/result.hpp"
 

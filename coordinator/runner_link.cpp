@@ -247,7 +247,9 @@ void RunnerLink::on_greeting(const proto::Frame& frame) {
         answer.auth_response = std::move(reply->response);
         m_expected_proof = std::move(reply->expected_proof);
     }
-    m_stream->send(proto::frame(answer));
+    auto bytes = proto::frame(answer);
+    if (!bytes) return fail(bytes.error().message);
+    m_stream->send(std::move(*bytes));
     m_hello = std::move(*hello);
     // A runner with a key answers with its proof, or refuses us; either way we wait for it
     // (the connect timer still runs) instead of sending jobs that would be lost.
@@ -300,6 +302,18 @@ void RunnerLink::on_need_files(const proto::NeedFiles& need) {
     proto::FileData data;
     data.job_id = need.job_id;
     size_t batch_bytes = 0, sent_bytes = 0;
+    // False when the batch cannot be framed: the job cannot go on here (its files are fine).
+    auto send_batch = [&] {
+        auto bytes = proto::frame(data, m_options.compression_level);
+        if (!bytes) {
+            uint64_t id = need.job_id;
+            m_jobs.erase(it);
+            m_events.link_job_unservable(m_index, id, bytes.error());
+            return false;
+        }
+        m_stream->send(std::move(*bytes));
+        return true;
+    };
     for (const auto& hash : need.hashes) {
         auto path = job.paths.find(hash);
         if (path == job.paths.end())
@@ -315,7 +329,7 @@ void RunnerLink::on_need_files(const proto::NeedFiles& need) {
         // A toolchain is hundreds of MiB: frames of a bounded size keep both sides' memory
         // bounded (one blob larger than the bound travels alone).
         if (!data.blobs.empty() && batch_bytes + blob->size() > kFileDataBatchBytes) {
-            m_stream->send(proto::frame(data, m_options.compression_level));
+            if (!send_batch()) return;
             data.blobs.clear();
             batch_bytes = 0;
         }
@@ -323,7 +337,7 @@ void RunnerLink::on_need_files(const proto::NeedFiles& need) {
         sent_bytes += blob->size();
         data.blobs.push_back(proto::FileBlob{hash, std::move(*blob)});
     }
-    if (!data.blobs.empty()) m_stream->send(proto::frame(data, m_options.compression_level));
+    if (!data.blobs.empty() && !send_batch()) return;
     // The job's time starts again once its files are on their way, with room for them to
     // travel and be stored: the first job to a runner carries the compiler, 80-240 MiB,
     // which a slow link or a loaded runner takes seconds to take in. A runner that stalls is
@@ -359,11 +373,26 @@ void RunnerLink::send_job(const proto::JobRequest& request) {
                                    &event::timer_trampoline<PendingJob, &PendingJob::on_timeout>,
                                    m_options.job_timeout_ms, 0);
     }
-    m_jobs[request.job_id] = std::move(job);
-    if (!armed)
+    if (!armed) {
+        m_jobs[request.job_id] = std::move(job);
         return fail_soon(
             fmt::format("job {}: no timeout: {}", request.job_id, armed.error().message));
-    m_stream->send(proto::frame(request, m_options.compression_level));
+    }
+    auto bytes = proto::frame(request, m_options.compression_level);
+    if (!bytes) {
+        // Reported from the job's own timer, so nothing re-enters the scheduler while it
+        // dispatches.
+        job->unsendable = std::move(bytes.error());
+        auto now = event::start_timer(
+            job->timer, &event::timer_trampoline<PendingJob, &PendingJob::on_timeout>, 0, 0);
+        m_jobs[request.job_id] = std::move(job);
+        if (!now)
+            return fail_soon(
+                fmt::format("job {}: no timeout: {}", request.job_id, now.error().message));
+        return;
+    }
+    m_jobs[request.job_id] = std::move(job);
+    m_stream->send(std::move(*bytes));
 }
 
 void RunnerLink::forget_job(uint64_t job) {
@@ -372,6 +401,13 @@ void RunnerLink::forget_job(uint64_t job) {
 
 void RunnerLink::PendingJob::on_timeout() {
     RunnerLink* owner = link; // fail() destroys this PendingJob
+    if (unsendable) {
+        const Error why = std::move(*unsendable);
+        const uint64_t job = id;
+        owner->m_jobs.erase(job);
+        owner->m_events.link_job_unservable(owner->m_index, job, why);
+        return;
+    }
     owner->fail(fmt::format("job {} not answered within {} s", id,
                             owner->m_options.job_timeout_ms / 1000.0));
 }
@@ -381,7 +417,7 @@ void RunnerLink::on_ping_timer() {
     uint64_t silent = now_ms() - m_last_heard_ms;
     if (silent > kPingsMissedLimit * m_options.ping_interval_ms)
         return fail(fmt::format("no answer for {} s", silent / 1000));
-    m_stream->send(proto::encode_frame(proto::MsgType::ping, {}));
+    if (auto ping = proto::encode_frame(proto::MsgType::ping, {})) m_stream->send(std::move(*ping));
 }
 
 // ---- failure ----

@@ -80,6 +80,9 @@ class RunnerLink {
         uint64_t id = 0;
         event::Handle<uv_timer_t> timer;
         std::unordered_map<std::string, std::string> paths; // hash -> client path
+        // Its request could not be framed (over 4 GiB): reported by the timer, from the
+        // loop, not from inside the scheduler's call to send_job().
+        std::optional<Error> unsendable;
         void on_timeout();
     };
 

@@ -8,7 +8,7 @@
 // recently used first out; it lives and dies with the coordinator.
 #pragma once
 
-#include "remote/protocol/messages.hpp"
+#include "ipc/messages.hpp"
 
 #include <cstddef>
 #include <list>

@@ -193,6 +193,7 @@ void Service::on_tick() {
     m_scheduler->tick();
     offload_when_idle();
     drop_lagging_watchers();
+    close_unsendable();
     bool busy = m_server->connections() > 0 || !m_jobs.empty() || !m_scheduler->idle();
     // Between builds, so a crash loses little, and not after every job of a make -j1.
     if (m_jobs.empty() && now_ms() - m_costs_saved_ms >= kCostSaveEveryMs) save_costs();
@@ -268,7 +269,8 @@ Result<void> Service::handle_frame(ConnectionId connection, const proto::Frame& 
             answer.found = true;
             answer.request = std::move(*known);
         }
-        m_server->send(connection, proto::frame(answer));
+        FERRY_TRY(bytes, proto::frame(answer));
+        m_server->send(connection, std::move(*bytes));
         return ok();
     }
     case proto::MsgType::ipc_speculation_used: {
@@ -284,12 +286,14 @@ Result<void> Service::handle_frame(ConnectionId connection, const proto::Frame& 
     }
     case proto::MsgType::ipc_status_request: {
         FERRY_TRY_VOID(expect_empty());
-        m_server->send(connection, proto::frame(status()));
+        FERRY_TRY(bytes, proto::frame(status()));
+        m_server->send(connection, std::move(*bytes));
         return ok();
     }
     case proto::MsgType::ipc_jobs_request: {
         FERRY_TRY_VOID(expect_empty());
-        m_server->send(connection, proto::frame(snapshot("")));
+        FERRY_TRY(bytes, proto::frame(snapshot("")));
+        m_server->send(connection, std::move(*bytes));
         return ok();
     }
     case proto::MsgType::ipc_watch: {
@@ -341,7 +345,8 @@ void Service::ipc_closed(ConnectionId connection, const std::string&) {
 void Service::grant(const std::vector<OwnerId>& owners) {
     for (OwnerId owner : owners) {
         m_board.local_granted(owner);
-        m_server->send(owner, proto::encode_frame(proto::MsgType::ipc_granted, {}));
+        if (auto granted = proto::encode_frame(proto::MsgType::ipc_granted, {}))
+            m_server->send(owner, std::move(*granted));
     }
 }
 
@@ -400,7 +405,7 @@ proto::IpcJobs Service::snapshot(const std::string& build) const {
 }
 
 void Service::watch(ConnectionId connection, proto::IpcWatch what) {
-    if (!what.finished_only) m_server->send(connection, proto::frame(snapshot(what.build)));
+    if (!what.finished_only) send_message(connection, snapshot(what.build));
     m_watchers[connection] = std::move(what);
     m_board.set_listener(
         [this](const proto::JobView& job, bool finished) { on_job_event(job, finished); });
@@ -415,15 +420,38 @@ void Service::on_job_event(const proto::JobView& job, bool finished) {
             m_lagging.push_back(connection);
             continue;
         }
-        if (bytes.empty())
-            bytes = proto::frame(proto::IpcJobEvent{job, finished, uv_hrtime() / 1000});
+        if (bytes.empty()) {
+            auto event = proto::frame(proto::IpcJobEvent{job, finished, uv_hrtime() / 1000});
+            if (!event) {
+                log::error("job {}: {}", job.id, event.error().message);
+                return;
+            }
+            bytes = std::move(*event);
+        }
         m_server->send(connection, bytes);
     }
 }
 
 void Service::send_snapshots() {
     for (const auto& [connection, what] : m_watchers)
-        if (!what.finished_only) m_server->send(connection, proto::frame(snapshot(what.build)));
+        if (!what.finished_only) send_message(connection, snapshot(what.build));
+}
+
+template <typename Msg> void Service::send_message(ConnectionId connection, const Msg& msg) {
+    auto bytes = proto::frame(msg);
+    if (!bytes) {
+        log::error("connection {}: {}", connection, bytes.error().message);
+        m_unsendable.push_back(connection);
+        return;
+    }
+    m_server->send(connection, std::move(*bytes));
+}
+
+void Service::close_unsendable() {
+    auto unsendable = std::move(m_unsendable);
+    m_unsendable.clear();
+    for (ConnectionId connection : unsendable)
+        m_server->close_connection(connection, "an answer too large for a frame");
 }
 
 void Service::drop_lagging_watchers() {
@@ -501,7 +529,7 @@ void Service::reply_scan(JobId id, ConnectionId connection, const std::string& l
     if (m_serve) m_serve->count_scanned(reason);
     proto::IpcCompileResult result;
     result.scan_needed = reason;
-    m_server->send(connection, proto::frame(result));
+    send_message(connection, result);
 }
 
 void Service::start_job(JobId id, ConnectionId connection, proto::IpcCompile request,
@@ -543,7 +571,7 @@ void Service::reply_local(JobId id, ConnectionId connection, const std::string& 
     m_board.count_fallback(reason);
     proto::IpcCompileResult result;
     result.ran_remotely = false;
-    m_server->send(connection, proto::frame(result));
+    send_message(connection, result);
 }
 
 proto::JobRequest Service::job_request(JobId id, const Job& job,
@@ -612,8 +640,17 @@ void Service::finish_remote(JobId id, size_t runner, proto::JobResult result) {
     answer.stdout_data = std::move(result.stdout_data);
     answer.stderr_data = std::move(result.stderr_data);
     answer.outputs = std::move(result.outputs);
+    auto bytes = proto::frame(answer);
+    if (!bytes) {
+        // Outputs too large for a frame: the wrapper compiles here instead.
+        log::warning("job {} {}: {}", id, job.label, bytes.error().message);
+        m_board.answered(id, false, "answer too large");
+        proto::IpcCompileResult local;
+        local.warning = bytes.error().message;
+        return send_message(job.owner, local);
+    }
     m_board.answered(id, true, "");
-    m_server->send(job.owner, proto::frame(answer));
+    m_server->send(job.owner, std::move(*bytes));
 }
 
 void Service::finish_local(JobId id, const std::string& warning, const std::string& reason) {
@@ -635,7 +672,7 @@ void Service::finish_local(JobId id, const std::string& warning, const std::stri
     proto::IpcCompileResult answer;
     answer.ran_remotely = false;
     answer.warning = warning;
-    m_server->send(job.owner, proto::frame(answer));
+    send_message(job.owner, answer);
 }
 
 void Service::requeued(JobId id) {

@@ -21,6 +21,7 @@
 #include "coordinator/scan_memo.hpp"
 #include "coordinator/scheduler.hpp"
 #include "event/handle.hpp"
+#include "ipc/messages.hpp"
 #include "remote/protocol/messages.hpp"
 
 #include <map>
@@ -104,6 +105,10 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     void reply_local(JobId job, ConnectionId connection, const std::string& label,
                      const std::string& reason, const std::string& detail);
     void grant(const std::vector<OwnerId>& owners);
+    // Sends msg; a connection owed a frame that cannot be made (over 4 GiB) is closed on the
+    // tick instead (its wrapper compiles locally), since callers may be iterating connections.
+    template <typename Msg> void send_message(ConnectionId connection, const Msg& msg);
+    void close_unsendable();
     proto::IpcStatus status() const;
     // ---- watchers (ferry mon, --trace, the dashboard) ----
     void watch(ConnectionId connection, proto::IpcWatch what);
@@ -147,6 +152,8 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     JobBoard m_board{[] { return uv_hrtime() / 1000; }};
     std::map<ConnectionId, proto::IpcWatch> m_watchers;
     std::vector<ConnectionId> m_lagging; // watchers that stopped reading, closed on the tick
+    std::vector<ConnectionId>
+        m_unsendable; // owed a frame that could not be made, closed on the tick
     // Speculative jobs answered and not yet confirmed by their wrapper, by connection: for
     // the log's "used" / "not used" line and the counters below.
     struct Answered {

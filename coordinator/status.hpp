@@ -5,7 +5,7 @@
 
 #include "coordinator/local_slots.hpp"
 #include "coordinator/scheduler.hpp"
-#include "remote/protocol/messages.hpp"
+#include "ipc/messages.hpp"
 
 #include <cstdint>
 

@@ -1,6 +1,6 @@
 #include "doctor/check_coordinator.hpp"
 
-#include "client/coordinator_client.hpp"
+#include "ipc/coordinator_client.hpp"
 
 #include <fmt/format.h>
 #include <sys/socket.h>
@@ -59,7 +59,7 @@ std::vector<Finding> coordinator_findings(const std::optional<proto::IpcStatus>&
 }
 
 std::vector<Finding> check_coordinator(const config::Config& config, int timeout_ms) {
-    auto client = client::CoordinatorClient::connect(config, {}, /*start_if_needed=*/false);
+    auto client = ipc::CoordinatorClient::connect(config, {}, /*start_if_needed=*/false);
     if (!client) return coordinator_findings(std::nullopt);
     // The client blocks on its socket; these bound each read and write (a stopped
     // coordinator must not hang the doctor).

@@ -5,7 +5,7 @@
 
 #include "config/hosts.hpp"
 #include "doctor/finding.hpp"
-#include "remote/protocol/messages.hpp"
+#include "ipc/messages.hpp"
 
 #include <optional>
 #include <vector>

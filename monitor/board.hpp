@@ -6,7 +6,7 @@
 // staler than the last event.
 #pragma once
 
-#include "remote/protocol/messages.hpp"
+#include "ipc/messages.hpp"
 
 namespace ferry::monitor {
 

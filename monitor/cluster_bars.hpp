@@ -3,7 +3,7 @@
 // queue. Pure formatting of an IpcStatus, unit-tested without a terminal.
 #pragma once
 
-#include "remote/protocol/messages.hpp"
+#include "ipc/messages.hpp"
 
 #include <cstdint>
 #include <string>

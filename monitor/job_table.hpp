@@ -4,7 +4,7 @@
 // plain output and the live screen print the same lines and tests need no coordinator.
 #pragma once
 
-#include "remote/protocol/messages.hpp"
+#include "ipc/messages.hpp"
 
 #include <cstdint>
 #include <string>

@@ -4,8 +4,8 @@
 // draw_screen() turns it into escape sequences (see terminal.hpp for why plain ANSI).
 #pragma once
 
+#include "ipc/messages.hpp"
 #include "monitor/terminal.hpp"
-#include "remote/protocol/messages.hpp"
 
 #include <string>
 #include <vector>

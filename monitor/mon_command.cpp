@@ -1,7 +1,7 @@
 #include "monitor/mon_command.hpp"
 
-#include "client/coordinator_client.hpp"
 #include "config/hosts.hpp"
+#include "ipc/coordinator_client.hpp"
 #include "monitor/cluster_bars.hpp"
 #include "monitor/interval.hpp"
 #include "monitor/job_table.hpp"
@@ -31,9 +31,9 @@ std::string no_coordinator(const config::Config& config) {
                        config.source.empty() ? "(no hosts configured)" : config.source);
 }
 
-std::optional<client::CoordinatorClient> connect_existing(const config::Config& config,
-                                                          const std::string& hosts_flag) {
-    auto client = client::CoordinatorClient::connect(config, hosts_flag, false);
+std::optional<ipc::CoordinatorClient> connect_existing(const config::Config& config,
+                                                       const std::string& hosts_flag) {
+    auto client = ipc::CoordinatorClient::connect(config, hosts_flag, false);
     if (!client) return std::nullopt;
     const struct timeval tv = {kAnswerTimeoutSeconds, 0};
     ::setsockopt(client->fd(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);

@@ -3,7 +3,7 @@
 // fields are only ever added, so change this file and that document together.
 #pragma once
 
-#include "remote/protocol/messages.hpp"
+#include "ipc/messages.hpp"
 
 #include <nlohmann/json.hpp>
 #include <string>

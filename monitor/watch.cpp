@@ -7,7 +7,7 @@ namespace ferry::monitor {
 std::optional<CoordinatorWatch> CoordinatorWatch::open(const config::Config& config,
                                                        const std::string& hosts_flag,
                                                        int timeout_ms) {
-    auto client = client::CoordinatorClient::connect(config, hosts_flag, false);
+    auto client = ipc::CoordinatorClient::connect(config, hosts_flag, false);
     if (!client) return std::nullopt;
     // A frame that starts and never ends must not freeze the view (nor make it deaf to
     // Ctrl-C): a read that waits longer than this fails, and the watch with it.

@@ -5,8 +5,8 @@
 // refreshes still moves the counts.
 #pragma once
 
-#include "client/coordinator_client.hpp"
 #include "config/hosts.hpp"
+#include "ipc/coordinator_client.hpp"
 #include "monitor/board.hpp"
 
 #include <chrono>
@@ -32,10 +32,10 @@ class CoordinatorWatch {
     int fd() const { return m_client.fd(); }
 
   private:
-    explicit CoordinatorWatch(client::CoordinatorClient client) : m_client(std::move(client)) {}
+    explicit CoordinatorWatch(ipc::CoordinatorClient client) : m_client(std::move(client)) {}
     bool apply(const proto::Frame& frame);
 
-    client::CoordinatorClient m_client;
+    ipc::CoordinatorClient m_client;
     Board m_board;
     std::chrono::steady_clock::time_point m_heard; // when the board's clock was the coordinator's
 };

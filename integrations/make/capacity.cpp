@@ -1,6 +1,6 @@
 #include "integrations/make/capacity.hpp"
 
-#include "client/coordinator_client.hpp"
+#include "ipc/coordinator_client.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -35,7 +35,7 @@ class CoordinatorCapacity final : public CapacitySource {
         if (!m_client) {
             // Start the coordinator the first time only; later, a coordinator that went
             // away is restarted by the next wrapper, and we simply ask again next second.
-            auto client = client::CoordinatorClient::connect(*m_config, m_hosts_flag, !m_tried);
+            auto client = ipc::CoordinatorClient::connect(*m_config, m_hosts_flag, !m_tried);
             m_tried = true;
             if (!client) return c;
             m_client.emplace(std::move(*client));
@@ -59,7 +59,7 @@ class CoordinatorCapacity final : public CapacitySource {
   private:
     std::string m_hosts_flag;
     std::optional<config::Config> m_config;
-    std::optional<client::CoordinatorClient> m_client;
+    std::optional<ipc::CoordinatorClient> m_client;
     uint32_t m_local_fallback = cpu_count();
     uint32_t m_connecting = 0;
     bool m_tried = false;

@@ -1,9 +1,9 @@
 #include "integrations/report/build_report.hpp"
 
-#include "client/coordinator_client.hpp"
 #include "integrations/report/build_id.hpp"
 #include "integrations/report/summary.hpp"
 #include "integrations/report/trace.hpp"
+#include "ipc/coordinator_client.hpp"
 
 #include <cstdio>
 #include <unistd.h>
@@ -36,7 +36,7 @@ Result<std::unique_ptr<BuildReport>> BuildReport::begin(const ReportOptions& opt
     const bool progress = !options.quiet && terminal_wants_progress(STDERR_FILENO);
     auto report =
         std::make_unique<BuildReport>(Private{}, std::move(name), new_build_id(), summary);
-    set_env(env, client::kBuildEnv, report->m_build);
+    set_env(env, ipc::kBuildEnv, report->m_build);
     if (!options.trace_path.empty()) {
         FERRY_TRY(trace, TraceFile::reserve(options.trace_path));
         report->m_trace.emplace(std::move(*trace));

@@ -33,7 +33,7 @@ Result<std::unique_ptr<BuildWatch>> BuildWatch::start(const config::Config& conf
                                                       const std::string& hosts_flag,
                                                       const std::string& build_id,
                                                       ProgressFn progress) {
-    FERRY_TRY(client, client::CoordinatorClient::connect(config, hosts_flag, true));
+    FERRY_TRY(client, ipc::CoordinatorClient::connect(config, hosts_flag, true));
     FERRY_TRY_VOID(client->watch(proto::IpcWatch{build_id, false}));
     FERRY_TRY(first, client->next_frame(kFirstSnapshotMs));
     if (!*first) return make_error(Errc::timeout, "the coordinator did not answer the watch");
@@ -64,7 +64,7 @@ Result<std::unique_ptr<BuildWatch>> BuildWatch::start(const config::Config& conf
 }
 
 BuildWatch::BuildWatch(Private, config::Config config, std::string hosts_flag, std::string build_id,
-                       client::CoordinatorClient watcher, Fd wake_read, Fd wake_write)
+                       ipc::CoordinatorClient watcher, Fd wake_read, Fd wake_write)
     : m_config(std::move(config)), m_hosts_flag(std::move(hosts_flag)),
       m_build(std::move(build_id)), m_watcher(std::move(watcher)),
       m_wake_read(std::move(wake_read)), m_wake_write(std::move(wake_write)) {}
@@ -123,7 +123,7 @@ bool BuildWatch::board_has_our_jobs() {
     // A second watch rather than ipc_jobs_request: its snapshot comes at once, lists only
     // this build's jobs, and next_frame() bounds the wait, so a coordinator that stops
     // answering cannot hold ferry's exit.
-    auto client = client::CoordinatorClient::connect(m_config, m_hosts_flag, false);
+    auto client = ipc::CoordinatorClient::connect(m_config, m_hosts_flag, false);
     if (!client) return false; // no coordinator: nothing more will come
     if (!client->watch(proto::IpcWatch{m_build, false})) return false;
     auto frame = client->next_frame(kBoardCheckMs);

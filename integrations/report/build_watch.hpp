@@ -11,9 +11,9 @@
 // says the result is incomplete.
 #pragma once
 
-#include "client/coordinator_client.hpp"
 #include "config/hosts.hpp"
-#include "remote/protocol/messages.hpp"
+#include "ipc/coordinator_client.hpp"
+#include "ipc/messages.hpp"
 #include "util/fd.hpp"
 #include "util/result.hpp"
 
@@ -64,7 +64,7 @@ class BuildWatch {
     // For start() only (make_unique needs a public constructor).
     struct Private {};
     BuildWatch(Private, config::Config config, std::string hosts_flag, std::string build_id,
-               client::CoordinatorClient watcher, Fd wake_read, Fd wake_write);
+               ipc::CoordinatorClient watcher, Fd wake_read, Fd wake_write);
 
   private:
     void run(const ProgressFn& progress);
@@ -76,7 +76,7 @@ class BuildWatch {
     config::Config m_config;
     std::string m_hosts_flag;
     std::string m_build;
-    client::CoordinatorClient m_watcher;
+    ipc::CoordinatorClient m_watcher;
     Fd m_wake_read, m_wake_write;
     std::atomic<bool> m_stopping{false};
     std::thread m_thread;

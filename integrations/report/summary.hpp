@@ -7,7 +7,7 @@
 // counted apart and never as jobs, so "N jobs" matches the build's compile rules.
 #pragma once
 
-#include "remote/protocol/messages.hpp"
+#include "ipc/messages.hpp"
 
 #include <cstdint>
 #include <map>

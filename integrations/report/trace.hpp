@@ -11,7 +11,7 @@
 // id on its own track, which is one track per job: unreadable for a real build.)
 #pragma once
 
-#include "remote/protocol/messages.hpp"
+#include "ipc/messages.hpp"
 
 #include <cstdint>
 #include <string>

@@ -1,7 +1,7 @@
 #include "monitor/web/dashboard.hpp"
 
-#include "client/coordinator_client.hpp"
 #include "config/hosts.hpp"
+#include "ipc/coordinator_client.hpp"
 #include "monitor/board.hpp"
 #include "monitor/web/routes.hpp"
 
@@ -35,7 +35,7 @@ enum class Relay { ok, closed };
 
 // One frame from the coordinator: into the board, and to the pages if any is open (the
 // JSON is built only then: an unwatched dashboard costs a decode per event).
-Relay relay(client::CoordinatorClient& coordinator, Board& board, HttpServer& server) {
+Relay relay(ipc::CoordinatorClient& coordinator, Board& board, HttpServer& server) {
     auto frame = coordinator.next_frame(0);
     if (!frame) {
         say("lost the coordinator: " + frame.error().message);
@@ -77,7 +77,7 @@ int dashboard_command(const std::string& hosts_flag, const std::string& listen_s
         return 1;
     }
     // Never start a coordinator: a dashboard of an idle, empty one would keep it alive.
-    auto coordinator = client::CoordinatorClient::connect(*config, hosts_flag, false);
+    auto coordinator = ipc::CoordinatorClient::connect(*config, hosts_flag, false);
     if (!coordinator) {
         say("no coordinator is running (start a build through ferry first): " +
             coordinator.error().message);

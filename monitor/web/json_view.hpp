@@ -3,7 +3,7 @@
 // with nlohmann/json, so every string (a source path may hold any byte) is escaped correctly.
 #pragma once
 
-#include "remote/protocol/messages.hpp"
+#include "ipc/messages.hpp"
 
 #include <nlohmann/json.hpp>
 #include <string>

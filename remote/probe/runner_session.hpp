@@ -32,7 +32,8 @@ class RunnerSession {
     // Sends everything within `timeout_ms` (-1: no limit).
     Result<void> send_raw(std::string_view bytes, int timeout_ms = -1);
     template <typename Msg> Result<void> send(const Msg& msg, int timeout_ms = -1) {
-        return send_raw(proto::frame(msg), timeout_ms);
+        FERRY_TRY(bytes, proto::frame(msg));
+        return send_raw(*bytes, timeout_ms);
     }
     // The next frame; nullopt when the peer closed the connection; Errc::timeout when no
     // whole frame came within `timeout_ms` (-1: wait); Errc::protocol for bytes that are

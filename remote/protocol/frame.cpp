@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
-#include <stdexcept>
 #include <zstd.h>
 
 namespace ferry::proto {
@@ -12,6 +11,8 @@ namespace {
 
 // Below this, zstd's own frame header outweighs what it can save.
 constexpr size_t kMinCompressSize = 512;
+// The header says a payload's length in a u32.
+constexpr size_t kMaxEncodable = std::numeric_limits<uint32_t>::max();
 // A long-lived connection that once carried a huge frame should not keep its buffer forever.
 constexpr size_t kKeepBufferCapacity = 1u << 20;
 
@@ -186,10 +187,10 @@ bool is_known_msg_type(uint8_t type) {
     return std::strcmp(msg_type_name(static_cast<MsgType>(type)), "unknown") != 0;
 }
 
-std::string encode_frame(MsgType type, std::string_view payload, int zstd_level) {
-    // Callers keep payloads far below max_payload; a 4 GiB payload is a bug, not a condition.
-    if (payload.size() > std::numeric_limits<uint32_t>::max())
-        throw std::length_error("ferry frame payload larger than 4 GiB");
+Result<std::string> encode_frame(MsgType type, std::string_view payload, int zstd_level) {
+    if (payload.size() > kMaxEncodable)
+        return make_error(Errc::protocol, "{}: a payload of {} bytes does not fit in a frame",
+                          msg_type_name(type), payload.size());
     std::string compressed;
     bool use_zstd = false;
     if (zstd_level != 0 && payload.size() >= kMinCompressSize) {
@@ -281,6 +282,35 @@ Result<Frame> decode_single_frame(std::string_view bytes, Limits limits) {
                           rest.size() - header->payload_len);
     FERRY_TRY(payload, decode_payload(*header, rest));
     return Frame{header->type, std::move(*payload)};
+}
+
+// ---- messages without a payload ----
+
+bool has_empty_payload(MsgType type) {
+    switch (type) {
+    case MsgType::ipc_granted:
+    case MsgType::ipc_release_local:
+    case MsgType::ipc_status_request:
+    case MsgType::ipc_shutdown:
+    case MsgType::ipc_speculation_used:
+    case MsgType::ipc_jobs_request:
+    case MsgType::stats_request:
+    case MsgType::ping:
+    case MsgType::pong:
+        return true;
+    default:
+        return false;
+    }
+}
+
+Result<void> expect_empty(const Frame& f, MsgType type) {
+    if (f.type != type)
+        return make_error(Errc::protocol, "expected a {} frame, got {}", msg_type_name(type),
+                          msg_type_name(f.type));
+    if (!f.payload.empty())
+        return make_error(Errc::protocol, "{}: {} bytes of payload, expected none",
+                          msg_type_name(type), f.payload.size());
+    return ok();
 }
 
 } // namespace ferry::proto

@@ -88,8 +88,10 @@ struct Frame {
 };
 
 // zstd_level 0 sends the payload uncompressed; small payloads (< 512 bytes) are never
-// compressed because zstd would only make them larger.
-std::string encode_frame(MsgType type, std::string_view payload, int zstd_level = 0);
+// compressed because zstd would only make them larger. A payload whose length does not fit
+// the header's u32 is an error (Errc::protocol), returned, never thrown: senders run inside
+// libuv callbacks.
+Result<std::string> encode_frame(MsgType type, std::string_view payload, int zstd_level = 0);
 
 // Incremental decoder for a byte stream. Two ways to use it:
 // - feed() what arrived, then pop whole frames (every complete frame is decoded at once);
@@ -128,5 +130,37 @@ class FrameDecoder {
 
 // Decodes exactly one frame from `bytes` (tests, fuzzing). Errors on trailing bytes.
 Result<Frame> decode_single_frame(std::string_view bytes, Limits limits = {});
+
+// ---- typed frames: a message struct (remote/protocol/messages.hpp, ipc/messages.hpp) in a
+// frame. encode(msg) and decode(payload, msg) are found with the message.
+
+// The MsgType each message travels as, so senders write frame(msg) instead of pairing by hand.
+template <typename Msg>
+requires requires {
+    Msg::kType;
+}
+constexpr MsgType type_of(const Msg&) {
+    return Msg::kType;
+}
+
+template <typename Msg> Result<std::string> frame(const Msg& msg, int zstd_level = 0) {
+    return encode_frame(type_of(msg), encode(msg), zstd_level);
+}
+
+// ipc_granted, ipc_release_local, ipc_status_request, ipc_shutdown, ipc_speculation_used,
+// ipc_jobs_request, stats_request, ping and pong carry no payload (no struct): send
+// encode_frame(type, {}), check with expect_empty().
+bool has_empty_payload(MsgType type);
+Result<void> expect_empty(const Frame& f, MsgType type);
+
+// Decode a frame's payload as Msg, checking the frame's type first.
+template <typename Msg> Result<Msg> decode_as(const Frame& f) {
+    Msg msg;
+    if (f.type != type_of(msg))
+        return make_error(Errc::protocol, "expected a {} frame, got {}",
+                          msg_type_name(type_of(msg)), msg_type_name(f.type));
+    FERRY_TRY_VOID(decode(f.payload, msg));
+    return msg;
+}
 
 } // namespace ferry::proto

@@ -1,35 +1,24 @@
-// The messages of ferry's two protocols, as plain structs with encode/decode.
-//  - Runner protocol (coordinator <-> ferryd over TCP): ferryd greets with RunnerHello
-//    (version, slots, compilers with identities), the client answers ClientHello, then any
-//    number of jobs run concurrently on the connection, tagged by job_id:
-//      JobRequest -> [NeedFiles -> FileData] -> JobResult
-//  - Coordinator IPC (wrapper <-> coordinator over a unix socket), the Ipc* messages.
-// decode() of every message rejects truncated payloads, trailing bytes and bad enums.
+// The runner protocol's messages (coordinator <-> ferryd over TCP), as plain structs with
+// encode/decode: ferryd greets with RunnerHello (version, slots, compilers with identities),
+// the client answers ClientHello, then any number of jobs run concurrently on the
+// connection, tagged by job_id:
+//     JobRequest -> [NeedFiles -> FileData] -> JobResult
+// The coordinator's IPC (wrapper <-> coordinator) is in ipc/messages.hpp.
+// Each struct lists its fields once, in wire order (`fields`, remote/protocol/fields.hpp);
+// encode() and decode() both follow that list. decode() of every message rejects truncated
+// payloads, trailing bytes and bad enums, with an error naming the message and the field.
 #pragma once
 
+#include "remote/protocol/fields.hpp"
 #include "remote/protocol/frame.hpp"
+#include "remote/protocol/values.hpp"
 #include "util/result.hpp"
 
 #include <cstdint>
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace ferry::proto {
-
-using EnvList = std::vector<std::pair<std::string, std::string>>;
-
-// A compiler a runner offers. `id` is the identity hash (binary + cc1/cc1plus + version +
-// target, see compiler/identity.hpp); a job goes only to a runner with the same id and driver.
-struct CompilerInfo {
-    std::string name;    // as on the runner's allowlist: "gcc", "clang++-14"
-    std::string driver;  // "c" (gcc, cc, clang) or "c++" (g++, c++, clang++)
-    std::string target;  // -dumpmachine
-    std::string version; // first line of --version
-    std::string id;      // 32 hex digits
-
-    bool operator==(const CompilerInfo&) const = default;
-};
 
 struct RunnerHello {
     uint32_t protocol_version = kProtocolVersion;
@@ -41,6 +30,17 @@ struct RunnerHello {
     // compiler can go there, not only those in `compilers`.
     bool runs_toolchains = false;
 
+    static constexpr MsgType kType = MsgType::runner_hello;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("protocol_version", m.protocol_version);
+        v("runner_name", m.runner_name);
+        v("slots", m.slots);
+        v("compilers", m.compilers);
+        v("challenge", m.challenge);
+        v("runs_toolchains", m.runs_toolchains);
+    }
+
     bool operator==(const RunnerHello&) const = default;
 };
 
@@ -48,6 +48,14 @@ struct ClientHello {
     uint32_t protocol_version = kProtocolVersion;
     std::string client_name;
     std::string auth_response; // client nonce + HMAC, hex (remote/protocol/auth.hpp); or empty
+
+    static constexpr MsgType kType = MsgType::client_hello;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("protocol_version", m.protocol_version);
+        v("client_name", m.client_name);
+        v("auth_response", m.auth_response);
+    }
 
     bool operator==(const ClientHello&) const = default;
 };
@@ -57,6 +65,12 @@ struct ClientHello {
 // not authenticate never sees this message.
 struct AuthProof {
     std::string proof; // 64 lowercase hex digits
+
+    static constexpr MsgType kType = MsgType::auth_proof;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("proof", hex(m.proof, 64, "proof"));
+    }
 
     bool operator==(const AuthProof&) const = default;
 };
@@ -72,6 +86,13 @@ struct FileEntry {
     // `#pragma once` compares it, so the runner gives the file this mtime (docs/sandbox.md).
     int64_t mtime_ns = 0;
 
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("path", m.path);
+        v("hash", hex(m.hash, 32, "file hash"));
+        v("size", m.size);
+        v("mtime_ns", m.mtime_ns);
+    }
+
     bool operator==(const FileEntry&) const = default;
 };
 
@@ -80,6 +101,11 @@ struct FileEntry {
 struct SymlinkEntry {
     std::string path;
     std::string target;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("path", m.path);
+        v("target", m.target);
+    }
 
     bool operator==(const SymlinkEntry&) const = default;
 };
@@ -91,6 +117,13 @@ struct ToolchainSpec {
     std::string path_env; // PATH in the job (the driver finds `as` there)
     std::vector<FileEntry> files;
     std::vector<SymlinkEntry> links;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("program", m.program);
+        v("path_env", m.path_env);
+        v("files", m.files);
+        v("links", m.links);
+    }
 
     bool operator==(const ToolchainSpec&) const = default;
 };
@@ -116,12 +149,39 @@ struct JobRequest {
     // JobResult::opened.
     bool list_opened = false;
 
+    static constexpr MsgType kType = MsgType::job_request;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("job_id", m.job_id);
+        v("compiler_name", m.compiler_name);
+        v("compiler_id", m.compiler_id);
+        v("cwd", m.cwd);
+        v("args", m.args);
+        v("env", m.env);
+        v("files", m.files);
+        v("system_include_dirs", m.system_include_dirs);
+        v("outputs", m.outputs);
+        v("language", m.language);
+        v("color_diagnostics", m.color_diagnostics);
+        v("links", m.links);
+        v("directories", m.directories);
+        v("toolchain", m.toolchain);
+        v("list_opened", m.list_opened);
+    }
+
     bool operator==(const JobRequest&) const = default;
 };
 
 struct NeedFiles {
     uint64_t job_id = 0;
     std::vector<std::string> hashes;
+
+    static constexpr MsgType kType = MsgType::need_files;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("job_id", m.job_id);
+        v("hashes", hex(m.hashes, 32, "needed hash"));
+    }
 
     bool operator==(const NeedFiles&) const = default;
 };
@@ -130,12 +190,24 @@ struct FileBlob {
     std::string hash;
     std::string data;
 
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("hash", hex(m.hash, 32, "blob hash"));
+        v("data", m.data);
+    }
+
     bool operator==(const FileBlob&) const = default;
 };
 
 struct FileData {
     uint64_t job_id = 0;
     std::vector<FileBlob> blobs;
+
+    static constexpr MsgType kType = MsgType::file_data;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("job_id", m.job_id);
+        v("blobs", m.blobs);
+    }
 
     bool operator==(const FileData&) const = default;
 };
@@ -145,13 +217,9 @@ enum class JobStatus : uint8_t {
     refused = 1,   // policy said no (argument, compiler, limits); do not retry elsewhere
     failed = 2,    // the runner could not run it (disk, spawn, timeout); retry elsewhere
 };
-
-struct OutputFile {
-    std::string path; // as in JobRequest::outputs
-    std::string data;
-
-    bool operator==(const OutputFile&) const = default;
-};
+constexpr WireRange<JobStatus> wire_range(JobStatus) {
+    return {JobStatus::completed, JobStatus::failed, "job status"};
+}
 
 struct JobResult {
     uint64_t job_id = 0;
@@ -169,6 +237,22 @@ struct JobResult {
     bool opened_listed = false;
     std::vector<std::string> opened;
 
+    static constexpr MsgType kType = MsgType::job_result;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("job_id", m.job_id);
+        v("status", m.status);
+        v("message", m.message);
+        v("exit_code", m.exit_code);
+        v("term_signal", m.term_signal);
+        v("stdout_data", m.stdout_data);
+        v("stderr_data", m.stderr_data);
+        v("outputs", m.outputs);
+        v("compile_ms", m.compile_ms);
+        v("opened_listed", m.opened_listed);
+        v("opened", m.opened);
+    }
+
     bool operator==(const JobResult&) const = default;
 };
 
@@ -180,10 +264,20 @@ enum class ErrorCode : uint32_t {
     overloaded = 5,  // too many connections / queued jobs
     shutting_down = 6,
 };
+constexpr WireRange<ErrorCode> wire_range(ErrorCode) {
+    return {ErrorCode::protocol, ErrorCode::shutting_down, "error code"};
+}
 
 struct ErrorMsg {
     ErrorCode code = ErrorCode::protocol;
     std::string message;
+
+    static constexpr MsgType kType = MsgType::error;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("code", m.code);
+        v("message", m.message);
+    }
 
     bool operator==(const ErrorMsg&) const = default;
 };
@@ -203,216 +297,23 @@ struct Stats {
     uint64_t files_linked = 0;
     uint64_t files_copied = 0;
 
+    static constexpr MsgType kType = MsgType::stats;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("jobs_received", m.jobs_received);
+        v("jobs_completed", m.jobs_completed);
+        v("jobs_failed", m.jobs_failed);
+        v("jobs_refused", m.jobs_refused);
+        v("jobs_active", m.jobs_active);
+        v("jobs_queued", m.jobs_queued);
+        v("files_received", m.files_received);
+        v("cache_hits", m.cache_hits);
+        v("slots", m.slots);
+        v("files_linked", m.files_linked);
+        v("files_copied", m.files_copied);
+    }
+
     bool operator==(const Stats&) const = default;
-};
-
-// ---- coordinator IPC ----
-
-// Who asks and why, so that `ferry mon`, the build summary and the trace can show the step
-// and `ferry status` can count local compiles.
-struct IpcAcquireLocal {
-    uint32_t pid = 0;
-    std::string what;   // "preprocess", "compile", "link"
-    std::string source; // the source file (or the first output), for display
-    std::string build;  // $FERRY_BUILD of the wrapper: which `ferry make` it belongs to
-    // Why a "compile" or "link" runs here ("-fprofile-generate", "no runners", "runner
-    // failed"...). Empty for "preprocess".
-    std::string reason;
-    // The coordinator already counted this compile as local (it answered ran_remotely =
-    // false): the slot must not count it again.
-    bool counted = false;
-
-    bool operator==(const IpcAcquireLocal&) const = default;
-};
-
-struct IpcCompile {
-    std::string compiler_path; // absolute path of the real compiler on this machine
-    std::string driver;        // "c" or "c++"
-    std::string cwd;
-    std::vector<std::string> args;
-    EnvList env;
-    std::vector<std::string> files; // absolute (lexical) paths of everything the compile reads
-    std::vector<std::string> system_include_dirs;
-    std::vector<std::string> outputs;
-    std::string language;
-    bool color_diagnostics = false;
-    // Names this compile for the coordinator's scan memo (see IpcMemo): the wrapper's hash
-    // of everything but the scan. Empty: not remembered.
-    std::string memo_key;
-    // Sent from the memo before the scan confirmed it: for the coordinator's log only.
-    bool speculative = false;
-    uint32_t pid = 0;   // the wrapper's, for `ferry mon`
-    std::string source; // for display
-    std::string build;  // $FERRY_BUILD (see IpcAcquireLocal)
-    // include_analysis = "on": no scan was run and `files`/`system_include_dirs` are empty;
-    // the coordinator analyses the unit, or answers IpcCompileResult::scan_needed.
-    bool analyse = false;
-    // include_analysis = "on" and the wrapper scanned without asking the analysis: why (a
-    // unit it does not serve), counted by the coordinator with the scans it asked for.
-    std::string scan_reason;
-
-    bool operator==(const IpcCompile&) const = default;
-};
-
-// The last IpcCompile the coordinator saw under a memo key, so that a wrapper can start the
-// remote compile while its own scan still runs, and keep the result only if the scan then
-// yields exactly that request (client/speculation.hpp).
-struct IpcMemoRequest {
-    std::string key;
-
-    bool operator==(const IpcMemoRequest&) const = default;
-};
-
-struct IpcMemo {
-    bool found = false;
-    IpcCompile request; // meaningful when found
-
-    bool operator==(const IpcMemo&) const = default;
-};
-
-struct IpcCompileResult {
-    bool ran_remotely = false; // false: the wrapper must compile locally
-    std::string runner;        // name of the runner that compiled it
-    std::string warning;       // one line for the user (a runner failed...), may be empty
-    int32_t exit_code = -1;
-    int32_t term_signal = 0;
-    std::string stdout_data;
-    std::string stderr_data;
-    std::vector<OutputFile> outputs;
-    // Not empty: an IpcCompile with `analyse` that the analysis cannot serve (why). The
-    // wrapper scans and sends the scanned request on the same connection.
-    std::string scan_needed;
-
-    bool operator==(const IpcCompileResult&) const = default;
-};
-
-struct RunnerStatus {
-    std::string name;
-    std::string address; // "127.0.0.2:3633"
-    std::string state;   // "up", "connecting", "down", "backoff"
-    uint32_t slots = 0;
-    uint32_t in_flight = 0;
-    uint64_t jobs_done = 0;
-    uint64_t failures = 0;
-    std::string last_error;
-    std::vector<CompilerInfo> compilers; // from its greeting; empty until it was up once
-    bool runs_toolchains = false;        // sandboxed: runs the compiler a job brings
-    uint64_t backoff_ms = 0;             // left before the next try, in backoff
-
-    bool operator==(const RunnerStatus&) const = default;
-};
-
-// How many compiles ran locally for one reason.
-struct ReasonCount {
-    std::string reason;
-    uint64_t count = 0;
-
-    bool operator==(const ReasonCount&) const = default;
-};
-
-struct IpcStatus {
-    std::vector<RunnerStatus> runners;
-    uint32_t remote_capacity = 0; // slots of runners that are up
-    uint32_t local_slots = 0;
-    uint32_t local_in_use = 0;
-    uint32_t queued = 0;
-    uint64_t jobs_remote = 0;
-    uint64_t jobs_local = 0; // sent to the coordinator, sent back to compile locally
-    uint32_t pid = 0;
-    uint64_t jobs_kept_local = 0; // compiles the wrapper kept here (an option, an output...)
-    uint64_t links_local = 0;     // link steps (always local)
-    std::vector<ReasonCount> local_reasons; // every local compile (both kinds), by reason
-    uint32_t watchers = 0;                  // `ferry mon`, `--trace`, dashboards attached
-    // Include analysis in shadow mode (coordinator/include_shadow.hpp); all 0 when it is off.
-    uint64_t shadow_units = 0; // analysed: superset + missed + refused
-    uint64_t shadow_superset = 0;
-    uint64_t shadow_missed = 0;
-    uint64_t shadow_refused = 0;
-    uint64_t shadow_extra_files = 0; // files beyond the scan's, over the superset units
-    uint64_t shadow_analysis_us = 0; // the walks, in total
-    uint64_t shadow_median_us = 0;   // one walk
-    uint64_t shadow_probe_us = 0;    // compiler probes (-dM -E, -E -v), in total
-    // Speculative starts (client/speculation.hpp): answers a wrapper used, and starts it did
-    // not (its scan found another request; a wasted compile, not counted in jobs_remote).
-    uint64_t speculative_used = 0;
-    uint64_t speculative_unused = 0;
-    bool shadow_pending = false; // units still waiting for the analysis
-    // Backup compiles (the tail race, coordinator/scheduler.hpp): copies of a late job sent
-    // to an idle runner, those whose answer was used, and late answers of the losing copy.
-    uint64_t backups_started = 0;
-    uint64_t backups_won = 0;
-    uint64_t backups_discarded = 0;
-    // "off", "shadow" or "on". In "on" mode the shadow_* counters count the analyses that
-    // served jobs: superset = proved by the runner's make rule, missed = the compile opened a
-    // file the analysis did not list (or lacked one: compiled locally), refused = the
-    // wrapper was told to scan.
-    std::string include_analysis_mode;
-    uint64_t analysis_served = 0;              // jobs sent with the analysis' file list
-    std::vector<ReasonCount> analysis_scanned; // "on": units scanned after all, by reason
-    uint64_t scan_passes = 0; // local slots taken for a wrapper's scan ("preprocess")
-
-    bool operator==(const IpcStatus&) const = default;
-};
-
-// One step of a job as `ferry mon` and the trace show it. Times are microseconds of the
-// machine's monotonic clock (uv_hrtime), comparable across processes.
-struct PhaseSpan {
-    std::string phase; // "scan", "queue", "send", "compile", "receive", "local"
-    std::string lane;  // runner name, or "local"
-    int32_t slot = -1; // lane slot while it held one
-    uint64_t start_us = 0;
-    uint64_t end_us = 0; // 0: still in it
-
-    bool operator==(const PhaseSpan&) const = default;
-};
-
-// A job in flight (or just finished): one wrapper's compile from its scan to its answer.
-struct JobView {
-    uint64_t id = 0; // the coordinator's, unique while it runs
-    uint32_t pid = 0;
-    std::string build;
-    std::string source;
-    std::string phase;  // the current one (PhaseSpan::phase), or "waiting" between steps
-    std::string runner; // where it is: runner name, "local", or empty
-    int32_t slot = -1;
-    uint64_t phase_start_us = 0;
-    // When finished: "remote", "fallback" (sent back by the coordinator or a runner),
-    // "local" (kept here by the wrapper), "cancelled" (its wrapper went away), "unused" (a
-    // speculative start its wrapper did not use; "unconfirmed" while the wrapper decides), or
-    // "link"/"preprocess" for steps that were never a compile.
-    std::string outcome;
-    std::string reason;            // why local, for "fallback" and "local"
-    uint64_t compile_ms = 0;       // the runner's compile time (remote jobs)
-    std::vector<PhaseSpan> phases; // every step so far
-
-    bool operator==(const JobView&) const = default;
-};
-
-// Answer to ipc_jobs_request and first frame to a watcher: the whole picture now.
-struct IpcJobs {
-    IpcStatus status;
-    std::vector<JobView> jobs;
-    uint64_t now_us = 0;
-
-    bool operator==(const IpcJobs&) const = default;
-};
-
-// Turns the connection into a watcher: an IpcJobs now, then an IpcJobEvent at every change
-// of phase, and a fresh IpcJobs when a runner's state changes. `build` non-empty: only the
-// jobs of that build (their events; snapshots list only them too).
-struct IpcWatch {
-    std::string build;
-    bool finished_only = false; // just the jobs' last events (a summary or a trace)
-
-    bool operator==(const IpcWatch&) const = default;
-};
-
-struct IpcJobEvent {
-    JobView job;
-    bool finished = false;
-    uint64_t now_us = 0;
-
-    bool operator==(const IpcJobEvent&) const = default;
 };
 
 // encode(x) gives a payload; pair it with the right MsgType in encode_frame().
@@ -425,15 +326,6 @@ std::string encode(const FileData&);
 std::string encode(const JobResult&);
 std::string encode(const ErrorMsg&);
 std::string encode(const Stats&);
-std::string encode(const IpcAcquireLocal&);
-std::string encode(const IpcCompile&);
-std::string encode(const IpcCompileResult&);
-std::string encode(const IpcStatus&);
-std::string encode(const IpcMemoRequest&);
-std::string encode(const IpcMemo&);
-std::string encode(const IpcJobs&);
-std::string encode(const IpcWatch&);
-std::string encode(const IpcJobEvent&);
 
 Result<void> decode(std::string_view payload, RunnerHello&);
 Result<void> decode(std::string_view payload, ClientHello&);
@@ -444,57 +336,8 @@ Result<void> decode(std::string_view payload, FileData&);
 Result<void> decode(std::string_view payload, JobResult&);
 Result<void> decode(std::string_view payload, ErrorMsg&);
 Result<void> decode(std::string_view payload, Stats&);
-Result<void> decode(std::string_view payload, IpcAcquireLocal&);
-Result<void> decode(std::string_view payload, IpcCompile&);
-Result<void> decode(std::string_view payload, IpcCompileResult&);
-Result<void> decode(std::string_view payload, IpcStatus&);
-Result<void> decode(std::string_view payload, IpcMemoRequest&);
-Result<void> decode(std::string_view payload, IpcMemo&);
-Result<void> decode(std::string_view payload, IpcJobs&);
-Result<void> decode(std::string_view payload, IpcWatch&);
-Result<void> decode(std::string_view payload, IpcJobEvent&);
 // A JobRequest's id alone, read without decoding the rest: a runner answers a request it
 // cannot take now (queue full) by its id before it spends time on the manifest.
 Result<uint64_t> peek_job_id(std::string_view job_request_payload);
-
-// The MsgType each struct travels as, so senders write frame(msg) instead of pairing by hand.
-MsgType type_of(const RunnerHello&);
-MsgType type_of(const ClientHello&);
-MsgType type_of(const AuthProof&);
-MsgType type_of(const JobRequest&);
-MsgType type_of(const NeedFiles&);
-MsgType type_of(const FileData&);
-MsgType type_of(const JobResult&);
-MsgType type_of(const ErrorMsg&);
-MsgType type_of(const Stats&);
-MsgType type_of(const IpcAcquireLocal&);
-MsgType type_of(const IpcCompile&);
-MsgType type_of(const IpcCompileResult&);
-MsgType type_of(const IpcStatus&);
-MsgType type_of(const IpcMemoRequest&);
-MsgType type_of(const IpcMemo&);
-MsgType type_of(const IpcJobs&);
-MsgType type_of(const IpcWatch&);
-MsgType type_of(const IpcJobEvent&);
-
-template <typename Msg> std::string frame(const Msg& msg, int zstd_level = 0) {
-    return encode_frame(type_of(msg), encode(msg), zstd_level);
-}
-
-// ipc_granted, ipc_release_local, ipc_status_request, ipc_shutdown, ipc_jobs_request,
-// stats_request, ping and
-// pong carry no payload (no struct): send encode_frame(type, {}), check with expect_empty().
-bool has_empty_payload(MsgType type);
-Result<void> expect_empty(const Frame& f, MsgType type);
-
-// Decode a frame's payload as Msg, checking the frame's type first.
-template <typename Msg> Result<Msg> decode_as(const Frame& f) {
-    Msg msg;
-    if (f.type != type_of(msg))
-        return make_error(Errc::protocol, "expected a {} frame, got {}",
-                          msg_type_name(type_of(msg)), msg_type_name(f.type));
-    FERRY_TRY_VOID(decode(f.payload, msg));
-    return msg;
-}
 
 } // namespace ferry::proto

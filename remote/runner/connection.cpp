@@ -99,11 +99,17 @@ void Connection::on_hello_timeout() {
            fmt::format("no client_hello within {} s", kHelloTimeoutMs / 1000));
 }
 
-void Connection::send(std::string bytes) {
+void Connection::send(Result<std::string> frame) {
+    if (!frame) {
+        // Only a payload over 4 GiB: the connection is dropped, as after a failed write.
+        log::warning("{}: {}", m_peer, frame.error().message);
+        retire_self();
+        return;
+    }
     // A failed write ends the stream (on_end), from the loop.
     if (!m_stream || !m_stream->is_open()) return;
-    m_server.metrics().bytes_sent(bytes.size());
-    m_stream->send(std::move(bytes));
+    m_server.metrics().bytes_sent(frame->size());
+    m_stream->send(std::move(*frame));
 }
 
 void Connection::retire_self() {
@@ -497,7 +503,10 @@ void Connection::send_result(const proto::JobResult& result) {
     size_t size = result.stdout_data.size() + result.stderr_data.size();
     for (const auto& out : result.outputs)
         size += out.data.size();
-    send(proto::frame(result, size > kCompressAbove ? 1 : 0));
+    auto bytes = proto::frame(result, size > kCompressAbove ? 1 : 0);
+    // Outputs too large for a frame: the client compiles elsewhere or locally.
+    if (!bytes) return answer(result.job_id, proto::JobStatus::failed, bytes.error().message);
+    send(std::move(bytes));
 }
 
 void Connection::fail_pending(const std::string& message) {

@@ -80,7 +80,8 @@ class Connection {
     // Answers a job that never reaches the queue (refused or failed at intake).
     void answer(uint64_t job_id, proto::JobStatus status, std::string message);
     void protocol_error(const std::string& message);
-    void send(std::string bytes);
+    // A frame, or why it could not be made: the connection is dropped then.
+    void send(Result<std::string> frame);
     // Stop handling frames and let the server destroy this connection.
     void retire_self();
 

@@ -153,7 +153,9 @@ void Server::refuse_peer(event::Handle<uv_tcp_t> client, proto::ErrorCode code,
     // The peer has sent nothing yet (the runner speaks first), so the socket's send buffer
     // is empty and the refusal fits: one try, no waiting. If it does not go, the peer still
     // sees the connection closed, which a client treats the same way.
-    std::string bytes = proto::frame(proto::ErrorMsg{code, message});
+    auto frame = proto::frame(proto::ErrorMsg{code, message});
+    if (!frame) return;
+    std::string& bytes = *frame;
     uv_buf_t buf = uv_buf_init(bytes.data(), static_cast<unsigned>(bytes.size()));
     if (int sent = uv_try_write(client.stream(), &buf, 1); sent > 0)
         m_metrics.bytes_sent(static_cast<uint64_t>(sent));

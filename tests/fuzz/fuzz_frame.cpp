@@ -67,7 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         check(is_known_msg_type(static_cast<uint8_t>(f.type)));
         check(f.payload.size() <= kLimits.max_raw);
         for (int level : {0, 1}) {
-            auto again = decode_single_frame(encode_frame(f.type, f.payload, level));
+            auto again = decode_single_frame(*encode_frame(f.type, f.payload, level));
             check(again && again->type == f.type && again->payload == f.payload);
         }
     }

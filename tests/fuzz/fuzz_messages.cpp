@@ -3,6 +3,7 @@
 // the known types, so adding a message never changes what the committed seeds decode as. Decoding
 // must not crash; when it succeeds the encoding is canonical, so re-encoding gives back the exact
 // payload and decoding that gives an equal message.
+#include "ipc/messages.hpp"
 #include "remote/protocol/messages.hpp"
 
 #include <cstdlib>
@@ -25,7 +26,7 @@ template <typename Msg> void round_trip(std::string_view payload) {
     check(static_cast<bool>(decode(again, back)));
     check(back == msg);
     // Through a frame as well, as a peer would see it.
-    auto f = decode_single_frame(frame(msg, 1));
+    auto f = decode_single_frame(*frame(msg, 1));
     check(f && f->type == type_of(msg));
     auto typed = decode_as<Msg>(*f);
     check(typed && *typed == msg);

@@ -98,7 +98,7 @@ std::string greeting() {
          compiler::probe_default_allowlist(path && *path ? path : "/usr/local/bin:/usr/bin:/bin"))
         hello.compilers.push_back(
             proto::CompilerInfo{id.name, id.driver, id.target, id.version, id.id});
-    return proto::frame(hello);
+    return *proto::frame(hello);
 }
 
 std::string half_of(const std::string& frame) {
@@ -116,12 +116,12 @@ std::string garbage(unsigned turn, std::mt19937& random) {
         return bytes;
     }
     case 1: {
-        std::string frame = proto::encode_frame(proto::MsgType::pong, {});
+        std::string frame = *proto::encode_frame(proto::MsgType::pong, {});
         std::memcpy(frame.data(), "GET ", 4);
         return frame;
     }
     default: {
-        std::string frame = proto::encode_frame(proto::MsgType::job_result, {});
+        std::string frame = *proto::encode_frame(proto::MsgType::job_result, {});
         // payload_len and raw_len 0xffffffff: far past any receiver's limit.
         std::memset(frame.data() + 8, 0xff, 8);
         return frame;
@@ -234,7 +234,7 @@ class Server {
             result.status = proto::JobStatus::completed;
             result.exit_code = 0;
             result.stderr_data = std::string(4096, 'x'); // a frame worth halving
-            std::string whole = proto::frame(result);
+            std::string whole = *proto::frame(result);
             write_all(fd, half_of(whole));
             log_line("connection {}: job {} got {} of its result's {} bytes, closing", c.number, id,
                      half_of(whole).size(), whole.size());

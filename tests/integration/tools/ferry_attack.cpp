@@ -98,7 +98,7 @@ class Peer {
         if (!hello) die("not a greeting: " + hello.error().message);
         proto::ClientHello reply;
         reply.client_name = "ferry_attack";
-        if (!send_raw(proto::frame(reply))) die("closed at the hello");
+        if (!send_raw(*proto::frame(reply))) die("closed at the hello");
         return std::move(*hello);
     }
 
@@ -241,7 +241,7 @@ int cmd_manifest(const std::string& target, const std::string& bind, const std::
             path += "/d";
         req.files.push_back({path + "/h.h", hash_hex(content), content.size()});
     }
-    const std::string bytes = proto::frame(req, 1);
+    const std::string bytes = *proto::frame(req, 1);
     const auto start = Clock::now();
     p.send_raw(bytes);
     auto f = p.receive(30000);
@@ -259,7 +259,7 @@ int cmd_pings(const std::string& target, const std::string& bind, int duration_m
     int n = 0;
     while (ms_since(start) < duration_ms) {
         const auto sent = Clock::now();
-        p.send_raw(proto::encode_frame(proto::MsgType::ping, {}));
+        p.send_raw(*proto::encode_frame(proto::MsgType::ping, {}));
         auto f = p.receive(30000);
         if (!f || f->type != proto::MsgType::pong) die("no pong");
         worst = std::max(worst, ms_since(sent));
@@ -280,7 +280,7 @@ int cmd_hold(const std::string& target, const std::string& bind, const std::stri
         const std::string content =
             "int never_sent_" + std::to_string(i) + "_" + std::to_string(::getpid()) + ";\n";
         req.files.push_back({"/attack/a.c", hash_hex(content), content.size()});
-        if (!p.send_raw(proto::frame(req))) die("closed while sending jobs");
+        if (!p.send_raw(*proto::frame(req))) die("closed while sending jobs");
     }
     int need = 0, full = 0, timed_out = 0, other = 0, answers = 0;
     const auto start = Clock::now();

@@ -31,6 +31,7 @@
 // the runner's authentication (printed as "runner refused: <why>"); 1 for anything else.
 #include "compiler/identity.hpp"
 #include "coordinator/manifest.hpp"
+#include "ipc/messages.hpp"
 #include "remote/probe/handshake.hpp"
 #include "remote/protocol/auth.hpp"
 #include "remote/protocol/frame.hpp"
@@ -74,7 +75,7 @@ class Client {
     void send_raw(std::string_view bytes) {
         if (auto sent = m_session.send_raw(bytes); !sent) die(sent.error().message);
     }
-    template <typename Msg> void send(const Msg& msg) { send_raw(proto::frame(msg, 1)); }
+    template <typename Msg> void send(const Msg& msg) { send_raw(*proto::frame(msg, 1)); }
 
     // nullopt when the peer closed the connection.
     std::optional<proto::Frame> receive() {
@@ -208,7 +209,7 @@ int cmd_hello(Client& c) {
 
 int cmd_stats(Client& c) {
     c.handshake();
-    c.send_raw(proto::encode_frame(proto::MsgType::stats_request, {}));
+    c.send_raw(*proto::encode_frame(proto::MsgType::stats_request, {}));
     auto stats = proto::decode_as<proto::Stats>(c.expect_frame("stats"));
     if (!stats) die(stats.error().message);
     std::printf("received %llu completed %llu failed %llu refused %llu active %u queued %u "

@@ -1,5 +1,5 @@
 #include "client/speculation.hpp"
-#include "tests/unit/protocol/samples.hpp"
+#include "tests/unit/ipc/samples.hpp"
 #include "util/hash.hpp"
 
 #include <doctest/doctest.h>

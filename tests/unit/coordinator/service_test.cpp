@@ -118,7 +118,7 @@ struct FakeRunnerListener {
         hello.runner_name = "fake";
         hello.slots = slots;
         hello.compilers.push_back({"gcc", "c", "x86_64-linux-gnu", "gcc 12", kId});
-        peer.send(proto::frame(hello));
+        peer.send(*proto::frame(hello));
         auto answer = read_msg<proto::ClientHello>(loop, peer);
         CHECK(answer.protocol_version == proto::kProtocolVersion);
         return peer;
@@ -155,7 +155,7 @@ struct Harness {
     }
     proto::IpcStatus status() {
         RawPeer peer = connect_unix(socket);
-        peer.send(proto::encode_frame(proto::MsgType::ipc_status_request, {}));
+        peer.send(*proto::encode_frame(proto::MsgType::ipc_status_request, {}));
         return read_msg<proto::IpcStatus>(&loop, peer);
     }
 };
@@ -197,9 +197,9 @@ TEST_CASE("service: local slots over the socket, freed when a wrapper disconnect
     Harness h(base_config());
     RawPeer a = connect_unix(h.socket);
     RawPeer b = connect_unix(h.socket);
-    a.send(proto::frame(local_step(1, "compile")));
+    a.send(*proto::frame(local_step(1, "compile")));
     CHECK(read_frame(&h.loop, a).type == proto::MsgType::ipc_granted);
-    b.send(proto::frame(local_step(2, "compile")));
+    b.send(*proto::frame(local_step(2, "compile")));
     run_for(&h.loop, 100);
     CHECK_FALSE(b.try_read());
     auto status = h.status();
@@ -208,14 +208,14 @@ TEST_CASE("service: local slots over the socket, freed when a wrapper disconnect
     CHECK(status.pid == static_cast<uint32_t>(::getpid()));
     a.fd.reset(); // the wrapper died holding its slot
     CHECK(read_frame(&h.loop, b).type == proto::MsgType::ipc_granted);
-    b.send(proto::encode_frame(proto::MsgType::ipc_release_local, {}));
+    b.send(*proto::encode_frame(proto::MsgType::ipc_release_local, {}));
     run_until(&h.loop, [&] { return h.status().local_in_use == 0; });
 }
 
 TEST_CASE("service: without runners a compile is answered 'compile locally'") {
     Harness h(base_config());
     RawPeer w = connect_unix(h.socket);
-    w.send(proto::frame(compile_request("/tmp/x.c")));
+    w.send(*proto::frame(compile_request("/tmp/x.c")));
     auto result = read_msg<proto::IpcCompileResult>(&h.loop, w);
     CHECK_FALSE(result.ran_remotely);
     CHECK(result.warning.empty());
@@ -226,19 +226,19 @@ TEST_CASE("service: local compiles are counted once, with their reasons") {
     Harness h(base_config());
     {
         RawPeer kept = connect_unix(h.socket); // the wrapper's own decision
-        kept.send(proto::frame(local_step(1, "compile", "-fprofile-generate")));
+        kept.send(*proto::frame(local_step(1, "compile", "-fprofile-generate")));
         CHECK(read_frame(&h.loop, kept).type == proto::MsgType::ipc_granted);
     }
     {
         RawPeer sent_back = connect_unix(h.socket); // the coordinator already counted it
-        sent_back.send(proto::frame(compile_request("/tmp/x.c")));
+        sent_back.send(*proto::frame(compile_request("/tmp/x.c")));
         CHECK_FALSE(read_msg<proto::IpcCompileResult>(&h.loop, sent_back).ran_remotely);
-        sent_back.send(proto::frame(local_step(2, "compile", "", true)));
+        sent_back.send(*proto::frame(local_step(2, "compile", "", true)));
         CHECK(read_frame(&h.loop, sent_back).type == proto::MsgType::ipc_granted);
     }
     {
         RawPeer link = connect_unix(h.socket);
-        link.send(proto::frame(local_step(3, "link")));
+        link.send(*proto::frame(local_step(3, "link")));
         CHECK(read_frame(&h.loop, link).type == proto::MsgType::ipc_granted);
     }
     run_until(&h.loop, [&] { return h.status().local_in_use == 0; });
@@ -257,19 +257,19 @@ TEST_CASE("service: local compiles are counted once, with their reasons") {
 TEST_CASE("service: a watcher sees a job's steps, and ferry mon's snapshot lists it") {
     Harness h(base_config());
     RawPeer watcher = connect_unix(h.socket);
-    watcher.send(proto::frame(proto::IpcWatch{"build-1", false}));
+    watcher.send(*proto::frame(proto::IpcWatch{"build-1", false}));
     auto first = read_msg<proto::IpcJobs>(&h.loop, watcher);
     CHECK(first.jobs.empty());
 
     RawPeer other_build = connect_unix(h.socket);
     auto foreign = local_step(8, "preprocess");
     foreign.build = "build-2";
-    other_build.send(proto::frame(foreign));
+    other_build.send(*proto::frame(foreign));
     CHECK(read_frame(&h.loop, other_build).type == proto::MsgType::ipc_granted);
-    other_build.send(proto::encode_frame(proto::MsgType::ipc_release_local, {}));
+    other_build.send(*proto::encode_frame(proto::MsgType::ipc_release_local, {}));
 
     RawPeer w = connect_unix(h.socket);
-    w.send(proto::frame(local_step(7, "preprocess")));
+    w.send(*proto::frame(local_step(7, "preprocess")));
     CHECK(read_frame(&h.loop, w).type == proto::MsgType::ipc_granted);
     // Waiting for the slot, then scanning under it; nothing of build-2.
     auto waiting = read_msg<proto::IpcJobEvent>(&h.loop, watcher);
@@ -282,13 +282,13 @@ TEST_CASE("service: a watcher sees a job's steps, and ferry mon's snapshot lists
     CHECK(scanning.job.source == "src/x.c");
 
     RawPeer mon = connect_unix(h.socket);
-    mon.send(proto::encode_frame(proto::MsgType::ipc_jobs_request, {}));
+    mon.send(*proto::encode_frame(proto::MsgType::ipc_jobs_request, {}));
     auto jobs = read_msg<proto::IpcJobs>(&h.loop, mon);
     CHECK(jobs.jobs.size() == 2); // both builds: ferry mon sees everything
     CHECK(jobs.status.watchers == 1);
 
-    w.send(proto::encode_frame(proto::MsgType::ipc_release_local, {}));
-    w.send(proto::frame(compile_request("/tmp/x.c"))); // no runners: back to the wrapper
+    w.send(*proto::encode_frame(proto::MsgType::ipc_release_local, {}));
+    w.send(*proto::frame(compile_request("/tmp/x.c"))); // no runners: back to the wrapper
     CHECK_FALSE(read_msg<proto::IpcCompileResult>(&h.loop, w).ran_remotely);
     std::vector<std::string> phases;
     proto::IpcJobEvent event;
@@ -311,15 +311,15 @@ TEST_CASE("service: a watcher sees a job's steps, and ferry mon's snapshot lists
 TEST_CASE("service: the scan memo gives back the last request made under a key") {
     Harness h(base_config());
     RawPeer w = connect_unix(h.socket);
-    w.send(proto::frame(proto::IpcMemoRequest{"unit-key"}));
+    w.send(*proto::frame(proto::IpcMemoRequest{"unit-key"}));
     CHECK_FALSE(read_msg<proto::IpcMemo>(&h.loop, w).found);
 
     proto::IpcCompile request = compile_request("/tmp/x.c");
     request.memo_key = "unit-key";
-    w.send(proto::frame(request));
+    w.send(*proto::frame(request));
     CHECK_FALSE(read_msg<proto::IpcCompileResult>(&h.loop, w).ran_remotely);
 
-    w.send(proto::frame(proto::IpcMemoRequest{"unit-key"}));
+    w.send(*proto::frame(proto::IpcMemoRequest{"unit-key"}));
     auto memo = read_msg<proto::IpcMemo>(&h.loop, w);
     REQUIRE(memo.found);
     CHECK(memo.request == request);
@@ -328,15 +328,15 @@ TEST_CASE("service: the scan memo gives back the last request made under a key")
     proto::IpcCompile guess = request;
     guess.speculative = true;
     guess.files.push_back("/tmp/not-scanned.h");
-    w.send(proto::frame(guess));
+    w.send(*proto::frame(guess));
     CHECK_FALSE(read_msg<proto::IpcCompileResult>(&h.loop, w).ran_remotely);
-    w.send(proto::frame(proto::IpcMemoRequest{"unit-key"}));
+    w.send(*proto::frame(proto::IpcMemoRequest{"unit-key"}));
     CHECK(read_msg<proto::IpcMemo>(&h.loop, w).request == request);
-    w.send(proto::frame(proto::IpcMemoRequest{"other-key"}));
+    w.send(*proto::frame(proto::IpcMemoRequest{"other-key"}));
     CHECK_FALSE(read_msg<proto::IpcMemo>(&h.loop, w).found);
 
     // A confirmation without a speculative answer on that connection is a protocol error.
-    w.send(proto::encode_frame(proto::MsgType::ipc_speculation_used, {}));
+    w.send(*proto::encode_frame(proto::MsgType::ipc_speculation_used, {}));
     run_until(&h.loop, [&] {
         w.try_read();
         return w.closed;
@@ -353,19 +353,19 @@ TEST_CASE("service: a malformed frame closes that connection only") {
         return bad.closed;
     });
     RawPeer wrong = connect_unix(h.socket);
-    wrong.send(proto::encode_frame(proto::MsgType::job_result, {})); // not an IPC message
+    wrong.send(*proto::encode_frame(proto::MsgType::job_result, {})); // not an IPC message
     run_until(&h.loop, [&] {
         wrong.try_read();
         return wrong.closed;
     });
-    good.send(proto::frame(local_step(1, "link")));
+    good.send(*proto::frame(local_step(1, "link")));
     CHECK(read_frame(&h.loop, good).type == proto::MsgType::ipc_granted);
 }
 
 TEST_CASE("service: ipc_shutdown stops the loop and leaves nothing behind") {
     Harness h(base_config());
     RawPeer w = connect_unix(h.socket);
-    w.send(proto::encode_frame(proto::MsgType::ipc_shutdown, {}));
+    w.send(*proto::encode_frame(proto::MsgType::ipc_shutdown, {}));
     uv_run(&h.loop, UV_RUN_DEFAULT); // returns once every handle is closed
     CHECK(::access(h.socket.c_str(), F_OK) != 0);
     w.try_read();
@@ -400,7 +400,7 @@ TEST_CASE("service: a job runs on a runner, files sent on request") {
     std::string text(4000, 'x'); // big enough to be compressed
     REQUIRE(write_file(source, text));
     RawPeer wrapper = connect_unix(h.socket);
-    wrapper.send(proto::frame(compile_request(source)));
+    wrapper.send(*proto::frame(compile_request(source)));
 
     auto job = read_msg<proto::JobRequest>(&h.loop, runner);
     CHECK(job.compiler_name == "gcc");
@@ -411,7 +411,7 @@ TEST_CASE("service: a job runs on a runner, files sent on request") {
     CHECK(job.files[0].hash == hash_hex(text));
     CHECK(job.files[0].size == text.size());
 
-    runner.send(proto::frame(proto::NeedFiles{job.job_id, {job.files[0].hash}}));
+    runner.send(*proto::frame(proto::NeedFiles{job.job_id, {job.files[0].hash}}));
     auto data = read_msg<proto::FileData>(&h.loop, runner);
     CHECK(data.job_id == job.job_id);
     REQUIRE(data.blobs.size() == 1);
@@ -424,7 +424,7 @@ TEST_CASE("service: a job runs on a runner, files sent on request") {
     result.exit_code = 0;
     result.stderr_data = "warning: x\n";
     result.outputs.push_back({"a.o", "OBJECT"});
-    runner.send(proto::frame(result));
+    runner.send(*proto::frame(result));
     auto answer = read_msg<proto::IpcCompileResult>(&h.loop, wrapper);
     CHECK(answer.ran_remotely);
     CHECK(answer.runner == "fake");
@@ -449,7 +449,7 @@ TEST_CASE("service: a runner dying mid-job means local with a warning, then a re
     REQUIRE(write_file(source, "int b;\n"));
     RawPeer wrapper = connect_unix(h.socket);
     run_until(&h.loop, [&] { return h.status().runners.at(0).state == "up"; });
-    wrapper.send(proto::frame(compile_request(source)));
+    wrapper.send(*proto::frame(compile_request(source)));
     read_msg<proto::JobRequest>(&h.loop, runner);
     runner.fd.reset(); // killed
     auto answer = read_msg<proto::IpcCompileResult>(&h.loop, wrapper);
@@ -460,7 +460,7 @@ TEST_CASE("service: a runner dying mid-job means local with a warning, then a re
     CHECK(status.runners[0].failures == 1);
     CHECK(status.remote_capacity == 0);
     // While it backs off, jobs go local at once, without saying again what was said.
-    wrapper.send(proto::frame(compile_request(source)));
+    wrapper.send(*proto::frame(compile_request(source)));
     answer = read_msg<proto::IpcCompileResult>(&h.loop, wrapper);
     CHECK_FALSE(answer.ran_remotely);
     CHECK(answer.warning.empty());
@@ -480,7 +480,7 @@ TEST_CASE("service: a job not answered in time backs the runner off") {
     REQUIRE(write_file(source, "int c;\n"));
     run_until(&h.loop, [&] { return h.status().runners.at(0).state == "up"; });
     RawPeer wrapper = connect_unix(h.socket);
-    wrapper.send(proto::frame(compile_request(source)));
+    wrapper.send(*proto::frame(compile_request(source)));
     read_msg<proto::JobRequest>(&h.loop, runner);
     auto answer = read_msg<proto::IpcCompileResult>(&h.loop, wrapper);
     CHECK_FALSE(answer.ran_remotely);
@@ -515,7 +515,7 @@ TEST_CASE("service: a wrapper that goes away mid-job does not disturb the runner
     run_until(&h.loop, [&] { return h.status().runners.at(0).state == "up"; });
     {
         RawPeer gone = connect_unix(h.socket);
-        gone.send(proto::frame(compile_request(source)));
+        gone.send(*proto::frame(compile_request(source)));
         auto job = read_msg<proto::JobRequest>(&h.loop, runner);
         gone.fd.reset();
         run_for(&h.loop, 50);
@@ -523,11 +523,11 @@ TEST_CASE("service: a wrapper that goes away mid-job does not disturb the runner
         proto::JobResult result;
         result.job_id = job.job_id;
         result.status = proto::JobStatus::completed;
-        runner.send(proto::frame(result));
+        runner.send(*proto::frame(result));
         run_until(&h.loop, [&] { return h.status().runners[0].in_flight == 0; });
     }
     RawPeer wrapper = connect_unix(h.socket);
-    wrapper.send(proto::frame(compile_request(source)));
+    wrapper.send(*proto::frame(compile_request(source)));
     auto job = read_msg<proto::JobRequest>(&h.loop, runner);
     CHECK(job.job_id > 0);
 }
@@ -542,7 +542,7 @@ TEST_CASE("service: a compiler that died on the runner is the runner's failure, 
     std::string source = join_path(h.dir.path(), "big.c");
     REQUIRE(write_file(source, "int big[1];\n"));
     RawPeer wrapper = connect_unix(h.socket);
-    wrapper.send(proto::frame(compile_request(source)));
+    wrapper.send(*proto::frame(compile_request(source)));
     auto job = read_msg<proto::JobRequest>(&h.loop, runner);
     // What ferryd answers when cc1 is killed by its --limit-file-size: the driver ran.
     proto::JobResult result;
@@ -551,7 +551,7 @@ TEST_CASE("service: a compiler that died on the runner is the runner's failure, 
     result.exit_code = 4;
     result.stderr_data = "gcc: internal compiler error: File size limit exceeded signal "
                          "terminated program cc1\nPlease submit a full bug report.\n";
-    runner.send(proto::frame(result));
+    runner.send(*proto::frame(result));
     auto answer = read_msg<proto::IpcCompileResult>(&h.loop, wrapper);
     CHECK_FALSE(answer.ran_remotely);
     CHECK(answer.warning.find("ferry: runner fake failed (the compiler died there: gcc: internal "
@@ -584,18 +584,18 @@ TEST_CASE("service: include_analysis = \"on\" analyses a request sent without fi
     };
 
     RawPeer served = connect_unix(h.socket);
-    served.send(proto::frame(analysed(src + "/ok.c")));
+    served.send(*proto::frame(analysed(src + "/ok.c")));
     // Served: the job goes on as a scanned one would (here: no runner, so compile locally).
     auto answer = read_msg<proto::IpcCompileResult>(&h.loop, served);
     CHECK(answer.scan_needed.empty());
     CHECK_FALSE(answer.ran_remotely);
 
     RawPeer refused = connect_unix(h.socket);
-    refused.send(proto::frame(analysed(src + "/once.c")));
+    refused.send(*proto::frame(analysed(src + "/once.c")));
     auto scan = read_msg<proto::IpcCompileResult>(&h.loop, refused);
     CHECK(scan.scan_needed == "the analysis refused");
     // The wrapper scans and sends the scanned request on the same connection.
-    refused.send(proto::frame(compile_request(src + "/once.c")));
+    refused.send(*proto::frame(compile_request(src + "/once.c")));
     CHECK(read_msg<proto::IpcCompileResult>(&h.loop, refused).scan_needed.empty());
 
     auto status = h.status();
@@ -614,7 +614,7 @@ TEST_CASE("service: an analyse request to a coordinator without the analysis is 
     proto::IpcCompile request = compile_request("/tmp/x.c");
     request.files.clear();
     request.analyse = true;
-    w.send(proto::frame(request));
+    w.send(*proto::frame(request));
     CHECK(read_msg<proto::IpcCompileResult>(&h.loop, w).scan_needed == "include analysis is off");
     CHECK(h.status().include_analysis_mode == "off");
     CHECK(h.status().jobs_local == 0);

@@ -140,7 +140,7 @@ TEST_CASE("a runner whose frames carry another protocol version is a version mis
     proto::RunnerHello hello;
     hello.slots = 1;
     hello.runs_toolchains = true;
-    std::string bytes = proto::frame(hello);
+    std::string bytes = *proto::frame(hello);
     bytes[4] = static_cast<char>(proto::kProtocolVersion + 1); // the header's version byte
     FakeRunner fake(bytes);
     auto probes = probe_runners({fake.runner()}, 1000);

@@ -53,7 +53,9 @@ struct Harness {
 };
 
 std::string frame_of(proto::MsgType type, std::string_view payload) {
-    return proto::encode_frame(type, payload);
+    auto bytes = proto::encode_frame(type, payload);
+    REQUIRE(bytes);
+    return std::move(*bytes);
 }
 
 } // namespace

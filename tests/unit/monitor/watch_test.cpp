@@ -42,7 +42,7 @@ std::optional<CoordinatorWatch> started_watch(const test::FakeRuntime& rt, const
                                               Fd& conn, uint64_t now) {
     std::thread server([&] {
         conn = accept_watch(listener.get());
-        send_all(conn.get(), proto::frame(snapshot(now)));
+        send_all(conn.get(), *proto::frame(snapshot(now)));
     });
     auto watch = CoordinatorWatch::open(rt.config, "", 5000);
     server.join();
@@ -59,9 +59,9 @@ TEST_CASE("the watch starts from the snapshot and follows the events") {
     REQUIRE(watch);
     CHECK(watch->view().jobs.empty());
 
-    send_all(conn.get(), proto::frame(event(1, "compile", false, 2000)));
-    send_all(conn.get(), proto::frame(event(2, "compile", false, 2100)));
-    send_all(conn.get(), proto::frame(event(2, "done", true, 2200)));
+    send_all(conn.get(), *proto::frame(event(1, "compile", false, 2000)));
+    send_all(conn.get(), *proto::frame(event(2, "compile", false, 2100)));
+    send_all(conn.get(), *proto::frame(event(2, "done", true, 2200)));
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     REQUIRE(watch->take_news());
     auto table = watch->view();
@@ -91,7 +91,7 @@ TEST_CASE("no snapshot in time, or garbage: no usable watch") {
 
     std::thread liar([&] {
         Fd c = accept_watch(listener.get());
-        send_all(c.get(), proto::encode_frame(proto::MsgType::ipc_jobs, "\xff\xff"));
+        send_all(c.get(), *proto::encode_frame(proto::MsgType::ipc_jobs, "\xff\xff"));
     });
     CHECK_FALSE(CoordinatorWatch::open(rt.config, "", 2000));
     liar.join();
@@ -99,7 +99,7 @@ TEST_CASE("no snapshot in time, or garbage: no usable watch") {
     Fd conn;
     auto watch = started_watch(rt, listener, conn, 5);
     REQUIRE(watch);
-    send_all(conn.get(), proto::encode_frame(proto::MsgType::ipc_job_event, "\xff\xff\xff"));
+    send_all(conn.get(), *proto::encode_frame(proto::MsgType::ipc_job_event, "\xff\xff\xff"));
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     CHECK_FALSE(watch->take_news());
 }

@@ -154,7 +154,7 @@ TEST_CASE("the auth_proof message decodes only 64 lowercase hex digits") {
     AuthProof back;
     REQUIRE(decode(encode(proof), back));
     CHECK(back == proof);
-    auto f = decode_single_frame(frame(proof));
+    auto f = decode_single_frame(*frame(proof));
     REQUIRE(f);
     CHECK(f->type == MsgType::auth_proof);
     CHECK(std::string(msg_type_name(MsgType::auth_proof)) == "auth_proof");

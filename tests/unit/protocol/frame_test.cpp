@@ -3,6 +3,7 @@
 #include "tests/unit/protocol/samples.hpp"
 
 #include <doctest/doctest.h>
+#include <sys/mman.h>
 #include <vector>
 #include <zstd.h>
 
@@ -63,7 +64,7 @@ std::string error_of(const Result<Frame>& r) {
 
 TEST_CASE("uncompressed frame round trip and header layout") {
     const std::string payload = "hello\0world"s;
-    std::string bytes = encode_frame(MsgType::ping, payload);
+    std::string bytes = *encode_frame(MsgType::ping, payload);
     REQUIRE(bytes.size() == kHeaderSize + payload.size());
     CHECK(bytes.substr(0, 4) == "FRY1");
     CHECK(static_cast<uint8_t>(bytes[4]) == kProtocolVersion);
@@ -79,7 +80,7 @@ TEST_CASE("uncompressed frame round trip and header layout") {
 
 TEST_CASE("compression: used when it helps, skipped for small or incompressible payloads") {
     const std::string big = compressible(100000);
-    std::string bytes = encode_frame(MsgType::file_data, big, 3);
+    std::string bytes = *encode_frame(MsgType::file_data, big, 3);
     CHECK(bytes[6] == static_cast<char>(kFlagZstd));
     CHECK(bytes.size() < big.size() / 4);
     auto f = decode_single_frame(bytes);
@@ -88,7 +89,7 @@ TEST_CASE("compression: used when it helps, skipped for small or incompressible 
     CHECK(f->payload == big);
 
     const std::string small = compressible(511);
-    bytes = encode_frame(MsgType::file_data, small, 3);
+    bytes = *encode_frame(MsgType::file_data, small, 3);
     CHECK(bytes[6] == 0);
     CHECK(bytes.size() == kHeaderSize + small.size());
 
@@ -100,14 +101,14 @@ TEST_CASE("compression: used when it helps, skipped for small or incompressible 
         x ^= x << 17;
         random.push_back(static_cast<char>(x));
     }
-    bytes = encode_frame(MsgType::file_data, random, 19);
+    bytes = *encode_frame(MsgType::file_data, random, 19);
     CHECK(bytes[6] == 0);
     auto g = decode_single_frame(bytes);
     REQUIRE(g);
     CHECK(g->payload == random);
 
     // Level 0 never compresses, however compressible the payload.
-    bytes = encode_frame(MsgType::file_data, big, 0);
+    bytes = *encode_frame(MsgType::file_data, big, 0);
     CHECK(bytes[6] == 0);
     CHECK(bytes.size() == kHeaderSize + big.size());
 }
@@ -121,7 +122,7 @@ TEST_CASE("FrameDecoder: one byte at a time and several frames in one feed") {
     };
     std::string stream;
     for (const auto& [type, payload] : sent)
-        stream += encode_frame(type, payload, 5);
+        stream += *encode_frame(type, payload, 5);
 
     SUBCASE("one byte at a time") {
         FrameDecoder d;
@@ -165,7 +166,7 @@ TEST_CASE("FrameDecoder: one byte at a time and several frames in one feed") {
 
 TEST_CASE("a frame cut at every point is incomplete for the decoder, an error alone") {
     for (int level : {0, 3}) {
-        const std::string bytes = encode_frame(MsgType::job_result, compressible(2000), level);
+        const std::string bytes = *encode_frame(MsgType::job_result, compressible(2000), level);
         CAPTURE(level);
         for (size_t cut = 0; cut < bytes.size(); ++cut) {
             CAPTURE(cut);
@@ -183,7 +184,7 @@ TEST_CASE("a frame cut at every point is incomplete for the decoder, an error al
 }
 
 TEST_CASE("decode_single_frame rejects trailing bytes") {
-    auto r = decode_single_frame(encode_frame(MsgType::pong, "") + "x");
+    auto r = decode_single_frame(*encode_frame(MsgType::pong, "") + "x");
     REQUIRE(!r);
     CHECK(error_of(r) == "1 trailing bytes after the frame");
 }
@@ -217,10 +218,10 @@ TEST_CASE("oversized lengths are rejected from the header alone, without allocat
     }
     SUBCASE("custom limits") {
         Limits small{100, 1000};
-        CHECK(!decode_single_frame(encode_frame(MsgType::ping, std::string(101, 'x')), small));
-        CHECK(decode_single_frame(encode_frame(MsgType::ping, std::string(100, 'x')), small));
+        CHECK(!decode_single_frame(*encode_frame(MsgType::ping, std::string(101, 'x')), small));
+        CHECK(decode_single_frame(*encode_frame(MsgType::ping, std::string(100, 'x')), small));
         // Compressed below max_payload but expanding past max_raw.
-        auto bytes = encode_frame(MsgType::ping, std::string(1001, 'x'), 3);
+        auto bytes = *encode_frame(MsgType::ping, std::string(1001, 'x'), 3);
         REQUIRE(bytes.size() - kHeaderSize <= 100);
         auto r = decode_single_frame(bytes, small);
         CHECK(error_of(r) ==
@@ -239,7 +240,7 @@ TEST_CASE("Limits: per-type caps, and a mode that refuses compressed frames") {
     CHECK(limits.raw_limit(MsgType::file_data) == limits.max_raw);
 
     SUBCASE("a compressed ping that inflates past its cap is refused before inflating") {
-        const std::string bomb = encode_frame(MsgType::ping, std::string(1u << 20, '\0'), 3);
+        const std::string bomb = *encode_frame(MsgType::ping, std::string(1u << 20, '\0'), 3);
         REQUIRE(bomb.size() < 1000);
         FrameDecoder d(limits);
         AllocationProbe probe;
@@ -250,18 +251,18 @@ TEST_CASE("Limits: per-type caps, and a mode that refuses compressed frames") {
     }
     SUBCASE("the same bytes as file_data are fine") {
         const std::string data(1u << 20, '\0');
-        auto f = decode_single_frame(encode_frame(MsgType::file_data, data, 3), limits);
+        auto f = decode_single_frame(*encode_frame(MsgType::file_data, data, 3), limits);
         REQUIRE(f);
         CHECK(f->payload == data);
     }
     SUBCASE("allow_compressed = false refuses any compressed frame, however small") {
         Limits plain;
         plain.allow_compressed = false;
-        auto small = encode_frame(MsgType::client_hello, compressible(600), 3);
+        auto small = *encode_frame(MsgType::client_hello, compressible(600), 3);
         REQUIRE((static_cast<uint8_t>(small[6]) & kFlagZstd) != 0);
         CHECK(error_of(decode_single_frame(small, plain)) ==
               "compressed client_hello frame where only plain frames are accepted");
-        CHECK(decode_single_frame(encode_frame(MsgType::client_hello, compressible(600)), plain));
+        CHECK(decode_single_frame(*encode_frame(MsgType::client_hello, compressible(600)), plain));
     }
 }
 
@@ -270,8 +271,8 @@ TEST_CASE("FrameDecoder::next decodes one frame at a time under the current limi
     strict.max_payload = 100;
     strict.max_raw = 100;
     strict.allow_compressed = false;
-    const std::string hello = encode_frame(MsgType::client_hello, "hi");
-    const std::string big = encode_frame(MsgType::job_request, compressible(5000), 3);
+    const std::string hello = *encode_frame(MsgType::client_hello, "hi");
+    const std::string big = *encode_frame(MsgType::job_request, compressible(5000), 3);
     REQUIRE((static_cast<uint8_t>(big[6]) & kFlagZstd) != 0);
 
     SUBCASE("frames behind the first are not judged until asked for") {
@@ -404,10 +405,10 @@ TEST_CASE("zstd payloads must declare exactly raw_len and hold one frame") {
 
 TEST_CASE("FrameDecoder stays failed after an error") {
     FrameDecoder d;
-    REQUIRE(d.feed(encode_frame(MsgType::ping, "")));
+    REQUIRE(d.feed(*encode_frame(MsgType::ping, "")));
     CHECK(!d.feed(header(kMagic, 9, 10, 0, 0, 0, 0)));
     CHECK(d.buffered() == 0);
-    auto again = d.feed(encode_frame(MsgType::pong, ""));
+    auto again = d.feed(*encode_frame(MsgType::pong, ""));
     REQUIRE(!again);
     CHECK(again.error().code == Errc::protocol);
     // The frame completed before the error is still there; nothing after it.
@@ -426,4 +427,19 @@ TEST_CASE("message type names") {
     CHECK(known == 27);
     CHECK(std::string(msg_type_name(MsgType::job_request)) == "job_request");
     CHECK(std::string(msg_type_name(MsgType::ipc_shutdown)) == "ipc_shutdown");
+}
+
+TEST_CASE("a payload too long for the header is an error value, not an exception") {
+    // 4 GiB + 1 of address space that is never touched: reserved, not allocated.
+    const size_t size = size_t(1) << 32;
+    void* map =
+        ::mmap(nullptr, size + 1, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    REQUIRE(map != MAP_FAILED);
+    const std::string_view huge(static_cast<const char*>(map), size + 1);
+    Result<std::string> bytes = encode_frame(MsgType::file_data, huge, 3);
+    REQUIRE(!bytes);
+    CHECK(bytes.error().code == Errc::protocol);
+    CHECK(bytes.error().message ==
+          "file_data: a payload of 4294967297 bytes does not fit in a frame");
+    ::munmap(map, size + 1);
 }

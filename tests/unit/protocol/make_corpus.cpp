@@ -2,6 +2,7 @@
 // (tests/fuzz/corpus/messages/: the MsgType value in one byte, then the payload).
 // Usage: ferry_protocol_make_corpus <tests/fuzz/corpus>
 #include "remote/protocol/messages.hpp"
+#include "tests/unit/ipc/samples.hpp"
 #include "tests/unit/protocol/samples.hpp"
 #include "util/fs.hpp"
 
@@ -34,16 +35,18 @@ int main(int argc, char** argv) {
     const std::string messages = join_path(argv[1], "messages");
     bool ok = true;
     std::string stream;
-    samples::for_each_sample([&](const auto& msg) {
+    auto write_sample = [&](const auto& msg) {
         const std::string name = msg_type_name(type_of(msg));
         const std::string payload = encode(msg);
         ok = write(messages, name, std::string(1, static_cast<char>(type_of(msg))) + payload) && ok;
-        ok = write(frames, name, frame(msg)) && ok;
-        if (payload.size() >= 512) ok = write(frames, name + "_zstd", frame(msg, 3)) && ok;
-        stream += frame(msg, 1);
-    });
+        ok = write(frames, name, *frame(msg)) && ok;
+        if (payload.size() >= 512) ok = write(frames, name + "_zstd", *frame(msg, 3)) && ok;
+        stream += *frame(msg, 1);
+    };
+    samples::for_each_sample(write_sample);
+    samples::for_each_ipc_sample(write_sample);
     for (MsgType empty : {MsgType::ping, MsgType::ipc_granted}) {
-        ok = write(frames, msg_type_name(empty), encode_frame(empty, "")) && ok;
+        ok = write(frames, msg_type_name(empty), *encode_frame(empty, "")) && ok;
         ok = write(messages, msg_type_name(empty), std::string(1, static_cast<char>(empty))) && ok;
     }
     ok = write(frames, "stream", stream) && ok;

@@ -44,7 +44,7 @@ void answer_board_checks(int listener, std::atomic<bool>& stop) {
         pollfd p{listener, POLLIN, 0};
         if (::poll(&p, 1, 50) <= 0) continue;
         Fd c = accept_watch(listener);
-        if (c) send_all(c.get(), proto::frame(snapshot(9)));
+        if (c) send_all(c.get(), *proto::frame(snapshot(9)));
     }
 }
 
@@ -56,11 +56,11 @@ TEST_CASE("the watch collects this build's finished jobs and nothing of another 
     std::atomic<bool> stop{false};
     std::thread server([&] {
         Fd w = accept_watch(listener.get());
-        send_all(w.get(), proto::frame(snapshot(1000)));
-        send_all(w.get(), proto::frame(event(1, "mine", false)));
-        send_all(w.get(), proto::frame(event(1, "mine", true)));
-        send_all(w.get(), proto::frame(event(2, "other", true)));
-        send_all(w.get(), proto::frame(event(3, "mine", true)));
+        send_all(w.get(), *proto::frame(snapshot(1000)));
+        send_all(w.get(), *proto::frame(event(1, "mine", false)));
+        send_all(w.get(), *proto::frame(event(1, "mine", true)));
+        send_all(w.get(), *proto::frame(event(2, "other", true)));
+        send_all(w.get(), *proto::frame(event(3, "mine", true)));
         answer_board_checks(listener.get(), stop);
     });
     auto watch = BuildWatch::start(rt.config, "", "mine");
@@ -82,9 +82,9 @@ TEST_CASE("a coordinator that sends garbage: incomplete, what came before kept")
     std::atomic<bool> stop{false};
     std::thread server([&] {
         Fd w = accept_watch(listener.get());
-        send_all(w.get(), proto::frame(snapshot(5)));
-        send_all(w.get(), proto::frame(event(1, "mine", true)));
-        send_all(w.get(), proto::encode_frame(proto::MsgType::ipc_job_event, "\xff\xff\xff"));
+        send_all(w.get(), *proto::frame(snapshot(5)));
+        send_all(w.get(), *proto::frame(event(1, "mine", true)));
+        send_all(w.get(), *proto::encode_frame(proto::MsgType::ipc_job_event, "\xff\xff\xff"));
         answer_board_checks(listener.get(), stop);
     });
     auto watch = BuildWatch::start(rt.config, "", "mine");
@@ -105,8 +105,8 @@ TEST_CASE("a coordinator that stops in the middle of a frame: finish() still ret
     Fd held;
     std::thread server([&] {
         held = accept_watch(listener.get());
-        send_all(held.get(), proto::frame(snapshot(5)));
-        std::string f = proto::frame(event(1, "mine", false));
+        send_all(held.get(), *proto::frame(snapshot(5)));
+        std::string f = *proto::frame(event(1, "mine", false));
         send_all(held.get(), f.substr(0, f.size() / 2)); // and never the rest
         answer_board_checks(listener.get(), stop);
     });

@@ -1,7 +1,7 @@
 // Synthetic finished jobs for the report tests: what a coordinator's watch would hand over.
 #pragma once
 
-#include "remote/protocol/messages.hpp"
+#include "ipc/messages.hpp"
 
 #include <string>
 #include <vector>

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "config/hosts.hpp"
-#include "coordinator/paths.hpp"
+#include "ipc/paths.hpp"
 #include "remote/protocol/frame.hpp"
 #include "util/fd.hpp"
 #include "util/temp_dir.hpp"
@@ -27,9 +27,9 @@ struct FakeRuntime {
         : tmp(std::move(*TempDir::create("/tmp", prefix))) {
         ::setenv("XDG_RUNTIME_DIR", tmp.path().c_str(), 1);
         config.fingerprint = "0123456789abcdef0123456789abcdef";
-        auto dir = coordinator::runtime_dir();
+        auto dir = ipc::runtime_dir();
         REQUIRE(dir);
-        socket = coordinator::socket_path(*dir, config);
+        socket = ipc::socket_path(*dir, config);
     }
 
     // The coordinator's listening socket, where clients of `config` connect.

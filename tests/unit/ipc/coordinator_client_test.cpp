@@ -1,6 +1,6 @@
 // The coordinator client against a scripted coordinator on a real unix socket: framing in
 // both directions, the slot handshake, and what a vanished coordinator looks like.
-#include "client/coordinator_client.hpp"
+#include "ipc/coordinator_client.hpp"
 #include "tests/unit/support/fake_coordinator.hpp"
 
 #include <cstdlib>
@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 using ferry::Fd;
-using ferry::client::CoordinatorClient;
+using ferry::ipc::CoordinatorClient;
 using ferry::test::send_all;
 namespace proto = ferry::proto;
 
@@ -59,7 +59,7 @@ TEST_CASE("slots, compile, status and shutdown over the socket") {
         case proto::MsgType::ipc_acquire_local: {
             auto req = proto::decode_as<proto::IpcAcquireLocal>(f);
             if (req) seen.push_back(req->what + "/" + std::to_string(req->pid));
-            reply = proto::encode_frame(proto::MsgType::ipc_granted, {});
+            reply = *proto::encode_frame(proto::MsgType::ipc_granted, {});
             return true;
         }
         case proto::MsgType::ipc_compile: {
@@ -71,7 +71,7 @@ TEST_CASE("slots, compile, status and shutdown over the socket") {
             result.exit_code = 0;
             result.stderr_data = "warning: something\n";
             result.outputs = {{"x.o", std::string(300000, 'o')}}; // big: compressed frame
-            reply = proto::frame(result, 3);
+            reply = *proto::frame(result, 3);
             return true;
         }
         case proto::MsgType::ipc_status_request: {
@@ -79,7 +79,7 @@ TEST_CASE("slots, compile, status and shutdown over the socket") {
             status.pid = 4242;
             status.remote_capacity = 4;
             status.runners.push_back({"r1", "127.0.0.2:1", "up", 2, 1, 7, 0, "", {}, false, 0});
-            reply = proto::frame(status);
+            reply = *proto::frame(status);
             return true;
         }
         case proto::MsgType::ipc_shutdown:
@@ -138,12 +138,13 @@ TEST_CASE("a coordinator that dies mid-job is an error the wrapper can act on") 
     CHECK(result.error().code == ferry::Errc::unavailable);
 }
 
+// The coordinator sends no `error` frame (docs/protocol.md §6); one is an unexpected frame,
+// never read as the answer.
 TEST_CASE("an error frame from the coordinator is reported, not misread") {
     ferry::test::FakeRuntime rt("ferry-client-coord");
     Fd listener = rt.listen(4);
     std::thread server(serve_one, listener.get(), [](const proto::Frame&, std::string& reply) {
-        proto::ErrorMsg err{proto::ErrorCode::protocol, "bad request"};
-        reply = proto::frame(err);
+        reply = *proto::encode_frame(proto::MsgType::error, "\x01\0\0\0\0\0\0\0");
         return false;
     });
     auto client = CoordinatorClient::connect(rt.config, "", false);
@@ -151,5 +152,6 @@ TEST_CASE("an error frame from the coordinator is reported, not misread") {
     auto status = client->status();
     server.join();
     REQUIRE_FALSE(status);
-    CHECK(status.error().message.find("bad request") != std::string::npos);
+    CHECK(status.error().code == ferry::Errc::protocol);
+    CHECK(status.error().message == "expected a ipc_status frame, got error");
 }

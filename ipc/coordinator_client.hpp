@@ -5,14 +5,14 @@
 #pragma once
 
 #include "config/hosts.hpp"
-#include "remote/protocol/messages.hpp"
+#include "ipc/messages.hpp"
 #include "util/fd.hpp"
 #include "util/result.hpp"
 
 #include <optional>
 #include <string>
 
-namespace ferry::client {
+namespace ferry::ipc {
 
 // Names the build a wrapper belongs to: `ferry make`/`run`/`ninja` set it for their
 // children, so that their summary and trace follow only their own jobs.
@@ -61,4 +61,4 @@ class CoordinatorClient {
     Fd m_fd;
 };
 
-} // namespace ferry::client
+} // namespace ferry::ipc

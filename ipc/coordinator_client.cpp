@@ -1,6 +1,6 @@
-#include "client/coordinator_client.hpp"
+#include "ipc/coordinator_client.hpp"
 
-#include "coordinator/paths.hpp"
+#include "ipc/paths.hpp"
 #include "util/fs.hpp"
 #include "util/subprocess.hpp"
 #include "util/unix_socket.hpp"
@@ -16,7 +16,7 @@
 #include <thread>
 #include <unistd.h>
 
-namespace ferry::client {
+namespace ferry::ipc {
 namespace {
 
 // How long a wrapper waits for a coordinator it started to listen.
@@ -69,14 +69,15 @@ Result<proto::Frame> read_frame(int fd) {
                           payload_len);
     bytes.resize(proto::kHeaderSize + payload_len);
     FERRY_TRY_VOID(recv_exact(fd, bytes.data() + proto::kHeaderSize, payload_len));
-    FERRY_TRY(frame, proto::decode_single_frame(bytes));
-    if (frame->type == proto::MsgType::error) {
-        proto::ErrorMsg err;
-        if (proto::decode(frame->payload, err))
-            return make_error(Errc::refused, "coordinator: {}", err.message);
-        return make_error(Errc::protocol, "coordinator sent a malformed error frame");
-    }
-    return std::move(*frame);
+    // No `error` frame on this socket (docs/protocol.md §6): the coordinator closes a
+    // connection it cannot serve, and any unexpected frame is a protocol error of the caller's.
+    return proto::decode_single_frame(bytes);
+}
+
+// A frame, or why it could not be made, sent whole.
+Result<void> send_frame(int fd, const Result<std::string>& frame) {
+    if (!frame) return frame.error();
+    return send_all(fd, *frame);
 }
 
 template <typename Msg> Result<Msg> read_message(int fd) {
@@ -106,9 +107,9 @@ Result<void> spawn_coordinator(const std::string& socket, const std::string& log
 Result<CoordinatorClient> CoordinatorClient::connect(const config::Config& config,
                                                      const std::string& hosts_flag,
                                                      bool start_if_needed) {
-    auto dir = coordinator::runtime_dir();
+    auto dir = runtime_dir();
     if (!dir) return Error{Errc::unavailable, dir.error().message};
-    const std::string socket = coordinator::socket_path(*dir, config);
+    const std::string socket = socket_path(*dir, config);
 
     int err = 0;
     auto fd = connect_unix(socket, err);
@@ -118,7 +119,7 @@ Result<CoordinatorClient> CoordinatorClient::connect(const config::Config& confi
 
     // Several wrappers may start one at once; the coordinator's lock lets one survive and
     // everyone connects to it.
-    auto started = spawn_coordinator(socket, coordinator::log_path(*dir, config), hosts_flag);
+    auto started = spawn_coordinator(socket, log_path(*dir, config), hosts_flag);
     if (!started)
         return make_error(Errc::unavailable, "cannot start the coordinator: {}",
                           started.error().message);
@@ -142,13 +143,13 @@ std::string current_build() {
 Result<void> CoordinatorClient::acquire_local(proto::IpcAcquireLocal step) {
     step.pid = static_cast<uint32_t>(::getpid());
     step.build = current_build();
-    FERRY_TRY_VOID(send_all(m_fd.get(), proto::frame(step)));
+    FERRY_TRY_VOID(send_frame(m_fd.get(), proto::frame(step)));
     FERRY_TRY(frame, read_frame(m_fd.get()));
     return proto::expect_empty(*frame, proto::MsgType::ipc_granted);
 }
 
 Result<void> CoordinatorClient::release_local() {
-    return send_all(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_release_local, {}));
+    return send_frame(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_release_local, {}));
 }
 
 Result<proto::IpcCompileResult> CoordinatorClient::compile(const proto::IpcCompile& request) {
@@ -157,7 +158,7 @@ Result<proto::IpcCompileResult> CoordinatorClient::compile(const proto::IpcCompi
 }
 
 Result<void> CoordinatorClient::send_compile(const proto::IpcCompile& request) {
-    return send_all(m_fd.get(), proto::frame(request));
+    return send_frame(m_fd.get(), proto::frame(request));
 }
 
 Result<proto::IpcCompileResult> CoordinatorClient::receive_compile_result() {
@@ -165,11 +166,11 @@ Result<proto::IpcCompileResult> CoordinatorClient::receive_compile_result() {
 }
 
 Result<void> CoordinatorClient::confirm_speculation() {
-    return send_all(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_speculation_used, {}));
+    return send_frame(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_speculation_used, {}));
 }
 
 Result<std::optional<proto::IpcCompile>> CoordinatorClient::memo(const std::string& key) {
-    FERRY_TRY_VOID(send_all(m_fd.get(), proto::frame(proto::IpcMemoRequest{key})));
+    FERRY_TRY_VOID(send_frame(m_fd.get(), proto::frame(proto::IpcMemoRequest{key})));
     FERRY_TRY(answer, read_message<proto::IpcMemo>(m_fd.get()));
     if (!answer->found) return std::optional<proto::IpcCompile>();
     return std::optional<proto::IpcCompile>(std::move(answer->request));
@@ -177,17 +178,18 @@ Result<std::optional<proto::IpcCompile>> CoordinatorClient::memo(const std::stri
 
 Result<proto::IpcStatus> CoordinatorClient::status() {
     FERRY_TRY_VOID(
-        send_all(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_status_request, {})));
+        send_frame(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_status_request, {})));
     return read_message<proto::IpcStatus>(m_fd.get());
 }
 
 Result<proto::IpcJobs> CoordinatorClient::jobs() {
-    FERRY_TRY_VOID(send_all(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_jobs_request, {})));
+    FERRY_TRY_VOID(
+        send_frame(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_jobs_request, {})));
     return read_message<proto::IpcJobs>(m_fd.get());
 }
 
 Result<void> CoordinatorClient::watch(const proto::IpcWatch& what) {
-    return send_all(m_fd.get(), proto::frame(what));
+    return send_frame(m_fd.get(), proto::frame(what));
 }
 
 Result<std::optional<proto::Frame>> CoordinatorClient::next_frame(int timeout_ms) {
@@ -204,7 +206,7 @@ Result<std::optional<proto::Frame>> CoordinatorClient::next_frame(int timeout_ms
 }
 
 Result<void> CoordinatorClient::shutdown() {
-    FERRY_TRY_VOID(send_all(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_shutdown, {})));
+    FERRY_TRY_VOID(send_frame(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_shutdown, {})));
     // No answer comes; wait for the coordinator to drop us, so that the caller can rely on
     // it having stopped accepting work.
     pollfd p{m_fd.get(), POLLIN, 0};
@@ -225,4 +227,4 @@ Result<void> CoordinatorClient::shutdown() {
     }
 }
 
-} // namespace ferry::client
+} // namespace ferry::ipc

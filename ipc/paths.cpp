@@ -13,7 +13,7 @@
 //    compiles run locally, as before. Candidates 1 and 2 are tried first for that reason.
 // Socket paths deeper than sun_path allows are fine: util/unix_socket reaches them through a
 // directory descriptor.
-#include "coordinator/paths.hpp"
+#include "ipc/paths.hpp"
 
 #include "util/fs.hpp"
 
@@ -25,7 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace ferry::coordinator {
+namespace ferry::ipc {
 
 namespace {
 
@@ -133,4 +133,4 @@ std::string log_path(const std::string& dir, const config::Config& config) {
     return file_in(dir, config, ".log");
 }
 
-} // namespace ferry::coordinator
+} // namespace ferry::ipc

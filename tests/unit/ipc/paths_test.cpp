@@ -1,4 +1,4 @@
-#include "coordinator/paths.hpp"
+#include "ipc/paths.hpp"
 #include "util/fs.hpp"
 #include "util/temp_dir.hpp"
 
@@ -53,7 +53,7 @@ TEST_CASE("runtime_dir creates a private directory under XDG_RUNTIME_DIR") {
     auto tmp = TempDir::create("/tmp", "ferry-paths-test-");
     REQUIRE(tmp);
     ScopedXdg xdg(tmp->path().c_str());
-    auto dir = coordinator::runtime_dir();
+    auto dir = ipc::runtime_dir();
     if (!dir) FAIL(dir.error().message);
     CHECK(*dir == tmp->path() + "/ferry");
     struct stat st {};
@@ -62,7 +62,7 @@ TEST_CASE("runtime_dir creates a private directory under XDG_RUNTIME_DIR") {
     CHECK((st.st_mode & 0777) == 0700);
     CHECK(st.st_uid == getuid());
     // A second call finds it and accepts it.
-    CHECK(coordinator::runtime_dir().value() == *dir);
+    CHECK(ipc::runtime_dir().value() == *dir);
 }
 
 TEST_CASE("runtime_dir refuses a directory other users can enter") {
@@ -72,15 +72,15 @@ TEST_CASE("runtime_dir refuses a directory other users can enter") {
     REQUIRE(mkdir(dir.c_str(), 0700) == 0);
     REQUIRE(chmod(dir.c_str(), 0755) == 0);
     ScopedXdg xdg(tmp->path().c_str());
-    auto result = coordinator::runtime_dir();
+    auto result = ipc::runtime_dir();
     REQUIRE_FALSE(result);
     CHECK(result.error().message.find(dir) != std::string::npos);
     CHECK(result.error().message.find("0755") != std::string::npos);
 
     REQUIRE(chmod(dir.c_str(), 0710) == 0);
-    CHECK_FALSE(coordinator::runtime_dir());
+    CHECK_FALSE(ipc::runtime_dir());
     REQUIRE(chmod(dir.c_str(), 0700) == 0);
-    CHECK(coordinator::runtime_dir());
+    CHECK(ipc::runtime_dir());
 }
 
 TEST_CASE("runtime_dir refuses a symlink, even to a private directory of ours") {
@@ -90,7 +90,7 @@ TEST_CASE("runtime_dir refuses a symlink, even to a private directory of ours") 
     REQUIRE(mkdir(target.c_str(), 0700) == 0);
     REQUIRE(symlink(target.c_str(), (tmp->path() + "/ferry").c_str()) == 0);
     ScopedXdg xdg(tmp->path().c_str());
-    auto result = coordinator::runtime_dir();
+    auto result = ipc::runtime_dir();
     REQUIRE_FALSE(result);
     CHECK(result.error().message.find("symbolic link") != std::string::npos);
 }
@@ -100,7 +100,7 @@ TEST_CASE("runtime_dir refuses a file in the way") {
     REQUIRE(tmp);
     REQUIRE(write_file(tmp->path() + "/ferry", "x"));
     ScopedXdg xdg(tmp->path().c_str());
-    auto result = coordinator::runtime_dir();
+    auto result = ipc::runtime_dir();
     REQUIRE_FALSE(result);
     CHECK(result.error().message.find("not a directory") != std::string::npos);
 }
@@ -111,7 +111,7 @@ TEST_CASE("without a usable XDG_RUNTIME_DIR the directory is under $HOME, per ho
     ScopedEnv home("HOME", tmp->path().c_str());
     for (const char* value : {static_cast<const char*>(nullptr), "", "/nonexistent-ferry-xdg"}) {
         ScopedXdg xdg(value);
-        auto dir = coordinator::runtime_dir();
+        auto dir = ipc::runtime_dir();
         if (!dir) FAIL(dir.error().message);
         CHECK(*dir == tmp->path() + "/.cache/ferry/run-" + host());
         struct stat st {};
@@ -134,24 +134,24 @@ TEST_CASE("a squatted $TMPDIR/ferry-$UID does not matter while $HOME is usable")
     ScopedEnv tmpdir("TMPDIR", tmp_dir.c_str());
     {
         ScopedEnv home("HOME", home_dir.c_str());
-        auto dir = coordinator::runtime_dir();
+        auto dir = ipc::runtime_dir();
         if (!dir) FAIL(dir.error().message);
         CHECK(dir->rfind(home_dir + "/", 0) == 0);
     }
     {
         // No home of ours: the last resort is $TMPDIR/ferry-$UID, refused here.
         ScopedEnv home("HOME", "/nonexistent-ferry-home");
-        auto dir = coordinator::runtime_dir();
+        auto dir = ipc::runtime_dir();
         REQUIRE_FALSE(dir);
         CHECK(dir.error().message.find(squatted) != std::string::npos);
         REQUIRE(chmod(squatted.c_str(), 0700) == 0);
-        CHECK(coordinator::runtime_dir().value() == squatted);
+        CHECK(ipc::runtime_dir().value() == squatted);
     }
     {
         // A home others can write to is not ours to trust.
         REQUIRE(chmod(home_dir.c_str(), 0777) == 0);
         ScopedEnv home("HOME", home_dir.c_str());
-        CHECK(coordinator::runtime_dir().value() == squatted);
+        CHECK(ipc::runtime_dir().value() == squatted);
     }
 }
 
@@ -160,14 +160,11 @@ TEST_CASE("socket, lock and log paths are per fingerprint") {
     a.fingerprint = "0123456789abcdef0123456789abcdef";
     config::Config b;
     b.fingerprint = "fedcba98765432100123456789abcdef";
-    CHECK(coordinator::socket_path("/run/u/ferry", a) ==
-          "/run/u/ferry/coordinator-0123456789abcdef-ipc" +
-              std::to_string(coordinator::kIpcRevision) + ".sock");
-    CHECK(coordinator::lock_path("/run/u/ferry", a) ==
-          "/run/u/ferry/coordinator-0123456789abcdef-ipc" +
-              std::to_string(coordinator::kIpcRevision) + ".lock");
-    CHECK(coordinator::log_path("/run/u/ferry", a) ==
-          "/run/u/ferry/coordinator-0123456789abcdef-ipc" +
-              std::to_string(coordinator::kIpcRevision) + ".log");
-    CHECK(coordinator::socket_path("/d", a) != coordinator::socket_path("/d", b));
+    CHECK(ipc::socket_path("/run/u/ferry", a) == "/run/u/ferry/coordinator-0123456789abcdef-ipc" +
+                                                     std::to_string(ipc::kIpcRevision) + ".sock");
+    CHECK(ipc::lock_path("/run/u/ferry", a) == "/run/u/ferry/coordinator-0123456789abcdef-ipc" +
+                                                   std::to_string(ipc::kIpcRevision) + ".lock");
+    CHECK(ipc::log_path("/run/u/ferry", a) == "/run/u/ferry/coordinator-0123456789abcdef-ipc" +
+                                                  std::to_string(ipc::kIpcRevision) + ".log");
+    CHECK(ipc::socket_path("/d", a) != ipc::socket_path("/d", b));
 }

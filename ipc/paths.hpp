@@ -8,7 +8,7 @@
 
 #include <string>
 
-namespace ferry::coordinator {
+namespace ferry::ipc {
 
 // Part of the socket, lock and log names: bump it with any change to the Ipc* messages, so an
 // upgraded `ferry` never talks to a coordinator an older one left running (that one idles
@@ -22,4 +22,4 @@ std::string socket_path(const std::string& dir, const config::Config& config);
 std::string lock_path(const std::string& dir, const config::Config& config);
 std::string log_path(const std::string& dir, const config::Config& config);
 
-} // namespace ferry::coordinator
+} // namespace ferry::ipc
