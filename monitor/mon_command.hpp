@@ -18,7 +18,7 @@ struct MonOptions {
     std::string interval; // SECONDS as typed; empty: print once
     bool plain = false;
     // --web [ADDR:]PORT: the live dashboard (monitor/web/dashboard.hpp) instead of text;
-    // client/cli.cpp runs it, so this library needs none of the web server.
+    // programs/ferry/cli.cpp runs it, so this library needs none of the web server.
     std::string web;
 };
 

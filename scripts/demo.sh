@@ -11,8 +11,8 @@ jobs=$(nproc)
 echo "== building ferry"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF >/dev/null
 cmake --build "$build" -j"$jobs" --target ferry ferryd
-FERRY=$build/client/ferry
-FERRYD=$build/remote/runner/ferryd
+FERRY=$build/programs/ferry/ferry
+FERRYD=$build/programs/ferryd/ferryd
 
 tmp=$(mktemp -d /tmp/ferry-demo-XXXXXX)
 pids=()

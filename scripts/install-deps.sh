@@ -12,6 +12,8 @@ packages=(
   libsodium-dev nlohmann-json3-dev
   # compilers ferry distributes and tests against; clang also builds the fuzzers and sanitizer runs
   gcc g++ clang libclang-rt-14-dev
+  # the checked-in style: clang-format (CTest `format`), clang-tidy (the `tidy` target)
+  clang-format clang-tidy
   # the real tools the integration suites drive
   make ninja-build googletest iproute2 procps psmisc util-linux tmux
   # the suites' helper scripts (tests/integration/tools/*.py, the trace and metrics checks)

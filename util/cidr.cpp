@@ -1,10 +1,9 @@
 #include "util/cidr.hpp"
 
 #include <arpa/inet.h>
-#include <netinet/in.h>
-
 #include <charconv>
 #include <cstring>
+#include <netinet/in.h>
 
 namespace ferry {
 

@@ -3,11 +3,10 @@
 
 #include "util/result.hpp"
 
-#include <sys/socket.h>
-
 #include <array>
 #include <cstdint>
 #include <string>
+#include <sys/socket.h>
 
 namespace ferry {
 

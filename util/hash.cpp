@@ -2,11 +2,10 @@
 
 #include "util/fd.hpp"
 
+#include <cerrno>
 #include <fcntl.h>
 #include <unistd.h>
 #include <xxhash.h>
-
-#include <cerrno>
 
 namespace ferry {
 
@@ -23,7 +22,9 @@ std::string hash_hex(std::string_view data) {
     return to_hex(XXH3_128bits(data.data(), data.size()));
 }
 
-Hasher::Hasher() : m_state(std::make_unique<State>()) { XXH3_128bits_reset(m_state->st); }
+Hasher::Hasher() : m_state(std::make_unique<State>()) {
+    XXH3_128bits_reset(m_state->st);
+}
 Hasher::~Hasher() = default;
 
 void Hasher::update(std::string_view data) {
@@ -45,7 +46,9 @@ Result<void> Hasher::update_file(const std::string& path) {
     }
 }
 
-std::string Hasher::hex_digest() const { return to_hex(XXH3_128bits_digest(m_state->st)); }
+std::string Hasher::hex_digest() const {
+    return to_hex(XXH3_128bits_digest(m_state->st));
+}
 
 Result<std::string> hash_file_hex(const std::string& path) {
     Hasher h;

@@ -11,7 +11,7 @@
 
 namespace ferry {
 
-std::string hash_hex(std::string_view data);           // 32 hex digits
+std::string hash_hex(std::string_view data); // 32 hex digits
 Result<std::string> hash_file_hex(const std::string& path);
 
 // Incremental hashing of several pieces (compiler binary + cc1 + version string...).

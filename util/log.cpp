@@ -2,11 +2,10 @@
 
 #include "util/fd.hpp"
 
+#include <ctime>
 #include <fcntl.h>
 #include <sys/time.h>
 #include <unistd.h>
-
-#include <ctime>
 
 namespace ferry::log {
 namespace {
@@ -15,9 +14,15 @@ Fd g_file;
 std::string g_program = "ferry";
 } // namespace
 
-void set_level(Level l) { g_level = l; }
-Level level() { return g_level; }
-void set_program(std::string name) { g_program = std::move(name); }
+void set_level(Level l) {
+    g_level = l;
+}
+Level level() {
+    return g_level;
+}
+void set_program(std::string name) {
+    g_program = std::move(name);
+}
 
 bool set_file(const std::string& path) {
     Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
@@ -34,8 +39,8 @@ void write(Level l, std::string_view message) {
     ::localtime_r(&tv.tv_sec, &local);
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &local);
-    std::string line = fmt::format("{}.{:03d} {}[{}] {}: {}\n", stamp, tv.tv_usec / 1000,
-                                   g_program, ::getpid(), names[static_cast<int>(l)], message);
+    std::string line = fmt::format("{}.{:03d} {}[{}] {}: {}\n", stamp, tv.tv_usec / 1000, g_program,
+                                   ::getpid(), names[static_cast<int>(l)], message);
     int fd = g_file ? g_file.get() : STDERR_FILENO;
     // One write() per line so lines from concurrent processes appending the same file
     // never interleave.

@@ -6,15 +6,24 @@ namespace ferry {
 
 const char* errc_name(Errc code) {
     switch (code) {
-    case Errc::invalid: return "invalid";
-    case Errc::io: return "io";
-    case Errc::protocol: return "protocol";
-    case Errc::timeout: return "timeout";
-    case Errc::unavailable: return "unavailable";
-    case Errc::refused: return "refused";
-    case Errc::compile_locally: return "compile-locally";
-    case Errc::not_found: return "not-found";
-    case Errc::internal: return "internal";
+    case Errc::invalid:
+        return "invalid";
+    case Errc::io:
+        return "io";
+    case Errc::protocol:
+        return "protocol";
+    case Errc::timeout:
+        return "timeout";
+    case Errc::unavailable:
+        return "unavailable";
+    case Errc::refused:
+        return "refused";
+    case Errc::compile_locally:
+        return "compile-locally";
+    case Errc::not_found:
+        return "not-found";
+    case Errc::internal:
+        return "internal";
     }
     return "unknown";
 }

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <fmt/format.h>
-
 #include <optional>
 #include <string>
 #include <utility>
@@ -75,7 +74,9 @@ template <> class [[nodiscard]] Result<void> {
     std::optional<Error> m_error;
 };
 
-inline Result<void> ok() { return {}; }
+inline Result<void> ok() {
+    return {};
+}
 
 } // namespace ferry
 

@@ -19,7 +19,7 @@
 #   --self-check      create the shape's cgroups, check quota and accounting, tear down, exit
 #
 # Needs root (cgroups), what `scripts/install-deps.sh --bench` installs, and ferry built:
-# FERRY, FERRYD (default: build/bench/client/ferry, build/bench/remote/runner/ferryd).
+# FERRY, FERRYD (default: build/bench/programs/ferry/ferry, build/bench/programs/ferryd/ferryd).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -70,8 +70,8 @@ fi
 
 # Absolute: builds run in their own trees (Kbuild called a relative "build/.../ferry gcc"
 # not found).
-FERRY=$(realpath -e "${FERRY:-$ROOT/build/bench/client/ferry}") || die "no ferry at ${FERRY:-build/bench}"
-FERRYD=$(realpath -e "${FERRYD:-$ROOT/build/bench/remote/runner/ferryd}") || die "no ferryd at ${FERRYD:-build/bench}"
+FERRY=$(realpath -e "${FERRY:-$ROOT/build/bench/programs/ferry/ferry}") || die "no ferry at ${FERRY:-build/bench}"
+FERRYD=$(realpath -e "${FERRYD:-$ROOT/build/bench/programs/ferryd/ferryd}") || die "no ferryd at ${FERRYD:-build/bench}"
 check_tools
 CACHE_DIR=${CACHE_DIR:-/var/tmp/ferry-bench-farm}
 WORK=$(mktemp -d /tmp/ferry-farm-XXXXXX)

@@ -13,8 +13,8 @@ rounds=${1:-101}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${2:-$root/build/rel}
-FERRY=$build/client/ferry
-FERRYD=$build/remote/runner/ferryd
+FERRY=$build/programs/ferry/ferry
+FERRYD=$build/programs/ferryd/ferryd
 [ -x "$FERRY" ] && [ -x "$FERRYD" ] || { echo "build ferry first (scripts/test.sh or cmake)"; exit 2; }
 command -v distccd >/dev/null || { echo "distcc is not installed (scripts/install-deps.sh)"; exit 2; }
 

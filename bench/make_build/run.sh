@@ -16,7 +16,7 @@
 #
 #   bench/make_build/run.sh [--runs N] [--dirs "lib/ kernel/"] [--client-cpu 0.5 --runner-cpu 0.7]
 # Needs what `scripts/install-deps.sh --bench` installs (linux-source-6.1, distcc, bc, flex,
-# bison, libelf-dev, libssl-dev); FERRY and FERRYD (default: build/client/ferry, build/remote/runner/ferryd).
+# bison, libelf-dev, libssl-dev); FERRY and FERRYD (default: build/programs/ferry/ferry, build/programs/ferryd/ferryd).
 set -euo pipefail
 
 RUNS=3
@@ -55,8 +55,8 @@ in_cgroup() {
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-FERRY=${FERRY:-$ROOT/build/client/ferry}
-FERRYD=${FERRYD:-$ROOT/build/remote/runner/ferryd}
+FERRY=${FERRY:-$ROOT/build/programs/ferry/ferry}
+FERRYD=${FERRYD:-$ROOT/build/programs/ferryd/ferryd}
 [ -x "$FERRY" ] && [ -x "$FERRYD" ] || { echo "build ferry and ferryd first (or set FERRY/FERRYD)" >&2; exit 1; }
 command -v distccd >/dev/null || { echo "needs distcc (apt-get install distcc)" >&2; exit 1; }
 TARBALL=$(ls /usr/src/linux-source-6.1*.tar.xz 2>/dev/null | head -1)

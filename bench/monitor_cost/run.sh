@@ -11,8 +11,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=$(cd "${2:-$root/build/dev}" && pwd)
 units=${3:-24}
-FERRY=$build/client/ferry
-FERRYD=$build/remote/runner/ferryd
+FERRY=$build/programs/ferry/ferry
+FERRYD=$build/programs/ferryd/ferryd
 [ -x "$FERRY" ] && [ -x "$FERRYD" ] || { echo "build ferry first (cmake --build $build)"; exit 2; }
 
 tmp=$(mktemp -d /tmp/ferry-bench-mon-XXXXXX)

@@ -12,7 +12,7 @@ rounds=${1:-301}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${2:-$root/build/rel}
-EXEC=$build/remote/runner/ferryd-exec
+EXEC=$build/programs/ferryd/ferryd-exec
 [ -x "$EXEC" ] || { echo "build ferryd-exec first (cmake --build $build)"; exit 2; }
 command -v bwrap >/dev/null || { echo "bubblewrap is not installed (apt-get install -y bubblewrap)"; exit 2; }
 BWRAP=$(command -v bwrap)

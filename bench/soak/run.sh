@@ -15,8 +15,8 @@
 # what a runner that is still alive, or the client, failed to remove.
 #
 #   bench/soak/run.sh [--rounds N] [--build DIR] [--seed S] [--build-type T] [--samples]
-# --build DIR   a ferry build tree (default /work/main/build): DIR/client/ferry and
-#               DIR/remote/runner/ferryd are used, nothing is installed.
+# --build DIR   a ferry build tree (default /work/main/build): DIR/programs/ferry/ferry and
+#               DIR/programs/ferryd/ferryd are used, nothing is installed.
 # --seed S      replays the same kill moments and victims' order (default: the shell's pid).
 # --build-type  googletest's CMAKE_BUILD_TYPE (default Debug, i.e. -g: a round takes 10-30
 #               s on 2 shared CPUs; RelWithDebInfo, -O2 -g, about 80 s once a kill makes
@@ -47,8 +47,8 @@ COMMAND_LINE="bench/soak/run.sh --rounds $ROUNDS --build $BUILD --seed $SEED --b
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=$(cd "$BUILD" && pwd)
-FERRY=$BUILD/client/ferry
-FERRYD=$BUILD/remote/runner/ferryd
+FERRY=$BUILD/programs/ferry/ferry
+FERRYD=$BUILD/programs/ferryd/ferryd
 GTEST_SRC=/usr/src/googletest
 [ -x "$FERRY" ] && [ -x "$FERRYD" ] || { echo "no ferry/ferryd in $BUILD (build them first)" >&2; exit 1; }
 [ -f "$GTEST_SRC/CMakeLists.txt" ] || { echo "needs googletest (apt-get install googletest)" >&2; exit 1; }

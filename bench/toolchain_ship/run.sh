@@ -18,8 +18,8 @@ repeats=${1:-3}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${2:-$root/build/rel}
-FERRY=$build/client/ferry
-FERRYD=$build/remote/runner/ferryd
+FERRY=$build/programs/ferry/ferry
+FERRYD=$build/programs/ferryd/ferryd
 [ -x "$FERRY" ] && [ -x "$FERRYD" ] || { echo "build ferry first (cmake --build $build)"; exit 2; }
 addr=127.0.0.30
 port=27810

@@ -117,7 +117,7 @@ def flood(port, n):
 def stalled_stream(port):
     # Subscribes to /events with a tiny receive buffer and never reads: the server must keep
     # serving the others meanwhile (checked by the caller). The drop of a stream whose backlog
-    # is full is tested in tests/unit/monitor_web/http_server_test.cpp, with a small bound.
+    # is full is tested in tests/unit/monitor/web/http_server_test.cpp, with a small bound.
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     s.connect((HOST, port))

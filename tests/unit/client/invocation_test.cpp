@@ -32,7 +32,7 @@ TEST_CASE("argv[0] named after the compiler is the masquerade form") {
 }
 
 TEST_CASE("a path to ferry is not a masquerade") {
-    auto inv = parse_invocation({"./build/client/ferry", "g++", "-c", "a.cc"});
+    auto inv = parse_invocation({"./build/programs/ferry/ferry", "g++", "-c", "a.cc"});
     CHECK_FALSE(inv.masquerade);
     CHECK(inv.compiler == "g++");
 }

@@ -1,10 +1,10 @@
 // The coordinator's IPC messages: the properties every message has
-// (tests/unit/protocol/message_checks.hpp), their golden bytes, and the checks that need an
+// (tests/unit/remote/protocol/message_checks.hpp), their golden bytes, and the checks that need an
 // IPC message's shape.
 #include "ipc/messages.hpp"
 #include "remote/protocol/wire.hpp"
 #include "tests/unit/ipc/samples.hpp"
-#include "tests/unit/protocol/message_checks.hpp"
+#include "tests/unit/remote/protocol/message_checks.hpp"
 
 #include <doctest/doctest.h>
 

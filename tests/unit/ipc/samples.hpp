@@ -3,7 +3,7 @@
 #pragma once
 
 #include "ipc/messages.hpp"
-#include "tests/unit/protocol/samples.hpp"
+#include "tests/unit/remote/protocol/samples.hpp"
 
 #include <string>
 

@@ -51,8 +51,8 @@ TEST_CASE("IPv6 ranges") {
 }
 
 TEST_CASE("bad ranges are errors that name the input") {
-    for (const char* bad : {"", "10.0.0.0/33", "10.0.0/8", "::1/129", "abc", "1.2.3.4/",
-                            "1.2.3.4/x", "1.2.3.4/-1"}) {
+    for (const char* bad :
+         {"", "10.0.0.0/33", "10.0.0/8", "::1/129", "abc", "1.2.3.4/", "1.2.3.4/x", "1.2.3.4/-1"}) {
         auto c = Cidr::parse(bad);
         CHECK_FALSE(c);
         if (!c) CHECK(c.error().message.find(bad) != std::string::npos);

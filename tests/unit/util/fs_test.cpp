@@ -2,7 +2,6 @@
 #include "util/temp_dir.hpp"
 
 #include <doctest/doctest.h>
-
 #include <filesystem>
 
 using namespace ferry;
@@ -64,7 +63,8 @@ TEST_CASE("write_file_atomic replaces content and leaves no temporary file") {
     REQUIRE(content);
     CHECK(*content == "two");
     int entries = 0;
-    for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(dir->path())) ++entries;
+    for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(dir->path()))
+        ++entries;
     CHECK(entries == 1);
     auto missing = read_file(dir->path() + "/nope");
     REQUIRE_FALSE(missing);

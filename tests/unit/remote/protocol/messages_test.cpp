@@ -1,7 +1,7 @@
 #include "remote/protocol/messages.hpp"
 #include "remote/protocol/wire.hpp"
-#include "tests/unit/protocol/message_checks.hpp"
-#include "tests/unit/protocol/samples.hpp"
+#include "tests/unit/remote/protocol/message_checks.hpp"
+#include "tests/unit/remote/protocol/samples.hpp"
 
 #include <doctest/doctest.h>
 

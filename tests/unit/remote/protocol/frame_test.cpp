@@ -1,6 +1,6 @@
 #include "remote/protocol/frame.hpp"
-#include "tests/unit/protocol/alloc_probe.hpp"
-#include "tests/unit/protocol/samples.hpp"
+#include "tests/unit/remote/protocol/alloc_probe.hpp"
+#include "tests/unit/remote/protocol/samples.hpp"
 
 #include <doctest/doctest.h>
 #include <sys/mman.h>

@@ -1,7 +1,5 @@
-#include "client/cli.hpp"
+#include "programs/ferry/cli.hpp"
 
-#include "client/commands.hpp"
-#include "client/hosts_command.hpp"
 #include "client/invocation.hpp"
 #include "client/wrapper.hpp"
 #include "coordinator/daemon.hpp"
@@ -10,7 +8,9 @@
 #include "integrations/make/run_command.hpp"
 #include "integrations/ninja/ninja_command.hpp"
 #include "monitor/mon_command.hpp"
+#include "monitor/status_command.hpp"
 #include "monitor/web/dashboard.hpp"
+#include "programs/ferry/hosts_command.hpp"
 #include "remote/protocol/auth.hpp"
 
 #include <CLI/CLI.hpp>
@@ -124,11 +124,11 @@ int parse_own_command_line(const std::vector<std::string>& argv) {
         std::printf("ferry %s\n", FERRY_VERSION);
         return 0;
     }
-    if (status->parsed()) return status_command(hosts_flag, status_json);
+    if (status->parsed()) return monitor::status_command(hosts_flag, status_json);
     if (mon->parsed() && !mon_options.web.empty())
         return monitor::web::dashboard_command(hosts_flag, mon_options.web);
     if (mon->parsed()) return monitor::mon_command(mon_options, hosts_flag);
-    if (shutdown->parsed()) return shutdown_command(hosts_flag);
+    if (shutdown->parsed()) return monitor::shutdown_command(hosts_flag);
     if (keygen->parsed()) return keygen_command(key_path);
     if (doctor_sub->parsed()) {
         doctor_options.hosts_flag = hosts_flag;

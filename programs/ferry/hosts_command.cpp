@@ -1,4 +1,4 @@
-#include "client/hosts_command.hpp"
+#include "programs/ferry/hosts_command.hpp"
 
 #include "config/hosts_from_distcc.hpp"
 

@@ -3,7 +3,7 @@
 // Usage: ferry_protocol_make_corpus <tests/fuzz/corpus>
 #include "remote/protocol/messages.hpp"
 #include "tests/unit/ipc/samples.hpp"
-#include "tests/unit/protocol/samples.hpp"
+#include "tests/unit/remote/protocol/samples.hpp"
 #include "util/fs.hpp"
 
 #include <cstdio>

@@ -6,7 +6,7 @@
 
 #include <string>
 
-namespace ferry::client {
+namespace ferry::monitor {
 
 // The status table: one line per runner, then each runner's compilers and backoff, capacity,
 // local slots and counters.
@@ -19,4 +19,4 @@ int status_command(const std::string& hosts_flag, bool json = false);
 // Stops the coordinator if one runs; never starts one. Exit 0 either way.
 int shutdown_command(const std::string& hosts_flag);
 
-} // namespace ferry::client
+} // namespace ferry::monitor

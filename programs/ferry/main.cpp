@@ -1,5 +1,5 @@
 // The `ferry` program: compiler wrapper, build integrations and coordinator in one binary.
-#include "client/cli.hpp"
+#include "programs/ferry/cli.hpp"
 
 #include <cstdio>
 #include <exception>

@@ -1,4 +1,4 @@
-#include "client/commands.hpp"
+#include "monitor/status_command.hpp"
 
 #include "config/hosts.hpp"
 #include "ipc/coordinator_client.hpp"
@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 #include <thread>
 
-namespace ferry::client {
+namespace ferry::monitor {
 namespace {
 
 constexpr auto kSettleTime = std::chrono::seconds(2);
@@ -142,4 +142,4 @@ int shutdown_command(const std::string& hosts_flag) {
     return 0;
 }
 
-} // namespace ferry::client
+} // namespace ferry::monitor

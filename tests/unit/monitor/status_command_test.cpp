@@ -1,4 +1,4 @@
-#include "client/commands.hpp"
+#include "monitor/status_command.hpp"
 
 #include <doctest/doctest.h>
 
@@ -13,7 +13,7 @@ TEST_CASE("the status table shows every runner and the totals") {
     status.runners.push_back({"alpha", "127.0.0.2:3633", "up", 2, 1, 10, 0, "", {}, false, 0});
     status.runners.push_back(
         {"beta", "127.0.0.3:3633", "backoff", 4, 0, 2, 3, "connection refused", {}, false, 0});
-    auto text = ferry::client::format_status(status, "$FERRY_HOSTS");
+    auto text = ferry::monitor::format_status(status, "$FERRY_HOSTS");
     CHECK(text.find("pid 777") != std::string::npos);
     CHECK(text.find("$FERRY_HOSTS") != std::string::npos);
     CHECK(text.find("127.0.0.3:3633") != std::string::npos);
@@ -24,7 +24,7 @@ TEST_CASE("the status table shows every runner and the totals") {
     CHECK(text.find("12 remote, 5 local") != std::string::npos);
 
     status.runners.clear();
-    CHECK(ferry::client::format_status(status, "").find("no runners") != std::string::npos);
+    CHECK(ferry::monitor::format_status(status, "").find("no runners") != std::string::npos);
 }
 
 TEST_CASE("the status table shows each runner's compilers and its backoff") {
@@ -35,7 +35,7 @@ TEST_CASE("the status table shows each runner's compilers and its backoff") {
     ferry::proto::RunnerStatus down{"beta", "127.0.0.3:3633", "backoff", 4,     0,   0,
                                     1,      "refused",        {},        false, 2500};
     status.runners = {up, down};
-    auto text = ferry::client::format_status(status, "hosts.toml");
+    auto text = ferry::monitor::format_status(status, "hosts.toml");
     CHECK(text.find("  alpha compiler gcc: gcc (Debian 12.2.0-14) 12.2.0 (x86_64-linux-gnu)\n") !=
           std::string::npos);
     CHECK(text.find("  alpha compiler clang-14: Debian clang version 14 (x86_64-pc-linux-gnu)\n") !=
@@ -48,24 +48,23 @@ TEST_CASE("the status table shows each runner's compilers and its backoff") {
 
 TEST_CASE("the include analysis line: only when shadow mode analysed units") {
     ferry::proto::IpcStatus status;
-    CHECK(ferry::client::format_status(status, "").find("include analysis") == std::string::npos);
+    CHECK(ferry::monitor::format_status(status, "").find("include analysis") == std::string::npos);
     status.shadow_units = 4;
     status.shadow_superset = 2;
     status.shadow_missed = 1;
     status.shadow_refused = 1;
     status.shadow_median_us = 12'300;
     status.shadow_analysis_us = 60'000;
-    CHECK(ferry::client::format_status(status, "")
+    CHECK(ferry::monitor::format_status(status, "")
               .find("\ninclude analysis (shadow): 4 units, 2 superset, 1 missed, 1 refused, "
                     "median/mean 12.3/15.0 ms\n") != std::string::npos);
 }
 
 TEST_CASE("the speculative starts line: only once there were some") {
     ferry::proto::IpcStatus status;
-    CHECK(ferry::client::format_status(status, "").find("speculative") == std::string::npos);
+    CHECK(ferry::monitor::format_status(status, "").find("speculative") == std::string::npos);
     status.speculative_used = 5;
     status.speculative_unused = 2;
-    CHECK(
-        ferry::client::format_status(status, "").find("\nspeculative starts: 5 used, 2 unused\n") !=
-        std::string::npos);
+    CHECK(ferry::monitor::format_status(status, "")
+              .find("\nspeculative starts: 5 used, 2 unused\n") != std::string::npos);
 }

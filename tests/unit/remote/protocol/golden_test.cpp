@@ -1,7 +1,7 @@
-// The runner messages' bytes on the wire, pinned (tests/unit/protocol/message_checks.hpp).
+// The runner messages' bytes on the wire, pinned (tests/unit/remote/protocol/message_checks.hpp).
 #include "remote/protocol/messages.hpp"
-#include "tests/unit/protocol/message_checks.hpp"
-#include "tests/unit/protocol/samples.hpp"
+#include "tests/unit/remote/protocol/message_checks.hpp"
+#include "tests/unit/remote/protocol/samples.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "tests/unit/protocol/alloc_probe.hpp"
+#include "tests/unit/remote/protocol/alloc_probe.hpp"
 
 #include <atomic>
 #include <cstdlib>
