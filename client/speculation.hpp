@@ -41,7 +41,8 @@ class Speculation {
     // Waits for the speculative job's answer; an error (the coordinator went away) sends the
     // wrapper the usual way with its confirmed request.
     Result<proto::IpcCompileResult> result() { return m_client.receive_compile_result(); }
-    // Says the remote answer is the one used; best effort (it only feeds the log).
+    // Says the answer (remote or "compile here") is the one used; best effort (it only feeds
+    // the log and the counters).
     void confirm() { (void)m_client.confirm_speculation(); }
 
   private:

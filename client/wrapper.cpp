@@ -237,7 +237,7 @@ class Wrapper {
         std::optional<proto::IpcCompileResult> early;
         if (speculation && same_request(speculation->request(), request)) {
             if (auto answer = speculation->result()) {
-                if (answer->ran_remotely) speculation->confirm();
+                speculation->confirm(); // a remote answer, or "compile here" (counted local)
                 early = std::move(*answer);
             }
         }

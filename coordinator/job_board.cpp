@@ -169,7 +169,8 @@ void JobBoard::answered(uint64_t job, bool remote, const std::string& reason) {
     if (!e) return;
     m_job_keys.erase(job);
     e->has_job = false;
-    e->view.outcome = !remote ? "fallback" : e->speculative ? "unconfirmed" : "remote";
+    // A speculative start's answer is the unit's only once its wrapper confirms it.
+    e->view.outcome = e->speculative ? "unconfirmed" : remote ? "remote" : "fallback";
     e->view.reason = remote ? "" : reason;
     if (remote) return; // "receive" lasts until the wrapper has its answer and goes away
     release_lane(*e);
@@ -179,7 +180,7 @@ void JobBoard::answered(uint64_t job, bool remote, const std::string& reason) {
 void JobBoard::speculation_used(Key key) {
     auto it = m_entries.find(key);
     if (it != m_entries.end() && it->second.view.outcome == "unconfirmed")
-        it->second.view.outcome = "remote";
+        it->second.view.outcome = it->second.view.reason.empty() ? "remote" : "fallback";
 }
 
 void JobBoard::closed(Key key) {

@@ -44,11 +44,12 @@ class JobBoard {
     // Back in the queue (its runner failed or refused it).
     void requeued(uint64_t job);
     // The coordinator answered the wrapper: compiled remotely, or to compile here (`reason`).
-    // A speculative start's remote answer is only "unconfirmed" until the wrapper says it used
-    // it: a start its scan did not confirm is not a job of the build (the wrapper sends the
-    // scanned request as another job), so it must not be counted twice.
+    // A speculative start's answer (remote, or "compile here") is only "unconfirmed" until
+    // the wrapper says it used it: a start its scan did not confirm is not a job of the build
+    // (the wrapper sends the scanned request as another job), so it must not be counted twice.
     void answered(uint64_t job, bool remote, const std::string& reason);
-    // The wrapper used the speculative answer it was sent: it is the unit's remote compile.
+    // The wrapper used the speculative answer it was sent: the unit's remote compile, or its
+    // fallback when the answer was "compile here".
     void speculation_used(Key key);
 
     // The connection closed: its job ends (and is reported finished).

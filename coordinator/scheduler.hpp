@@ -165,9 +165,11 @@ class Scheduler {
     void abandon(JobId job, size_t runner, const std::string& warning, const std::string& reason);
     // A job that never reached the scheduler compiled locally (counted for status).
     void record_local() { ++m_jobs_local; }
-    // A job it finished locally went back to its wrapper instead, to come again scanned
-    // (service.cpp: an "on" unit whose dependency options every runner refused): not local.
-    void resubmitted() { --m_jobs_local; }
+    // A job it finished locally did not (yet) compile here: its wrapper was sent back to
+    // come again scanned (an "on" unit whose dependency options every runner refused), or
+    // the job was a speculative start whose wrapper may not use the answer (service.cpp
+    // counts it again with record_local() when the wrapper does).
+    void unrecord_local() { --m_jobs_local; }
     // The newest queued job compiles here instead (coordinator/local_offload.hpp decides
     // when): it would wait longest for a runner. False when nothing is queued.
     bool take_queued_for_local(const std::string& reason);

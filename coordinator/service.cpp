@@ -278,10 +278,19 @@ Result<void> Service::handle_frame(ConnectionId connection, const proto::Frame& 
         auto it = m_unconfirmed.find(connection);
         if (it == m_unconfirmed.end())
             return make_error(Errc::protocol, "no speculative answer to confirm");
-        log::info("job {} {}: speculative answer used", it->second.job, it->second.label);
-        m_unconfirmed.erase(it);
+        const Answered& used = it->second;
+        if (used.remote) {
+            log::info("job {} {}: speculative answer used", used.job, used.label);
+            ++m_speculation.used;
+        } else {
+            // Its scan agreed with the start (the same files): the unit compiles here now.
+            log::info("job {} {}: speculative answer used: local ({})", used.job, used.label,
+                      used.local_reason);
+            m_scheduler->record_local();
+            m_board.count_fallback(used.local_reason);
+        }
         m_board.speculation_used(connection);
-        ++m_speculation.used;
+        m_unconfirmed.erase(it);
         return ok();
     }
     case proto::MsgType::ipc_status_request: {
@@ -314,8 +323,11 @@ void Service::ipc_closed(ConnectionId connection, const std::string&) {
     if (auto it = m_unconfirmed.find(connection); it != m_unconfirmed.end()) {
         log::info("job {} {}: speculative answer not used (the scan found another request)",
                   it->second.job, it->second.label);
+        if (it->second.remote)
+            ++m_speculation.unused_answered;
+        else
+            ++m_speculation.unused_local;
         m_unconfirmed.erase(it);
-        ++m_speculation.unused_answered;
     }
     if (m_watchers.erase(connection) && m_watchers.empty()) m_board.set_listener(nullptr);
     std::erase_if(m_analysing,
@@ -376,7 +388,8 @@ proto::IpcStatus Service::status() const {
         status.local_reasons.push_back(proto::ReasonCount{reason, count});
     status.watchers = static_cast<uint32_t>(m_watchers.size());
     status.speculative_used = m_speculation.used;
-    status.speculative_unused = m_speculation.unused_answered + m_speculation.unused_dropped;
+    status.speculative_unused = m_speculation.unused_answered + m_speculation.unused_dropped +
+                                m_speculation.unused_local;
     // The unit's job is the scanned request the wrapper sent next: one remote compile each.
     status.jobs_remote -= std::min(status.jobs_remote, m_speculation.unused_answered);
     status.scan_passes = m_scan_passes;
@@ -536,17 +549,18 @@ void Service::start_job(JobId id, ConnectionId connection, proto::IpcCompile req
                         std::shared_ptr<const ProofBasis> proof,
                         std::optional<Result<Manifest>> built) {
     std::string label = job_label(request);
+    const bool speculative = request.speculative;
     if (m_config.runners.empty())
-        return reply_local(id, connection, label, "no runners configured", "");
+        return reply_local(id, connection, label, speculative, "no runners configured", "");
     auto identity = m_compilers.identity(request.compiler_path);
     if (!identity)
-        return reply_local(id, connection, label, "compiler not identified",
+        return reply_local(id, connection, label, speculative, "compiler not identified",
                            identity.error().message);
     Job job;
     job.owner = connection;
     auto manifest = built ? std::move(*built) : build_manifest(m_files, m_dir_links, request);
     if (!manifest)
-        return reply_local(id, connection, label, manifest_reason(manifest.error()),
+        return reply_local(id, connection, label, speculative, manifest_reason(manifest.error()),
                            manifest.error().message);
     job.manifest = std::move(*manifest);
     job.toolchain = remote::toolchain_spec(*identity);
@@ -564,14 +578,26 @@ void Service::start_job(JobId id, ConnectionId connection, proto::IpcCompile req
 }
 
 void Service::reply_local(JobId id, ConnectionId connection, const std::string& label,
-                          const std::string& reason, const std::string& detail) {
+                          bool speculative, const std::string& reason, const std::string& detail) {
     log::info("job {} {}: local ({}{}{})", id, label, reason, detail.empty() ? "" : ": ", detail);
-    m_scheduler->record_local();
-    m_board.answered(id, false, reason);
-    m_board.count_fallback(reason);
+    answered_local(id, connection, label, speculative, reason);
     proto::IpcCompileResult result;
     result.ran_remotely = false;
     send_message(connection, result);
+}
+
+void Service::answered_local(JobId id, ConnectionId owner, const std::string& label,
+                             bool speculative, const std::string& reason) {
+    m_board.answered(id, false, reason);
+    if (speculative) {
+        // The memo's file list may be out of date (a header the unit now includes is missing
+        // on the runner, a file it listed is gone): a local compile only if the wrapper's
+        // scan agrees and it confirms; otherwise it sends its scanned request as another job.
+        m_unconfirmed[owner] = Answered{id, label, false, reason};
+        return;
+    }
+    m_scheduler->record_local();
+    m_board.count_fallback(reason);
 }
 
 proto::JobRequest Service::job_request(JobId id, const Job& job,
@@ -626,7 +652,7 @@ void Service::finish_remote(JobId id, size_t runner, proto::JobResult result) {
               result.term_signal ? fmt::format(" signal {}", result.term_signal) : "",
               now_ms() - job.submitted_ms, result.compile_ms, job.dispatched_ms - job.submitted_ms,
               job.speculative ? ", speculative" : "");
-    if (job.speculative) m_unconfirmed[job.owner] = Answered{id, job.label};
+    if (job.speculative) m_unconfirmed[job.owner] = Answered{id, job.label, true, ""};
     if (result.compile_ms > 0) m_costs.put(job.cost_key, result.compile_ms);
     if (runner != job.board_runner) { // its backup won: the board follows the answer
         m_board.dispatched(id, name, runner);
@@ -662,13 +688,13 @@ void Service::finish_local(JobId id, const std::string& warning, const std::stri
     // runners only take them without (arg_policy.hpp). The wrapper's scan writes the depfile
     // here and sends them a request they take, as without the analysis.
     if (job.proof && job.refused_deps && reason == kRefusedByRunners) {
-        m_scheduler->resubmitted();
+        m_scheduler->unrecord_local();
         return reply_scan(id, job.owner, job.label, "runners refused the dependency options");
     }
     log::info("job {} {}: local after {} ms ({}){}{}", id, job.label, now_ms() - job.submitted_ms,
               reason, warning.empty() ? "" : ": ", warning);
-    m_board.answered(id, false, reason);
-    m_board.count_fallback(reason);
+    m_scheduler->unrecord_local(); // counted by answered_local, which knows a speculative start
+    answered_local(id, job.owner, job.label, job.speculative, reason);
     proto::IpcCompileResult answer;
     answer.ran_remotely = false;
     answer.warning = warning;

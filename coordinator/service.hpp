@@ -103,7 +103,11 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     // is compiled locally instead and true is returned.
     bool proof_failed(size_t runner, const proto::JobResult& result);
     void reply_local(JobId job, ConnectionId connection, const std::string& label,
-                     const std::string& reason, const std::string& detail);
+                     bool speculative, const std::string& reason, const std::string& detail);
+    // Counts an answer "compile here" as the unit's fallback, except to a speculative start:
+    // that one counts only when its wrapper confirms it (ipc_speculation_used).
+    void answered_local(JobId job, ConnectionId owner, const std::string& label,
+                        bool speculative, const std::string& reason);
     void grant(const std::vector<OwnerId>& owners);
     // Sends msg; a connection owed a frame that cannot be made (over 4 GiB) is closed on the
     // tick instead (its wrapper compiles locally), since callers may be iterating connections.
@@ -159,12 +163,15 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     struct Answered {
         JobId job;
         std::string label;
+        bool remote = true;
+        std::string local_reason; // for an answer "compile here": why (counted once used)
     };
     std::map<ConnectionId, Answered> m_unconfirmed;
     struct SpeculationCounters {
         uint64_t used = 0;
         uint64_t unused_answered = 0; // the scheduler counted them remote: taken off jobs_remote
         uint64_t unused_dropped = 0;  // the wrapper went before the answer
+        uint64_t unused_local = 0;    // answered "compile here" and not used: counted nowhere else
     } m_speculation;
     JobId m_next_job = 1;
     uint64_t m_scan_passes = 0; // local slots asked for a scan

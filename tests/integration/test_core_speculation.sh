@@ -3,8 +3,9 @@
 # its last file list while the wrapper scans; the answer is used only when the scan yields the
 # same request. Checked here: the rebuild runs speculatively and gives the local bytes and
 # stderr; a header edited in place (same list) is read anew; a header list that changed
-# drops the speculative job and the object is still the local one; `speculate = false`
-# turns it off.
+# drops the speculative job and the object is still the local one, and a start answered
+# "compile here" (a file missing) is not counted a local compile; `speculate = false` turns
+# it off.
 source "$(dirname "$0")/lib.sh"
 ferry_test_init
 setup_core_project
@@ -64,10 +65,21 @@ assert_eq 2 "$(spec_lines)" "no speculative answer used when the list changed"
 assert_eq 2 "$(status_field jobs.speculative_used)" "speculative starts used (status)"
 assert_eq 1 "$(status_field jobs.speculative_unused)" "speculative starts unused (status)"
 assert_eq 4 "$(status_field jobs.remote)" "remote jobs: first build, two used starts, the new list"
+# The start compiled without extra.h, which fails "for want of a file" on the runner: when
+# that answer ("compile here") came before the scan ended it is still not a local compile.
+assert_eq 0 "$(status_field jobs.local)" "local compiles after the unconfirmed start"
 note "and the next rebuild speculates on the new list"
 compile_both gcc "$flags" spec/unit.c build/unit.o
 assert_eq 3 "$(spec_lines_reaching 3)" "speculative jobs after the new list"
 
+note "a header the memo lists is gone: the start is answered 'compile here' at once, unused"
+echo '#define UNIT_FACTOR 13' >"$PROJ/spec/unit.h"
+rm "$PROJ/spec/extra.h"
+compile_both gcc "$flags" spec/unit.c build/unit.o
+for _ in $(seq 1 50); do [ "$(dropped_lines)" -ge 2 ] && break; sleep 0.1; done
+assert_eq 2 "$(dropped_lines)" "the start with a missing file went unused"
+assert_eq 0 "$(status_field jobs.local)" "local compiles after the start with a missing file"
+assert_eq 6 "$(status_field jobs.remote)" "remote jobs: and the scanned request"
 note "C++ with clang++ too"
 printf '#include <vector>\n#include "unit.h"\nint f(std::vector<int>& v) { return int(v.size()) * UNIT_FACTOR; }\n' \
     >"$PROJ/spec/unit.cpp"

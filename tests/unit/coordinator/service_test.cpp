@@ -336,11 +336,47 @@ TEST_CASE("service: the scan memo gives back the last request made under a key")
     CHECK_FALSE(read_msg<proto::IpcMemo>(&h.loop, w).found);
 
     // A confirmation without a speculative answer on that connection is a protocol error.
-    w.send(*proto::encode_frame(proto::MsgType::ipc_speculation_used, {}));
+    RawPeer other = connect_unix(h.socket);
+    other.send(*proto::encode_frame(proto::MsgType::ipc_speculation_used, {}));
     run_until(&h.loop, [&] {
-        w.try_read();
-        return w.closed;
+        other.try_read();
+        return other.closed;
     });
+}
+
+TEST_CASE("service: a speculative start answered 'compile here' is local only once confirmed") {
+    // No runners: every start is answered "compile here" at once. A wrapper whose scan found
+    // another request drops the start (and sends that request as the unit's job); one whose
+    // scan agreed confirms it and compiles here.
+    Harness h(base_config());
+    proto::IpcCompile guess = compile_request("/tmp/x.c");
+    guess.memo_key = "unit-key";
+    guess.speculative = true;
+    {
+        RawPeer dropped = connect_unix(h.socket);
+        dropped.send(*proto::frame(guess));
+        CHECK_FALSE(read_msg<proto::IpcCompileResult>(&h.loop, dropped).ran_remotely);
+    }
+    // Another connection's status may be read before the close: asked until it is counted.
+    auto status = h.status();
+    for (int i = 0; i < 50 && status.speculative_unused == 0; ++i) status = h.status();
+    CHECK(status.jobs_local == 0);
+    CHECK(status.speculative_unused == 1);
+    CHECK(status.speculative_used == 0);
+
+    RawPeer used = connect_unix(h.socket);
+    used.send(*proto::frame(guess));
+    CHECK_FALSE(read_msg<proto::IpcCompileResult>(&h.loop, used).ran_remotely);
+    used.send(*proto::encode_frame(proto::MsgType::ipc_speculation_used, {}));
+    status = h.status();
+    for (int i = 0; i < 50 && status.jobs_local == 0; ++i) status = h.status();
+    CHECK(status.jobs_local == 1);
+    CHECK(status.speculative_unused == 1);
+    CHECK(status.speculative_used == 0); // that counter is remote answers used
+    bool reason_counted = false;
+    for (const auto& r : status.local_reasons)
+        reason_counted |= r.reason == "no runners configured" && r.count == 1;
+    CHECK(reason_counted);
 }
 
 TEST_CASE("service: a malformed frame closes that connection only") {
