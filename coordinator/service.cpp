@@ -388,8 +388,8 @@ proto::IpcStatus Service::status() const {
         status.local_reasons.push_back(proto::ReasonCount{reason, count});
     status.watchers = static_cast<uint32_t>(m_watchers.size());
     status.speculative_used = m_speculation.used;
-    status.speculative_unused = m_speculation.unused_answered + m_speculation.unused_dropped +
-                                m_speculation.unused_local;
+    status.speculative_unused =
+        m_speculation.unused_answered + m_speculation.unused_dropped + m_speculation.unused_local;
     // The unit's job is the scanned request the wrapper sent next: one remote compile each.
     status.jobs_remote -= std::min(status.jobs_remote, m_speculation.unused_answered);
     status.scan_passes = m_scan_passes;

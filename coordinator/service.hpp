@@ -102,12 +102,12 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     // A served job's result that the runner's list of opened files does not prove: the job
     // is compiled locally instead and true is returned.
     bool proof_failed(size_t runner, const proto::JobResult& result);
-    void reply_local(JobId job, ConnectionId connection, const std::string& label,
-                     bool speculative, const std::string& reason, const std::string& detail);
+    void reply_local(JobId job, ConnectionId connection, const std::string& label, bool speculative,
+                     const std::string& reason, const std::string& detail);
     // Counts an answer "compile here" as the unit's fallback, except to a speculative start:
     // that one counts only when its wrapper confirms it (ipc_speculation_used).
-    void answered_local(JobId job, ConnectionId owner, const std::string& label,
-                        bool speculative, const std::string& reason);
+    void answered_local(JobId job, ConnectionId owner, const std::string& label, bool speculative,
+                        const std::string& reason);
     void grant(const std::vector<OwnerId>& owners);
     // Sends msg; a connection owed a frame that cannot be made (over 4 GiB) is closed on the
     // tick instead (its wrapper compiles locally), since callers may be iterating connections.

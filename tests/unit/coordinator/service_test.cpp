@@ -359,7 +359,8 @@ TEST_CASE("service: a speculative start answered 'compile here' is local only on
     }
     // Another connection's status may be read before the close: asked until it is counted.
     auto status = h.status();
-    for (int i = 0; i < 50 && status.speculative_unused == 0; ++i) status = h.status();
+    for (int i = 0; i < 50 && status.speculative_unused == 0; ++i)
+        status = h.status();
     CHECK(status.jobs_local == 0);
     CHECK(status.speculative_unused == 1);
     CHECK(status.speculative_used == 0);
@@ -369,7 +370,8 @@ TEST_CASE("service: a speculative start answered 'compile here' is local only on
     CHECK_FALSE(read_msg<proto::IpcCompileResult>(&h.loop, used).ran_remotely);
     used.send(*proto::encode_frame(proto::MsgType::ipc_speculation_used, {}));
     status = h.status();
-    for (int i = 0; i < 50 && status.jobs_local == 0; ++i) status = h.status();
+    for (int i = 0; i < 50 && status.jobs_local == 0; ++i)
+        status = h.status();
     CHECK(status.jobs_local == 1);
     CHECK(status.speculative_unused == 1);
     CHECK(status.speculative_used == 0); // that counter is remote answers used
