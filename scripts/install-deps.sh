@@ -39,9 +39,9 @@ packages=(
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 if [ "${1:-}" = --bench ]; then
   packages+=(linux-source-6.1 bc flex bison libelf-dev libssl-dev
-    # bench/farm: icecream to compare with, the plot, and what OpenSSL's Configure needs
-    # (`apt-get source` for its sources is in the list above)
-    icecc gnuplot-nox perl)
+    # bench/farm: icecream to compare with, the plot, perf for --profile, and what OpenSSL's
+    # Configure needs (`apt-get source` for its sources is in the list above)
+    icecc gnuplot-nox linux-perf perl)
 fi
 
 SUDO=()

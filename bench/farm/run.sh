@@ -8,7 +8,7 @@
 #
 #   bench/farm/run.sh [--shape default|wide] [--workloads "tiny openssl linux gtest"]
 #                     [--modes "local distcc icecream ferry ferry_on"] [--runs N] [--runners "1 2 3"]
-#                     [--quick [N]] [--append] [--plot] [--self-check]
+#                     [--quick [N]] [--append] [--plot] [--profile] [--self-check]
 #
 #   --shape default   client 0.4 CPU + 3 runners x 0.4 CPU, 2 slots each (ideal speedup 4.0x)
 #   --shape wide      client 0.2 CPU + 6 runners x 0.3 CPU, 2 slots each (ideal speedup 10x)
@@ -16,6 +16,7 @@
 #   --quick [N]       only the first N objects (default 40) of make-based workloads
 #   --append          append the report to bench/farm/RESULTS.md (otherwise stdout only)
 #   --plot            write bench/farm/speedup-WORKLOAD-SHAPE.svg (gnuplot) from the runs
+#   --profile         split each run's CPU by side and process (perf, lib/profile.sh)
 #   --self-check      create the shape's cgroups, check quota and accounting, tear down, exit
 #
 # Needs root (cgroups), what `scripts/install-deps.sh --bench` installs, and ferry built:
@@ -33,9 +34,11 @@ ROOT=$(cd "$HERE/../.." && pwd)
 for m in "$HERE"/lib/modes/*.sh; do . "$m"; done
 # shellcheck source=lib/report.sh
 . "$HERE/lib/report.sh"
+# shellcheck source=lib/profile.sh
+. "$HERE/lib/profile.sh"
 
 SHAPE=default WORKLOADS=tiny MODES="local distcc icecream ferry" RUNS=1 RUNNER_COUNTS=""
-APPEND=0 PLOT=0 SELF_CHECK=0 QUICK_OBJECTS=""
+APPEND=0 PLOT=0 PROFILE=0 SELF_CHECK=0 QUICK_OBJECTS=""
 COMMAND_LINE="bench/farm/run.sh $*"
 while [ $# -gt 0 ]; do
     case $1 in
@@ -50,6 +53,7 @@ while [ $# -gt 0 ]; do
         shift ;;
     --append) APPEND=1; shift ;;
     --plot) PLOT=1; shift ;;
+    --profile) PROFILE=1; shift ;;
     --self-check) SELF_CHECK=1; shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
@@ -61,6 +65,10 @@ RUNNER_COUNTS=${RUNNER_COUNTS:-$RUNNERS_MAX}
 cg_check
 trap teardown EXIT
 trap 'exit 130' INT TERM
+if [ "$PROFILE" = 1 ]; then
+    command -v perf >/dev/null || die "--profile needs perf (scripts/install-deps.sh --bench)"
+    cg_enable_perf
+fi
 make_cgroups
 
 if [ "$SELF_CHECK" = 1 ]; then

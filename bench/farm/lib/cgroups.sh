@@ -8,12 +8,26 @@ CG_CPU=${CG_CPU:-/sys/fs/cgroup/cpu}
 CG_ACCT=${CG_ACCT:-/sys/fs/cgroup/cpuacct}
 CG_PREFIX=ferry-farm-$$
 CG_NAMES=()
+CG_PERF=""        # the perf_event hierarchy, with --profile
+CG_PERF_MOUNTED=0 # mounted by this run: unmounted at teardown
 
 # The distinct hierarchy roots (one when cpu and cpuacct are mounted together).
 cg_roots() {
     local cpu acct
     cpu=$(realpath "$CG_CPU") acct=$(realpath "$CG_ACCT")
     if [ "$cpu" = "$acct" ]; then echo "$cpu"; else printf '%s\n%s\n' "$cpu" "$acct"; fi
+    [ -z "$CG_PERF" ] || echo "$CG_PERF"
+}
+
+# --profile: `perf record --all-cgroups` names each sample's group in the perf_event
+# hierarchy, which cgroup v1 machines often leave unmounted (this one does): mounted for the
+# run (before make_cgroups, so every group is made there too), unmounted at teardown.
+cg_enable_perf() {
+    CG_PERF=/sys/fs/cgroup/perf_event
+    mountpoint -q "$CG_PERF" && return 0
+    { mkdir -p "$CG_PERF" && mount -t cgroup -o perf_event none "$CG_PERF"; } ||
+        die "--profile: cannot mount the perf_event cgroup hierarchy at $CG_PERF"
+    CG_PERF_MOUNTED=1
 }
 
 cg_check() {
@@ -81,6 +95,10 @@ cg_teardown() {
         done < <(cg_roots)
     done
     CG_NAMES=()
+    if [ "$CG_PERF_MOUNTED" = 1 ]; then
+        umount "$CG_PERF" && rmdir "$CG_PERF" || echo "farm: could not unmount $CG_PERF" >&2
+        CG_PERF_MOUNTED=0
+    fi
 }
 
 # Groups of this run still present (for --self-check).

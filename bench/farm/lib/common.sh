@@ -182,6 +182,12 @@ run_one() {
     ! declare -F "wl_${wl}_prepare_mode" >/dev/null || "wl_${wl}_prepare_mode" "$tree"
     "wl_${wl}_clean" "$tree"
     sync
+    local perf_pid="" perf_data=$WORK/perf-$wl-$mode-$n-$rep.data
+    if [ "$PROFILE" = 1 ]; then
+        perf record -a -e cpu-clock -c "$PERF_PERIOD_NS" --all-cgroups -q -o "$perf_data" >/dev/null 2>&1 &
+        perf_pid=$!
+        sleep 0.5 # its events open before the build starts
+    fi
     c0=$(cg_usage_ns client) r0=$(runners_usage_ns)
     t0=$(date +%s.%N)
     (cg_enter client && "wl_${wl}_build" "$tree") >"$RUN_DIR/build-$mode.log" 2>&1 ||
@@ -189,6 +195,11 @@ run_one() {
     t1=$(date +%s.%N)
     c1=$(cg_usage_ns client) r1=$(runners_usage_ns)
     objects=$(cd "$tree" && "wl_${wl}_objects" "$tree" | wc -l)
+    if [ -n "$perf_pid" ]; then
+        kill -INT "$perf_pid"
+        wait "$perf_pid" || true
+        profile_split "$perf_data" "$wl" "$mode" "$n" "$rep" "$objects"
+    fi
     remote=$("mode_${mode}_remote_count")
     describe=$("mode_${mode}_describe")
     if [ "$mode" = local ]; then

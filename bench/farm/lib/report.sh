@@ -46,6 +46,7 @@ report() {
         echo "Commands:"
         awk -F'\t' -v w="$wl" '$1 == w && !seen[$2]++ { print "- " $2 ": `" $11 "`" }' "$RESULTS"
     done
+    profile_report
     echo
     echo "Raw rows (workload, mode, runners, run, wall s, objects, client ms/object, runner CPU s, remote, check):"
     echo
