@@ -23,7 +23,11 @@ mode_ferry_start() {
         grep -q 'runner .*slots' "$log" || die "ferryd $i did not get ready: $(tail -3 "$log")"
     done
     export FERRY_HOSTS="$hosts"
-    MAKE_DRIVER=("$FERRY" make) NINJA_DRIVER=("$FERRY" ninja) CC_PREFIX=$FERRY
+    # The summary and the job timeline (docs/build-report.md) of each build, kept with the
+    # run's logs (FARM_KEEP=1 keeps them): where a runner slot waited, and for what.
+    local trace=$RUN_DIR/trace-$MODE_NOW-$RUNNERS-$(date +%s).json
+    MAKE_DRIVER=("$FERRY" make --summary --trace "$trace")
+    NINJA_DRIVER=("$FERRY" ninja --summary --trace "$trace") CC_PREFIX=$FERRY
 }
 mode_ferry_describe() { echo "ferry make CC=\"ferry gcc\" (ferry ninja), FERRY_HOSTS=\"$FERRY_HOSTS\""; }
 mode_ferry_remote_count() {
