@@ -29,6 +29,9 @@ struct ProofBasis {
     bool partial = false;
     // The list is the user's depfile (-MD or -MMD): only a sandboxed runner takes the job.
     bool user_depfile = false;
+    // Names the analysis evaluated a __has_include of (includes::Analysis): for an -MMD
+    // unit, only a file one of them names can be opened without the proof seeing it.
+    std::unordered_set<std::string> has_include_names;
 };
 
 struct ProofVerdict {
@@ -47,7 +50,9 @@ struct ProofVerdict {
 // the compile opened are in the job's sandbox, which holds the shipped files and the
 // compiler's own: they are files the analysis found (and so proved as the -MD rule proves
 // them) when the job ships nothing else a name could find — no file that only a
-// __has_include names, and no file of the compiler's in or below a directory the compile
+// __has_include the analysis evaluated names (one in a group it decided the compile skips
+// is not evaluated by the compile either: the analysis' decided conditions are trusted here
+// as for every #include), and no file of the compiler's in or below a directory the compile
 // looks names up in. Otherwise why not, for the counters: the unit is scanned instead.
 // `searched`: physical, as Manifest::searched. Left open: a "../name" the analysis missed
 // that climbs from a system directory to a compiler program, library or locale file (no

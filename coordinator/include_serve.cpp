@@ -38,6 +38,8 @@ ServeAnswer served_request(const AnalysisUnit& unit, const AnalysisAnswer& answe
     proof->partial = command.dep_rule == compiler::DepRule::user_files;
     proof->user_depfile = command.dep_rule != compiler::DepRule::none;
     proof->files = ProofFiles(seen.begin(), seen.end());
+    proof->has_include_names.insert(answer.analysis.has_include_names.begin(),
+                                    answer.analysis.has_include_names.end());
     for (const auto* dirs : {&answer.lists.quote_dirs, &answer.lists.angle_dirs})
         for (const auto& dir : *dirs)
             proof->search_dirs.push_back(lexical_absolute(unit.cwd, dir));

@@ -37,12 +37,14 @@ class Builder {
     // Every file that a name asked about with __has_include (or a wrapper) names in a
     // directory the compile searches, shipped if it exists here: the job then answers as the
     // client does. A name that exists nowhere here exists nowhere in the job either.
-    // `search` is every directory the compile searches, absolute.
-    Result<void> has_include_lookups(const std::vector<std::string>& search) {
+    // `search` is every directory the compile searches, absolute. Each file is shipped;
+    // has_include_files counts those named by a name in `counted` (all when null).
+    Result<void> has_include_lookups(const std::vector<std::string>& search,
+                                     const std::unordered_set<std::string>* counted) {
         std::set<std::string> wrappers;
         for (const auto& asking : m_asking)
             wrappers.insert(asking.uses->wrappers.begin(), asking.uses->wrappers.end());
-        std::set<std::string> candidates;
+        std::map<std::string, bool> candidates; // path -> counted
         for (const auto& asking : m_asking) {
             const HasIncludeUses& uses = *asking.uses;
             if (!uses.non_literal.empty())
@@ -57,14 +59,16 @@ class Builder {
                                       "file cannot be shipped",
                                       asking.physical, call);
             auto add = [&](const HeaderLookup& h) {
+                const bool counts = !counted || counted->count(h.name) > 0;
+                auto candidate = [&](std::string path) { candidates[std::move(path)] |= counts; };
                 if (h.name.starts_with('/')) {
-                    candidates.insert(h.name);
+                    candidate(h.name);
                     return;
                 }
-                candidates.insert(join_path(asking.lexical_dir, h.name));
-                candidates.insert(join_path(asking.physical_dir, h.name));
+                candidate(join_path(asking.lexical_dir, h.name));
+                candidate(join_path(asking.physical_dir, h.name));
                 for (const auto& dir : search)
-                    candidates.insert(join_path(dir, h.name));
+                    candidate(join_path(dir, h.name));
             };
             for (const auto& lookup : uses.lookups)
                 add(lookup);
@@ -72,7 +76,7 @@ class Builder {
                 if (wrappers.count(call.macro)) add(call.header);
         }
         m_asking.clear(); // the probed files are asked about, never opened: none is read
-        for (const auto& path : candidates) {
+        for (const auto& [path, counts] : candidates) {
             struct stat st {};
             if (::stat(path.c_str(), &st) != 0) continue;
             FERRY_TRY_VOID(shippable(path));
@@ -86,7 +90,7 @@ class Builder {
                 FERRY_TRY(entry, m_store.entry(resolved->path, true, &inode));
                 FERRY_TRY_VOID(one_path_per_inode(resolved->path, inode));
                 m_manifest.files.push_back(std::move(*entry));
-                ++m_manifest.has_include_files;
+                if (counts) ++m_manifest.has_include_files;
             }
         }
         return ok();
@@ -261,7 +265,8 @@ class Builder {
 } // namespace
 
 Result<Manifest> build_manifest(FileStore& files, DirLinks& dir_links,
-                                const proto::IpcCompile& request) {
+                                const proto::IpcCompile& request,
+                                const std::unordered_set<std::string>* has_include_names) {
     Builder builder(files, dir_links);
     FERRY_TRY_VOID(builder.searched(request.cwd, "/"));
     // The logical working directory the compiler records (DW_AT_comp_dir): its links make
@@ -286,7 +291,7 @@ Result<Manifest> build_manifest(FileStore& files, DirLinks& dir_links,
         FERRY_TRY_VOID(builder.searched(dir, request.cwd));
         search.push_back(join_path(request.cwd, dir));
     }
-    FERRY_TRY_VOID(builder.has_include_lookups(search));
+    FERRY_TRY_VOID(builder.has_include_lookups(search, has_include_names));
     for (const auto& output : request.outputs)
         FERRY_TRY_VOID(builder.output(output, request.cwd));
     return builder.take();

@@ -519,7 +519,8 @@ void Service::served(JobId id, proto::IpcCompile request, ServeAnswer answer) {
         // the analysis did not find (include_proof.hpp). A compiler or manifest that fails
         // here fails again in start_job, which says so.
         if (auto identity = m_compilers.identity(request.compiler_path)) {
-            manifest = build_manifest(m_files, m_dir_links, request);
+            manifest =
+                build_manifest(m_files, m_dir_links, request, &answer.proof->has_include_names);
             if (*manifest) {
                 auto problem = partial_proof_problem((*manifest)->has_include_files,
                                                      (*manifest)->searched, (*manifest)->files,

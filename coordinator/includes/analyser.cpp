@@ -102,7 +102,10 @@ class Walk {
     Analysis run() {
         auto predefined = m_cache.get(m_in.predefined, m_in.lex);
         Frame top{"<predefined>", {}, {}};
-        walk(*predefined, top);
+        if (auto defines = m_cache.defines_of(predefined))
+            m_macros = MacroTable(std::move(defines));
+        else
+            walk(*predefined, top);
         for (const auto& name : m_in.implicit_includes)
             include(top, name, true, false, 0);
         // -imacros, then -include: found from the working directory first, then the quote
@@ -131,6 +134,7 @@ class Walk {
     Analysis m_out;
     std::unordered_set<std::string> m_files;
     std::unordered_set<std::string> m_probes;
+    std::unordered_set<std::string> m_asked; // has_include_names
     std::unordered_set<std::string> m_once;
     std::unordered_map<const LexedFile*, std::string> m_guards;
     std::vector<std::shared_ptr<const LexedFile>> m_keep; // keeps m_guards' keys alive
@@ -186,6 +190,7 @@ class Walk {
     }
 
     Tri has_include(const Frame& f, const HeaderQuery& q) {
+        if (m_asked.insert(q.name).second) m_out.has_include_names.push_back(q.name);
         auto results = resolve(f, q.name, q.angled, q.next);
         bool any = false, all = true;
         for (const auto& r : results) {

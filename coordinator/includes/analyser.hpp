@@ -49,6 +49,10 @@ struct Problem {
 struct Analysis {
     std::vector<std::string> files;  // every file it would open or ask about, as spelled
     std::vector<std::string> probes; // paths probed that did not exist, as spelled
+    // The names (between the quotes or brackets) of every __has_include or
+    // __has_include_next the walk evaluated: one in a group it decided the compile skips is
+    // not among them.
+    std::vector<std::string> has_include_names;
     std::vector<Problem> problems;
     bool trustworthy() const;
 };

@@ -2,6 +2,8 @@
 
 #include "util/hash.hpp"
 
+#include <algorithm>
+
 namespace ferry::includes {
 
 namespace {
@@ -36,6 +38,28 @@ std::shared_ptr<const LexedFile> DirectiveCache::get(std::string_view content,
     auto lexed = std::make_shared<const LexedFile>(lex_directives(content, options));
     m_entries.emplace(std::move(key), lexed);
     return lexed;
+}
+
+std::shared_ptr<const MacroTable>
+DirectiveCache::defines_of(const std::shared_ptr<const LexedFile>& lexed) {
+    if (auto it = m_defines.find(lexed.get()); it != m_defines.end()) return it->second.table;
+    std::shared_ptr<MacroTable> table;
+    const bool only_defines = std::all_of(
+        lexed->directives.begin(), lexed->directives.end(), [](const Directive& d) {
+            return d.kind == DirectiveKind::define || d.kind == DirectiveKind::undef;
+        });
+    if (only_defines) {
+        // What the walk does with them at the top level, where every group is taken.
+        table = std::make_shared<MacroTable>();
+        for (const auto& d : lexed->directives) {
+            if (d.kind == DirectiveKind::define)
+                table->define(d.tokens, false);
+            else if (!d.tokens.empty())
+                table->undef(d.tokens[0].text, false);
+        }
+    }
+    m_defines.emplace(lexed.get(), Defines{lexed, table});
+    return table;
 }
 
 } // namespace ferry::includes

@@ -5,6 +5,21 @@
 
 namespace ferry::includes {
 
+MacroTable::MacroTable(std::shared_ptr<const MacroTable> base) : m_base(std::move(base)) {}
+
+const MacroTable::Slot* MacroTable::find(const std::string& name) const {
+    if (auto it = m_macros.find(name); it != m_macros.end())
+        return it->second.defined || it->second.uncertain ? &*it : nullptr;
+    return m_base ? m_base->find(name) : nullptr;
+}
+
+void MacroTable::remove(const std::string& name) {
+    if (m_base && m_base->find(name))
+        m_macros[name] = Entry{}; // hides the base's
+    else
+        m_macros.erase(name);
+}
+
 bool MacroTable::define(const std::vector<Token>& tokens, bool uncertain) {
     if (tokens.empty() || tokens[0].kind != TokenKind::identifier) return false;
     Entry entry;
@@ -40,11 +55,15 @@ bool MacroTable::define(const std::vector<Token>& tokens, bool uncertain) {
 
 void MacroTable::undef(const std::string& name, bool uncertain) {
     if (!uncertain) {
-        m_macros.erase(name);
+        remove(name);
         return;
     }
-    auto& slot = m_macros[name];
-    slot.uncertain = true; // keeps the definition, if any: it may still be in effect
+    auto it = m_macros.find(name);
+    if (it == m_macros.end()) {
+        const Slot* base = m_base ? m_base->find(name) : nullptr;
+        it = m_macros.emplace(name, base ? base->second : Entry{}).first;
+    }
+    it->second.uncertain = true; // keeps the definition, if any: it may still be in effect
 }
 
 namespace {
@@ -67,17 +86,17 @@ MacroState builtin_state(const std::string& name) {
 } // namespace
 
 MacroState MacroTable::state(const std::string& name) const {
-    auto it = m_macros.find(name);
-    if (it == m_macros.end()) return builtin_state(name);
-    if (it->second.uncertain) return MacroState::unknown;
-    return it->second.defined ? MacroState::defined : MacroState::undefined;
+    const Slot* slot = find(name);
+    if (!slot) return builtin_state(name);
+    if (slot->second.uncertain) return MacroState::unknown;
+    return slot->second.defined ? MacroState::defined : MacroState::undefined;
 }
 
 void MacroTable::push(const std::string& name) {
     Saved saved;
-    if (auto it = m_macros.find(name); it != m_macros.end()) {
+    if (const Slot* slot = find(name)) {
         saved.present = true;
-        saved.entry = it->second;
+        saved.entry = slot->second;
     }
     m_pushed[name].push_back(std::move(saved));
 }
@@ -90,7 +109,7 @@ void MacroTable::pop(const std::string& name) {
     if (saved.present)
         m_macros[name] = std::move(saved.entry);
     else
-        m_macros.erase(name);
+        remove(name);
 }
 
 // Rescanning with per-token hide sets (the names a token came out of), so `#define X X` or
@@ -168,8 +187,8 @@ class Expander {
                 i = end == std::string::npos ? toks.size() : end;
                 continue;
             }
-            auto it = m_table.m_macros.find(t.text);
-            if (it == m_table.m_macros.end() || hidden(toks[i], t.text)) {
+            const MacroTable::Slot* it = m_table.find(t.text);
+            if (!it || hidden(toks[i], t.text)) {
                 ++i;
                 continue;
             }

@@ -14,7 +14,8 @@
 # traps where a header of an -I or -idirafter directory has a compiler header's name. A unit
 # the analysis refuses (_Pragma("once")), a depfile that is /dev/null and an -MMD unit that
 # ships a file only a __has_include names are scanned as before, counted with their
-# reasons, and still match.
+# reasons, and still match (an -MMD unit whose __has_include sits in a group the compile
+# skips is served).
 source "$(dirname "$0")/lib.sh"
 ferry_test_init
 have python3 || skip "no python3"
@@ -267,6 +268,15 @@ python3 -c 'import json, sys; s = json.loads(sys.argv[1]); sys.exit(not (s == {"
 served=$(status_field include_analysis.served)
 compile_both gcc "-O2 -Iinc -Id2 -MD" dup.c build/dup.o build/dup.d
 assert_eq $((served + 1)) "$(status_field include_analysis.served)" "an -MD unit with a __has_include file served"
+assert_eq 4 "$(status_field jobs.scan_passes)" "scans run by the wrappers"
+# -MMD again, but the __has_include is in a group the analysis decided the compile skips (as
+# glibc's <bits/unistd_ext.h> asks for linux/close_range.h under __USE_GNU): no name the
+# compile evaluates can open dup.h, so the unit is served (dup.h is still shipped).
+printf '#ifdef FERRY_NEVER_DEFINED\n# if __has_include(<dup.h>)\n#  include <dup.h>\n# endif\n#endif\n#define SKIP 4\n' \
+    >"$T/inc/skipper.h"
+printf '#include <skipper.h>\nint skip(void) { return SKIP; }\n' >"$T/skip.c"
+compile_both gcc "-O2 -Iinc -Id2 -MMD" skip.c build/skip.o build/skip.d
+assert_eq $((served + 2)) "$(status_field include_analysis.served)" "an -MMD unit whose __has_include is skipped, served"
 assert_eq 4 "$(status_field jobs.scan_passes)" "scans run by the wrappers"
 grep -q "include analysis: unit $T/once.c needs the scan (the analysis refused: " "$(coordinator_log)" ||
     fail "the coordinator log does not say why once.c was scanned"

@@ -134,6 +134,16 @@ TEST_CASE("files named by __has_include are shipped where they exist, in every s
     CHECK(has_file(*m, f.root + "/p/sys/x/epoll.h")); // asked about, never read: not local
     CHECK(has_file(*m, f.root + "/p/wrap/wrapped.h"));
     CHECK_FALSE(has_file(*m, f.root + "/p/nope.h"));
+    CHECK(m->has_include_files == 4);
+    // For the -MMD proof, only files a name the analysis evaluated names are counted (the
+    // others are shipped all the same).
+    const std::unordered_set<std::string> evaluated = {"opt.h", "nope.h"};
+    auto counted = build_manifest(
+        f.store, f.dir_links,
+        f.request({"-Ireal", "-isystem", "sys", "-idirafter", "wrap", "-c", "main.c"}), &evaluated);
+    REQUIRE(counted);
+    CHECK(counted->has_include_files == 2);
+    CHECK(counted->files.size() == m->files.size());
 
     REQUIRE(write_file(f.root + "/p/real/po.h",
                        "#define W_HAS_INCLUDE(h) __has_include(h)\n#if W_HAS_INCLUDE(HDR)\n"

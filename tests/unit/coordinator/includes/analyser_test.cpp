@@ -221,3 +221,37 @@ TEST_CASE("a header not found in a decided group is refused; in an undecided one
     p.tree.write("main.c", "#include <gone.h>\n");
     CHECK(refused(p.run(), "not found"));
 }
+
+TEST_CASE("the __has_include names the walk evaluated: not those in a group the compile skips") {
+    Project p;
+    p.tree.write("main.c", "#ifdef NEVER_DEFINED\n#if __has_include(<skipped.h>)\n#endif\n#endif\n"
+                           "#if __has_attribute(cold)\n#if __has_include(\"maybe.h\")\n#endif\n#endif\n"
+                           "#if __has_include(<taken.h>) && __has_include(<taken.h>)\n#endif\n");
+    p.tree.write("inc/skipped.h", "");
+    p.tree.write("inc/taken.h", "");
+    auto a = p.run();
+    CHECK(a.has_include_names == std::vector<std::string>{"maybe.h", "taken.h"});
+    CHECK(has(a.files, p.tree.path("inc/taken.h")));
+    CHECK_FALSE(has(a.files, p.tree.path("inc/skipped.h")));
+}
+
+TEST_CASE("the predefined macros are made once and shared; -D/-U in them still count") {
+    Project p;
+    p.input.predefined = "#define __GNUC__ 12\n#define GONE 1\n#undef GONE\n#define SEL 1\n";
+    p.tree.write("main.c", "#if __GNUC__ >= 12 && !defined(GONE)\n#include \"new.h\"\n#endif\n"
+                           "#undef SEL\n#define SEL 2\n");
+    p.tree.write("new.h", "");
+    auto a = p.run();
+    CHECK(has(a.files, "new.h"));
+    // The first walk changed SEL over the shared table: the second starts from the original.
+    p.tree.write("main.c", "#if SEL == 1\n#include \"one.h\"\n#endif\n");
+    p.tree.write("one.h", "");
+    auto b = p.run();
+    CHECK(has(b.files, "one.h"));
+    CHECK(p.cache.defines_of(p.cache.get(p.input.predefined, p.input.lex)) != nullptr);
+    // A predefined text with any other directive is walked as a file, every unit.
+    p.input.predefined = "#define A 1\n#if A\n#define B 1\n#endif\n";
+    p.tree.write("main.c", "#if B\n#include \"one.h\"\n#endif\n");
+    CHECK(p.cache.defines_of(p.cache.get(p.input.predefined, p.input.lex)) == nullptr);
+    CHECK(has(p.run().files, "one.h"));
+}

@@ -149,3 +149,43 @@ TEST_CASE("header names from computed include tokens") {
     CHECK_FALSE(angled);
     CHECK_FALSE(header_from_tokens(lex_line("a.h", {}), name, angled));
 }
+
+TEST_CASE("a table over a shared base: its changes hide the base's macros, never change them") {
+    auto base = std::make_shared<MacroTable>();
+    REQUIRE(base->define(lex_line("KEEP 1", {}), false));
+    REQUIRE(base->define(lex_line("GONE 2", {}), false));
+    REQUIRE(base->define(lex_line("MAYBE 3", {}), false));
+    REQUIRE(base->define(lex_line("SAVED 4", {}), false));
+    REQUIRE(base->define(lex_line("F(x) (x + KEEP)", {}), false));
+    Fixture f;
+    f.macros = MacroTable(base);
+    CHECK(f.eval("KEEP == 1 && GONE == 2 && F(1) == 2") == Tri::yes);
+
+    f.macros.undef("GONE", false);
+    CHECK(f.macros.state("GONE") == MacroState::undefined);
+    CHECK(f.eval("defined(GONE)") == Tri::no);
+    CHECK(f.expand("GONE") == "GONE");
+    f.macros.undef("MAYBE", true); // under an undecided #if: still possibly 3
+    CHECK(f.macros.state("MAYBE") == MacroState::unknown);
+    CHECK(f.eval("defined MAYBE") == Tri::unknown);
+    f.define("KEEP 10");
+    CHECK(f.eval("KEEP == 10 && F(1) == 11") == Tri::yes);
+    // push/pop restore what was in effect, the base's included.
+    f.macros.push("SAVED");
+    f.macros.undef("SAVED", false);
+    CHECK(f.macros.state("SAVED") == MacroState::undefined);
+    f.macros.pop("SAVED");
+    CHECK(f.eval("SAVED == 4") == Tri::yes);
+    f.macros.push("NEW");
+    f.define("NEW 5");
+    f.macros.pop("NEW");
+    CHECK(f.macros.state("NEW") == MacroState::undefined);
+    f.define("GONE 7"); // defined again after the #undef
+    CHECK(f.eval("GONE == 7") == Tri::yes);
+
+    // The base saw none of it: the next unit's walk starts from the same macros.
+    Fixture g;
+    g.macros = MacroTable(base);
+    CHECK(g.eval("KEEP == 1 && GONE == 2 && MAYBE == 3 && SAVED == 4 && F(1) == 2") == Tri::yes);
+    CHECK(g.macros.state("NEW") == MacroState::undefined);
+}
