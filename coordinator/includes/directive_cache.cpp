@@ -44,8 +44,8 @@ std::shared_ptr<const MacroTable>
 DirectiveCache::defines_of(const std::shared_ptr<const LexedFile>& lexed) {
     if (auto it = m_defines.find(lexed.get()); it != m_defines.end()) return it->second.table;
     std::shared_ptr<MacroTable> table;
-    const bool only_defines = std::all_of(
-        lexed->directives.begin(), lexed->directives.end(), [](const Directive& d) {
+    const bool only_defines =
+        std::all_of(lexed->directives.begin(), lexed->directives.end(), [](const Directive& d) {
             return d.kind == DirectiveKind::define || d.kind == DirectiveKind::undef;
         });
     if (only_defines) {

@@ -89,6 +89,28 @@ Result<Header> parse_header(std::string_view h, const Limits& limits) {
     return out;
 }
 
+// One compression and one decompression context per thread, kept for the thread's life:
+// ZSTD_compress and ZSTD_decompress make and free one at every call, and glibc maps and
+// unmaps such a workspace (hundreds of KiB to MiB) each time — page faults and page zeroing
+// for every frame, which bench/farm's profile of ferryd showed as a fifth of its CPU (with
+// fork's copy-on-write faults). The output is the same bytes: a context carries nothing
+// from one call to the next but its memory.
+struct ZstdContexts {
+    ZSTD_CCtx* compress = ZSTD_createCCtx();
+    ZSTD_DCtx* decompress = ZSTD_createDCtx();
+    ZstdContexts() = default;
+    ZstdContexts(const ZstdContexts&) = delete;
+    ZstdContexts& operator=(const ZstdContexts&) = delete;
+    ~ZstdContexts() {
+        ZSTD_freeCCtx(compress);
+        ZSTD_freeDCtx(decompress);
+    }
+};
+ZstdContexts& zstd_contexts() {
+    static thread_local ZstdContexts contexts;
+    return contexts;
+}
+
 Result<std::string> decompress(std::string_view payload, uint32_t raw_len) {
     // Exactly one zstd frame: ZSTD_decompress would otherwise carry on into whatever follows.
     const size_t frame_size = ZSTD_findFrameCompressedSize(payload.data(), payload.size());
@@ -107,7 +129,10 @@ Result<std::string> decompress(std::string_view payload, uint32_t raw_len) {
         return make_error(Errc::protocol, "zstd payload declares {} bytes but raw_len is {}",
                           content, raw_len);
     std::string out(raw_len, '\0');
-    const size_t n = ZSTD_decompress(out.data(), out.size(), payload.data(), payload.size());
+    ZSTD_DCtx* dctx = zstd_contexts().decompress;
+    const size_t n =
+        dctx ? ZSTD_decompressDCtx(dctx, out.data(), out.size(), payload.data(), payload.size())
+             : ZSTD_decompress(out.data(), out.size(), payload.data(), payload.size());
     if (ZSTD_isError(n))
         return make_error(Errc::protocol, "corrupt zstd payload: {}", ZSTD_getErrorName(n));
     if (n != raw_len)
@@ -196,8 +221,11 @@ Result<std::string> encode_frame(MsgType type, std::string_view payload, int zst
     if (zstd_level != 0 && payload.size() >= kMinCompressSize) {
         const int level = std::clamp(zstd_level, ZSTD_minCLevel(), ZSTD_maxCLevel());
         compressed.resize(ZSTD_compressBound(payload.size()));
-        const size_t n = ZSTD_compress(compressed.data(), compressed.size(), payload.data(),
-                                       payload.size(), level);
+        ZSTD_CCtx* cctx = zstd_contexts().compress;
+        const size_t n = cctx ? ZSTD_compressCCtx(cctx, compressed.data(), compressed.size(),
+                                                  payload.data(), payload.size(), level)
+                              : ZSTD_compress(compressed.data(), compressed.size(), payload.data(),
+                                              payload.size(), level);
         // Incompressible data (objects already compressed...) goes as is.
         if (!ZSTD_isError(n) && n < payload.size()) {
             compressed.resize(n);

@@ -224,9 +224,10 @@ TEST_CASE("a header not found in a decided group is refused; in an undecided one
 
 TEST_CASE("the __has_include names the walk evaluated: not those in a group the compile skips") {
     Project p;
-    p.tree.write("main.c", "#ifdef NEVER_DEFINED\n#if __has_include(<skipped.h>)\n#endif\n#endif\n"
-                           "#if __has_attribute(cold)\n#if __has_include(\"maybe.h\")\n#endif\n#endif\n"
-                           "#if __has_include(<taken.h>) && __has_include(<taken.h>)\n#endif\n");
+    p.tree.write("main.c",
+                 "#ifdef NEVER_DEFINED\n#if __has_include(<skipped.h>)\n#endif\n#endif\n"
+                 "#if __has_attribute(cold)\n#if __has_include(\"maybe.h\")\n#endif\n#endif\n"
+                 "#if __has_include(<taken.h>) && __has_include(<taken.h>)\n#endif\n");
     p.tree.write("inc/skipped.h", "");
     p.tree.write("inc/taken.h", "");
     auto a = p.run();
