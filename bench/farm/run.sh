@@ -7,7 +7,8 @@
 # remotely, and measures the client's CPU per object and the runners' CPU (cpuacct).
 #
 #   bench/farm/run.sh [--shape default|wide] [--workloads "tiny openssl linux gtest"]
-#                     [--modes "local distcc icecream ferry ferry_on"] [--runs N] [--runners "1 2 3"]
+#                     [--modes "local distcc icecream ferry ferry_on ferry_on_base"] [--runs N]
+#                     [--runners "1 2 3"]
 #                     [--quick [N]] [--append] [--plot] [--profile] [--self-check]
 #
 #   --shape default   client 0.4 CPU + 3 runners x 0.4 CPU, 2 slots each (ideal speedup 4.0x)
@@ -20,7 +21,8 @@
 #   --self-check      create the shape's cgroups, check quota and accounting, tear down, exit
 #
 # Needs root (cgroups), what `scripts/install-deps.sh --bench` installs, and ferry built:
-# FERRY, FERRYD (default: build/bench/programs/ferry/ferry, build/bench/programs/ferryd/ferryd).
+# FERRY, FERRYD (default: build/bench/programs/ferry/ferry, build/bench/programs/ferryd/ferryd);
+# ferry_on_base runs FERRY_BASE and FERRYD_BASE, another build, for an A/B of a change.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
