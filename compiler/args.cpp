@@ -207,8 +207,16 @@ Analysis analyse(std::string_view compiler_name, const std::vector<std::string>&
     std::string language = input.x_language;
     if (language.empty()) {
         language = language_of_extension(input.path);
-        if (language.empty())
-            return local(fmt::format("'{}' is not a C or C++ source", input.path));
+        if (language.empty()) {
+            // By its extension, not its name: the reason is a counter's key (ferry status, the
+            // build's summary), where an assembler-heavy build listed every .s file apart.
+            const size_t slash = input.path.rfind('/');
+            const size_t dot = input.path.rfind('.');
+            const bool has_ext =
+                dot != std::string::npos && (slash == std::string::npos || dot > slash);
+            return local(has_ext ? fmt::format("not a C or C++ source ({})", input.path.substr(dot))
+                                 : std::string("not a C or C++ source (no extension)"));
+        }
         // Measured: g++, c++ and clang++ compile a .c file as C++.
         if (language == "c" && cxx_driver) language = "c++";
     }

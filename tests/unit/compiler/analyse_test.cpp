@@ -526,6 +526,14 @@ TEST_CASE("analyse: local command lines say why") {
     }
 }
 
+TEST_CASE("analyse: a source that is not C or C++ is counted by its extension, not its name") {
+    // The reason is a counter's key: one per .s file of a build would flood the summary.
+    CHECK(analyse("gcc", w("-c crypto/aes/aes-x86_64.s -o a.o"), {}).reason ==
+          "not a C or C++ source (.s)");
+    CHECK(analyse("gcc", w("-c dir.v2/source -o a.o"), {}).reason ==
+          "not a C or C++ source (no extension)");
+}
+
 TEST_CASE("analyse: the table is big enough to mean something") {
     CHECK(std::size(kRemote) + std::size(kLocal) >= 60);
 }
