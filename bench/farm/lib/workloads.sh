@@ -89,7 +89,17 @@ wl_openssl_objects() {
 # cversion.o embeds buildinf.h, which OpenSSL writes at build time with the date and $(CC)
 # ("ferry gcc" against "gcc"): it differs between any two builds of the tree.
 wl_openssl_varying() { echo crypto/libcrypto-lib-cversion.o; }
-wl_openssl_clean() { (cd "$1" && wl_openssl_objects "$1" | xargs rm -f); }
+# The objects, and the assembler files perl writes during the build (perlasm): left in the
+# tree, every run of a mode after its first would skip that work (the plot's first point
+# paid for it, the others did not).
+wl_openssl_clean() {
+    local src f
+    src=$(openssl_src)
+    (cd "$1" && wl_openssl_objects "$1" | xargs rm -f)
+    while read -r f; do
+        [ -e "$src/$f" ] || rm -f "$1/$f"
+    done < <(cd "$1" && find crypto providers engines -name '*.s' 2>/dev/null)
+}
 wl_openssl_build() {
     local objs
     mapfile -t objs < <(wl_openssl_objects "$1")
