@@ -18,7 +18,8 @@ void LocalOffload::measured(double idle_cpus) {
 
 bool LocalOffload::take(uint32_t queued, uint32_t local_slots_free) {
     if (queued == 0 || local_slots_free == 0 || !m_measured) return false;
-    if (m_idle - double(m_booked.size()) < kMinIdleCpus) return false;
+    if (m_idle - double(m_booked.size()) * m_compile_cpus < kMinIdleShare * m_compile_cpus)
+        return false;
     m_booked.push_back(kBookedReadings);
     return true;
 }

@@ -13,12 +13,17 @@ namespace ferry::coordinator {
 
 class LocalOffload {
   public:
-    // Idle CPUs needed to take one compile here (a compile keeps about one CPU busy).
-    static constexpr double kMinIdleCpus = 0.9;
+    // The share of a compile's CPU that must be idle to take one here. A compile keeps one
+    // CPU busy, or the whole budget when that is less (a client under a 0.4 CPU quota: with
+    // a fixed 0.9 CPU it could never take one, and a farm client with one runner left three
+    // quarters of its CPU unused while the runner's queue waited; bench/farm).
+    static constexpr double kMinIdleShare = 0.9;
     // How many readings a job sent back stays booked: the wrapper has to hear the answer,
     // wait for its local slot and start the compiler before the readings see it.
     static constexpr int kBookedReadings = 3;
 
+    // The CPUs this machine may use (coordinator/cpu_meter.hpp's capacity).
+    void set_budget(double cpus) { m_compile_cpus = cpus > 0 && cpus < 1 ? cpus : 1; }
     // A new reading: the idle CPUs over the last interval.
     void measured(double idle_cpus);
     // May a queued job compile here now? A yes books one CPU.
@@ -27,7 +32,8 @@ class LocalOffload {
     double idle() const { return m_idle; }
 
   private:
-    double m_idle = 0; // the smaller of the last two readings
+    double m_compile_cpus = 1; // what one compile here takes: one CPU, or the whole budget
+    double m_idle = 0;         // the smaller of the last two readings
     double m_last = 0;
     bool m_measured = false;
     std::deque<int> m_booked; // readings left per job sent back

@@ -214,6 +214,7 @@ void Service::offload_when_idle() {
         m_cpu_meter.reset();
         return;
     }
+    m_offload.set_budget(m_cpu_meter->capacity());
     if (m_last_cpu) m_offload.measured(idle_cpus(*m_last_cpu, *reading, m_cpu_meter->capacity()));
     m_last_cpu = *reading;
     while (m_offload.take(m_scheduler->queued(), m_slots.capacity() - m_slots.in_use())) {

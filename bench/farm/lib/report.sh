@@ -90,7 +90,7 @@ set ylabel 'speedup (local median / median)'
 set xrange [0.5:$RUNNERS_MAX.5]
 set xtics 1
 set yrange [0:*]
-set key top left
+set key top left noenhanced
 ideal(x) = ($CLIENT_CPU + x * $RUNNER_CPU) / $CLIENT_CPU
 plot ideal(x) with lines dashtype 2 title 'ideal', $(IFS=,; echo "${plots[*]}")
 GP

@@ -135,3 +135,21 @@ TEST_CASE("local offload: only measured idle CPU takes a queued job, one CPU per
     offload.measured(4.0);
     CHECK(!offload.take(3, 0)); // no local slot free
 }
+
+TEST_CASE("local offload: under a quota below one CPU, a compile takes the whole budget") {
+    // bench/farm's client: 0.4 CPU. A compile here uses all of it; 90% of it idle takes one.
+    LocalOffload offload;
+    offload.set_budget(0.4);
+    offload.measured(0.30);
+    offload.measured(0.30);
+    CHECK(!offload.take(3, 2)); // 75% idle: make, the wrappers and the coordinator need it
+    offload.measured(0.38);
+    offload.measured(0.38);
+    CHECK(offload.take(3, 2));
+    CHECK(!offload.take(3, 2)); // the one compile has booked the budget
+    // A budget of one CPU or more is counted in CPUs, as before.
+    offload.set_budget(4);
+    offload.measured(0.5);
+    offload.measured(0.5);
+    CHECK(!offload.take(3, 2));
+}
