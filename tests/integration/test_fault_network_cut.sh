@@ -80,6 +80,8 @@ grep -Eq "r-$NS_IP.*not answered within|backup compile on r-$LOCAL after [0-9]+ 
 
 note "the link comes back: the runner is used again, nothing of the cut jobs is left"
 ip netns exec "$NS" ip link set "$NS_IF" up
+# The address answers a moment after the link is up ("No route to host" before): seen in CI.
+ferryd_wait_ready "$NS_IP" "${FERRYD_PIDS[$NS_IP]}"
 before=$(ferryd_jobs_done "$NS_IP")
 for ((i = 0; i < 100; i++)); do
     grep -q "r-$NS_IP.*: up as" <(tail -n 5 "$clog") && break

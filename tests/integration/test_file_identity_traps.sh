@@ -67,16 +67,18 @@ done
 nm "$TEST_TMP/g.o" | grep -q included_1 && fail "gcc included the same-mtime copy twice (fixture)"
 nm "$TEST_TMP/c.o" | grep -q included_1 || fail "clang included the second copy once (fixture)"
 
-# Speculative starts also count on the runners: the coordinator's log says what each compile
-# did. Known gap (the scan, not the mirror): gcc's -H does not list a `#pragma once` header it
+# Known gap (the scan, not the mirror): gcc's -H does not list a `#pragma once` header it
 # took for one already read (same size, mtime, content), so gcc and g++ with equal mtimes are
-# not shipped two/once.h and compile locally after the runner's "No such file".
+# not shipped two/once.h and compile locally after the runner's "No such file". The count is
+# the coordinator's (`jobs.local`): a speculative start of the next compile with the same
+# list fails alike, and its answer, when it comes before the wrapper's scan ends, is logged
+# "local after" too, but it is not a compile of the build (the scanned request is).
 log=$(coordinator_log)
-locals=$(grep -c 'local after' "$log" || true)
+locals=$(status_field jobs.local)
 missing=$(grep -c 'for want of a file .*two/once.h' "$log" || true)
 note "runners ran $(ferryd_jobs_done 127.0.0.2) + $(ferryd_jobs_done 127.0.0.3) jobs; $locals local; $(copies) files copied"
-[ "$locals" -eq 2 ] && [ "$missing" -eq 2 ] ||
-    fail "expected exactly the two gcc/g++ same-mtime compiles local, got $locals ($missing for once.h)"
+[ "$locals" -eq 2 ] && [ "$missing" -ge 2 ] ||
+    fail "expected exactly the two gcc/g++ same-mtime compiles local, got $locals ($missing failures for once.h)"
 [ $(($(ferryd_jobs_done 127.0.0.2) + $(ferryd_jobs_done 127.0.0.3))) -ge $((expected - 2)) ] ||
     fail "fewer than $((expected - 2)) compiles ran on runners"
 # Each same-mtime pair is one content at two paths: one link, one copy at least.
