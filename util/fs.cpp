@@ -125,9 +125,7 @@ std::string normalize_path(std::string_view path) {
         if (i) result += '/';
         result += out[i];
     }
-    // assign, not = ".": gcc 12 at -O3 warns there (-Wrestrict, GCC PR 105329), which -Werror
-    // turns into a failed Release build.
-    if (result.empty()) result.assign(1, '.');
+    if (result.empty()) result = ".";
     return result;
 }
 
@@ -178,7 +176,7 @@ std::string find_in_path(std::string_view name, std::string_view path_env,
         if (j == std::string_view::npos) j = path_env.size();
         std::string dir(path_env.substr(i, j - i));
         i = j + 1;
-        if (dir.empty()) dir.assign(1, '.'); // POSIX: an empty PATH entry is the current directory
+        if (dir.empty()) dir = "."; // POSIX: an empty PATH entry is the current directory
         std::string candidate = dir + "/" + std::string(name);
         struct stat st {};
         if (::stat(candidate.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
