@@ -120,6 +120,7 @@ Result<void> Service::open(const std::string& socket_path) {
 
     if (m_config.local_when_idle && !m_config.runners.empty()) {
         m_cpu_meter = CpuMeter::detect();
+        m_offload.set_budget(m_cpu_meter->capacity());
         log::info("queued jobs compile here when this machine is idle (measured: {})",
                   m_cpu_meter->describe());
     }
@@ -214,7 +215,6 @@ void Service::offload_when_idle() {
         m_cpu_meter.reset();
         return;
     }
-    m_offload.set_budget(m_cpu_meter->capacity());
     if (m_last_cpu) m_offload.measured(idle_cpus(*m_last_cpu, *reading, m_cpu_meter->capacity()));
     m_last_cpu = *reading;
     while (m_offload.take(m_scheduler->queued(), m_slots.capacity() - m_slots.in_use())) {
