@@ -401,6 +401,12 @@ TEST_CASE("zstd payloads must declare exactly raw_len and hold one frame") {
     const std::string cut = z.substr(0, z.size() - 3);
     FrameDecoder d;
     CHECK(contains(error_of(d.feed(frame_with(cut, 5000))), "corrupt zstd payload"));
+
+    // The thread's kept decompression context carries nothing from a payload it refused: the
+    // next frame, from this peer or another, decodes as on a fresh one.
+    auto again = decode_single_frame(frame_with(z, 5000));
+    REQUIRE(again);
+    CHECK(again->payload == raw);
 }
 
 TEST_CASE("FrameDecoder stays failed after an error") {
