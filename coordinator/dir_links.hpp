@@ -8,6 +8,7 @@
 // removing or retargeting a link (ln -sf unlinks and creates) changes the directory's mtime.
 #pragma once
 
+#include "util/path_memo.hpp"
 #include "util/result.hpp"
 
 #include <cstdint>
@@ -25,6 +26,13 @@ struct DirLink {
 
 class DirLinks {
   public:
+    // One job's manifest: the names it looks up are answered from what was seen before only
+    // while their directories are unchanged (util/path_memo.hpp), each checked once a job.
+    void begin_pass() { m_lookups.begin_pass(); }
+    // Whether anything is at `path` (absolute): the precompiled headers a compile would use
+    // instead of a header (`x.h.gch` beside each shipped x.h), missing for almost every job.
+    bool exists(const std::string& path) { return m_lookups.kind(path) != PathMemo::Kind::missing; }
+
     // The links directly in `dir` (absolute, physical). A directory that cannot be read
     // yields no links: then the compile sees the same as before this cache existed, and a
     // path it misses still fails as "file not found" and compiles locally.
@@ -45,6 +53,7 @@ class DirLinks {
 
     std::unordered_map<std::string, Listing> m_dirs;
     std::vector<DirLink> m_none;
+    PathMemo m_lookups;
 };
 
 } // namespace ferry::coordinator

@@ -83,7 +83,7 @@ AnalysisUnit analysis_unit(const proto::IpcCompile& request) {
 // ---- the analyst ----
 
 struct IncludeAnalyst::Caches {
-    includes::RealFileSystem fs;
+    includes::RememberingFileSystem fs;
     includes::DirectiveCache directives;
     std::unordered_map<std::string, std::string> predefined;       // by macro_key
     std::unordered_map<std::string, includes::SearchLists> search; // by search_key
@@ -136,6 +136,7 @@ AnalysisAnswer IncludeAnalyst::analyse(const AnalysisUnit& unit) {
     input.lex = shape.lex;
 
     start = std::chrono::steady_clock::now();
+    m_caches->fs.begin_pass();
     out.analysis = includes::analyse(m_caches->fs, m_caches->directives, input);
     out.analysis_us = us_since(start);
     return out;

@@ -166,7 +166,7 @@ class Builder {
                 const std::string path = join_path(dir, link.name);
                 if (m_outputs.count(path)) continue;
                 m_links.emplace(path, link.target);
-                if (auto target = resolve_physical(path, "/", true))
+                if (auto target = resolve_physical(path, "/", true, &m_components))
                     for (auto& seen : target->links)
                         m_links.emplace(seen.path, seen.target);
             }
@@ -179,13 +179,11 @@ class Builder {
     // never the precompiled one, so a job would compile H's text instead: another object
     // (measured: g++ 12 -O2 -g, `-include pch.hxx` beside `pch.hxx.gch`). Such a compile
     // stays here.
-    static Result<void> no_precompiled_header(const std::string& lexical,
-                                              const std::string& physical) {
+    Result<void> no_precompiled_header(const std::string& lexical, const std::string& physical) {
         for (const std::string* base : {&lexical, &physical}) {
             if (base == &physical && physical == lexical) break; // the usual case: one name
             for (const char* ext : {".gch", ".pch"}) {
-                struct stat st {};
-                if (::stat((*base + ext).c_str(), &st) == 0)
+                if (m_dir_links.exists(*base + ext))
                     return make_error(Errc::compile_locally,
                                       "{}{} is a precompiled header the compiler would use "
                                       "instead of {}",
@@ -197,13 +195,13 @@ class Builder {
 
     // /proc, /sys and /dev are not the client's files to ship: the job has none of them but
     // its few devices, so a name that exists there would be false in the job.
-    static Result<void> shippable(const std::string& path) {
+    Result<void> shippable(const std::string& path) {
         auto pseudo = [](std::string_view p) {
             for (std::string_view root : {"/proc", "/sys", "/dev"})
                 if (p == root || (p.starts_with(root) && p[root.size()] == '/')) return true;
             return false;
         };
-        auto resolved = resolve_physical(path, "/", true);
+        auto resolved = resolve_physical(path, "/", true, &m_components);
         bool through = resolved && std::any_of(resolved->links.begin(), resolved->links.end(),
                                                [&](const auto& l) { return pseudo(l.path); });
         if (pseudo(normalize_path(path)) || through || (resolved && pseudo(resolved->path)))
@@ -214,7 +212,7 @@ class Builder {
 
     Result<PhysicalPath> resolve(const std::string& path, const std::string& cwd,
                                  bool may_be_missing) {
-        auto resolved = resolve_physical(path, cwd, may_be_missing);
+        auto resolved = resolve_physical(path, cwd, may_be_missing, &m_components);
         if (!resolved) {
             Error e = resolved.error();
             e.code = Errc::compile_locally;
@@ -232,7 +230,7 @@ class Builder {
     // in the job even when nothing in it is shipped, or the path does not resolve there.
     void walked_through(const std::string& link) {
         if (!m_links_walked.insert(link).second) return;
-        auto target = resolve_physical(link, "/", true);
+        auto target = resolve_physical(link, "/", true, &m_components);
         if (!target) return; // a dangling link stays dangling there too
         struct stat st {};
         if (::stat(target->path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return;
@@ -250,6 +248,7 @@ class Builder {
 
     FileStore& m_store;
     DirLinks& m_dir_links;
+    ComponentMemo m_components;   // this job's paths share their directories
     std::vector<Asking> m_asking; // shipped files that use __has_include or call something
     Manifest m_manifest;
     std::set<std::string> m_seen;
@@ -267,6 +266,7 @@ class Builder {
 Result<Manifest> build_manifest(FileStore& files, DirLinks& dir_links,
                                 const proto::IpcCompile& request,
                                 const std::unordered_set<std::string>* has_include_names) {
+    dir_links.begin_pass();
     Builder builder(files, dir_links);
     FERRY_TRY_VOID(builder.searched(request.cwd, "/"));
     // The logical working directory the compiler records (DW_AT_comp_dir): its links make

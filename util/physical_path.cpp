@@ -26,8 +26,33 @@ static void push_components(std::deque<std::string>& queue, std::string_view pat
         queue.emplace_front(*it);
 }
 
+const ComponentMemo::Component& ComponentMemo::component(const std::string& physical) {
+    auto [it, fresh] = m_seen.try_emplace(physical);
+    if (!fresh) return it->second;
+    Component& c = it->second;
+    struct stat st {};
+    if (::lstat(physical.c_str(), &st) != 0) {
+        c.error = errno;
+        return c;
+    }
+    c.directory = S_ISDIR(st.st_mode);
+    if (!S_ISLNK(st.st_mode)) return c;
+    c.link = true;
+    std::string target(size_t(st.st_size > 0 ? st.st_size : 256) + 1, '\0');
+    ssize_t n = ::readlink(physical.c_str(), target.data(), target.size());
+    if (n < 0 || size_t(n) >= target.size()) {
+        c.error = n < 0 ? errno : EAGAIN; // gone, or changed while read: the walk says so
+        return c;
+    }
+    target.resize(size_t(n));
+    c.target = std::move(target);
+    return c;
+}
+
 Result<PhysicalPath> resolve_physical(std::string_view path, std::string_view cwd,
-                                      bool may_be_missing) {
+                                      bool may_be_missing, ComponentMemo* memo) {
+    ComponentMemo own; // one walk: what it sees once it needs once
+    ComponentMemo& seen = memo ? *memo : own;
     PhysicalPath out;
     std::vector<std::string> current; // physical components walked so far
     std::deque<std::string> pending;
@@ -46,25 +71,22 @@ Result<PhysicalPath> resolve_physical(std::string_view path, std::string_view cw
         }
         current.push_back(part);
         const std::string here = join(current);
-        struct stat st {};
-        if (::lstat(here.c_str(), &st) != 0) {
-            int err = errno;
-            if (err == ENOENT && may_be_missing && pending.empty()) break;
-            return errno_error("resolve " + std::string(path) + ": " + here, err);
+        const ComponentMemo::Component& c = seen.component(here);
+        if (c.error != 0) {
+            if (c.error == ENOENT && may_be_missing && pending.empty()) break;
+            if (c.link && c.error == EAGAIN)
+                return make_error(Errc::io, "readlink {}: the link changed while read", here);
+            if (c.link) return errno_error("readlink " + here, c.error);
+            return errno_error("resolve " + std::string(path) + ": " + here, c.error);
         }
-        if (!S_ISLNK(st.st_mode)) {
-            if (!pending.empty() && !S_ISDIR(st.st_mode))
+        if (!c.link) {
+            if (!pending.empty() && !c.directory)
                 return errno_error("resolve " + std::string(path) + ": " + here, ENOTDIR);
             continue;
         }
         if (++links > kMaxLinks)
             return make_error(Errc::invalid, "resolve {}: too many levels of symbolic links", path);
-        std::string target(size_t(st.st_size > 0 ? st.st_size : 256) + 1, '\0');
-        ssize_t n = ::readlink(here.c_str(), target.data(), target.size());
-        if (n < 0) return errno_error("readlink " + here, errno);
-        if (size_t(n) >= target.size())
-            return make_error(Errc::io, "readlink {}: the link changed while read", here);
-        target.resize(size_t(n));
+        const std::string& target = c.target;
         out.links.push_back({here, target});
         current.pop_back();
         if (!target.empty() && target[0] == '/') current.clear();

@@ -9,6 +9,7 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace ferry {
@@ -25,11 +26,30 @@ struct PhysicalPath {
     std::vector<SymlinkSeen> links; // in the order the walk met them
 };
 
+// What the walk learned of each component it passed (lstat, readlink), for walks made at
+// one moment: a job's manifest resolves hundreds of headers through the same few directories
+// (each of /usr/include/x86_64-linux-gnu/bits/*.h costs five lstat calls alone). Kept for
+// one manifest, never longer: nothing here says when a component changes.
+class ComponentMemo {
+  public:
+    struct Component {
+        int error = 0;          // lstat's errno, 0 when it is there
+        bool link = false;      // a symbolic link, whose target is `target`
+        bool directory = false; // lstat says a directory
+        std::string target;
+    };
+    const Component& component(const std::string& physical);
+
+  private:
+    std::unordered_map<std::string, Component> m_seen;
+};
+
 // Resolves `path` (absolute, or relative to `cwd`) like open() would. Every component but
 // the last must exist; the last may be missing when `may_be_missing` (an output, a
 // directory a compiler searches that is absent). Errc::invalid for a loop (more than 40
 // links), Errc::io for other failures.
+// `memo`: components seen by earlier walks of the same moment.
 Result<PhysicalPath> resolve_physical(std::string_view path, std::string_view cwd = "/",
-                                      bool may_be_missing = false);
+                                      bool may_be_missing = false, ComponentMemo* memo = nullptr);
 
 } // namespace ferry

@@ -136,6 +136,13 @@ class Walk {
     std::unordered_set<std::string> m_probes;
     std::unordered_set<std::string> m_asked; // has_include_names
     std::unordered_set<std::string> m_once;
+    struct Seen {
+        bool stamped = false;
+        std::optional<FileStamp> stamp;
+        std::optional<std::string> id; // the stamp's identity (#pragma once)
+        std::shared_ptr<const LexedFile> lexed;
+    };
+    std::unordered_map<std::string, Seen> m_seen; // by path, as spelled
     std::unordered_map<const LexedFile*, std::string> m_guards;
     std::vector<std::shared_ptr<const LexedFile>> m_keep; // keeps m_guards' keys alive
     std::vector<Cond> m_conds;
@@ -219,11 +226,18 @@ class Walk {
                 m_out.problems.push_back({path, 0, "the walk is too large", true});
             return;
         }
-        auto stamp = m_fs.stamp(path);
-        std::optional<std::string> id;
-        if (stamp) id = stamp->identity();
+        // A header is reached again and again (every guarded <features.h>): one stat and one
+        // lookup of its directives per walk.
+        Seen& seen = m_seen[path];
+        if (!seen.stamped) {
+            seen.stamped = true;
+            seen.stamp = m_fs.stamp(path);
+            if (seen.stamp) seen.id = seen.stamp->identity();
+        }
+        const std::optional<std::string>& id = seen.id;
         if (id && m_once.count(*id)) return;
-        auto lexed = lex(path, stamp);
+        if (!seen.lexed) seen.lexed = lex(path, seen.stamp);
+        const std::shared_ptr<const LexedFile>& lexed = seen.lexed;
         if (!lexed) {
             m_out.problems.push_back({path, 0, "cannot read a header that exists", true});
             return;

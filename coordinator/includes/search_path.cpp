@@ -29,6 +29,18 @@ std::optional<FileStamp> RealFileSystem::stamp(const std::string& path) {
     return s;
 }
 
+bool RememberingFileSystem::is_file(const std::string& path) {
+    return m_memo.kind(path) == PathMemo::Kind::other;
+}
+
+std::optional<std::string> RememberingFileSystem::read(const std::string& path) {
+    return m_real.read(path);
+}
+
+std::optional<FileStamp> RememberingFileSystem::stamp(const std::string& path) {
+    return m_real.stamp(path); // the content: a write changes no directory
+}
+
 std::string FileStamp::identity() const {
     return std::to_string(dev) + ":" + std::to_string(ino);
 }

@@ -8,6 +8,7 @@
 // absent.
 #pragma once
 
+#include "util/path_memo.hpp"
 #include "util/stat_cache.hpp"
 
 #include <cstdint>
@@ -43,6 +44,24 @@ class RealFileSystem final : public FileSystem {
     bool is_file(const std::string& path) override;
     std::optional<std::string> read(const std::string& path) override;
     std::optional<FileStamp> stamp(const std::string& path) override;
+};
+
+// The real file system, with the lookups of one analysis remembered for the next while the
+// directories they were made in are unchanged (util/path_memo.hpp): a build's units probe the
+// same search path for the same headers. The coordinator's analyst keeps one for every unit.
+class RememberingFileSystem final : public FileSystem {
+  public:
+    explicit RememberingFileSystem(PathMemo::Clock now_ns = {}) : m_memo(std::move(now_ns)) {}
+    // One analysis: each directory is checked again, once, before its answers are used.
+    void begin_pass() { m_memo.begin_pass(); }
+    bool is_file(const std::string& path) override;
+    std::optional<std::string> read(const std::string& path) override;
+    std::optional<FileStamp> stamp(const std::string& path) override;
+    const PathMemo& memo() const { return m_memo; }
+
+  private:
+    RealFileSystem m_real;
+    PathMemo m_memo;
 };
 
 struct SearchLists {

@@ -4,7 +4,8 @@
 # proves every answer. Real builds through two runners with gcc, g++, clang and clang++: the
 # core and Kbuild fixtures and the traps of issue 11 (a computed include, two same-named
 # headers in two -I directories, __has_include of a file never included, #include_next,
-# -imacros, -include, a header edited between two compiles, a warning and an error inside a
+# -imacros, -include, a header edited between two compiles, one created between two compiles
+# in a search directory before the one it was found in, a warning and an error inside a
 # header, hostile names and dot-lines on stderr). Every unit is byte-identical to a local
 # compile (object, stderr, stdout, exit status), compiled remotely, and no wrapper ran a scan
 # (the coordinator counts the local slots taken for one: `jobs.scan_passes`). Units with
@@ -131,6 +132,14 @@ C
 printf '#define EDITED 1\n' >"$T/inc/edited.h"
 printf '#include "edited.h"\nint edited(void) { return EDITED; }\n' >"$T/edited.c"
 
+# A header created, between two compiles, in a search directory before the one it was found
+# in. The coordinator remembers lookups while their directories are unchanged
+# (util/path_memo.hpp); the directories are aged so that it trusts them, and the second
+# compile must see the new header all the same.
+mkdir -p "$T/e1" "$T/e2"
+echo '#define LATE 1' >"$T/e2/late.h"
+printf '#include <late.h>\nint late(void) { return LATE; }\n' >"$T/late.c"
+
 PROJ=$T
 mkdir -p "$TEST_TMP/ref"
 CCS="gcc"
@@ -152,6 +161,14 @@ for cc in $CCS; do
     printf '#define EDITED 22\n' >"$T/inc/edited.h"
     unit "$cc" "-O2 -Iinc" edited.c build/edited.o
     printf '#define EDITED 1\n' >"$T/inc/edited.h"
+    touch -d '2020-01-01' "$T/e1" "$T/e2"
+    sleep 2.5 # touch set their ctime: older than the racy window (util/stat_cache.hpp)
+    unit "$cc" "-O2 -Ie1 -Ie2" late.c build/late.o
+    unit "$cc" "-O2 -Ie1 -Ie2" late.c build/late.o
+    echo '#define LATE 2' >"$T/e1/late.h"
+    sleep 2.5 # and e1's new stamp too: only the stamp's change tells
+    unit "$cc" "-O2 -Ie1 -Ie2" late.c build/late.o
+    rm "$T/e1/late.h"
 done
 unit g++ "-O2 -Id1 -Id2 -x c++" first.c build/first.o
 
