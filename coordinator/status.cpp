@@ -26,6 +26,7 @@ proto::IpcStatus make_status(const Scheduler& scheduler, const LocalSlots& slots
     status.remote_capacity = scheduler.remote_capacity();
     status.local_slots = slots.capacity();
     status.local_in_use = slots.in_use();
+    status.local_waiting = slots.waiting();
     status.queued = scheduler.queued();
     status.jobs_remote = scheduler.jobs_remote();
     status.jobs_local = scheduler.jobs_local();

@@ -236,6 +236,9 @@ struct IpcStatus {
     uint64_t analysis_served = 0;              // jobs sent with the analysis' file list
     std::vector<ReasonCount> analysis_scanned; // "on": units scanned after all, by reason
     uint64_t scan_passes = 0; // local slots taken for a wrapper's scan ("preprocess")
+    // Wrappers waiting for a local slot now: each holds a token of its build's jobserver
+    // while it waits (integrations/make/capacity.hpp lends the build one more for each).
+    uint32_t local_waiting = 0;
 
     static constexpr MsgType kType = MsgType::ipc_status;
 
@@ -270,6 +273,7 @@ struct IpcStatus {
         v("analysis_served", m.analysis_served);
         v("analysis_scanned", m.analysis_scanned);
         v("scan_passes", m.scan_passes);
+        v("local_waiting", m.local_waiting);
     }
 
     bool operator==(const IpcStatus&) const = default;

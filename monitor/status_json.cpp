@@ -47,6 +47,7 @@ nlohmann::json status_json(const proto::IpcStatus& status, const std::string& co
             {"remote_capacity", status.remote_capacity},
             {"local_slots", status.local_slots},
             {"local_in_use", status.local_in_use},
+            {"local_waiting", status.local_waiting},
             {"queued", status.queued},
             {"watchers", status.watchers},
             {"include_analysis",

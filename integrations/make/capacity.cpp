@@ -48,6 +48,7 @@ class CoordinatorCapacity final : public CapacitySource {
         c.reachable = true;
         c.remote = status->remote_capacity;
         c.local = status->local_slots > 0 ? status->local_slots : m_local_fallback;
+        c.local_waiting = status->local_waiting;
         m_connecting = 0;
         for (const auto& r : status->runners)
             if (r.state == "connecting") ++m_connecting;

@@ -1,6 +1,14 @@
 // How many jobs the cluster can take right now: the slots of the runners that are up plus
-// the local slots, as the coordinator reports them. A build asks once a second; when the
-// coordinator cannot be reached the answer is the local slots (the build goes on locally).
+// the local slots, as the coordinator reports them, plus a token lent for each wrapper that
+// waits for a local slot. A build asks once a second; when the coordinator cannot be reached
+// the answer is the local slots (the build goes on locally).
+//
+// The loan: a job waiting for the client's local slot (an assembler file, a unit the
+// analysis sends to the scan, a link) holds its make token while using no CPU and no
+// runner. A run of them held every token of an OpenSSL build while the runners idled (its
+// `.s` files and perlasm steps: bench/farm/RESULTS.md, session 10); a token more for each,
+// up to the runners' slots, lets make start the jobs that can go remote meanwhile. The
+// pool shrinks again as the waits end (tokens are retired as they come back).
 #pragma once
 
 #include "config/hosts.hpp"
@@ -14,10 +22,12 @@
 namespace ferry::integrations {
 
 struct Capacity {
-    uint32_t remote = 0;    // slots of runners that are up
-    uint32_t local = 1;     // local slots
-    bool reachable = false; // false: the coordinator could not be asked
-    uint32_t total() const { return remote + (local > 0 ? local : 1); }
+    uint32_t remote = 0;        // slots of runners that are up
+    uint32_t local = 1;         // local slots
+    uint32_t local_waiting = 0; // wrappers waiting for a local slot
+    bool reachable = false;     // false: the coordinator could not be asked
+    uint32_t lent() const { return local_waiting < remote ? local_waiting : remote; }
+    uint32_t total() const { return remote + (local > 0 ? local : 1) + lent(); }
 };
 
 // Where the capacity comes from; tests give a fake.

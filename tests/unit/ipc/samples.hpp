@@ -113,6 +113,7 @@ inline IpcStatus ipc_status() {
     m.analysis_served = 33;
     m.analysis_scanned = {{"the analysis refused", 2}, {"dependency options", 5}};
     m.scan_passes = 7;
+    m.local_waiting = 3;
     return m;
 }
 

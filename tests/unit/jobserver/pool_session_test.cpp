@@ -129,3 +129,19 @@ TEST_CASE("fifo style: the path is in MAKEFLAGS, 0600, and gone afterwards") {
     struct stat st {};
     CHECK(::stat(path.c_str(), &st) != 0);
 }
+
+TEST_CASE("a token is lent for each wrapper waiting for a local slot, up to the runners' slots") {
+    Capacity c;
+    c.remote = 2;
+    c.local = 1;
+    CHECK(c.total() == 3);
+    c.local_waiting = 1;
+    CHECK(c.lent() == 1);
+    CHECK(c.total() == 4);
+    c.local_waiting = 5;
+    CHECK(c.lent() == 2); // more would be more jobs than the cluster runs
+    CHECK(c.total() == 5);
+    c.remote = 0; // no runner: nothing can go elsewhere meanwhile
+    CHECK(c.lent() == 0);
+    CHECK(c.total() == 1);
+}
