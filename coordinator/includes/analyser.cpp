@@ -325,7 +325,7 @@ class Walk {
         const bool uncertain = current() == Act::maybe;
         switch (d.kind) {
         case DirectiveKind::define:
-            m_macros.define(d.tokens, uncertain);
+            m_macros.define(d, uncertain);
             break;
         case DirectiveKind::undef:
             if (!d.tokens.empty()) m_macros.undef(d.tokens[0].text, uncertain);

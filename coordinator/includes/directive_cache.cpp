@@ -53,7 +53,7 @@ DirectiveCache::defines_of(const std::shared_ptr<const LexedFile>& lexed) {
         table = std::make_shared<MacroTable>();
         for (const auto& d : lexed->directives) {
             if (d.kind == DirectiveKind::define)
-                table->define(d.tokens, false);
+                table->define(d, false);
             else if (!d.tokens.empty())
                 table->undef(d.tokens[0].text, false);
         }

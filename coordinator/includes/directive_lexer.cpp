@@ -329,6 +329,34 @@ void pragmas_in_tokens(const std::vector<Token>& tokens, uint32_t line, LexedFil
 
 } // namespace
 
+std::shared_ptr<const Macro> parse_define(const std::vector<Token>& tokens) {
+    if (tokens.empty() || tokens[0].kind != TokenKind::identifier) return nullptr;
+    auto macro = std::make_shared<Macro>();
+    size_t i = 1;
+    // Function-like only when `(` follows the name with no blank between.
+    if (tokens.size() > 1 && tokens[1].text == "(" && !tokens[1].space_before) {
+        macro->function_like = true;
+        for (i = 2; i < tokens.size() && tokens[i].text != ")"; ++i) {
+            const Token& t = tokens[i];
+            if (t.text == ",") continue;
+            if (t.text == "...") {
+                macro->variadic = true;
+                if (macro->params.empty() || tokens[i - 1].text == ",")
+                    macro->params.push_back("__VA_ARGS__");
+            } else if (t.kind == TokenKind::identifier) {
+                macro->params.push_back(t.text);
+            } else {
+                return nullptr;
+            }
+        }
+        if (i >= tokens.size()) return nullptr;
+        ++i;
+    }
+    macro->body.assign(tokens.begin() + static_cast<long>(i), tokens.end());
+    if (!macro->body.empty()) macro->body.front().space_before = false;
+    return macro;
+}
+
 LexedFile lex_directives(std::string_view content, const LexOptions& options) {
     Clean c = clean(content, options.trigraphs);
     LineCounter lines(c);
@@ -367,6 +395,7 @@ LexedFile lex_directives(std::string_view content, const LexOptions& options) {
             for (auto& tok : s.rest_of_line())
                 d.tokens.push_back(std::move(tok));
             pragmas_in_tokens(d.tokens, line, out);
+            if (d.kind == DirectiveKind::define) d.macro = parse_define(d.tokens);
             out.directives.push_back(std::move(d));
         } else {
             line_start = false;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,10 +43,26 @@ enum class DirectiveKind : uint8_t {
     other, // #line, #error, #ident, unknown names: no effect on what is included
 };
 
+// What a `#define` defines, parsed once per lexed directive and shared by every macro table
+// that defines it: a header's definitions are applied by every unit that includes it, and
+// copying their tokens for each unit (then freeing them) took about a quarter of the
+// coordinator's CPU over OpenSSL's units (bench/farm, --profile).
+struct Macro {
+    bool function_like = false;
+    bool variadic = false; // the last parameter is __VA_ARGS__ (or `name...`)
+    std::vector<std::string> params;
+    std::vector<Token> body;
+};
+
+// `tokens`: what follows `#define`, the macro's name first. Null if the name is missing or
+// the parameter list is malformed (the directive then defines nothing).
+std::shared_ptr<const Macro> parse_define(const std::vector<Token>& tokens);
+
 struct Directive {
     DirectiveKind kind = DirectiveKind::other;
     uint32_t line = 0;         // physical line of the `#`, from 1
     std::vector<Token> tokens; // after the directive name; `<a.h>` of an include is one token
+    std::shared_ptr<const Macro> macro; // a well-formed #define's, named by tokens[0]
 };
 
 // A `_Pragma` operator that can change what is included: its argument names `once`,

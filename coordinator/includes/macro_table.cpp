@@ -20,36 +20,23 @@ void MacroTable::remove(const std::string& name) {
         m_macros.erase(name);
 }
 
-bool MacroTable::define(const std::vector<Token>& tokens, bool uncertain) {
-    if (tokens.empty() || tokens[0].kind != TokenKind::identifier) return false;
-    Entry entry;
-    entry.defined = true;
-    entry.uncertain = uncertain;
-    size_t i = 1;
-    // Function-like only when `(` follows the name with no blank between.
-    if (tokens.size() > 1 && tokens[1].text == "(" && !tokens[1].space_before) {
-        entry.macro.function_like = true;
-        for (i = 2; i < tokens.size() && tokens[i].text != ")"; ++i) {
-            const Token& t = tokens[i];
-            if (t.text == ",") continue;
-            if (t.text == "...") {
-                entry.macro.variadic = true;
-                if (entry.macro.params.empty() || tokens[i - 1].text == ",")
-                    entry.macro.params.push_back("__VA_ARGS__");
-            } else if (t.kind == TokenKind::identifier) {
-                entry.macro.params.push_back(t.text);
-            } else {
-                return false;
-            }
-        }
-        if (i >= tokens.size()) return false;
-        ++i;
-    }
-    entry.macro.body.assign(tokens.begin() + static_cast<long>(i), tokens.end());
-    if (!entry.macro.body.empty()) entry.macro.body.front().space_before = false;
+void MacroTable::insert(const std::string& name, std::shared_ptr<const Macro> macro,
+                        bool uncertain) {
     // Under an undecided condition the new definition may or may not be in effect; in a
     // decided group it is, whatever came before.
-    m_macros[tokens[0].text] = std::move(entry);
+    m_macros[name] = Entry{std::move(macro), true, uncertain};
+}
+
+bool MacroTable::define(const std::vector<Token>& tokens, bool uncertain) {
+    auto macro = parse_define(tokens);
+    if (!macro) return false;
+    insert(tokens[0].text, std::move(macro), uncertain);
+    return true;
+}
+
+bool MacroTable::define(const Directive& directive, bool uncertain) {
+    if (!directive.macro) return false;
+    insert(directive.tokens[0].text, directive.macro, uncertain);
     return true;
 }
 
@@ -90,6 +77,11 @@ MacroState MacroTable::state(const std::string& name) const {
     if (!slot) return builtin_state(name);
     if (slot->second.uncertain) return MacroState::unknown;
     return slot->second.defined ? MacroState::defined : MacroState::undefined;
+}
+
+const Macro* MacroTable::definition(const std::string& name) const {
+    const Slot* slot = find(name);
+    return slot && slot->second.defined ? slot->second.macro.get() : nullptr;
 }
 
 void MacroTable::push(const std::string& name) {
@@ -197,7 +189,7 @@ class Expander {
                 ++i;
                 continue;
             }
-            const Macro& m = it->second.macro;
+            const Macro& m = *it->second.macro;
             std::vector<const std::string*> hide = toks[i].hide;
             hide.push_back(&it->first);
             bool space = t.space_before;
@@ -302,8 +294,7 @@ class Expander {
                 std::vector<Token> inner(body.begin() + static_cast<long>(k) + 2,
                                          body.begin() +
                                              static_cast<long>(std::min(e, body.size())));
-                Macro sub = m;
-                sub.body = inner;
+                Macro sub{m.function_like, m.variadic, m.params, std::move(inner)};
                 auto part = substitute(sub, args, hide);
                 out.insert(out.end(), part.begin(), part.end());
                 k = e;

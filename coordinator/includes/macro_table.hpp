@@ -14,13 +14,6 @@
 
 namespace ferry::includes {
 
-struct Macro {
-    bool function_like = false;
-    bool variadic = false; // the last parameter is __VA_ARGS__ (or `name...`)
-    std::vector<std::string> params;
-    std::vector<Token> body;
-};
-
 enum class MacroState : uint8_t { defined, undefined, unknown };
 
 struct Expansion {
@@ -41,8 +34,12 @@ class MacroTable {
 
     // `tokens`: what follows `#define`. False if the name is missing or malformed.
     bool define(const std::vector<Token>& tokens, bool uncertain);
+    // A lexed #define: its macro is shared, not copied. False if it is malformed.
+    bool define(const Directive& directive, bool uncertain);
     void undef(const std::string& name, bool uncertain);
     MacroState state(const std::string& name) const;
+    // The definition in effect, certain or not; null when there is none.
+    const Macro* definition(const std::string& name) const;
     // #pragma push_macro / pop_macro.
     void push(const std::string& name);
     void pop(const std::string& name);
@@ -55,7 +52,7 @@ class MacroTable {
     // Not defined and not uncertain: a base macro this table undefined for certain (a table
     // without a base erases the entry instead).
     struct Entry {
-        Macro macro;
+        std::shared_ptr<const Macro> macro; // null unless defined
         bool defined = false;
         bool uncertain = false;
     };
@@ -68,6 +65,7 @@ class MacroTable {
     const Slot* find(const std::string& name) const;
     // `name` is certainly undefined from here on.
     void remove(const std::string& name);
+    void insert(const std::string& name, std::shared_ptr<const Macro> macro, bool uncertain);
 
     std::unordered_map<std::string, Entry> m_macros; // over the base's
     std::unordered_map<std::string, std::vector<Saved>> m_pushed;

@@ -189,3 +189,37 @@ TEST_CASE("a table over a shared base: its changes hide the base's macros, never
     CHECK(g.eval("KEEP == 1 && GONE == 2 && MAYBE == 3 && SAVED == 4 && F(1) == 2") == Tri::yes);
     CHECK(g.macros.state("NEW") == MacroState::undefined);
 }
+
+TEST_CASE("tables defining the same lexed #define share its macro; each changes only itself") {
+    auto lexed =
+        lex_directives("#define X 1\n#define F(a) (a + X)\n#define G (a)\n#define B(1) 2\n", {});
+    REQUIRE(lexed.directives.size() == 4);
+    const Directive& x = lexed.directives[0];
+    REQUIRE(x.macro);
+    CHECK(lexed.directives[1].macro->function_like);
+    CHECK_FALSE(lexed.directives[2].macro->function_like); // a blank before `(`
+    CHECK_FALSE(lexed.directives[3].macro);                // malformed: defines nothing
+
+    Fixture a, b;
+    for (const auto& d : lexed.directives) {
+        CHECK(a.macros.define(d, false) == (d.macro != nullptr));
+        CHECK(b.macros.define(d, true) == (d.macro != nullptr));
+    }
+    CHECK(a.macros.definition("X") == x.macro.get());
+    CHECK(b.macros.definition("X") == x.macro.get());
+    CHECK(x.macro.use_count() == 3); // the directive's and the two tables'
+    CHECK(a.macros.state("B") == MacroState::undefined);
+    CHECK(a.eval("F(1) == 2") == Tri::yes);
+    CHECK(b.eval("F(1) == 2") == Tri::unknown); // b defined them under an undecided #if
+
+    a.define("X 2");
+    CHECK(a.eval("F(1) == 3") == Tri::yes);
+    CHECK(b.macros.definition("X") == x.macro.get());
+    CHECK(x.macro.use_count() == 2);
+    b.macros.undef("X", false);
+    CHECK(b.macros.state("X") == MacroState::undefined);
+    CHECK(a.eval("X == 2") == Tri::yes);
+    a.macros.undef("F", false);
+    CHECK(b.expand("F(1)") == "(1 + X)");
+    CHECK(x.macro->body == lex_line("1", {}));
+}
