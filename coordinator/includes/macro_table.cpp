@@ -1,5 +1,7 @@
 #include "coordinator/includes/macro_table.hpp"
 
+#include "util/assert.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -7,24 +9,39 @@ namespace ferry::includes {
 
 MacroTable::MacroTable(std::shared_ptr<const MacroTable> base) : m_base(std::move(base)) {}
 
+MacroTable::MacroTable(std::shared_ptr<const MacroTable> base, std::pmr::memory_resource* arena)
+    : m_macros(arena), m_base(std::move(base)) {}
+
+void MacroTable::set_base(std::shared_ptr<const MacroTable> base) {
+    FERRY_ASSERT(m_macros.empty() && m_pushed.empty(), "a base under a table with entries");
+    m_base = std::move(base);
+}
+
 const MacroTable::Slot* MacroTable::find(const std::string& name) const {
-    if (auto it = m_macros.find(name); it != m_macros.end())
+    if (auto it = m_macros.find(std::string_view(name)); it != m_macros.end())
         return it->second.defined || it->second.uncertain ? &*it : nullptr;
     return m_base ? m_base->find(name) : nullptr;
 }
 
 void MacroTable::remove(const std::string& name) {
     if (m_base && m_base->find(name))
-        m_macros[name] = Entry{}; // hides the base's
-    else
-        m_macros.erase(name);
+        assign(name, Entry{}); // hides the base's
+    else if (auto it = m_macros.find(std::string_view(name)); it != m_macros.end())
+        m_macros.erase(it);
 }
 
 void MacroTable::insert(const std::string& name, std::shared_ptr<const Macro> macro,
                         bool uncertain) {
     // Under an undecided condition the new definition may or may not be in effect; in a
     // decided group it is, whatever came before.
-    m_macros[name] = Entry{std::move(macro), true, uncertain};
+    assign(name, Entry{std::move(macro), true, uncertain});
+}
+
+void MacroTable::assign(const std::string& name, Entry entry) {
+    // One hash: the node is made first (in the arena, when the table has one, so a node
+    // left unused costs nothing) and kept only for a new name.
+    auto [it, fresh] = m_macros.emplace(std::string_view(name), entry);
+    if (!fresh) it->second = std::move(entry);
 }
 
 bool MacroTable::define(const std::vector<Token>& tokens, bool uncertain) {
@@ -45,10 +62,10 @@ void MacroTable::undef(const std::string& name, bool uncertain) {
         remove(name);
         return;
     }
-    auto it = m_macros.find(name);
+    auto it = m_macros.find(std::string_view(name));
     if (it == m_macros.end()) {
         const Slot* base = m_base ? m_base->find(name) : nullptr;
-        it = m_macros.emplace(name, base ? base->second : Entry{}).first;
+        it = m_macros.emplace(std::string_view(name), base ? base->second : Entry{}).first;
     }
     it->second.uncertain = true; // keeps the definition, if any: it may still be in effect
 }
@@ -99,7 +116,7 @@ void MacroTable::pop(const std::string& name) {
     Saved saved = std::move(it->second.back());
     it->second.pop_back();
     if (saved.present)
-        m_macros[name] = std::move(saved.entry);
+        assign(name, std::move(saved.entry));
     else
         remove(name);
 }
@@ -110,7 +127,7 @@ class Expander {
   public:
     struct XTok {
         Token tok;
-        std::vector<const std::string*> hide;
+        std::vector<const MacroTable::Name*> hide;
     };
 
     Expander(const MacroTable& table, bool in_if) : m_table(table), m_in_if(in_if) {}
@@ -139,7 +156,7 @@ class Expander {
 
     static bool hidden(const XTok& x, const std::string& name) {
         return std::any_of(x.hide.begin(), x.hide.end(),
-                           [&](const std::string* h) { return *h == name; });
+                           [&](const MacroTable::Name* h) { return std::string_view(*h) == name; });
     }
 
     // Index past a balanced parenthesis group starting at `open`; npos if unbalanced.
@@ -190,7 +207,7 @@ class Expander {
                 continue;
             }
             const Macro& m = *it->second.macro;
-            std::vector<const std::string*> hide = toks[i].hide;
+            std::vector<const MacroTable::Name*> hide = toks[i].hide;
             hide.push_back(&it->first);
             bool space = t.space_before;
             if (!m.function_like) {
@@ -264,7 +281,7 @@ class Expander {
     }
 
     std::vector<XTok> substitute(const Macro& m, const std::vector<std::vector<XTok>>& args,
-                                 const std::vector<const std::string*>& hide) {
+                                 const std::vector<const MacroTable::Name*>& hide) {
         auto param_index = [&](const Token& t) -> int {
             if (t.kind != TokenKind::identifier) return -1;
             for (size_t p = 0; p < m.params.size(); ++p)

@@ -2,13 +2,16 @@
 #include "coordinator/includes/macro_table.hpp"
 
 #include <doctest/doctest.h>
+#include <memory_resource>
 
 using namespace ferry::includes;
 
 namespace {
 
+// Each table as a walk makes it (analyser.cpp): its entries in a monotonic arena.
 struct Fixture {
-    MacroTable macros;
+    std::pmr::monotonic_buffer_resource arena;
+    MacroTable macros{nullptr, &arena};
     bool cplusplus = false;
     std::function<Tri(const HeaderQuery&)> has_include;
 
@@ -158,7 +161,7 @@ TEST_CASE("a table over a shared base: its changes hide the base's macros, never
     REQUIRE(base->define(lex_line("SAVED 4", {}), false));
     REQUIRE(base->define(lex_line("F(x) (x + KEEP)", {}), false));
     Fixture f;
-    f.macros = MacroTable(base);
+    f.macros.set_base(base);
     CHECK(f.eval("KEEP == 1 && GONE == 2 && F(1) == 2") == Tri::yes);
 
     f.macros.undef("GONE", false);
@@ -185,7 +188,7 @@ TEST_CASE("a table over a shared base: its changes hide the base's macros, never
 
     // The base saw none of it: the next unit's walk starts from the same macros.
     Fixture g;
-    g.macros = MacroTable(base);
+    g.macros.set_base(base);
     CHECK(g.eval("KEEP == 1 && GONE == 2 && MAYBE == 3 && SAVED == 4 && F(1) == 2") == Tri::yes);
     CHECK(g.macros.state("NEW") == MacroState::undefined);
 }
