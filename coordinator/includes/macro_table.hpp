@@ -41,7 +41,6 @@ class MacroTable {
     // The base of an empty table (one made with its arena before the base was known).
     void set_base(std::shared_ptr<const MacroTable> base);
     void reserve(size_t entries) { m_macros.reserve(entries); }
-    size_t own_entries() const { return m_macros.size(); }
 
     // `tokens`: what follows `#define`. False if the name is missing or malformed.
     bool define(const std::vector<Token>& tokens, bool uncertain);

@@ -57,7 +57,6 @@ class RememberingFileSystem final : public FileSystem {
     bool is_file(const std::string& path) override;
     std::optional<std::string> read(const std::string& path) override;
     std::optional<FileStamp> stamp(const std::string& path) override;
-    const PathMemo& memo() const { return m_memo; }
 
   private:
     RealFileSystem m_real;
