@@ -35,8 +35,13 @@ printf 'all:%s\n%%.o: %%.s\n\t$(CC) -c $< -o $@\n' "$OBJS" >"$P/Makefile"
     fail "the build failed: $(tail -5 "$TEST_TMP/build.log")"
 note "jobserver log: $(grep -E ' start | resize ' "$FERRY_JOBSERVER_LOG" | tr '\n' '|')"
 assert_eq 3 "$(pool_size_at_start)" "pool at the start (2 runner slots + 1 local)"
-grep -qE 'resize 3 -> 5 remote=2 local=1 lent=2 ' "$FERRY_JOBSERVER_LOG" ||
+# One step or two: a slow wrapper (ASan) may be the only one waiting at the first poll.
+grep -qE 'resize [34] -> [45] remote=2 local=1 lent=[12] ' "$FERRY_JOBSERVER_LOG" ||
     fail "no token was lent while jobs waited for the local slot: $(cat "$FERRY_JOBSERVER_LOG")"
+grep -qE 'resize [0-9]+ -> 5 remote=2 local=1 lent=2 ' "$FERRY_JOBSERVER_LOG" ||
+    fail "the loan never reached the runners' two slots: $(cat "$FERRY_JOBSERVER_LOG")"
+! grep -qE 'resize [0-9]+ -> ([6-9]|[1-9][0-9]+) ' "$FERRY_JOBSERVER_LOG" ||
+    fail "more tokens lent than the runners have slots: $(cat "$FERRY_JOBSERVER_LOG")"
 grep -qE 'resize 5 -> [34] remote=2 local=1 lent=[01] ' "$FERRY_JOBSERVER_LOG" ||
     fail "the lent tokens were not taken back as the waits ended: $(cat "$FERRY_JOBSERVER_LOG")"
 assert_tokens_back
