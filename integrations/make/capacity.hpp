@@ -5,10 +5,11 @@
 //
 // The loan: a job waiting for the client's local slot (an assembler file, a unit the
 // analysis sends to the scan, a link) holds its make token while using no CPU and no
-// runner. A run of them held every token of an OpenSSL build while the runners idled (its
-// `.s` files and perlasm steps: bench/farm/RESULTS.md, session 10); a token more for each,
-// up to the runners' slots, lets make start the jobs that can go remote meanwhile. The
-// pool shrinks again as the waits end (tokens are retired as they come back).
+// runner. In session 10's OpenSSL timeline 2–3.5 jobs at a time waited so (for the scan)
+// while the runners idled (bench/farm/RESULTS.md); a token more for each, up to the
+// runners' slots, lets make start the jobs that can go remote meanwhile. OpenSSL's own perl
+// steps are no ferry job and get no loan. The pool shrinks again as the waits end (tokens
+// are retired as they come back).
 #pragma once
 
 #include "config/hosts.hpp"
