@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -46,6 +47,12 @@ ProcessResult run_compiler_here(const std::string& compiler_path,
     ProcessResult failed;
     failed.exit_code = result.error().code == Errc::not_found ? 127 : 126;
     return failed;
+}
+
+void lower_to_idle_priority() {
+    sched_param param{};
+    param.sched_priority = 0;
+    if (::sched_setscheduler(0, SCHED_IDLE, &param) != 0) ::setpriority(PRIO_PROCESS, 0, 19);
 }
 
 void exit_like(int exit_code, int term_signal) {

@@ -14,6 +14,13 @@ namespace ferry::client {
 ProcessResult run_compiler_here(const std::string& compiler_path,
                                 const std::vector<std::string>& args);
 
+// Moves this process, and so the compiler it starts next, to the lowest CPU priority
+// (Linux's SCHED_IDLE: it runs only when nothing else wants the CPU). For a job the
+// coordinator sent back because this machine was idle (coordinator/local_offload.hpp): it
+// must not slow the build's own work here. The scheduler's choice, not the compile's output:
+// a refusal leaves the compile at normal priority.
+void lower_to_idle_priority();
+
 // The status this process should end with for `result`: the exit code, or the signal
 // re-raised on ourselves (so make sees "killed by SIGSEGV" as it would without ferry), with
 // 128 + signal if we survive it.

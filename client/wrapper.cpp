@@ -278,6 +278,7 @@ class Wrapper {
         if (!result.ran_remotely) {
             if (!result.warning.empty()) print_line(result.warning);
             m_coordinator_said_local = true; // counted there, with its reason
+            if (result.lowest_priority) lower_to_idle_priority();
             compile_locally();
         }
         m_client.reset(); // the job is done; free the connection before writing

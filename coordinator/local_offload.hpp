@@ -4,6 +4,13 @@
 // client that is the bottleneck (scans, links, make itself) must not take compiles from the
 // runners. Each job sent back books one CPU until its use shows in the readings, so one idle
 // reading does not send the whole queue home. Pure: the service feeds it readings on its tick.
+//
+// A job sent back compiles at the lowest priority (SCHED_IDLE, `lowest_priority` in the
+// answer; client/local_compile.hpp): it runs on CPU nothing here wants, so make, the wrappers
+// and the coordinator feeding the runners are not slowed by it, and a quarter of a compile's
+// CPU idle is enough to take one. At 90% (sessions 9–11) a farm client under a 0.4 CPU quota
+// that fed six runner slots at 73% of its budget never took one while the runners' queue
+// waited (bench/farm/RESULTS.md, session 12).
 #pragma once
 
 #include <cstdint>
@@ -11,13 +18,16 @@
 
 namespace ferry::coordinator {
 
+// Why such a job compiles here, as `ferry status` counts it.
+inline constexpr const char* kIdleOffloadReason = "runners busy, this machine idle";
+
 class LocalOffload {
   public:
     // The share of a compile's CPU that must be idle to take one here. A compile keeps one
     // CPU busy, or the whole budget when that is less (a client under a 0.4 CPU quota: with
-    // a fixed 0.9 CPU it could never take one, and a farm client with one runner left three
-    // quarters of its CPU unused while the runner's queue waited; bench/farm).
-    static constexpr double kMinIdleShare = 0.9;
+    // a fixed 0.9 CPU it could never take one; bench/farm). A quarter: at the lowest
+    // priority the compile only slows itself, and it still ends within four of its own times.
+    static constexpr double kMinIdleShare = 0.25;
     // How many readings a job sent back stays booked: the wrapper has to hear the answer,
     // wait for its local slot and start the compiler before the readings see it.
     static constexpr int kBookedReadings = 3;

@@ -220,7 +220,7 @@ void Service::offload_when_idle() {
     while (m_offload.take(m_scheduler->queued(), m_slots.capacity() - m_slots.in_use())) {
         log::info("{:.1f} CPUs idle here while runners are full: a queued job compiles here",
                   m_offload.idle());
-        if (!m_scheduler->take_queued_for_local("runners busy, this machine idle")) break;
+        if (!m_scheduler->take_queued_for_local(kIdleOffloadReason)) break;
     }
 }
 
@@ -700,6 +700,7 @@ void Service::finish_local(JobId id, const std::string& warning, const std::stri
     proto::IpcCompileResult answer;
     answer.ran_remotely = false;
     answer.warning = warning;
+    answer.lowest_priority = reason == kIdleOffloadReason;
     send_message(job.owner, answer);
 }
 

@@ -135,6 +135,9 @@ struct IpcCompileResult {
     // Not empty: an IpcCompile with `analyse` that the analysis cannot serve (why). The
     // wrapper scans and sends the scanned request on the same connection.
     std::string scan_needed;
+    // With ran_remotely false: compile at the lowest priority, on CPU nothing else here wants
+    // (a queued job the coordinator sent back because this machine was idle).
+    bool lowest_priority = false;
 
     static constexpr MsgType kType = MsgType::ipc_compile_result;
 
@@ -148,6 +151,7 @@ struct IpcCompileResult {
         v("stderr_data", m.stderr_data);
         v("outputs", m.outputs);
         v("scan_needed", m.scan_needed);
+        v("lowest_priority", m.lowest_priority);
     }
 
     bool operator==(const IpcCompileResult&) const = default;

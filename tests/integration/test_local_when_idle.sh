@@ -3,7 +3,8 @@
 # jobs queued, a queued job compiles here when this machine is measured idle — and never when
 # it is busy, nor with local_when_idle off. The runner is frozen (SIGSTOP) to hold its only slot
 # without using CPU; the busy case runs one CPU burner per CPU. Objects stay byte-identical to
-# local compiles, and each sent-back job is counted with its reason.
+# local compiles, each sent-back job is counted with its reason, and it compiles at the lowest
+# CPU priority (SCHED_IDLE: ps's class IDL), so it slows nothing else here.
 source "$(dirname "$0")/lib.sh"
 ferry_test_init
 export FERRY_LOCAL_WHEN_IDLE=1
@@ -21,8 +22,17 @@ EOF2
 export FERRY_HOSTS_FILE="$TEST_TMP/hosts.toml"
 P="$TEST_TMP/p"
 mkdir -p "$P/ref"
-for i in 0 1 2 3 4 5 6; do
+# Units 0-2 compile for a few tenths of a second, long enough for ps to see their priority.
+for i in 0 1 2; do
+    for ((f = 0; f < 40; f++)); do
+        printf 'double f%d_%d(const double *a, int n) { double s = 0; for (int k = 1; k < n; ++k) s = s * 0.5 + a[k - 1] / (a[k] + %d.0) + (double)(k ^ %d); return s; }\n' \
+            "$i" "$f" "$f" "$i"
+    done >"$P/u$i.c"
+done
+for i in 3 4 5 6; do
     printf 'int f%d(int x) { return x * %d + 3; }\n' "$i" "$i" >"$P/u$i.c"
+done
+for i in 0 1 2 3 4 5 6; do
     (cd "$P" && gcc -O1 -g -c "u$i.c" -o "ref/u$i.o") || fail "local reference u$i"
 done
 # wait_up: until the coordinator of the current configuration has its runner up.
@@ -84,14 +94,38 @@ import json, sys
 print(json.load(sys.stdin)["jobs"]["local_reasons"].get("runners busy, this machine idle", 0))'
 }
 
+# watch_idle_cc1 FILE: until FILE.stop exists, appends "PID CLASS" for each cc1 compiling in
+# $P (ps's scheduling class: TS normal, IDL SCHED_IDLE); the wrapper's scans (cc1 -E) are
+# not compiles.
+watch_idle_cc1() {
+    while [ ! -e "$1.stop" ]; do
+        for pid in $(pgrep -x cc1); do
+            [ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$P" ] || continue
+            tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- ' -E ' && continue
+            cls=$(ps -o cls= -p "$pid" | tr -d ' ')
+            [ -n "$cls" ] && echo "$pid $cls" >>"$1"
+        done
+        sleep 0.02
+    done
+}
+
 note "runner frozen with its slot taken, this machine idle: the queued jobs compile here"
 wait_up
 kill -STOP "${FERRYD_PIDS[$R]}"
+watch_idle_cc1 "$TEST_TMP/classes" &
+WATCHER=$!
 compile_bg 0
 compile_bg 1
 compile_bg 2
 # One of them holds the frozen runner's slot (whichever was sent first); two queue.
 until_running 1 30 0 1 2 || fail "the queued jobs did not compile here while the runner was frozen"
+touch "$TEST_TMP/classes.stop"
+wait "$WATCHER"
+grep -q ' IDL$' "$TEST_TMP/classes" ||
+    fail "no compile sent back ran at idle priority: $(sort -u "$TEST_TMP/classes" 2>/dev/null | tr '\n' ' ')"
+if grep -qv ' IDL$' "$TEST_TMP/classes"; then
+    fail "a compile sent back ran at normal priority: $(sort -u "$TEST_TMP/classes" | tr '\n' ' ')"
+fi
 sleep 1
 assert_eq 1 "$(running 0 1 2)" "compiles still waiting on the frozen runner"
 assert_eq 2 "$(idle_reason_count)" "jobs sent back because this machine was idle"

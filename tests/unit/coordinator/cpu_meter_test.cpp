@@ -112,7 +112,7 @@ TEST_CASE("cpu meter: without a quota, this machine's /proc/stat") {
 TEST_CASE("local offload: only measured idle CPU takes a queued job, one CPU per job") {
     LocalOffload offload;
     CHECK(!offload.take(3, 2)); // nothing measured yet
-    offload.measured(0.3);
+    offload.measured(0.2);
     CHECK(!offload.take(3, 2)); // the client is the bottleneck: never
     offload.measured(2.0);      // one quiet interval after a busy one is not enough
     CHECK(!offload.take(3, 2));
@@ -136,20 +136,33 @@ TEST_CASE("local offload: only measured idle CPU takes a queued job, one CPU per
     CHECK(!offload.take(3, 0)); // no local slot free
 }
 
+TEST_CASE("local offload: a quarter of a compile's CPU idle takes one (it runs at idle priority)") {
+    LocalOffload offload;
+    offload.measured(0.3);
+    offload.measured(0.3);
+    CHECK(offload.take(3, 2));  // a compile at idle priority only slows itself
+    CHECK(!offload.take(3, 2)); // one CPU booked, 0.3 idle
+    offload.measured(0.24);
+    offload.measured(0.24);
+    offload.measured(0.24);
+    CHECK(!offload.take(3, 2)); // below a quarter: it would take four times its own time
+}
+
 TEST_CASE("local offload: under a quota below one CPU, a compile takes the whole budget") {
-    // bench/farm's client: 0.4 CPU. A compile here uses all of it; 90% of it idle takes one.
+    // bench/farm's client: 0.4 CPU. A compile here uses all of it; a quarter of it idle
+    // (0.1 CPU) takes one.
     LocalOffload offload;
     offload.set_budget(0.4);
-    offload.measured(0.30);
-    offload.measured(0.30);
-    CHECK(!offload.take(3, 2)); // 75% idle: make, the wrappers and the coordinator need it
-    offload.measured(0.38);
-    offload.measured(0.38);
-    CHECK(offload.take(3, 2));
+    offload.measured(0.08);
+    offload.measured(0.08);
+    CHECK(!offload.take(3, 2)); // 80% busy: make, the wrappers and the coordinator use it
+    offload.measured(0.11);
+    offload.measured(0.11);
+    CHECK(offload.take(3, 2));  // 73% busy, as when feeding six runner slots
     CHECK(!offload.take(3, 2)); // the one compile has booked the budget
     // A budget of one CPU or more is counted in CPUs, as before.
     offload.set_budget(4);
-    offload.measured(0.5);
-    offload.measured(0.5);
+    offload.measured(0.2);
+    offload.measured(0.2);
     CHECK(!offload.take(3, 2));
 }

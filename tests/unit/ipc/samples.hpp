@@ -66,6 +66,7 @@ inline IpcCompileResult ipc_compile_result() {
     m.stderr_data = "x.cc:2:5: error: \0odd"s;
     m.outputs = {{"x.o", binary_blob(700, 3)}};
     m.scan_needed = "the analysis refused";
+    m.lowest_priority = true;
     return m;
 }
 
