@@ -13,12 +13,12 @@ export FERRY_NO_SKIP=1
 root=$PWD
 jobs=$(nproc)
 
-run_suite() { # build-dir, ctest exclusion regex (or ""), cmake args...
-    local dir=$1 exclude=$2
-    shift 2
+run_suite() { # build-dir, ctest parallelism, ctest exclusion regex (or ""), cmake args...
+    local dir=$1 test_jobs=$2 exclude=$3
+    shift 3
     cmake -S "$root" -B "$dir" -G Ninja -DFERRY_WERROR=ON "$@" >/dev/null
     cmake --build "$dir" -j"$jobs"
-    (cd "$dir" && ctest --output-on-failure -j"$jobs" --timeout 600 ${exclude:+-E "$exclude"})
+    (cd "$dir" && ctest --output-on-failure -j"$test_jobs" --timeout 600 ${exclude:+-E "$exclude"})
 }
 
 # Every suite runs in the gcc half. The sanitizer half runs every unit test, the fuzz corpora and
@@ -41,7 +41,10 @@ sanitize_exclude='^integration\.(test_(ninja_googletest|correctness_battery|scan
 echo "=== build and test (gcc, warnings as errors)"
 # -O2 without debug information: a third of the build's CPU is gcc writing DWARF that no CI step
 # reads (the sanitizer half, where a report needs file and line, keeps full debug information).
-run_suite build/ci-gcc "" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+# One suite more than CPUs: the gcc half's suites left a quarter of the CPU idle at -j2 (they
+# wait for runners frozen, killed or restarted, for timeouts and for make; session 12: 628 CPU
+# s in 431 s on 2 CPUs). The sanitizer half's suites are CPU-bound and keep one per CPU.
+run_suite build/ci-gcc $((jobs + 1)) "" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -DNDEBUG" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -DNDEBUG"
 
 # The unit tests whose code runs on several threads (the runner's pool, libuv's work queue, the
@@ -67,7 +70,7 @@ if [ "${FERRY_SKIP_SANITIZE:-0}" != 1 ]; then
     echo "=== build and test under ASan+UBSan (clang), fuzz targets on their corpora"
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
     export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-    run_suite build/ci-sanitize "$sanitize_exclude" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+    run_suite build/ci-sanitize "$jobs" "$sanitize_exclude" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
         -DCMAKE_BUILD_TYPE=Debug \
         -DFERRY_ASAN=ON -DFERRY_UBSAN=ON -DFERRY_FUZZ=ON
 fi
