@@ -38,7 +38,7 @@ run_suite() { # build-dir, ctest parallelism, ctest exclusion regex (or ""), cma
 # the wrapper paths other suites drive under ASan. CI's whole run must stay under 25 minutes.
 sanitize_exclude='^integration\.(test_(ninja_googletest|correctness_battery|scan_traps|has_include_real|mon|local_when_idle|package|real_tools|make_capacity|fault_network_cut|ninja_cmake|tail_backup|buildsys_[a-z_]+)|real_tools_setup|real_projects_setup|test_[a-z_]+\.make44)$'
 
-echo "=== build and test (gcc, warnings as errors)"
+echo "=== build and test (gcc, warnings as errors) (at ${SECONDS} s)"
 # -O2 without debug information: a third of the build's CPU is gcc writing DWARF that no CI step
 # reads (the sanitizer half, where a report needs file and line, keeps full debug information).
 # One suite more than CPUs: the gcc half's suites left a quarter of the CPU idle at -j2 (they
@@ -53,7 +53,7 @@ run_suite build/ci-gcc $((jobs + 1)) "" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 # -O1 with line tables only (reports keep file:line), with the precompiled headers: the
 # cheapest TSan build that still names the racing lines.
 if [ "${FERRY_SKIP_TSAN:-0}" != 1 ]; then
-    echo "=== threaded unit tests under ThreadSanitizer (clang)"
+    echo "=== threaded unit tests under ThreadSanitizer (clang) (at ${SECONDS} s)"
     tsan_dir=build/ci-tsan
     cmake -S "$root" -B "$tsan_dir" -G Ninja -DFERRY_WERROR=ON -DFERRY_TSAN=ON \
         -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -67,11 +67,11 @@ if [ "${FERRY_SKIP_TSAN:-0}" != 1 ]; then
 fi
 
 if [ "${FERRY_SKIP_SANITIZE:-0}" != 1 ]; then
-    echo "=== build and test under ASan+UBSan (clang), fuzz targets on their corpora"
+    echo "=== build and test under ASan+UBSan (clang), fuzz targets on their corpora (at ${SECONDS} s)"
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
     export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
     run_suite build/ci-sanitize "$jobs" "$sanitize_exclude" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
         -DCMAKE_BUILD_TYPE=Debug \
         -DFERRY_ASAN=ON -DFERRY_UBSAN=ON -DFERRY_FUZZ=ON
 fi
-echo "=== all tests passed"
+echo "=== all tests passed (at ${SECONDS} s)"

@@ -14,7 +14,7 @@
 #   --shape default   client 0.4 CPU + 3 runners x 0.4 CPU, 2 slots each (ideal speedup 4.0x)
 #   --shape wide      client 0.2 CPU + 6 runners x 0.3 CPU, 2 slots each (ideal speedup 10x)
 #   --runners LIST    also run with fewer runners of the shape (for the speedup plot)
-#   --quick [N]       only the first N objects (default 40) of make-based workloads
+#   --quick [N]       only the first N objects (default 40) of openssl and gtest
 #   --append          append the report to bench/farm/RESULTS.md (otherwise stdout only)
 #   --plot            write bench/farm/speedup-WORKLOAD-SHAPE.svg (gnuplot) from the runs
 #   --profile         split each run's CPU by side and process (perf, lib/profile.sh)

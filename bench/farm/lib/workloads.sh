@@ -8,7 +8,8 @@
 #   wl_NAME_version           one line for RESULTS.md
 # Trees are built at one path ($WORK/tree) whatever the mode, so absolute paths recorded in
 # objects (DW_AT_comp_dir, __FILE__) are the same and objects can be compared byte for byte.
-# QUICK_OBJECTS (when set, from --quick) limits the make-based workloads to that many objects.
+# QUICK_OBJECTS (when set, from --quick) limits openssl and gtest to that many objects (tiny
+# has 40; Kbuild's directories are chosen with $LINUX_DIRS).
 
 cc_with_prefix() { # gcc|g++ -> "PREFIX gcc" or "gcc"
     if [ -n "$CC_PREFIX" ]; then echo "$CC_PREFIX $1"; else echo "$1"; fi
@@ -132,7 +133,7 @@ wl_linux_build() {
 
 # ---- gtest: googletest from Debian's googletest package (its sources in /usr/src), CMake + Ninja ----
 wl_gtest_fetch() { [ -f /usr/src/googletest/CMakeLists.txt ] || die "needs googletest (/usr/src/googletest)"; }
-wl_gtest_version() { echo "gtest: googletest $(dpkg-query -W -f='${Version}' googletest) (/usr/src/googletest), CMake + Ninja, -Dgtest_build_tests=ON"; }
+wl_gtest_version() { echo "gtest: googletest $(dpkg-query -W -f='${Version}' googletest) (/usr/src/googletest), CMake + Ninja, -Dgtest_build_tests=ON${QUICK_OBJECTS:+, first $QUICK_OBJECTS objects}"; }
 wl_gtest_setup() {
     local tree=$1
     mkdir -p "$tree"
@@ -153,6 +154,7 @@ wl_gtest_clean() { [ ! -d "$1/build" ] || find "$1/build" -name '*.o' -delete; }
 wl_gtest_build() {
     local objs
     # Objects only: links are local in every mode and not what is compared.
-    mapfile -t objs < <(ninja -C "$1/build" -t targets all | awk -F: '$1 ~ /\.o$/ { print $1 }')
+    mapfile -t objs < <(ninja -C "$1/build" -t targets all | awk -F: '$1 ~ /\.o$/ { print $1 }' |
+        if [ -n "${QUICK_OBJECTS:-}" ]; then head -n "$QUICK_OBJECTS"; else cat; fi)
     "${NINJA_DRIVER[@]}" -C "$1/build" "${objs[@]}" >/dev/null
 }
