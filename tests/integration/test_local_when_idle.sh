@@ -96,13 +96,15 @@ print(json.load(sys.stdin)["jobs"]["local_reasons"].get("runners busy, this mach
 
 # watch_idle_cc1 FILE: until FILE.stop exists, appends "PID CLASS" for each cc1 compiling in
 # $P (ps's scheduling class: TS normal, IDL SCHED_IDLE); the wrapper's scans (cc1 -E) are
-# not compiles.
+# not compiles. A cc1 may exit between pgrep and ps: the watcher runs without -e, else that
+# race ends it (and the suite) with no message.
 watch_idle_cc1() {
+    set +e
     while [ ! -e "$1.stop" ]; do
         for pid in $(pgrep -x cc1); do
             [ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$P" ] || continue
             tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- ' -E ' && continue
-            cls=$(ps -o cls= -p "$pid" | tr -d ' ')
+            cls=$(ps -o cls= -p "$pid" 2>/dev/null | tr -d ' ')
             [ -n "$cls" ] && echo "$pid $cls" >>"$1"
         done
         sleep 0.02
@@ -120,7 +122,7 @@ compile_bg 2
 # One of them holds the frozen runner's slot (whichever was sent first); two queue.
 until_running 1 30 0 1 2 || fail "the queued jobs did not compile here while the runner was frozen"
 touch "$TEST_TMP/classes.stop"
-wait "$WATCHER"
+wait "$WATCHER" || fail "the cc1 watcher failed"
 grep -q ' IDL$' "$TEST_TMP/classes" ||
     fail "no compile sent back ran at idle priority: $(sort -u "$TEST_TMP/classes" 2>/dev/null | tr '\n' ' ')"
 if grep -qv ' IDL$' "$TEST_TMP/classes"; then
