@@ -395,6 +395,13 @@ void RunnerLink::send_job(const proto::JobRequest& request) {
     m_stream->send(std::move(*bytes));
 }
 
+void RunnerLink::cancel_job(uint64_t job) {
+    if (m_phase != Phase::up || !m_jobs.count(job)) return;
+    auto bytes = proto::frame(proto::JobCancel{job});
+    if (!bytes) return fail_soon(fmt::format("job {}: {}", job, bytes.error().message));
+    m_stream->send(std::move(*bytes));
+}
+
 void RunnerLink::forget_job(uint64_t job) {
     m_jobs.erase(job);
 }

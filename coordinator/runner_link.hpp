@@ -67,6 +67,9 @@ class RunnerLink {
     void send_job(const proto::JobRequest& request);
     // The job's answer is no longer wanted (no timeout for it any more).
     void forget_job(uint64_t job);
+    // Asks the runner to stop the job (JobCancel); its answer still comes, under the job's
+    // timeout. Nothing is sent for a job this link does not carry (its link went down).
+    void cancel_job(uint64_t job);
     // Closes everything; no more events.
     void stop();
 

@@ -206,6 +206,7 @@ int Scheduler::copies(JobId id) const {
 
 void Scheduler::orphan(size_t runner, JobId id, bool lost_race) {
     m_orphans[{runner, id}] = lost_race;
+    m_dispatcher.cancel_copy(id, runner);
 }
 
 void Scheduler::drop_copy(Job& job, size_t runner) {

@@ -29,19 +29,19 @@
 //  - A completed compile that failed for want of a file (runner_fault.hpp missing_input) is
 //    nobody's fault: the runner did its job, the wrapper compiles it again locally, and it
 //    counts as local, not remote.
-//  - A cancelled job (its wrapper went away) keeps its runner slot until the runner answers;
-//    the answer is dropped.
+//  - A cancelled job (its wrapper went away) is cancelled on its runner too (JobCancel) and
+//    keeps its runner slot until the runner answers; the answer is dropped.
 //  - Backup compiles (the tail race, MapReduce's backup tasks): when nothing is queued, a
 //    runner slot is idle, and a job has run longer than max(backup_min_ms, backup_factor x
 //    its expected cost), the same job is sent to an idle matching runner it has not tried,
 //    longest-running job first, at most one backup per job. The first completed answer is
 //    the job's (both copies compile the same files with the same compiler, so either is
-//    byte-identical to a local compile); the other copy is dropped: without a cancel in
-//    the protocol it keeps its runner slot until its answer arrives and is discarded (or
-//    its runner goes down). A copy that fails or is refused while the other runs is not a
-//    fallback: only that copy ends (a failure still backs its runner off; being slow does
-//    not, it only lowers the runner's speed: the loser took at least as long as the race).
-//    The job is counted once; backups started, won and late answers discarded are counted
+//    byte-identical to a local compile); the other copy is cancelled on its runner
+//    (JobCancel: its compiler is killed) and keeps its slot here until the runner's answer
+//    arrives and is discarded (or its runner goes down). A copy that fails or is refused while the
+//    other runs is not a fallback: only that copy ends (a failure still backs its runner off; being
+//    slow does not, it only lowers the runner's speed: the loser took at least as long as the
+//    race). The job is counted once; backups started, won and late answers discarded are counted
 //    apart. `backups = false` in [client] turns the race off.
 #pragma once
 
@@ -127,6 +127,9 @@ class Dispatcher {
     virtual void finish_local(JobId job, const std::string& warning, const std::string& reason) = 0;
     // The job left its runner (failed or refused there) and waits again.
     virtual void requeued(JobId) {}
+    // Nobody wants the copy of the job on `runner` any more (it lost a backup race, or its
+    // wrapper went away): ask the runner to stop it. Its answer still comes, and frees the slot.
+    virtual void cancel_copy(JobId /*job*/, size_t /*runner*/) {}
 };
 
 class Scheduler {

@@ -643,6 +643,10 @@ void Service::dispatch_backup(JobId id, size_t runner, const std::string& compil
     m_links[runner]->send_job(job_request(id, it->second, compiler_name));
 }
 
+void Service::cancel_copy(JobId id, size_t runner) {
+    m_links[runner]->cancel_job(id);
+}
+
 void Service::finish_remote(JobId id, size_t runner, proto::JobResult result) {
     auto it = m_jobs.find(id);
     if (it == m_jobs.end()) return;

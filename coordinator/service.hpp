@@ -82,6 +82,7 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     // Dispatcher
     void dispatch(JobId job, size_t runner, const std::string& compiler_name) override;
     void dispatch_backup(JobId job, size_t runner, const std::string& compiler_name) override;
+    void cancel_copy(JobId job, size_t runner) override;
     proto::JobRequest job_request(JobId id, const Job& job, const std::string& compiler_name) const;
     void finish_remote(JobId job, size_t runner, proto::JobResult result) override;
     void finish_local(JobId job, const std::string& warning, const std::string& reason) override;

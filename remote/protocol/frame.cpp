@@ -172,6 +172,8 @@ const char* msg_type_name(MsgType type) {
         return "ping";
     case MsgType::pong:
         return "pong";
+    case MsgType::job_cancel:
+        return "job_cancel";
     case MsgType::auth_proof:
         return "auth_proof";
     case MsgType::ipc_acquire_local:

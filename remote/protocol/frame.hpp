@@ -19,7 +19,7 @@
 
 namespace ferry::proto {
 
-inline constexpr uint8_t kProtocolVersion = 2;
+inline constexpr uint8_t kProtocolVersion = 3;
 inline constexpr size_t kHeaderSize = 16;
 inline constexpr char kMagic[4] = {'F', 'R', 'Y', '1'};
 inline constexpr uint8_t kFlagZstd = 1;
@@ -38,6 +38,7 @@ enum class MsgType : uint8_t {
     ping = 10,
     pong = 11,
     auth_proof = 12, // ferryd -> client: the runner's half of authentication (only with a key)
+    job_cancel = 13, // client -> ferryd: a job's answer is no longer wanted (version 3)
     // coordinator IPC (wrapper/ferry make <-> coordinator over the unix socket)
     ipc_acquire_local = 32,
     ipc_granted = 33,

@@ -27,6 +27,13 @@ Result<void> decode(std::string_view payload, AuthProof& m) {
     return detail::decode_message(payload, m);
 }
 
+std::string encode(const JobCancel& m) {
+    return detail::encode_message(m);
+}
+Result<void> decode(std::string_view payload, JobCancel& m) {
+    return detail::decode_message(payload, m);
+}
+
 std::string encode(const JobRequest& m) {
     return detail::encode_message(m);
 }

@@ -75,6 +75,20 @@ struct AuthProof {
     bool operator==(const AuthProof&) const = default;
 };
 
+// The client no longer wants a job's answer (the loser of a backup race, a job whose wrapper
+// went away): the runner stops it wherever it is and answers it `failed` ("cancelled by the
+// client"), so the client's slot count and the runner's agree again. A job the runner does
+// not hold (already answered, never sent) is ignored: the cancel crossed its answer.
+struct JobCancel {
+    uint64_t job_id = 0;
+
+    static constexpr MsgType kType = MsgType::job_cancel;
+
+    template <class M, class V> static void fields(M& m, V& v) { v("job_id", m.job_id); }
+
+    bool operator==(const JobCancel&) const = default;
+};
+
 // One file the compile reads, at the absolute path the client's compiler saw it (lexical,
 // may contain ".." as the compiler spelled it). The runner materialises it at
 // <job root> + normalize(path).
@@ -321,6 +335,7 @@ std::string encode(const RunnerHello&);
 std::string encode(const ClientHello&);
 std::string encode(const AuthProof&);
 std::string encode(const JobRequest&);
+std::string encode(const JobCancel&);
 std::string encode(const NeedFiles&);
 std::string encode(const FileData&);
 std::string encode(const JobResult&);
@@ -331,6 +346,7 @@ Result<void> decode(std::string_view payload, RunnerHello&);
 Result<void> decode(std::string_view payload, ClientHello&);
 Result<void> decode(std::string_view payload, AuthProof&);
 Result<void> decode(std::string_view payload, JobRequest&);
+Result<void> decode(std::string_view payload, JobCancel&);
 Result<void> decode(std::string_view payload, NeedFiles&);
 Result<void> decode(std::string_view payload, FileData&);
 Result<void> decode(std::string_view payload, JobResult&);

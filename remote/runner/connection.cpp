@@ -174,6 +174,8 @@ Result<void> Connection::handle_frame(proto::Frame& frame) {
         return on_job_request(frame);
     case proto::MsgType::file_data:
         return on_file_data(frame);
+    case proto::MsgType::job_cancel:
+        return on_job_cancel(frame);
     case proto::MsgType::stats_request:
         FERRY_TRY_VOID(proto::expect_empty(frame, proto::MsgType::stats_request));
         send(proto::frame(m_server.current_stats()));
@@ -280,6 +282,41 @@ Result<void> Connection::on_job_request(proto::Frame& frame) {
     }
     m_checking.insert(id);
     return ok();
+}
+
+Result<void> Connection::on_job_cancel(const proto::Frame& frame) {
+    FERRY_TRY(cancel, proto::decode_as<proto::JobCancel>(frame));
+    const uint64_t id = cancel->job_id;
+    // On the thread pool: its work comes back to nobody (back_from_pool drops it, a mirror's
+    // directory with it). Waiting for files: its mirror goes now, and FileData still in
+    // flight is ignored.
+    if (m_checking.erase(id) || m_building.erase(id)) {
+        answer_cancelled(id);
+        return ok();
+    }
+    if (auto it = m_pending.find(id); it != m_pending.end()) {
+        m_server.mirror_worker().discard(std::move(it->second.setup.dir));
+        m_pending.erase(it);
+        m_abandoned.insert(id);
+        if (m_pending.empty() && m_files_timer) uv_timer_stop(m_files_timer.get());
+        answer_cancelled(id);
+        return ok();
+    }
+    // With the server, waiting for a slot or compiling: answered through send_result.
+    if (m_submitted.count(id) && m_server.cancel(m_id, id)) return ok();
+    // Answered already: the cancel crossed the answer on the wire.
+    log::debug("{}: cancel of job {}, which is not here", m_peer, id);
+    return ok();
+}
+
+void Connection::answer_cancelled(uint64_t job_id) {
+    log::info("job {} from {}: {} before it ran", job_id, m_peer, kCancelledByClient);
+    m_server.metrics().job_finished(JobOutcome::cancelled);
+    proto::JobResult result;
+    result.job_id = job_id;
+    result.status = proto::JobStatus::failed;
+    result.message = std::string(kCancelledByClient);
+    send(proto::frame(result));
 }
 
 bool Connection::back_from_pool(std::set<uint64_t>& stage, uint64_t id) {

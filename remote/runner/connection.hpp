@@ -74,6 +74,9 @@ class Connection {
     // connection is ending (the job is dropped) or the runner drains (it is answered now).
     bool back_from_pool(std::set<uint64_t>& stage, uint64_t id);
     Result<void> on_file_data(const proto::Frame& frame);
+    // JobCancel: the job is stopped wherever it is, and answered.
+    Result<void> on_job_cancel(const proto::Frame& frame);
+    void answer_cancelled(uint64_t job_id);
     // Waits for the job's files under --files-timeout; an error (no timer) drops the job.
     Result<void> await_files(uint64_t id, PendingJob job);
     void on_files_timer();

@@ -22,6 +22,7 @@ proto::Limits greeted_limits(const Options& options) {
     limits.cap(MsgType::client_hello, kPreGreetingMaxFrame)
         .cap(MsgType::ping, kControl)
         .cap(MsgType::stats_request, kControl)
+        .cap(MsgType::job_cancel, kControl)
         .cap(MsgType::error, kMessage)
         .cap(MsgType::job_request,
              static_cast<uint32_t>(std::min<uint64_t>(options.max_request_bytes, limits.max_raw)));

@@ -164,7 +164,7 @@ proto::JobResult Job::build_result() {
         r.message = std::move(message);
         return r;
     };
-    if (m_cancelled) return failed("cancelled");
+    if (m_cancelled) return failed(std::string(kCancelledByClient));
     if (m_timed_out) return failed(fmt::format("timed out after {} s", m_settings.timeout_seconds));
     if (!m_kill_reason.empty()) return failed(m_kill_reason);
     if (m_term_signal == SIGXCPU) return failed("the compiler went over the runner's CPU limit");

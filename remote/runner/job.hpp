@@ -17,12 +17,17 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <uv.h>
 #include <vector>
 
 namespace ferry::runner {
 
 // Everything decided when the request was accepted.
+// The answer to a job its client cancelled (JobCancel): status failed with this message. The
+// client discards it; it only tells the client that the job's slot is free again.
+inline constexpr std::string_view kCancelledByClient = "cancelled by the client";
+
 struct JobSetup {
     uint64_t key = 0;           // unique in this ferryd
     uint64_t connection_id = 0; // whose result it is

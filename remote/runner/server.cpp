@@ -207,6 +207,34 @@ void Server::submit(JobSetup setup) {
     }
 }
 
+bool Server::cancel(uint64_t connection_id, uint64_t job_id) {
+    auto is_it = [&](const JobSetup& setup) {
+        return setup.connection_id == connection_id && setup.request.job_id == job_id;
+    };
+    for (auto w = m_waiting.begin(); w != m_waiting.end(); ++w) {
+        if (!is_it(w->second)) continue;
+        const JobSetup setup = std::move(w->second);
+        m_queue.remove_waiting(w->first);
+        m_waiting.erase(w);
+        m_metrics.job_finished(JobOutcome::cancelled);
+        log::info("job {} from {}: cancelled by the client while it waited for a slot", job_id,
+                  setup.peer);
+        proto::JobResult result;
+        result.job_id = job_id;
+        result.status = proto::JobStatus::failed;
+        result.message = std::string(kCancelledByClient);
+        deliver(setup, result);
+        check_drained();
+        return true;
+    }
+    for (auto& [key, job] : m_jobs) {
+        if (!is_it(job->setup())) continue;
+        job->cancel(); // answered from on_job_done once its compiler is gone
+        return true;
+    }
+    return false;
+}
+
 void Server::start_job(uint64_t key) {
     std::optional<uint64_t> next = key;
     while (next) {
@@ -245,8 +273,13 @@ void Server::on_job_done(Job& job, proto::JobResult result) {
     uint64_t key = setup.key;
     if (job.cancelled()) {
         m_metrics.job_finished(JobOutcome::cancelled);
-        log::info("job {} from {}: cancelled (the client went away)", setup.request.job_id,
-                  setup.peer);
+        // Its client either went away (nobody to answer) or sent JobCancel, and waits for
+        // this answer to count the slot free.
+        const bool asked = m_connections.count(setup.connection_id) != 0;
+        log::info("job {} from {}: {} after {} ms", setup.request.job_id, setup.peer,
+                  asked ? "cancelled by the client" : "cancelled (the client went away)",
+                  result.compile_ms);
+        deliver(setup, result);
     } else if (result.status == proto::JobStatus::completed) {
         m_stats.jobs_completed++;
         m_metrics.job_finished(completed_outcome(result.exit_code, result.term_signal));

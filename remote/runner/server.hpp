@@ -84,6 +84,10 @@ class Server {
     const std::shared_ptr<const IntakePolicy>& intake_policy() const { return m_intake_policy; }
     // A job whose files are all in its mirror: run it now, queue it, or fail it (queue full).
     void submit(JobSetup setup);
+    // The client cancelled a job it submitted (JobCancel): a waiting one leaves the queue, a
+    // running one's compiler is killed; either is answered "cancelled by the client" (through
+    // the connection's send_result). False if the server does not hold it.
+    bool cancel(uint64_t connection_id, uint64_t job_id);
     // The connection is finished (peer gone, error sent, drained): its jobs are cancelled and
     // it is destroyed on the next loop iteration.
     void retire(uint64_t connection_id);

@@ -51,6 +51,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case MsgType::job_request:
         round_trip<JobRequest>(payload);
         break;
+    case MsgType::job_cancel:
+        round_trip<JobCancel>(payload);
+        break;
     case MsgType::need_files:
         round_trip<NeedFiles>(payload);
         break;

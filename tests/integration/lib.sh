@@ -190,15 +190,16 @@ wait_gone() { # pid seconds
 #   FERRYD_ALLOW="127.0.0.2/32" start_ferryd 127.0.0.2
 # A `--key-file FILE` among the arguments is remembered for ferryd_stat.
 start_ferryd() {
-    local addr=$1 net allow=() arg previous=
+    local addr=$1 net allow=() arg previous= jobs=(--jobs 2)
     shift
     for net in ${FERRYD_ALLOW-127.0.0.0/8}; do allow+=(--allow "$net"); done
     unset "FERRYD_KEYS[$addr]"
     for arg in "$@"; do
         [ "$previous" != --key-file ] || FERRYD_KEYS[$addr]=$arg
+        [ "$arg" != --jobs ] || jobs=() # the caller's own
         previous=$arg
     done
-    "$FERRYD" --listen "$addr:$PORT" "${allow[@]}" --jobs 2 --log-file "$(ferryd_log "$addr")" "$@" &
+    "$FERRYD" --listen "$addr:$PORT" "${allow[@]}" "${jobs[@]}" --log-file "$(ferryd_log "$addr")" "$@" &
     FERRYD_PIDS[$addr]=$!
     ferryd_wait_ready "$addr" "${FERRYD_PIDS[$addr]}"
 }

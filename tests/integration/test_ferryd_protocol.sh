@@ -17,7 +17,7 @@ ferryd_wait_ready $B "${FERRYD_PIDS[$B]}"
 
 note "greeting"
 probe hello "$A:$PORT" >"$TEST_TMP/hello.txt" || fail "no greeting from $A"
-assert_contains "$TEST_TMP/hello.txt" "runner runner-a slots 2 version 2"
+assert_contains "$TEST_TMP/hello.txt" "runner runner-a slots 2 version 3"
 for cc in gcc g++ clang clang++; do
     have_for $cc "the greeting's $cc" || continue
     grep -F "compiler $cc driver=" "$TEST_TMP/hello.txt" |
@@ -42,12 +42,12 @@ rc=0
 probe garbage "$A:$PORT" hex:4652593101030000ffffffffffffffff >"$TEST_TMP/huge.txt" || rc=$?
 assert_eq 102 "$rc" "exit status after a huge length"
 assert_contains "$TEST_TMP/huge.txt" "error 1:"
-# A ClientHello for protocol version 3 (u32 3, two empty strings) in a valid version-2 frame.
+# A ClientHello for protocol version 4 (u32 4, two empty strings) in a valid version-3 frame.
 rc=0
-probe hello-with "$A:$PORT" hex:46525931020200000c0000000c000000030000000000000000000000 \
+probe hello-with "$A:$PORT" hex:46525931030200000c0000000c000000040000000000000000000000 \
     >"$TEST_TMP/version.txt" || rc=$?
 assert_eq 102 "$rc" "exit status after a wrong protocol version"
-assert_contains "$TEST_TMP/version.txt" "error 2: protocol version 3 is not supported"
+assert_contains "$TEST_TMP/version.txt" "error 2: protocol version 4 is not supported"
 probe hello "$A:$PORT" >/dev/null || fail "ferryd stopped serving after garbage"
 kill -0 "${FERRYD_PIDS[$A]}" || fail "ferryd died"
 

@@ -22,6 +22,10 @@
 //       that the runner must refuse before it needs any file.
 // Environment: FERRY_PROBE_LANG (c/c++), FERRY_PROBE_COMPILER_ID (default: from the greeting),
 // FERRY_PROBE_QUIT_AFTER_NEED=1 (disconnect when NeedFiles arrives),
+// FERRY_PROBE_CANCEL_AT_NEED=1 (answer NeedFiles with a JobCancel, then wait for the answer),
+// FERRY_PROBE_CANCEL_AFTER_MS=N (`job`: a JobCancel N ms after the request, files or not),
+// FERRY_PROBE_CANCEL_FIRST=ID (a JobCancel of job ID, which the runner does not hold, before
+// the request),
 // FERRY_PROBE_KEY_FILE (answer the runner's challenge with this key and check its proof),
 // FERRY_PROBE_AUTH_RESPONSE (send exactly this as the answer: replays, garbage),
 // FERRY_PROBE_SHOW_AUTH=1 (print "auth challenge=C response=R" and "authenticated"),
@@ -45,14 +49,17 @@
 #include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <mutex>
 #include <netinet/in.h>
 #include <optional>
 #include <string>
 #include <sys/socket.h>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -73,6 +80,8 @@ class Client {
         : m_session(connect(target, bind_addr)) {}
 
     void send_raw(std::string_view bytes) {
+        // FERRY_PROBE_CANCEL_AFTER_MS sends from a second thread: whole frames, one at a time.
+        std::lock_guard<std::mutex> lock(m_send_mutex);
         if (auto sent = m_session.send_raw(bytes); !sent) die(sent.error().message);
     }
     template <typename Msg> void send(const Msg& msg) { send_raw(*proto::frame(msg, 1)); }
@@ -166,6 +175,7 @@ class Client {
     }
 
     probe::RunnerSession m_session;
+    std::mutex m_send_mutex;
 };
 
 std::vector<std::string> read_lines(const std::string& path) {
@@ -343,7 +353,27 @@ int cmd_job(Client& c, const std::string& compiler, const std::string& manifest,
             }
         }
     }
+    if (const char* other = std::getenv("FERRY_PROBE_CANCEL_FIRST"))
+        c.send(proto::JobCancel{std::strtoull(other, nullptr, 10)});
     c.send(req);
+    std::thread canceller;
+    if (const char* after = std::getenv("FERRY_PROBE_CANCEL_AFTER_MS")) {
+        const auto ms = std::chrono::milliseconds(std::strtoul(after, nullptr, 10));
+        canceller = std::thread([&c, ms, id = req.job_id] {
+            std::this_thread::sleep_for(ms);
+            std::printf("cancelled\n");
+            std::fflush(stdout);
+            c.send(proto::JobCancel{id});
+        });
+    }
+    // The answer may come before the cancel is sent (a job that was quick): the thread ends
+    // either way before the process does.
+    struct Join {
+        std::thread& t;
+        ~Join() {
+            if (t.joinable()) t.join();
+        }
+    } join{canceller};
 
     for (;;) {
         proto::Frame f = c.expect_frame("the job's result");
@@ -353,6 +383,11 @@ int cmd_job(Client& c, const std::string& compiler, const std::string& manifest,
             if (std::getenv("FERRY_PROBE_QUIT_AFTER_NEED")) {
                 std::printf("need %zu files\n", need->hashes.size());
                 return 0;
+            }
+            if (std::getenv("FERRY_PROBE_CANCEL_AT_NEED")) {
+                std::printf("need %zu files: cancelled\n", need->hashes.size());
+                c.send(proto::JobCancel{need->job_id});
+                continue;
             }
             proto::FileData data;
             data.job_id = need->job_id;

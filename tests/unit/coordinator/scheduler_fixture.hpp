@@ -42,10 +42,12 @@ class FakeDispatcher : public Dispatcher {
         reasons.push_back(reason);
     }
     void requeued(JobId job) override { requeues.push_back(job); }
+    void cancel_copy(JobId job, size_t runner) override { cancels.push_back({job, runner, ""}); }
     std::vector<std::string> reasons;
     std::vector<JobId> requeues;
     std::vector<Dispatched> dispatched;
     std::vector<Dispatched> backups;
+    std::vector<Dispatched> cancels; // copies the runner is asked to stop
     std::vector<Finished> finished;
 };
 

@@ -120,7 +120,11 @@ TEST_CASE("backup: a late job is raced on the idle runner; the backup's answer w
     CHECK(f.scheduler.backups_won() == 1);
     CHECK(f.scheduler.jobs_remote() == 1);
     CHECK(f.scheduler.runners()[f.other].in_flight == 0);
-    // The slow copy keeps its slot until its answer comes, which is then dropped.
+    // The slow copy is cancelled on its runner (once), and keeps its slot until its answer
+    // comes, which is then dropped.
+    REQUIRE(f.dispatcher.cancels.size() == 1);
+    CHECK(f.dispatcher.cancels[0].job == 1);
+    CHECK(f.dispatcher.cancels[0].runner == f.first);
     CHECK(f.scheduler.runners()[f.first].in_flight == 1);
     CHECK(f.scheduler.idle());
     f.scheduler.job_result(f.first, completed(1, 9000));
@@ -144,6 +148,8 @@ TEST_CASE("backup: the first copy's answer wins and the backup's is dropped") {
     REQUIRE(f.dispatcher.finished.size() == 1);
     CHECK(f.dispatcher.finished[0].runner == f.first);
     CHECK(f.scheduler.backups_won() == 0);
+    REQUIRE(f.dispatcher.cancels.size() == 1);
+    CHECK(f.dispatcher.cancels[0].runner == f.other);
     CHECK(f.scheduler.runners()[f.other].in_flight == 1);
     f.scheduler.job_result(f.other, completed(1, 500));
     CHECK(f.dispatcher.finished.size() == 1);
@@ -273,6 +279,9 @@ TEST_CASE("backup: a copy that fails while the other runs is not a fallback") {
 TEST_CASE("backup: a cancelled job frees both slots only as their answers come") {
     LateJob f(3100);
     f.scheduler.cancel(1);
+    // Both copies are cancelled on their runners.
+    REQUIRE(f.dispatcher.cancels.size() == 2);
+    CHECK(f.dispatcher.cancels[0].runner != f.dispatcher.cancels[1].runner);
     CHECK(f.scheduler.idle());
     CHECK(f.scheduler.runners()[f.first].in_flight == 1);
     CHECK(f.scheduler.runners()[f.other].in_flight == 1);

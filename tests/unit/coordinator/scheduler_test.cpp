@@ -254,8 +254,11 @@ TEST_CASE("a cancelled job keeps its slot until the runner answers, and the answ
     f.scheduler.submit(1, gcc_job());
     f.scheduler.submit(2, gcc_job());
     f.scheduler.submit(3, gcc_job());
-    f.scheduler.cancel(1); // running
-    f.scheduler.cancel(3); // queued
+    f.scheduler.cancel(1); // running: the runner is asked to stop it
+    f.scheduler.cancel(3); // queued: nothing to ask
+    REQUIRE(f.dispatcher.cancels.size() == 1);
+    CHECK(f.dispatcher.cancels[0].job == 1);
+    CHECK(f.dispatcher.cancels[0].runner == 0);
     CHECK(f.scheduler.queued() == 1);
     CHECK(f.scheduler.runners()[0].in_flight == 1);
     CHECK(f.dispatcher.dispatched.size() == 1);

@@ -556,11 +556,15 @@ TEST_CASE("service: a wrapper that goes away mid-job does not disturb the runner
         gone.send(*proto::frame(compile_request(source)));
         auto job = read_msg<proto::JobRequest>(&h.loop, runner);
         gone.fd.reset();
+        // The runner is asked to stop it, and holds the slot until it answers.
+        auto cancel = read_msg<proto::JobCancel>(&h.loop, runner);
+        CHECK(cancel.job_id == job.job_id);
         run_for(&h.loop, 50);
-        CHECK(h.status().runners[0].in_flight == 1); // the runner is still busy with it
+        CHECK(h.status().runners[0].in_flight == 1);
         proto::JobResult result;
         result.job_id = job.job_id;
-        result.status = proto::JobStatus::completed;
+        result.status = proto::JobStatus::failed;
+        result.message = "cancelled by the client";
         runner.send(*proto::frame(result));
         run_until(&h.loop, [&] { return h.status().runners[0].in_flight == 0; });
     }

@@ -353,7 +353,7 @@ TEST_CASE("bad headers") {
     check(header(kMagic, 0, 10, 0, 0, 0, 0),
           fmt::format("protocol version 0, this build speaks {}", kProtocolVersion));
     check(header(kMagic, kProtocolVersion, 0, 0, 0, 0, 0), "unknown message type 0");
-    check(header(kMagic, kProtocolVersion, 13, 0, 0, 0, 0), "unknown message type 13");
+    check(header(kMagic, kProtocolVersion, 14, 0, 0, 0, 0), "unknown message type 14");
     check(header(kMagic, kProtocolVersion, 255, 0, 0, 0, 0), "unknown message type 255");
     check(header(kMagic, kProtocolVersion, 10, 2, 0, 0, 0), "unknown frame flags 0x02");
     check(header(kMagic, kProtocolVersion, 10, 0x81, 0, 0, 0), "unknown frame flags 0x81");
@@ -430,7 +430,7 @@ TEST_CASE("message type names") {
         known += is_known;
         CHECK(is_known == (std::string(msg_type_name(static_cast<MsgType>(t))) != "unknown"));
     }
-    CHECK(known == 27);
+    CHECK(known == 28);
     CHECK(std::string(msg_type_name(MsgType::job_request)) == "job_request");
     CHECK(std::string(msg_type_name(MsgType::ipc_shutdown)) == "ipc_shutdown");
 }

@@ -70,6 +70,12 @@ inline JobRequest job_request() {
     return m;
 }
 
+inline JobCancel job_cancel() {
+    JobCancel m;
+    m.job_id = 0xfedcba9876543210ull;
+    return m;
+}
+
 inline NeedFiles need_files() {
     NeedFiles m;
     m.job_id = 42;
@@ -129,6 +135,7 @@ template <typename Fn> void for_each_sample(Fn&& fn) {
     fn(runner_hello());
     fn(client_hello());
     fn(job_request());
+    fn(job_cancel());
     fn(need_files());
     fn(file_data());
     fn(job_result());
