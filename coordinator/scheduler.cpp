@@ -397,6 +397,22 @@ std::optional<size_t> Scheduler::best_free(const Job& job, bool* can_wait,
     return best;
 }
 
+std::optional<size_t> Scheduler::best_free_for_backup(const Job& job) const {
+    // A backup must not slow the jobs it would run beside: a runner's slots share its CPUs
+    // (two per CPU is the usual setting), so it goes only where fewer than half of them are
+    // taken — on a runner of two slots, one running nothing. (bench/farm's googletest tail:
+    // two backups beside the build's longest compile took half of that runner's CPU.)
+    std::optional<size_t> best;
+    const uint32_t cost = expected_ms(job);
+    for (size_t r = 0; r < m_runners.size(); ++r) {
+        const RunnerView& v = m_runners[r];
+        if (r == job.runner || v.in_flight * 2 >= v.slots) continue;
+        if (fit(job, r, nullptr) != Fit::free) continue;
+        if (!best || less_loaded(r, *best, cost)) best = r;
+    }
+    return best;
+}
+
 bool Scheduler::place(Job& job) {
     bool can_wait = false;
     if (auto best = best_free(job, &can_wait)) {
@@ -452,7 +468,7 @@ void Scheduler::start_backups() {
     std::sort(late.rbegin(), late.rend());
     for (const auto& [elapsed, id] : late) {
         Job& job = m_running.at(id);
-        auto best = best_free(job, nullptr, job.runner);
+        auto best = best_free_for_backup(job);
         if (!best) continue;
         RunnerView& v = m_runners[*best];
         ++v.in_flight;

@@ -34,7 +34,9 @@
 //  - Backup compiles (the tail race, MapReduce's backup tasks): when nothing is queued, a
 //    runner slot is idle, and a job has run longer than max(backup_min_ms, backup_factor x
 //    its expected cost), the same job is sent to an idle matching runner it has not tried,
-//    longest-running job first, at most one backup per job. The first completed answer is
+//    longest-running job first, at most one backup per job — to a runner with fewer than
+//    half its slots taken, so that a backup does not slow the jobs it runs beside (slots
+//    share a runner's CPUs). The first completed answer is
 //    the job's (both copies compile the same files with the same compiler, so either is
 //    byte-identical to a local compile); the other copy is cancelled on its runner
 //    (JobCancel: its compiler is killed) and keeps its slot here until the runner's answer
@@ -225,6 +227,8 @@ class Scheduler {
     // The free runner where `job` would finish first, other than `except`.
     std::optional<size_t> best_free(const Job& job, bool* can_wait,
                                     std::optional<size_t> except = std::nullopt) const;
+    // The free runner for a backup of `job`, other than its own: fewer than half its slots taken.
+    std::optional<size_t> best_free_for_backup(const Job& job) const;
     void pump();
     void start_backups();
     // Ends the copy of `job` on `runner`; its answer, if one still comes, is discarded.

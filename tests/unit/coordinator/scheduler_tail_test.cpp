@@ -307,3 +307,24 @@ TEST_CASE("backup: a file that changed while sent to one copy leaves the other r
     CHECK(f.scheduler.runners()[f.first].in_flight == 0);
     CHECK(f.scheduler.idle());
 }
+
+TEST_CASE("backup: never beside other jobs on a runner with half its slots taken") {
+    Fixture f(two_runners());
+    f.scheduler.runner_up(0, hello(2));
+    f.scheduler.runner_up(1, hello(2));
+    f.scheduler.submit(1, costing(100));
+    f.scheduler.submit(2, costing(100000)); // spread: one job on each runner
+    REQUIRE(f.dispatcher.dispatched.size() == 2);
+    REQUIRE(f.dispatcher.dispatched[0].runner != f.dispatcher.dispatched[1].runner);
+    const size_t first = f.dispatcher.dispatched[0].runner;
+    f.now += 5000;
+    f.scheduler.tick();
+    // Job 1 is late and the other runner has a free slot, but its other slot's job would
+    // share the CPU with the backup.
+    CHECK(f.dispatcher.backups.empty());
+    f.scheduler.job_result(1 - first, completed(2, 100));
+    f.scheduler.tick();
+    REQUIRE(f.dispatcher.backups.size() == 1);
+    CHECK(f.dispatcher.backups[0].job == 1);
+    CHECK(f.dispatcher.backups[0].runner == 1 - first);
+}
