@@ -97,6 +97,7 @@ spin_job waiting FERRY_PROBE_CANCEL_AFTER_MS=1000 || rc=$?
 expect_cancelled waiting "$rc" "cancelled while waiting for a slot"
 [ $((SECONDS - start)) -lt 20 ] || fail "the waiting job was answered after $((SECONDS - start)) s"
 wait_log "cancelled by the client while it waited for a slot" 5
+# Both probes number their job 7: the cancel reached only its own connection's job.
 assert_eq 1 "$(ferryd_stat $A active)" "compiles running (the holder's)"
 assert_eq 0 "$(ferryd_stat $A queued)" "jobs waiting after the cancel"
 kill -KILL "$HOLDER"
