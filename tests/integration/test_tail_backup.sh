@@ -171,12 +171,24 @@ grep -q "ignoring the remembered compile times" "$(coordinator_log)" ||
     fail "the hostile cost file was not reported"
 
 note "fault: the backup's runner dies mid-job; the first copy answers"
+# A unit of a few seconds whatever the machine (g++ runs the loop at compile time): long.c's
+# second could end on the backup's runner before it is killed, and the backup would win.
+cat >"$T/spin.cc" <<'EOF2'
+constexpr unsigned long spin(unsigned long n) {
+    unsigned long s = 0;
+    for (unsigned long i = 0; i < n; ++i) s = s * 31 + i;
+    return s;
+}
+static_assert(spin(1000000) != 1, "spin");
+int spun() { return 0; }
+EOF2
+SPIN=(-fconstexpr-loop-limit=2000000000 -fconstexpr-ops-limit=4000000000000 -c spin.cc)
+(cd "$T" && g++ "${SPIN[@]}" -o "$TEST_TMP/spin.ref.o") || fail "the local reference compile of spin.cc failed"
 idle_runners
 started=$(field backups started)
 won=$(field backups won)
 mark_runs
-rm -f "$T/long.o"
-(cd "$T" && "$FERRY" gcc -O2 -g -c long.c -o long.o) &
+(cd "$T" && "$FERRY" g++ "${SPIN[@]}" -o spin.o) &
 BUILD=$!
 slow=$(wait_first_start)
 kill -STOP "${FERRYD_PIDS[$slow]}"
@@ -186,7 +198,7 @@ for ((i = 0; i < 400; i++)); do [ "$(started_on "$fast")" -gt 0 ] && break; slee
 kill_ferryd "$fast"
 kill -CONT "${FERRYD_PIDS[$slow]}"
 wait "$BUILD" || fail "the compile failed when the backup's runner died"
-check_object "backup runner died"
+assert_files_identical "$TEST_TMP/spin.ref.o" "$T/spin.o" "spin.o (backup runner died)"
 assert_eq "$won" "$(field backups won)" "backups won when the backup's runner died"
 idle_runners
 fault_start_ferryd "$fast" -v
