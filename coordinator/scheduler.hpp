@@ -36,15 +36,15 @@
 //    its expected cost), the same job is sent to an idle matching runner it has not tried,
 //    longest-running job first, at most one backup per job — to a runner with fewer than
 //    half its slots taken, so that a backup does not slow the jobs it runs beside (slots
-//    share a runner's CPUs). The first completed answer is
-//    the job's (both copies compile the same files with the same compiler, so either is
-//    byte-identical to a local compile); the other copy is cancelled on its runner
-//    (JobCancel: its compiler is killed) and keeps its slot here until the runner's answer
-//    arrives and is discarded (or its runner goes down). A copy that fails or is refused while the
-//    other runs is not a fallback: only that copy ends (a failure still backs its runner off; being
-//    slow does not, it only lowers the runner's speed: the loser took at least as long as the
-//    race). The job is counted once; backups started, won and late answers discarded are counted
-//    apart. `backups = false` in [client] turns the race off.
+//    share a runner's CPUs). The first completed answer is the job's (both copies compile
+//    the same files with the same compiler, so either is byte-identical to a local
+//    compile); the other copy is cancelled on its runner (JobCancel: its compiler is
+//    killed) and keeps its slot here until the runner's answer arrives and is discarded
+//    (or its runner goes down). A copy that fails or is refused while the other runs is
+//    not a fallback: only that copy ends (a failure still backs its runner off; being slow
+//    does not, it only lowers the runner's speed: the loser took at least as long as the
+//    race). The job is counted once; backups started, won and late answers discarded are
+//    counted apart. `backups = false` in [client] turns the race off.
 #pragma once
 
 #include "remote/protocol/messages.hpp"

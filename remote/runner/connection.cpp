@@ -312,11 +312,7 @@ Result<void> Connection::on_job_cancel(const proto::Frame& frame) {
 void Connection::answer_cancelled(uint64_t job_id) {
     log::info("job {} from {}: {} before it ran", job_id, m_peer, kCancelledByClient);
     m_server.metrics().job_finished(JobOutcome::cancelled);
-    proto::JobResult result;
-    result.job_id = job_id;
-    result.status = proto::JobStatus::failed;
-    result.message = std::string(kCancelledByClient);
-    send(proto::frame(result));
+    send(proto::frame(cancelled_result(job_id)));
 }
 
 bool Connection::back_from_pool(std::set<uint64_t>& stage, uint64_t id) {

@@ -155,6 +155,14 @@ void Job::maybe_finish() {
     done(*this, std::move(result)); // may destroy *this: nothing after this line
 }
 
+proto::JobResult cancelled_result(uint64_t job_id) {
+    proto::JobResult r;
+    r.job_id = job_id;
+    r.status = proto::JobStatus::failed;
+    r.message = std::string(kCancelledByClient);
+    return r;
+}
+
 proto::JobResult Job::build_result() {
     proto::JobResult r;
     r.job_id = m_setup.request.job_id;

@@ -23,11 +23,12 @@
 
 namespace ferry::runner {
 
-// Everything decided when the request was accepted.
 // The answer to a job its client cancelled (JobCancel): status failed with this message. The
 // client discards it; it only tells the client that the job's slot is free again.
 inline constexpr std::string_view kCancelledByClient = "cancelled by the client";
+proto::JobResult cancelled_result(uint64_t job_id);
 
+// Everything decided when the request was accepted.
 struct JobSetup {
     uint64_t key = 0;           // unique in this ferryd
     uint64_t connection_id = 0; // whose result it is

@@ -217,13 +217,9 @@ bool Server::cancel(uint64_t connection_id, uint64_t job_id) {
         m_queue.remove_waiting(w->first);
         m_waiting.erase(w);
         m_metrics.job_finished(JobOutcome::cancelled);
-        log::info("job {} from {}: cancelled by the client while it waited for a slot", job_id,
-                  setup.peer);
-        proto::JobResult result;
-        result.job_id = job_id;
-        result.status = proto::JobStatus::failed;
-        result.message = std::string(kCancelledByClient);
-        deliver(setup, result);
+        log::info("job {} from {}: {} while it waited for a slot", job_id, setup.peer,
+                  kCancelledByClient);
+        deliver(setup, cancelled_result(job_id));
         check_drained();
         return true;
     }
