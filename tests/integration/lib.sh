@@ -323,6 +323,22 @@ start_core_runners() {
 # ---- compiling the same thing locally and through ferry ----
 
 # Copies the core fixture project to $PROJ (a path under $TEST_TMP).
+# write_spin_unit FILE ITERATIONS: a C++ unit whose compile is long on any machine: g++
+# evaluates a loop of ITERATIONS at compile time (1000000: a few seconds; 5000000: half a
+# minute here). Compile it with "${SPIN_FLAGS[@]}", which lift g++'s constexpr limits.
+SPIN_FLAGS=(-fconstexpr-loop-limit=2000000000 -fconstexpr-ops-limit=4000000000000)
+write_spin_unit() {
+    cat >"$1" <<SPIN_UNIT
+constexpr unsigned long spin(unsigned long n) {
+    unsigned long s = 0;
+    for (unsigned long i = 0; i < n; ++i) s = s * 31 + i;
+    return s;
+}
+static_assert(spin($2) != 1, "spin");
+int spun() { return 0; }
+SPIN_UNIT
+}
+
 setup_core_project() {
     PROJ="$TEST_TMP/proj"
     mkdir -p "$PROJ"

@@ -21,16 +21,7 @@ cd "$PROJ"
 # A compile of half a minute or more whatever the machine (g++ evaluates the loop at compile
 # time): a cancel a second in always finds it running, and an answer within seconds can only
 # be the cancel's.
-cat >src/spin.cc <<'EOF'
-constexpr unsigned long spin(unsigned long n) {
-    unsigned long s = 0;
-    for (unsigned long i = 0; i < n; ++i) s = s * 31 + i;
-    return s;
-}
-static_assert(spin(5000000) != 1, "spin");
-int spun() { return 0; }
-EOF
-SPIN_FLAGS=(-fconstexpr-loop-limit=2000000000 -fconstexpr-ops-limit=4000000000000)
+write_spin_unit src/spin.cc 5000000
 build_manifest "$TEST_TMP/spin" c++ g++ src/spin.cc "${SPIN_FLAGS[@]}"
 spin_job() { # OUT [probe env...]: the long compile through ferry_probe, in the foreground
     local out=$1

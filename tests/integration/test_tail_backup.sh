@@ -173,16 +173,8 @@ grep -q "ignoring the remembered compile times" "$(coordinator_log)" ||
 note "fault: the backup's runner dies mid-job; the first copy answers"
 # A unit of a few seconds whatever the machine (g++ runs the loop at compile time): long.c's
 # second could end on the backup's runner before it is killed, and the backup would win.
-cat >"$T/spin.cc" <<'EOF2'
-constexpr unsigned long spin(unsigned long n) {
-    unsigned long s = 0;
-    for (unsigned long i = 0; i < n; ++i) s = s * 31 + i;
-    return s;
-}
-static_assert(spin(1000000) != 1, "spin");
-int spun() { return 0; }
-EOF2
-SPIN=(-fconstexpr-loop-limit=2000000000 -fconstexpr-ops-limit=4000000000000 -c spin.cc)
+write_spin_unit "$T/spin.cc" 1000000
+SPIN=("${SPIN_FLAGS[@]}" -c spin.cc)
 (cd "$T" && g++ "${SPIN[@]}" -o "$TEST_TMP/spin.ref.o") || fail "the local reference compile of spin.cc failed"
 idle_runners
 started=$(field backups started)
