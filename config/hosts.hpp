@@ -34,6 +34,8 @@ enum class IncludeAnalysis { off, shadow, on };
 // "off" / "shadow" / "on"; nullopt for anything else.
 std::optional<IncludeAnalysis> include_analysis_from(std::string_view text);
 
+inline constexpr uint32_t kMaxQueueAhead = 8;
+
 struct Config {
     std::vector<Runner> runners;
     uint32_t local_slots = 0; // 0 in the file means "number of CPUs"; resolved on load
@@ -45,8 +47,12 @@ struct Config {
     bool backups = true;              // race a late job on an idle runner (the tail race)
     bool speculate = true;            // start a rebuilt unit remotely while it is scanned
     bool local_when_idle = true;      // runners full, this machine idle: compile a queued job here
-    uint32_t idle_timeout_s = 300;    // the coordinator exits after this long idle
-    std::string key_file;             // default key for runners without their own (optional)
+    // Tokens a build's jobserver adds for each busy runner slot: that many compiles wait in
+    // the coordinator's queue, ready the moment a slot frees, and the longest goes first
+    // (integrations/make/capacity.hpp).
+    uint32_t queue_ahead = 1;
+    uint32_t idle_timeout_s = 300; // the coordinator exits after this long idle
+    std::string key_file;          // default key for runners without their own (optional)
     IncludeAnalysis include_analysis = IncludeAnalysis::off;
     std::string source;      // where this came from: a path, or "$FERRY_HOSTS"
     std::string fingerprint; // hash of the source text: one coordinator per config
@@ -64,6 +70,9 @@ struct LoadOptions {
     std::optional<std::string> include_analysis;
     // $FERRY_LOCAL_WHEN_IDLE ("0"/"1"): overrides [client].local_when_idle.
     std::optional<std::string> local_when_idle;
+    // $FERRY_QUEUE_AHEAD (0..kMaxQueueAhead): overrides [client].queue_ahead. Only builds read
+    // it, so it does not make another coordinator.
+    std::optional<std::string> queue_ahead;
 };
 
 // Options from this process's environment.

@@ -145,6 +145,16 @@ Result<void> apply_local_when_idle(std::string_view text, Config& config) {
     return ok();
 }
 
+Result<uint32_t> queue_ahead_from(std::string_view text) {
+    uint32_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value > kMaxQueueAhead)
+        return make_error(Errc::invalid,
+                          "FERRY_QUEUE_AHEAD: expected a number from 0 to {}, got {:?}",
+                          kMaxQueueAhead, text);
+    return value;
+}
+
 uint32_t cpu_count() {
     long n = ::sysconf(_SC_NPROCESSORS_ONLN);
     if (n < 1) return 1;
@@ -169,6 +179,7 @@ LoadOptions options_from_environment(std::string hosts_flag) {
     options.key_file = env("FERRY_KEY_FILE");
     options.include_analysis = env("FERRY_INCLUDE_ANALYSIS");
     options.local_when_idle = env("FERRY_LOCAL_WHEN_IDLE");
+    options.queue_ahead = env("FERRY_QUEUE_AHEAD");
     return options;
 }
 
@@ -183,6 +194,10 @@ Result<Config> load(const LoadOptions& options) {
         FERRY_TRY_VOID(apply_include_analysis(*options.include_analysis, *config));
     if (options.local_when_idle)
         FERRY_TRY_VOID(apply_local_when_idle(*options.local_when_idle, *config));
+    if (options.queue_ahead) {
+        FERRY_TRY(ahead, queue_ahead_from(*options.queue_ahead));
+        config->queue_ahead = *ahead;
+    }
     if (config->local_slots == 0) config->local_slots = cpu_count();
     return config;
 }

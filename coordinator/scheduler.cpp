@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <limits>
 
 namespace ferry::coordinator {
 
@@ -151,6 +152,8 @@ void Scheduler::job_result(size_t runner, proto::JobResult result) {
         if ((was_backup ? job.backup_failures : job.runner_failures) == v.failures)
             v.warned = false;
         learn_speed(runner, job, result.compile_ms);
+        if (!missing_input(result))
+            m_estimate.learn(job.spec.compiler_id, job.spec.input_bytes, result.compile_ms);
         if (missing_input(result)) {
             ++m_jobs_local;
             m_dispatcher.finish_local(job.id, "", "a file was missing on the runner");
@@ -236,6 +239,10 @@ void Scheduler::submit(JobId id, JobSpec spec) {
         for (auto& v : m_runners)
             v.warned = false; // a new build: its user has not been told yet
     m_last_submit_ms = now;
+    // A remembered time with the unit's size teaches the compiler's rate before anything of
+    // this build completed.
+    if (spec.expected_ms != 0)
+        m_estimate.learn(spec.compiler_id, spec.input_bytes, spec.expected_ms);
     Job job;
     job.id = id;
     job.spec = std::move(spec);
@@ -245,6 +252,7 @@ void Scheduler::submit(JobId id, JobSpec spec) {
 
 bool Scheduler::take_queued_for_local(const std::string& reason) {
     if (m_queue.empty()) return false;
+    order_queue();
     Job job = std::move(m_queue.back());
     m_queue.pop_back();
     ++m_jobs_local;
@@ -347,7 +355,28 @@ bool wants_backup(const BackupPolicy& policy, uint64_t elapsed_ms, uint32_t expe
 }
 
 uint32_t Scheduler::expected_ms(const Job& job) const {
-    return job.spec.expected_ms != 0 ? job.spec.expected_ms : m_options.backups.default_ms;
+    if (job.spec.expected_ms != 0) return job.spec.expected_ms;
+    return m_estimate.estimate(job.spec.compiler_id, job.spec.input_bytes)
+        .value_or(m_options.backups.default_ms);
+}
+
+double Scheduler::rank(const Job& job) const {
+    if (job.spec.expected_ms != 0) return job.spec.expected_ms;
+    return m_estimate.rank(job.spec.compiler_id, job.spec.input_bytes);
+}
+
+void Scheduler::order_queue() {
+    std::vector<std::pair<double, size_t>> keys; // rank (requeued: infinite), position
+    keys.reserve(m_queue.size());
+    for (size_t i = 0; i < m_queue.size(); ++i)
+        keys.emplace_back(
+            m_queue[i].requeued ? std::numeric_limits<double>::infinity() : rank(m_queue[i]), i);
+    std::stable_sort(keys.begin(), keys.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::deque<Job> ordered;
+    for (const auto& [key, i] : keys)
+        ordered.push_back(std::move(m_queue[i]));
+    m_queue.swap(ordered);
 }
 
 double Scheduler::expected_finish(size_t runner, uint32_t cost) const {
@@ -441,6 +470,7 @@ void Scheduler::pump() {
     m_pumping = true;
     do {
         m_pump_again = false;
+        order_queue();
         std::deque<Job> pending;
         pending.swap(m_queue);
         std::deque<Job> kept;
@@ -483,6 +513,7 @@ void Scheduler::start_backups() {
 
 void Scheduler::requeue_front(Job job) {
     m_dispatcher.requeued(job.id);
+    job.requeued = true;
     m_queue.push_front(std::move(job));
 }
 

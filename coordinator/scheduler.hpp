@@ -8,14 +8,20 @@
 //    Runners that are up and match are used; a runner still connecting whose compilers are
 //    unknown (or matched before) is worth waiting for; one in backoff is not.
 //  - Placement by expected finish: each job carries its unit's expected cost (its last
-//    remote compile time, cost_memory.hpp; a default when unknown). Among runners with a
-//    free slot the one with the least expected work per slot still to do (each running
-//    job's expected cost minus its time so far, never below a quarter of it), plus this
+//    remote compile time, cost_memory.hpp; else an estimate from its input bytes and the
+//    build's milliseconds per byte for its compiler, cost_estimate.hpp; else a default). Among
+//    runners with a free slot the one with the least expected work per slot still to do (each
+//    running job's expected cost minus its time so far, never below a quarter of it), plus this
 //    job's cost, scaled by the runner's recent speed (its compiles' time over their
 //    expected time), wins: a long job avoids a runner already busy with long jobs when
 //    another has room. Ties go to the one with fewer failures since its last completed
 //    job, then round robin. With every cost equal this is the least loaded runner.
-//  - Matching runners all busy: the job waits in a FIFO, with no limit on its length.
+//  - Matching runners all busy: the job waits in a queue with no limit on its length,
+//    longest expected cost first (the longest job must not start last: it would decide the
+//    build's wall time alone), jobs sent back by a runner before every other; equal costs in
+//    their order of arrival. A build keeps that queue filled through the tokens its
+//    jobserver adds while the runners are busy (integrations/make/capacity.hpp, queue_ahead).
+//    The local offload takes the cheapest queued job.
 //  - A runner failure (connection lost, timeout, garbage, JobStatus::failed) puts that
 //    runner in backoff and every job it had is retried on another matching runner. A job
 //    is never sent twice to the same runner. With nobody left it compiles locally, with one
@@ -47,6 +53,7 @@
 //    counted apart. `backups = false` in [client] turns the race off.
 #pragma once
 
+#include "coordinator/cost_estimate.hpp"
 #include "remote/protocol/messages.hpp"
 
 #include <cstdint>
@@ -99,6 +106,7 @@ struct JobSpec {
     std::string driver;        // "c" or "c++"
     std::string compiler_name; // local name ("gcc"): preferred on the runner, used in warnings
     uint32_t expected_ms = 0;  // the unit's last remote compile time; 0: unknown
+    uint64_t input_bytes = 0;  // its shipped files' bytes (source, headers); 0: unknown
 };
 
 struct BackupPolicy {
@@ -175,8 +183,9 @@ class Scheduler {
     // the job was a speculative start whose wrapper may not use the answer (service.cpp
     // counts it again with record_local() when the wrapper does).
     void unrecord_local() { --m_jobs_local; }
-    // The newest queued job compiles here instead (coordinator/local_offload.hpp decides
-    // when): it would wait longest for a runner. False when nothing is queued.
+    // The cheapest queued job (the newest among equals) compiles here instead
+    // (coordinator/local_offload.hpp decides when): it would wait longest for a runner, and
+    // this machine's spare CPU is the slowest slot. False when nothing is queued.
     bool take_queued_for_local(const std::string& reason);
     // Re-examines the queue (a backoff may have ended). Call it now and then.
     void tick();
@@ -215,6 +224,7 @@ class Scheduler {
         uint64_t backup_failures = 0; // the backup runner's failure count when it was sent
         bool had_backup = false;      // at most one per job
         bool on_backup = false;       // its first copy ended: `runner` runs the backup
+        bool requeued = false;        // sent back by a runner: first in the queue
     };
     enum class Fit { unusable, waiting, busy, free };
 
@@ -223,6 +233,9 @@ class Scheduler {
     std::optional<std::string> runner_compiler_name(const RunnerView& r, const JobSpec& spec) const;
     bool less_loaded(size_t a, size_t b, uint32_t cost) const;
     uint32_t expected_ms(const Job& job) const;
+    // The queue's order: the expected cost, or the first guess for a compiler with no rate yet.
+    double rank(const Job& job) const;
+    void order_queue();
     double expected_finish(size_t runner, uint32_t cost) const;
     // The free runner where `job` would finish first, other than `except`.
     std::optional<size_t> best_free(const Job& job, bool* can_wait,
@@ -253,6 +266,7 @@ class Scheduler {
     Dispatcher& m_dispatcher;
     Clock m_clock;
     std::deque<Job> m_queue;
+    CostEstimate m_estimate;
     std::map<JobId, Job> m_running;
     // Copies nobody waits for (cancelled, or the loser of a backup race) that still hold a
     // runner slot until their answer arrives or their runner goes down.

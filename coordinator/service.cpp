@@ -573,7 +573,9 @@ void Service::start_job(JobId id, ConnectionId connection, proto::IpcCompile req
     job.cost_key = unit_cost_key(request);
     job.proof = std::move(proof);
     JobSpec spec{identity->id, request.driver, basename(request.compiler_path),
-                 m_costs.get(job.cost_key).value_or(0)};
+                 m_costs.get(job.cost_key).value_or(0), 0};
+    for (const auto& file : job.manifest.files)
+        spec.input_bytes += file.size;
     job.request = std::move(request);
     m_jobs.emplace(id, std::move(job));
     m_scheduler->submit(id, std::move(spec));

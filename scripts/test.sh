@@ -31,12 +31,12 @@ run_suite() { # build-dir, ctest parallelism, ctest exclusion regex (or ""), cma
 # The real make 4.4.1 / ninja 1.13.2 suites (and their set-up) test the jobserver protocol with
 # other programs; the ferry code they drive is what the make 4.3 suites drive under ASan. Four
 # suites that mostly wait (a runner's restart, a network cut's timeout, CMake's configure, a
-# frozen runner's backup race) are left to the gcc half too: their ferry paths are the pool's
-# resize, a link's death, the wrapper's and the scheduler's tail, which test_make_pool,
-# test_fault_runner_dies, test_core_wrapper_forms and the scheduler's unit tests drive under
-# ASan. The build systems on real projects (test_buildsys_*, real_projects_setup) drive
+# frozen runner's backup race, the queue-ahead build's g++ loops) are left to the gcc half too:
+# their ferry paths are the pool's resize, a link's death, the wrapper's and the scheduler's
+# tail and queue order, which test_make_pool, test_fault_runner_dies, test_core_wrapper_forms
+# and the scheduler's unit tests drive under ASan. The build systems on real projects (test_buildsys_*, real_projects_setup) drive
 # the wrapper paths other suites drive under ASan. CI's whole run must stay under 25 minutes.
-sanitize_exclude='^integration\.(test_(ninja_googletest|correctness_battery|scan_traps|has_include_real|mon|local_when_idle|package|real_tools|make_capacity|fault_network_cut|ninja_cmake|tail_backup|buildsys_[a-z_]+)|real_tools_setup|real_projects_setup|test_[a-z_]+\.make44)$'
+sanitize_exclude='^integration\.(test_(ninja_googletest|correctness_battery|scan_traps|has_include_real|mon|local_when_idle|package|real_tools|make_capacity|fault_network_cut|ninja_cmake|tail_backup|queue_ahead|buildsys_[a-z_]+)|real_tools_setup|real_projects_setup|test_[a-z_]+\.make44)$'
 
 echo "=== build and test (gcc, warnings as errors) (at ${SECONDS} s)"
 # -O2 without debug information: a third of the build's CPU is gcc writing DWARF that no CI step

@@ -49,9 +49,13 @@ class CoordinatorCapacity final : public CapacitySource {
         c.remote = status->remote_capacity;
         c.local = status->local_slots > 0 ? status->local_slots : m_local_fallback;
         c.local_waiting = status->local_waiting;
+        c.queue_ahead = m_config->queue_ahead;
         m_connecting = 0;
-        for (const auto& r : status->runners)
+        for (const auto& r : status->runners) {
             if (r.state == "connecting") ++m_connecting;
+            // A backup or a cancelled copy holds a slot too: it is busy all the same.
+            if (r.state == "up") c.remote_busy += r.in_flight < r.slots ? r.in_flight : r.slots;
+        }
         return c;
     }
 

@@ -10,6 +10,16 @@
 // runners' slots, lets make start the jobs that can go remote meanwhile. OpenSSL's own perl
 // steps are no ferry job and get no loan. The pool shrinks again as the waits end (tokens
 // are retired as they come back).
+//
+// Queue ahead: while runner slots are busy, `queue_ahead` tokens more for each (hosts.toml,
+// default 1). A slot that frees then finds a compile already analysed and waiting in the
+// coordinator's queue instead of waiting for make to start one (the client's share of a job,
+// ~100 ms on a slow client, is no longer a gap in every slot), and the queue has a choice:
+// it sends the longest expected job first (coordinator/scheduler.hpp), so the build's
+// longest compile does not start last because make or ninja reached it last (googletest's
+// gtest_unittest.cc, ninja's 30th of 33, decided that build's wall in bench/farm). distcc's
+// advice of -j twice the CPUs buys the same slack blindly. Only busy slots lend: a stretch of
+// make's own local steps (perl, links) with the runners idle gets no more tokens than slots.
 #pragma once
 
 #include "config/hosts.hpp"
@@ -26,9 +36,12 @@ struct Capacity {
     uint32_t remote = 0;        // slots of runners that are up
     uint32_t local = 1;         // local slots
     uint32_t local_waiting = 0; // wrappers waiting for a local slot
+    uint32_t remote_busy = 0;   // runner slots taken (of runners that are up)
+    uint32_t queue_ahead = 0;   // tokens per busy runner slot ([client] queue_ahead)
     bool reachable = false;     // false: the coordinator could not be asked
     uint32_t lent() const { return local_waiting < remote ? local_waiting : remote; }
-    uint32_t total() const { return remote + (local > 0 ? local : 1) + lent(); }
+    uint32_t ahead() const { return queue_ahead * (remote_busy < remote ? remote_busy : remote); }
+    uint32_t total() const { return remote + (local > 0 ? local : 1) + lent() + ahead(); }
 };
 
 // Where the capacity comes from; tests give a fake.

@@ -268,8 +268,9 @@ Result<Outcome> run_session(const SessionOptions& o, CapacitySource& capacity, E
             Capacity now = capacity.poll();
             uint32_t new_size = pool_size_for(now);
             if (new_size != pool.size()) {
-                log.line("resize {} -> {} remote={} local={} lent={} reachable={}", pool.size(),
-                         new_size, now.remote, now.local, now.lent(), now.reachable ? 1 : 0);
+                log.line("resize {} -> {} remote={} local={} lent={} reachable={} ahead={}",
+                         pool.size(), new_size, now.remote, now.local, now.lent(),
+                         now.reachable ? 1 : 0, now.ahead());
                 if (auto rr = pool.set_size(new_size); !rr) return std::move(rr.error());
             }
             next_poll = Clock::now() + std::chrono::milliseconds(o.poll_interval_ms);

@@ -90,8 +90,11 @@ int ninja_command(const std::vector<std::string>& ferry_and_ninja_args,
         return run_under_pool(o, *capacity);
     }
 
-    // ninja < 1.13: a fixed -j at the cluster's capacity now, links capped by ferry_local.
+    // ninja < 1.13: a fixed -j at the cluster's capacity now, links capped by ferry_local,
+    // with the queue-ahead tokens of every runner slot (capacity.hpp): the build will keep
+    // them busy, and a pool that cannot follow it is sized for that from the start.
     Capacity cap = initial_capacity(*capacity);
+    cap.remote_busy = cap.remote;
     auto wrapper = write_wrapper_manifest(n.dir, n.manifest, cap.local);
     if (!wrapper) {
         std::fprintf(stderr, "ferry ninja: %s\n", wrapper.error().message.c_str());

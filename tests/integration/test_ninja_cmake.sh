@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `ferry ninja` with Debian's ninja 1.11 (no jobserver client) on a CMake project: compiles
-# reach the cluster's capacity (-j = 6), links stay within the local slots (pool ferry_local,
-# depth 2), CMake's regeneration still works through the wrapper manifest.
+# reach the cluster's capacity with a compile queued ahead for each runner slot (-j = 6 + 4,
+# capacity.hpp's queue_ahead; with FERRY_QUEUE_AHEAD=0, -j = 6), links stay within the local
+# slots (pool ferry_local, depth 2), CMake's regeneration still works through the wrapper
+# manifest.
 source "$(dirname "$0")/lib.sh"
 ferry_test_init
 source "$FERRY_SOURCE_DIR/tests/integration/fixtures/jobserver/common.sh"
@@ -26,8 +28,16 @@ assert_eq 4 "$(grep -c '^E' "$TEST_TMP/links")" "links"
 compiles=$("$FIX/max_overlap.sh" "$TEST_TMP/compiles")
 links=$("$FIX/max_overlap.sh" "$TEST_TMP/links")
 note "overlap: compiles $compiles, links $links"
-assert_eq 6 "$compiles" "compiles at the cluster's capacity"
+assert_eq 10 "$compiles" "compiles at the cluster's capacity and one ahead per runner slot"
 assert_eq 2 "$links" "links within the local slots"
+
+note "FERRY_QUEUE_AHEAD=0: -j is the cluster's capacity"
+find "$TEST_TMP/proj/build" -name '*.o' -delete
+: >"$STAMPS"
+FERRY_QUEUE_AHEAD=0 timeout 120 "$FERRY" ninja -C "$TEST_TMP/proj/build" >"$TEST_TMP/ninja0.log" 2>&1 ||
+    fail "ferry ninja with FERRY_QUEUE_AHEAD=0 failed: $(tail -30 "$TEST_TMP/ninja0.log")"
+grep '^[SE] .* compile-' "$STAMPS" >"$TEST_TMP/compiles0"
+assert_eq 6 "$("$FIX/max_overlap.sh" "$TEST_TMP/compiles0")" "compiles at the cluster's capacity"
 
 note "CMake's regeneration through the wrapper"
 echo "# touched" >>"$TEST_TMP/proj/CMakeLists.txt"

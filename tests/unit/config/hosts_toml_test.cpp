@@ -38,6 +38,7 @@ warn_on_fallback = false
 speculate = false
 local_when_idle = false
 backups = false
+queue_ahead = 3
 idle_timeout_s = 42
 key_file = "secret.key"
 
@@ -61,6 +62,7 @@ address = "[::1]"
     CHECK_FALSE(config->speculate);
     CHECK_FALSE(config->local_when_idle);
     CHECK_FALSE(config->backups);
+    CHECK(config->queue_ahead == 3);
     CHECK(config->idle_timeout_s == 42);
     CHECK(config->key_file == "secret.key");
     REQUIRE(config->runners.size() == 2);
@@ -91,6 +93,7 @@ TEST_CASE("an empty file is an empty cluster with the defaults") {
     CHECK(config->speculate);
     CHECK(config->local_when_idle);
     CHECK(config->backups);
+    CHECK(config->queue_ahead == 1);
     CHECK(config->idle_timeout_s == defaults.idle_timeout_s);
     CHECK(config->key_file.empty());
 }
@@ -145,6 +148,8 @@ TEST_CASE("hosts.toml errors name the file, line and key") {
         error_of("[client]\nwarn_on_fallback = 1\n", "hosts.toml:2: client.warn_on_fallback");
         error_of("[client]\nspeculate = \"yes\"\n", "hosts.toml:2: client.speculate");
         error_of("[client]\nidle_timeout_s = 0\n", "hosts.toml:2: client.idle_timeout_s");
+        error_of("[client]\nqueue_ahead = 9\n", "hosts.toml:2: client.queue_ahead");
+        error_of("[client]\nqueue_ahead = -1\n", "hosts.toml:2: client.queue_ahead");
         error_of("[client]\nkey_file = \"\"\n", "hosts.toml:2: client.key_file");
         error_of("[client]\nkey_file = false\n", "hosts.toml:2: client.key_file");
         error_of("\n\nclient = 3\n", "hosts.toml:3: client");

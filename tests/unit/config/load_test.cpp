@@ -331,3 +331,26 @@ TEST_CASE("FERRY_LOCAL_WHEN_IDLE overrides [client] local_when_idle, in its own 
         CHECK(config.error().message.find("FERRY_LOCAL_WHEN_IDLE") != std::string::npos);
     }
 }
+
+TEST_CASE("FERRY_QUEUE_AHEAD overrides [client] queue_ahead, in the same coordinator") {
+    Fixture f;
+    REQUIRE(write_file(f.flag_file, "[client]\nqueue_ahead = 2\n"));
+    LoadOptions options;
+    options.hosts_flag = f.flag_file;
+    auto from_file = load(options).value();
+    CHECK(from_file.queue_ahead == 2);
+    options.queue_ahead = "0";
+    auto off = load(options).value();
+    CHECK(off.queue_ahead == 0);
+    // Only a build's jobserver reads it: the coordinator is the same.
+    CHECK(off.fingerprint == from_file.fingerprint);
+    options.queue_ahead = "8";
+    CHECK(load(options).value().queue_ahead == 8);
+    for (const char* bad : {"", "9", "-1", "1.5", "two", "1 "}) {
+        INFO(bad);
+        options.queue_ahead = bad;
+        auto config = load(options);
+        REQUIRE_FALSE(config);
+        CHECK(config.error().message.find("FERRY_QUEUE_AHEAD") != std::string::npos);
+    }
+}

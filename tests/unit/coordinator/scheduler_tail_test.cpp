@@ -328,3 +328,123 @@ TEST_CASE("backup: never beside other jobs on a runner with half its slots taken
     CHECK(f.dispatcher.backups[0].job == 1);
     CHECK(f.dispatcher.backups[0].runner == 1 - first);
 }
+
+namespace {
+
+JobSpec sized(uint64_t bytes, uint32_t known_ms = 0) {
+    JobSpec spec = costing(known_ms);
+    spec.input_bytes = bytes;
+    return spec;
+}
+
+// One runner with one slot, busy with job 1 (expected 1 s): what is submitted next waits.
+struct OneBusySlot : Fixture {
+    OneBusySlot() : Fixture({{"a", "127.0.0.2:3633", 0}}) {
+        scheduler.runner_up(0, hello(1));
+        scheduler.submit(1, costing(1000));
+        REQUIRE(dispatcher.dispatched.size() == 1);
+    }
+    // Completes the running job (with no time: it teaches no rate) and returns the job sent
+    // next (0: none).
+    JobId next_after(JobId running) {
+        const size_t before = dispatcher.dispatched.size();
+        scheduler.job_result(0, completed(running));
+        return dispatcher.dispatched.size() > before ? dispatcher.dispatched.back().job : 0;
+    }
+};
+
+} // namespace
+
+TEST_CASE("queue: the longest expected job is sent first, equal costs in order of arrival") {
+    OneBusySlot f;
+    f.scheduler.submit(2, costing(200));
+    f.scheduler.submit(3, costing(9000)); // googletest's gtest_unittest.cc, submitted late
+    f.scheduler.submit(4, costing(200));
+    f.scheduler.submit(5, costing(3000));
+    CHECK(f.scheduler.queued() == 4);
+    CHECK(f.next_after(1) == 3);
+    CHECK(f.next_after(3) == 5);
+    CHECK(f.next_after(5) == 2);
+    CHECK(f.next_after(2) == 4);
+    CHECK(f.next_after(4) == 0);
+    CHECK(f.scheduler.idle());
+}
+
+TEST_CASE("queue: units never compiled are ordered by their input bytes") {
+    OneBusySlot f;
+    f.scheduler.submit(2, sized(100000));
+    f.scheduler.submit(3, sized(2500000));
+    f.scheduler.submit(4, sized(0)); // unknown size: after every sized one
+    f.scheduler.submit(5, sized(300000));
+    CHECK(f.next_after(1) == 3);
+    CHECK(f.next_after(3) == 5);
+    CHECK(f.next_after(5) == 2);
+    CHECK(f.next_after(2) == 4);
+}
+
+TEST_CASE("queue: the build's milliseconds per byte rank unknown units among known ones") {
+    OneBusySlot f;
+    // Remembered units teach the compiler's rate: 1 ms per 100 bytes.
+    f.scheduler.submit(2, sized(100000, 1000));
+    // Unknown, 600 000 bytes: expected 6 s, before a remembered 4 s and after a remembered 8 s.
+    f.scheduler.submit(3, sized(600000));
+    f.scheduler.submit(4, sized(400000, 4000));
+    f.scheduler.submit(5, sized(800000, 8000));
+    CHECK(f.next_after(1) == 5);
+    CHECK(f.next_after(5) == 3);
+    CHECK(f.next_after(3) == 4);
+    CHECK(f.next_after(4) == 2);
+}
+
+TEST_CASE("queue: a job a failed runner sent back goes before longer ones") {
+    Fixture f(two_runners(1, 1));
+    f.scheduler.runner_up(0, hello(1));
+    f.scheduler.runner_up(1, hello(1));
+    f.scheduler.submit(1, costing(100));
+    f.scheduler.submit(2, costing(100));
+    REQUIRE(f.dispatcher.dispatched.size() == 2);
+    f.scheduler.submit(3, costing(50000));
+    const size_t runner_of_1 = f.dispatcher.dispatched[0].runner;
+    f.scheduler.job_result(runner_of_1, result(1, proto::JobStatus::failed, "oom"));
+    // Runner of job 1 backs off; job 1 is requeued ahead of the 50 s job and takes the
+    // other runner's slot when job 2 ends.
+    CHECK(f.dispatcher.requeues == std::vector<JobId>{1});
+    f.scheduler.job_result(1 - runner_of_1, completed(2, 100));
+    REQUIRE(f.dispatcher.dispatched.size() == 3);
+    CHECK(f.dispatcher.dispatched[2].job == 1);
+}
+
+TEST_CASE("queue: the local offload takes the cheapest queued job, the newest of equals") {
+    OneBusySlot f;
+    f.scheduler.submit(2, costing(500));
+    f.scheduler.submit(3, costing(9000));
+    f.scheduler.submit(4, costing(500));
+    f.scheduler.submit(5, costing(3000));
+    REQUIRE(f.scheduler.take_queued_for_local("idle"));
+    REQUIRE(f.dispatcher.finished.size() == 1);
+    CHECK(f.dispatcher.finished[0].job == 4);
+    CHECK_FALSE(f.dispatcher.finished[0].remote);
+    REQUIRE(f.scheduler.take_queued_for_local("idle"));
+    CHECK(f.dispatcher.finished[1].job == 2);
+    CHECK(f.next_after(1) == 3);
+}
+
+TEST_CASE("placement: a running unit's estimated cost counts as its runner's work") {
+    Fixture f(two_runners(3, 3));
+    f.scheduler.runner_up(0, hello(3));
+    f.scheduler.runner_up(1, hello(3));
+    // A remembered 9 s unit teaches 1 ms per 100 bytes and runs on one runner...
+    f.scheduler.submit(1, sized(900000, 9000));
+    REQUIRE(f.dispatcher.dispatched.size() == 1);
+    const size_t nine = f.dispatcher.dispatched[0].runner;
+    // ...a never-compiled unit of 3 MB (30 s by that rate) goes to the other...
+    f.scheduler.submit(2, sized(3000000));
+    REQUIRE(f.dispatcher.dispatched.size() == 2);
+    const size_t thirty = f.dispatcher.dispatched[1].runner;
+    CHECK(thirty != nine);
+    // ...and a short job goes beside the 9 s one: with the 5 s default in place of the
+    // estimate, the 30 s unit's runner would look the less loaded.
+    f.scheduler.submit(3, sized(1000, 10));
+    REQUIRE(f.dispatcher.dispatched.size() == 3);
+    CHECK(f.dispatcher.dispatched[2].runner == nine);
+}

@@ -145,3 +145,27 @@ TEST_CASE("a token is lent for each wrapper waiting for a local slot, up to the 
     CHECK(c.lent() == 0);
     CHECK(c.total() == 1);
 }
+
+TEST_CASE("queue ahead: tokens for each busy runner slot only, with the loan on top") {
+    Capacity c;
+    c.remote = 4;
+    c.local = 2;
+    c.queue_ahead = 1;
+    CHECK(c.ahead() == 0); // idle runners: make's own steps run at the cluster's size
+    CHECK(c.total() == 6);
+    c.remote_busy = 3;
+    CHECK(c.ahead() == 3);
+    CHECK(c.total() == 9);
+    c.remote_busy = 7; // a stale count past the slots of the runners up lends no more
+    CHECK(c.ahead() == 4);
+    c.queue_ahead = 2;
+    CHECK(c.ahead() == 8);
+    c.local_waiting = 1;
+    CHECK(c.total() == 4 + 2 + 1 + 8);
+    c.queue_ahead = 0; // off: a token per slot and the loan
+    CHECK(c.total() == 7);
+    c.queue_ahead = 1;
+    c.remote = 0; // the runners went down: nothing waits for them
+    CHECK(c.ahead() == 0);
+    CHECK(c.total() == 2);
+}
