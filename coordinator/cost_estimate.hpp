@@ -7,8 +7,8 @@
 //
 // A rate is per compiler identity: a C++ unit's templates cost far more per byte than a C
 // unit's declarations. It is a decayed ratio of sums, so it follows the build and a few
-// tiny units cannot swing it. An estimate only orders and places jobs; it never decides
-// whether a job races a backup (that waits for a real last time), nor what is compiled.
+// tiny units cannot swing it. An estimate orders and places jobs and delays a backup
+// compile; it never decides what is compiled or where an answer comes from.
 #pragma once
 
 #include <cstdint>

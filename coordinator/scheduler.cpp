@@ -492,7 +492,10 @@ void Scheduler::start_backups() {
     for (const auto& [id, job] : m_running) {
         if (job.had_backup) continue;
         const uint64_t elapsed = now - std::min(now, job.started_ms);
-        if (wants_backup(m_options.backups, elapsed, job.spec.expected_ms))
+        // A unit never compiled is judged by its estimate too: the default would race the
+        // build's longest compile after seconds, on another runner's CPU, where it cannot
+        // catch up (bench/farm, googletest: 80 s of runner CPU for a copy that lost).
+        if (wants_backup(m_options.backups, elapsed, expected_ms(job)))
             late.emplace_back(elapsed, id);
     }
     std::sort(late.rbegin(), late.rend());

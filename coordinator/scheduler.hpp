@@ -39,11 +39,11 @@
 //    keeps its runner slot until the runner answers; the answer is dropped.
 //  - Backup compiles (the tail race, MapReduce's backup tasks): when nothing is queued, a
 //    runner slot is idle, and a job has run longer than max(backup_min_ms, backup_factor x
-//    its expected cost), the same job is sent to an idle matching runner it has not tried,
-//    longest-running job first, at most one backup per job — to a runner with fewer than
-//    half its slots taken, so that a backup does not slow the jobs it runs beside (slots
-//    share a runner's CPUs). The first completed answer is the job's (both copies compile
-//    the same files with the same compiler, so either is byte-identical to a local
+//    its expected cost — remembered, else estimated, else the default), the same job is sent to an
+//    idle matching runner it has not tried, longest-running job first, at most one backup per job —
+//    to a runner with fewer than half its slots taken, so that a backup does not slow the jobs it
+//    runs beside (slots share a runner's CPUs). The first completed answer is the job's (both
+//    copies compile the same files with the same compiler, so either is byte-identical to a local
 //    compile); the other copy is cancelled on its runner (JobCancel: its compiler is
 //    killed) and keeps its slot here until the runner's answer arrives and is discarded
 //    (or its runner goes down). A copy that fails or is refused while the other runs is

@@ -448,3 +448,22 @@ TEST_CASE("placement: a running unit's estimated cost counts as its runner's wor
     REQUIRE(f.dispatcher.dispatched.size() == 3);
     CHECK(f.dispatcher.dispatched[2].runner == nine);
 }
+
+TEST_CASE("backup: a unit never compiled waits for its estimate, not the default, to be late") {
+    Fixture f(two_runners(2, 2));
+    f.scheduler.runner_up(0, hello(2));
+    f.scheduler.runner_up(1, hello(2));
+    // A remembered 1 s unit teaches 1 ms per 100 bytes; a never-compiled unit of 4 MB is
+    // expected to take 40 s.
+    f.scheduler.submit(1, sized(100000, 1000));
+    f.scheduler.job_result(f.dispatcher.dispatched[0].runner, completed(1, 1000));
+    f.scheduler.submit(2, sized(4000000));
+    REQUIRE(f.dispatcher.dispatched.size() == 2);
+    f.now += 30000; // late for the 5 s default, not for its 40 s
+    f.scheduler.tick();
+    CHECK(f.dispatcher.backups.empty());
+    f.now += 31000; // past 1.5 x 40 s
+    f.scheduler.tick();
+    REQUIRE(f.dispatcher.backups.size() == 1);
+    CHECK(f.dispatcher.backups[0].job == 2);
+}

@@ -5,6 +5,9 @@
 mode_ferry_start() {
     local i addr hosts="localhost/$CLIENT_SLOTS" log n
     "$FERRY" shutdown >/dev/null 2>&1 || true
+    # A fresh coordinator: without the compile times an earlier mode's coordinator saved
+    # (the .costs file beside its socket), which a second mode would place and order by.
+    rm -f "$XDG_RUNTIME_DIR"/ferry/*.costs
     for ((i = 1; i <= RUNNERS; i++)); do
         addr=$(runner_addr "$i")
         log=$RUN_DIR/ferryd-$i.log
