@@ -152,13 +152,12 @@ void Scheduler::job_result(size_t runner, proto::JobResult result) {
         if ((was_backup ? job.backup_failures : job.runner_failures) == v.failures)
             v.warned = false;
         learn_speed(runner, job, result.compile_ms);
-        if (!missing_input(result))
-            m_estimate.learn(job.spec.compiler_id, job.spec.input_bytes, result.compile_ms);
         if (missing_input(result)) {
             ++m_jobs_local;
             m_dispatcher.finish_local(job.id, "", "a file was missing on the runner");
             break;
         }
+        m_estimate.learn(job.spec.compiler_id, job.spec.input_bytes, result.compile_ms);
         ++m_jobs_remote;
         if (job.backup) {
             // The loser took at least this long: a slow runner is placed later, not backed off.
