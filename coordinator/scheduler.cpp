@@ -365,6 +365,8 @@ double Scheduler::rank(const Job& job) const {
 }
 
 void Scheduler::order_queue() {
+    // pump() runs on every runner event: most of the time the queue holds no choice.
+    if (m_queue.size() < 2) return;
     std::vector<std::pair<double, size_t>> keys; // rank (requeued: infinite), position
     keys.reserve(m_queue.size());
     for (size_t i = 0; i < m_queue.size(); ++i)
