@@ -88,13 +88,15 @@ Result<Config> from_sources(const LoadOptions& options) {
     return config;
 }
 
-Result<uint32_t> idle_timeout_from(std::string_view text) {
+// A whole number from an environment variable, within [min, max]; the error names the
+// variable and says what was expected ("a number of seconds").
+Result<uint32_t> env_number(std::string_view variable, std::string_view text, uint32_t min,
+                            uint32_t max, std::string_view what) {
     uint32_t value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || value < 1 || value > kMaxIdleS)
-        return make_error(Errc::invalid,
-                          "FERRY_IDLE_TIMEOUT: expected a number of seconds from 1 to {}, got {:?}",
-                          kMaxIdleS, text);
+    if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max)
+        return make_error(Errc::invalid, "{}: expected {} from {} to {}, got {:?}", variable, what,
+                          min, max, text);
     return value;
 }
 
@@ -145,16 +147,6 @@ Result<void> apply_local_when_idle(std::string_view text, Config& config) {
     return ok();
 }
 
-Result<uint32_t> queue_ahead_from(std::string_view text) {
-    uint32_t value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || value > kMaxQueueAhead)
-        return make_error(Errc::invalid,
-                          "FERRY_QUEUE_AHEAD: expected a number from 0 to {}, got {:?}",
-                          kMaxQueueAhead, text);
-    return value;
-}
-
 uint32_t cpu_count() {
     long n = ::sysconf(_SC_NPROCESSORS_ONLN);
     if (n < 1) return 1;
@@ -186,7 +178,8 @@ LoadOptions options_from_environment(std::string hosts_flag) {
 Result<Config> load(const LoadOptions& options) {
     FERRY_TRY(config, from_sources(options));
     if (options.idle_timeout) {
-        FERRY_TRY(seconds, idle_timeout_from(*options.idle_timeout));
+        FERRY_TRY(seconds, env_number("FERRY_IDLE_TIMEOUT", *options.idle_timeout, 1, kMaxIdleS,
+                                      "a number of seconds"));
         config->idle_timeout_s = *seconds;
     }
     if (options.key_file) FERRY_TRY_VOID(apply_key_file(*options.key_file, *config));
@@ -195,7 +188,8 @@ Result<Config> load(const LoadOptions& options) {
     if (options.local_when_idle)
         FERRY_TRY_VOID(apply_local_when_idle(*options.local_when_idle, *config));
     if (options.queue_ahead) {
-        FERRY_TRY(ahead, queue_ahead_from(*options.queue_ahead));
+        FERRY_TRY(ahead, env_number("FERRY_QUEUE_AHEAD", *options.queue_ahead, 0, kMaxQueueAhead,
+                                    "a number"));
         config->queue_ahead = *ahead;
     }
     if (config->local_slots == 0) config->local_slots = cpu_count();

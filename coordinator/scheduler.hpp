@@ -184,8 +184,10 @@ class Scheduler {
     // counts it again with record_local() when the wrapper does).
     void unrecord_local() { --m_jobs_local; }
     // The cheapest queued job (the newest among equals) compiles here instead
-    // (coordinator/local_offload.hpp decides when): it would wait longest for a runner, and
-    // this machine's spare CPU is the slowest slot. False when nothing is queued.
+    // (coordinator/local_offload.hpp decides when): it would wait longest for a runner, and a
+    // job sent back has no backup race, so a cheap one cannot become the build's tail
+    // (bench/farm, session 14: the longest, sent here, ended a googletest build 34 s late).
+    // False when nothing is queued.
     bool take_queued_for_local(const std::string& reason);
     // Re-examines the queue (a backoff may have ended). Call it now and then.
     void tick();
