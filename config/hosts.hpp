@@ -53,7 +53,10 @@ struct Config {
     uint32_t queue_ahead = 1;
     uint32_t idle_timeout_s = 300; // the coordinator exits after this long idle
     std::string key_file;          // default key for runners without their own (optional)
-    IncludeAnalysis include_analysis = IncludeAnalysis::off;
+    // On by default: the coordinator's analysis replaces the client's `-E -H` scan where it
+    // can, and each remote compile's own list of opened files proves it or the unit compiles
+    // here (docs/include-analysis.md, "On"). "off" keeps the scan for every unit.
+    IncludeAnalysis include_analysis = IncludeAnalysis::on;
     std::string source;      // where this came from: a path, or "$FERRY_HOSTS"
     std::string fingerprint; // hash of the source text: one coordinator per config
 };

@@ -23,7 +23,8 @@ run_suite() { # build-dir, ctest parallelism, ctest exclusion regex (or ""), cma
 
 # Every suite runs in the gcc half. The sanitizer half runs every unit test, the fuzz corpora and
 # every integration suite but these: long builds of real projects and batteries of compiles
-# (googletest, the 107-case correctness battery, the scan traps, __has_include on real headers)
+# (googletest, the 107-case correctness battery in both include-analysis modes, the scan traps,
+# __has_include on real headers)
 # the terminal monitor in tmux, the idle-CPU suite (it runs alone, measuring the machine's
 # load; its meter's code is in the unit tests), and the packages (built from the gcc half's tree:
 # they hold no code of their own, and sanitized binaries are nothing anyone installs). Under ASan they repeat the same coordinator and runner paths
@@ -36,7 +37,7 @@ run_suite() { # build-dir, ctest parallelism, ctest exclusion regex (or ""), cma
 # tail and queue order, which test_make_pool, test_fault_runner_dies, test_core_wrapper_forms
 # and the scheduler's unit tests drive under ASan. The build systems on real projects (test_buildsys_*, real_projects_setup) drive
 # the wrapper paths other suites drive under ASan. CI's whole run must stay under 25 minutes.
-sanitize_exclude='^integration\.(test_(ninja_googletest|correctness_battery|scan_traps|has_include_real|mon|local_when_idle|package|real_tools|make_capacity|fault_network_cut|ninja_cmake|tail_backup|queue_ahead|buildsys_[a-z_]+)|real_tools_setup|real_projects_setup|test_[a-z_]+\.make44)$'
+sanitize_exclude='^integration\.(test_(ninja_googletest|correctness_battery|scan_traps|has_include_real|mon|local_when_idle|package|real_tools|make_capacity|fault_network_cut|ninja_cmake|tail_backup|queue_ahead|buildsys_[a-z_]+)|real_tools_setup|real_projects_setup|test_[a-z_]+\.(make44|scan))$'
 
 echo "=== build and test (gcc, warnings as errors) (at ${SECONDS} s)"
 # -O2 without debug information: a third of the build's CPU is gcc writing DWARF that no CI step

@@ -7,7 +7,8 @@
 # remotely, and measures the client's CPU per object and the runners' CPU (cpuacct).
 #
 #   bench/farm/run.sh [--shape default|wide] [--workloads "tiny openssl linux gtest"]
-#                     [--modes "local distcc icecream ferry ferry_on ferry_on_base"] [--runs N]
+#                     [--modes "local distcc icecream ferry ferry_scan ferry_on ferry_on_base"]
+#                     [--runs N]
 #                     [--runners "1 2 3"]
 #                     [--quick [N]] [--append] [--plot] [--profile] [--self-check]
 #
@@ -22,7 +23,9 @@
 #
 # Needs root (cgroups), what `scripts/install-deps.sh --bench` installs, and ferry built:
 # FERRY, FERRYD (default: build/bench/programs/ferry/ferry, build/bench/programs/ferryd/ferryd);
-# ferry_on_base runs FERRY_BASE and FERRYD_BASE, another build, for an A/B of a change.
+# ferry runs ferry's defaults (the include analysis on), ferry_scan the client's scan for every
+# unit (include_analysis = "off"), ferry_on says "on" explicitly (for builds older than the
+# default); ferry_on_base runs FERRY_BASE and FERRYD_BASE, another build, for an A/B of a change.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)

@@ -6,8 +6,11 @@
 # (4) a working directory entered through a symbolic link (DW_AT_comp_dir is $PWD);
 # (5) a #pragma once (or guarded) header reached again through a symlinked directory.
 # Every case compares object, depfile, stderr and exit status with a plain local compile
-# and checks from `ferry status` that it ran remotely.
+# and checks from `ferry status` that it ran remotely. The scan is what is tested, so the
+# include analysis (on by default; its own traps are test_include_analysis') is off here: the
+# scan is still every unit's path when the analysis refuses one, and all of them with "off".
 export FERRY_IDLE_TIMEOUT=300 # job counts are read from one coordinator across the suite
+export FERRY_INCLUDE_ANALYSIS=off
 source "$(dirname "$0")/lib.sh"
 ferry_test_init
 start_core_runners

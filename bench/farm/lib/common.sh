@@ -41,7 +41,7 @@ check_tools() {
     local m
     for m in $MODES; do
         case $m in
-        local | ferry | ferry_on | ferry_on_base) ;;
+        local | ferry | ferry_on | ferry_on_base | ferry_scan) ;;
         distcc) command -v distccd >/dev/null || die "needs distcc (scripts/install-deps.sh --bench)" ;;
         icecream) command -v iceccd >/dev/null || die "needs icecc (scripts/install-deps.sh --bench)" ;;
         *) die "unknown mode $m" ;;

@@ -446,10 +446,11 @@ for cc in gcc clang; do
     OUTS='u.o' WHERE=remote kase once_copies_$cc setup_once_copies $cc -c u.c -o u.o
     # gcc takes the second copy for the first (same content, same mtime) and -H lists it
     # once: the runner misses c2/po.h, says "not found", and the compile is redone here
-    # (counted as sent back). The include analysis (issue 11, FERRY_INCLUDE_ANALYSIS=on) names
-    # what -H does not: it lists both copies, and the runner's compile proves it.
+    # (counted as sent back). The include analysis (on by default; the battery's .scan run sets
+    # FERRY_INCLUDE_ANALYSIS=off) names what -H does not: it lists both copies, and the
+    # runner's compile proves it.
     once_where=remote
-    [ "$cc" != gcc ] || [ "${FERRY_INCLUDE_ANALYSIS:-}" = on ] || once_where=local
+    [ "$cc" != gcc ] || [ "${FERRY_INCLUDE_ANALYSIS:-on}" = on ] || once_where=local
     OUTS='u.o' WHERE=$once_where kase once_copies_same_mtime_$cc setup_once_copies_same_mtime $cc -c u.c -o u.o
     OUTS='hi.o' WHERE=remote kase has_include_$cc setup_has_include $cc -c src/hi.c -o hi.o
     OUTS='hs.o' WHERE=remote kase has_include_system_$cc setup_has_include $cc -c src/hs.c -o hs.o

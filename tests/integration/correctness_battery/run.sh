@@ -235,7 +235,7 @@ battery_run_all() {
         "$none compiled locally by the wrapper;" \
         "$identical identical, $different different ($known known defects," \
         "${#failures[@]} new failures, $fixed known defects now passing); $((SECONDS - start)) s"
-    # With FERRY_INCLUDE_ANALYSIS=on: how many units the analysis served, and why the others
+    # With the include analysis on (the default): how many units the analysis served, and why the others
     # were scanned (docs/include-analysis.md, "What is scanned still").
     if have python3 && [ "$(status_field include_analysis.mode)" = on ]; then
         echo "battery: include analysis served $(status_field include_analysis.served)," \

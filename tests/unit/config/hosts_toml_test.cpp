@@ -243,10 +243,10 @@ address = "b"
     CHECK(contains(typo, "did you mean 'key_file'"));
 }
 
-TEST_CASE("include_analysis: a top-level key, off by default") {
+TEST_CASE("include_analysis: a top-level key, on by default") {
     auto plain = parse_hosts_toml("[client]\nlocal_slots = 2\n", "hosts.toml");
     REQUIRE(plain);
-    CHECK(plain->include_analysis == IncludeAnalysis::off);
+    CHECK(plain->include_analysis == IncludeAnalysis::on);
 
     auto shadow = parse_hosts_toml("include_analysis = \"shadow\"\n[client]\n", "hosts.toml");
     REQUIRE(shadow);

@@ -651,7 +651,9 @@ TEST_CASE("service: include_analysis = \"on\" analyses a request sent without fi
 }
 
 TEST_CASE("service: an analyse request to a coordinator without the analysis is told to scan") {
-    Harness h(base_config());
+    config::Config config = base_config();
+    config.include_analysis = config::IncludeAnalysis::off; // "on" is the default
+    Harness h(config);
     RawPeer w = connect_unix(h.socket);
     proto::IpcCompile request = compile_request("/tmp/x.c");
     request.files.clear();

@@ -47,3 +47,13 @@ mode_ferry_stop() {
     stop_daemons
     unset FERRY_HOSTS
 }
+# Mode ferry with $FERRY_INCLUDE_ANALYSIS set (ferry_on, ferry_scan): one coordinator of its own.
+mode_ferry_analysis_start() {
+    export FERRY_INCLUDE_ANALYSIS=$1
+    mode_ferry_start
+}
+mode_ferry_analysis_describe() { echo "$(mode_ferry_describe), FERRY_INCLUDE_ANALYSIS=$1"; }
+mode_ferry_analysis_stop() {
+    mode_ferry_stop
+    unset FERRY_INCLUDE_ANALYSIS
+}
