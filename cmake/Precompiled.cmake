@@ -54,10 +54,10 @@ function(ferry_precompile_headers)
     target_compile_options(ferry_settings INTERFACE -Wno-array-bounds -Wno-stringop-overflow
                                                     -Wno-stringop-overread)
   endif()
-  ferry_pch_donor(ferry_pch HEADERS ${ferry_pch_headers} LIBS ferry_settings fmt::fmt)
+  ferry_pch_donor(ferry_pch HEADERS ${ferry_pch_headers} LIBS ferry_settings ferry_fmt)
   if(TARGET ferry_doctest_main)
     ferry_pch_donor(ferry_pch_test HEADERS ${ferry_pch_headers} <doctest/doctest.h>
-                    LIBS ferry_settings fmt::fmt doctest::doctest)
+                    LIBS ferry_settings ferry_fmt doctest::doctest)
   endif()
   ferry_targets_under(${PROJECT_SOURCE_DIR} targets)
   foreach(target ${targets})
