@@ -64,7 +64,7 @@ function(ferry_precompile_headers)
     get_target_property(type ${target} TYPE)
     get_target_property(dir ${target} SOURCE_DIR)
     if(NOT type MATCHES "^(STATIC_LIBRARY|OBJECT_LIBRARY|EXECUTABLE)$"
-       OR target MATCHES "^(ferry_pch|ferry_pch_test|ferry_doctest_main|ferryd-exec)$"
+       OR target MATCHES "^(ferry_pch|ferry_pch_test|ferry_doctest_main|ferryd-exec|ferry_fmt)$"
        OR dir MATCHES "/tests/fuzz$")
       continue()
     endif()
