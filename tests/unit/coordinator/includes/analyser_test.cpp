@@ -256,3 +256,41 @@ TEST_CASE("the predefined macros are made once and shared; -D/-U in them still c
     CHECK(p.cache.defines_of(p.cache.get(p.input.predefined, p.input.lex)) == nullptr);
     CHECK(has(p.run().files, "one.h"));
 }
+
+// A hostile source (the analysis runs on every unit by default): each runaway ends in a
+// refusal or in both branches, never in a missing file or an endless walk.
+TEST_CASE("hostile sources: endless recursion, an exploding walk, an expansion bomb") {
+    Project p;
+    SUBCASE("a header that includes itself without a guard is refused at gcc's depth") {
+        p.tree.write("main.c", "#include \"self.h\"\n");
+        p.tree.write("self.h", "#include \"self.h\"\n");
+        auto a = p.run();
+        CHECK(refused(a, "#include nested too deeply"));
+        CHECK(has(a.files, "self.h"));
+    }
+    SUBCASE("a walk that doubles through undecided groups stops and is refused") {
+        // f0 includes f1 twice, f1 f2 twice...: 2^18 visits, past the walk's bound.
+        p.tree.write("main.c", "#include \"f0.h\"\n");
+        for (int i = 0; i < 18; ++i)
+            p.tree.write("f" + std::to_string(i) + ".h",
+                         "#if __has_builtin(x)\n#include \"f" + std::to_string(i + 1) +
+                             ".h\"\n#endif\n#include \"f" + std::to_string(i + 1) + ".h\"\n");
+        p.tree.write("f18.h", "");
+        auto a = p.run();
+        CHECK(refused(a, "the walk is too large"));
+    }
+    SUBCASE("an #if whose expansion explodes is undecided: both branches are walked") {
+        std::string text = "#define A0 1\n";
+        for (int i = 1; i <= 20; ++i)
+            text += "#define A" + std::to_string(i) + " A" + std::to_string(i - 1) + "+A" +
+                    std::to_string(i - 1) + "\n";
+        text += "#if A20\n#include \"yes.h\"\n#else\n#include \"no.h\"\n#endif\n#include A20\n";
+        p.tree.write("main.c", text);
+        p.tree.write("yes.h", "");
+        p.tree.write("no.h", "");
+        auto a = p.run();
+        CHECK(has(a.files, "yes.h"));
+        CHECK(has(a.files, "no.h"));
+        CHECK(refused(a, "computed #include"));
+    }
+}
