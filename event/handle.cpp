@@ -24,8 +24,8 @@ void free_closed_handle(uv_handle_t* handle) {
         return free_as<uv_idle_t>(handle);
     case UV_ASYNC:
         return free_as<uv_async_t>(handle);
-    case UV_PROCESS:
-        return free_as<uv_process_t>(handle);
+    case UV_POLL:
+        return free_as<uv_poll_t>(handle);
     default:
         // Handle::create accepts only the types above (kSupported).
         std::abort();

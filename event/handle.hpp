@@ -2,8 +2,8 @@
 // move and must outlive every callback libuv may still deliver, so it lives on the heap;
 // dropping the owner clears handle->data (callbacks check it to know the owner is still
 // there), calls uv_close, and the memory is freed only in the close callback. A handle whose
-// init failed was never seen by libuv and is freed at once, except a process: libuv wants
-// uv_close after uv_spawn even when it fails, so that one is closed like any other.
+// init failed was never seen by libuv and is freed at once. Child processes are not libuv
+// handles here (event/child_process.hpp says why).
 #pragma once
 
 #include "util/result.hpp"
@@ -24,7 +24,7 @@ template <typename T>
 inline constexpr bool kSupported =
     std::is_same_v<T, uv_tcp_t> || std::is_same_v<T, uv_pipe_t> || std::is_same_v<T, uv_timer_t> ||
     std::is_same_v<T, uv_signal_t> || std::is_same_v<T, uv_idle_t> ||
-    std::is_same_v<T, uv_async_t> || std::is_same_v<T, uv_process_t>;
+    std::is_same_v<T, uv_async_t> || std::is_same_v<T, uv_poll_t>;
 } // namespace detail
 
 // A failed libuv call as an Error naming what failed.
@@ -45,8 +45,8 @@ template <typename T> class Handle {
     }
     ~Handle() { reset(); }
 
-    // Allocates a handle and runs `init(handle)` (uv_timer_init(loop, h), uv_spawn(loop, h,
-    // &options)...); its failure is an error naming `what`. `data` becomes handle->data: the
+    // Allocates a handle and runs `init(handle)` (uv_timer_init(loop, h), uv_poll_init(loop, h,
+    // fd)...); its failure is an error naming `what`. `data` becomes handle->data: the
     // object callbacks are delivered to.
     template <typename Init>
     static Result<Handle> create(std::string_view what, void* data, Init&& init) {
@@ -54,12 +54,7 @@ template <typename T> class Handle {
         auto memory = std::make_unique<T>();
         int rc = init(memory.get());
         if (rc < 0) {
-            if constexpr (std::is_same_v<T, uv_process_t>) {
-                memory->data = nullptr;
-                uv_close(reinterpret_cast<uv_handle_t*>(memory.release()),
-                         &detail::free_closed_handle);
-            }
-            return uv_error(what, rc); // any other type: libuv never saw it, plain free
+            return uv_error(what, rc); // libuv never saw it: a plain free
         }
         memory->data = data;
         Handle h;

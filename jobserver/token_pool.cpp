@@ -26,9 +26,8 @@ Result<Fd> reopen(int fd, int flags) {
 } // namespace
 
 Result<TokenPool> TokenPool::create_pipe(uint32_t size) {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) return errno_error("pipe", errno);
-    Fd r(fds[0]), w(fds[1]);
+    FERRY_TRY(pipe, make_pipe());
+    Fd r = std::move(pipe->read), w = std::move(pipe->write);
     TokenPool pool;
     // Our read side: a separate description, non-blocking, so reclaim() never waits.
     FERRY_TRY(ours, reopen(r.get(), O_RDONLY | O_NONBLOCK));

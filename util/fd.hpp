@@ -2,6 +2,8 @@
 // early return can leak one into a compiler or, worse, keep make's jobserver pipe open.
 #pragma once
 
+#include "util/result.hpp"
+
 #include <utility>
 
 namespace ferry {
@@ -34,5 +36,8 @@ struct Pipe {
     Fd read;
     Fd write;
 };
+
+// A new Pipe; errno_error("pipe") on failure.
+Result<Pipe> make_pipe();
 
 } // namespace ferry

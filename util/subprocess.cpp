@@ -20,12 +20,6 @@ extern char** environ;
 namespace ferry {
 namespace {
 
-Result<Pipe> make_pipe() {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) return errno_error("pipe", errno);
-    return Pipe{Fd(fds[0]), Fd(fds[1])};
-}
-
 Result<pid_t> do_spawn(SpawnAttrs& s, const std::string& program, bool search,
                        const std::vector<std::string>& argv, const std::vector<std::string>* env) {
     auto args = c_strings(argv);

@@ -5,8 +5,11 @@
 #include "remote/runner/opened_files.hpp"
 #include "remote/runner/outputs.hpp"
 
+#include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 
 namespace ferry::runner {
 
@@ -27,19 +30,19 @@ Result<void> Job::start() {
                                                      m_setup.dir->path(), m_settings.path_env);
     std::vector<std::string> args =
         trampoline_argv(m_settings.limits, cmd.program, cmd.argv, m_setup.sandbox);
-    std::vector<char*> argv, envp;
-    for (auto& a : args)
-        argv.push_back(a.data());
-    argv.push_back(nullptr);
-    for (auto& e : cmd.env)
-        envp.push_back(e.data());
-    envp.push_back(nullptr);
 
-    for (auto* pipe : {&m_out, &m_err}) {
+    // The compiler's stdout and stderr: pipes whose read ends the loop watches.
+    Pipe out_pipe, err_pipe;
+    for (auto [pipe, end] : {std::pair{&m_out, &out_pipe}, std::pair{&m_err, &err_pipe}}) {
+        FERRY_TRY(made_pipe, make_pipe());
+        *end = std::move(*made_pipe);
         FERRY_TRY(made,
                   event::Handle<uv_pipe_t>::create("uv_pipe_init", this, [this](uv_pipe_t* p) {
                       return uv_pipe_init(m_loop, p, 0);
                   }));
+        if (int rc = uv_pipe_open(made->get(), end->read.get()); rc < 0)
+            return event::uv_error("uv_pipe_open", rc);
+        end->read.release(); // the handle owns it now
         *pipe = std::move(*made);
     }
     FERRY_TRY(timer,
@@ -51,35 +54,28 @@ Result<void> Job::start() {
     FERRY_TRY_VOID(event::start_timer(m_timer, &event::timer_trampoline<Job, &Job::on_timeout>,
                                       uint64_t(m_settings.timeout_seconds) * 1000, 0));
 
-    uv_stdio_container_t stdio[3];
-    stdio[0].flags = UV_IGNORE;
-    stdio[1].flags = static_cast<uv_stdio_flags>(UV_CREATE_PIPE | UV_WRITABLE_PIPE);
-    stdio[1].data.stream = m_out.stream();
-    stdio[2].flags = static_cast<uv_stdio_flags>(UV_CREATE_PIPE | UV_WRITABLE_PIPE);
-    stdio[2].data.stream = m_err.stream();
-
-    uv_process_options_t options{};
-    options.exit_cb = [](uv_process_t* p, int64_t status, int sig) {
-        if (Job* job = event::owner_of<Job>(p)) job->on_exit(status, sig);
-    };
-    options.file = m_settings.exec_helper.c_str();
-    options.args = argv.data();
-    options.env = envp.data();
-    options.cwd = cmd.cwd.c_str();
-    // Its own process group, so a timeout or a vanished client kills cc1 and as too, and a
-    // Ctrl-C meant for ferryd does not reach compiles it still wants to finish.
-    options.flags = UV_PROCESS_DETACHED;
-    options.stdio_count = 3;
-    options.stdio = stdio;
+    event::ChildSpec spec;
+    spec.program = m_settings.exec_helper;
+    spec.argv = std::move(args);
+    spec.env = std::move(cmd.env);
+    spec.cwd = cmd.cwd;
+    // Its own session and process group, so a timeout or a vanished client kills cc1 and as
+    // too, and a Ctrl-C meant for ferryd does not reach compiles it still wants to finish.
+    spec.new_session = true;
+    spec.stdout_fd = out_pipe.write.get();
+    spec.stderr_fd = err_pipe.write.get();
 
     m_start_ns = uv_hrtime();
-    auto process = event::Handle<uv_process_t>::create(
-        "uv_spawn", this, [&](uv_process_t* p) { return uv_spawn(m_loop, p, &options); });
-    if (!process)
-        return make_error(Errc::io, "cannot start {}: {}", cmd.program, process.error().message);
-    m_process = std::move(*process);
+    auto child = event::ChildProcess::spawn(
+        m_loop, spec, [this](int64_t status, int sig) { on_exit(status, sig); });
+    if (!child)
+        return make_error(Errc::io, "cannot start {}: {}", cmd.program, child.error().message);
+    m_process = std::move(*child);
     m_spawned = true;
-    m_pid = m_process.get()->pid;
+    m_pid = m_process.pid();
+    // Only the child holds the write ends now: its exit (and its children's) ends the reads.
+    out_pipe.write.reset();
+    err_pipe.write.reset();
 
     auto alloc = [](uv_handle_t* h, size_t, uv_buf_t* buf) {
         Job* job = event::owner_of<Job>(h);

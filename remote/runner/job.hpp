@@ -6,6 +6,7 @@
 #pragma once
 
 #include "compiler/identity.hpp"
+#include "event/child_process.hpp"
 #include "event/handle.hpp"
 #include "remote/protocol/messages.hpp"
 #include "remote/runner/options.hpp"
@@ -86,7 +87,7 @@ class Job {
     JobSetup m_setup;
     JobSettings m_settings;
     Done m_done;
-    event::Handle<uv_process_t> m_process;
+    event::ChildProcess m_process;
     event::Handle<uv_pipe_t> m_out;
     event::Handle<uv_pipe_t> m_err;
     event::Handle<uv_timer_t> m_timer;

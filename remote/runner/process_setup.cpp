@@ -44,9 +44,8 @@ void DaemonNotifier::failed(std::string_view message) {
 }
 
 Result<DaemonNotifier> daemonize() {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) return errno_error("pipe", errno);
-    Fd read_end(fds[0]), write_end(fds[1]);
+    FERRY_TRY(pipe, make_pipe());
+    Fd read_end = std::move(pipe->read), write_end = std::move(pipe->write);
     pid_t pid = ::fork();
     if (pid < 0) return errno_error("fork", errno);
     if (pid > 0) {

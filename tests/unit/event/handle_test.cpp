@@ -82,49 +82,6 @@ TEST_CASE("a stream handle seen as uv_stream_t is freed as what it was allocated
     stream.reset(); // ASan checks the size it is freed with
 }
 
-namespace {
-struct Exit {
-    bool exited = false;
-    int64_t status = -1;
-};
-} // namespace
-
-TEST_CASE("a process is a handle too: uv_spawn is its init") {
-    Loop loop;
-    Exit exit;
-    char file[] = "/bin/sh";
-    char dash_c[] = "-c";
-    char code[] = "exit 3";
-    char* args[] = {file, dash_c, code, nullptr};
-    uv_process_options_t options{};
-    options.file = file;
-    options.args = args;
-    options.exit_cb = [](uv_process_t* p, int64_t status, int) {
-        if (auto* e = owner_of<Exit>(p)) {
-            e->exited = true;
-            e->status = status;
-        }
-    };
-    SUBCASE("a started one reports its exit to its owner") {
-        auto process = Handle<uv_process_t>::create(
-            "uv_spawn", &exit, [&](uv_process_t* p) { return uv_spawn(loop.get(), p, &options); });
-        REQUIRE(process);
-        REQUIRE(loop.run_until([&] { return exit.exited; }));
-        CHECK(exit.status == 3);
-    }
-    SUBCASE("one that cannot start is an error and is still closed (libuv wants uv_close)") {
-        char missing[] = "/nonexistent/ferry-no-such-program";
-        options.file = missing;
-        args[0] = missing;
-        auto process = Handle<uv_process_t>::create(
-            "uv_spawn", &exit, [&](uv_process_t* p) { return uv_spawn(loop.get(), p, &options); });
-        REQUIRE_FALSE(process);
-        CHECK(process.error().message.find("uv_spawn") != std::string::npos);
-        loop.spin();
-        CHECK_FALSE(exit.exited);
-    }
-}
-
 TEST_CASE("accept_tcp takes a waiting connection, and is an error when none waits") {
     Loop loop;
     struct Listener {
