@@ -508,6 +508,8 @@ Result<void> Connection::on_file_data(const proto::Frame& frame) {
         auto stored = m_server.cache().insert(blob.hash, blob.data, targets.front().mtime_ns);
         Result<Placed> placed =
             stored ? place_file(job.setup.root, targets, *stored) : Result<Placed>(stored.error());
+        if (placed && placed->source_missing)
+            placed = make_error(Errc::io, "the cache lost {} as it was stored", blob.hash);
         if (placed) {
             m_server.stats().files_linked += placed->linked;
             m_server.stats().files_copied += placed->copied;

@@ -296,26 +296,37 @@ static Result<void> copy_with_mtime(const std::string& source, const std::string
 
 Result<Placed> place_file(const std::string& root, const std::vector<Placement>& targets,
                           const std::string& source) {
-    struct stat st {};
-    if (::stat(source.c_str(), &st) != 0) return errno_error("stat " + source, errno);
-    const int64_t entry_mtime = mtime_ns(st);
     Placed placed;
-    bool linked = false; // a second link would give two client files one inode
+    bool linked = false;  // a second link would give two client files one inode
+    bool can_link = true; // false once a link failed for a reason that will not change
+    int64_t entry_mtime = 0;
+    bool entry_known = false; // entry_mtime seen through a link: other mtimes are copied
     for (const auto& target : targets) {
         std::string dest = mirrored_path(root, target.path);
-        if (!linked && target.mtime_ns == entry_mtime) {
+        if (!linked && can_link && (!entry_known || entry_mtime == target.mtime_ns)) {
             if (::link(source.c_str(), dest.c_str()) == 0) {
-                // The entry named `source` may have been evicted and stored again (with
-                // another mtime) since it was stat'ed: check what was linked.
+                // The link is the entry's inode: its mtime is the entry's now, whatever was
+                // evicted and stored again since the entry was looked up.
                 struct stat got {};
-                if (::lstat(dest.c_str(), &got) == 0 && mtime_ns(got) == target.mtime_ns) {
+                if (::lstat(dest.c_str(), &got) != 0) return errno_error("stat " + dest, errno);
+                entry_mtime = mtime_ns(got);
+                entry_known = true;
+                if (entry_mtime == target.mtime_ns) {
                     linked = true;
                     ++placed.linked;
                     continue;
                 }
                 ::unlink(dest.c_str());
-            } else if (int err = errno; err != EXDEV && err != EPERM && err != EMLINK) {
+            } else if (int err = errno; err == ENOENT && ::access(source.c_str(), F_OK) != 0) {
+                if (placed.linked + placed.copied == 0) {
+                    placed.source_missing = true;
+                    return placed;
+                }
+                return errno_error("link " + source, err);
+            } else if (err != EXDEV && err != EPERM && err != EMLINK) {
                 return errno_error("link " + dest, err);
+            } else {
+                can_link = false;
             }
         }
         FERRY_TRY_VOID(copy_with_mtime(source, dest, target.mtime_ns));

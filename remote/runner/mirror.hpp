@@ -70,13 +70,17 @@ Result<void> create_directories(const std::string& root, const MirrorPlan& plan)
 struct Placed {
     size_t linked = 0;
     size_t copied = 0;
+    // `source` was gone before anything was placed (the cache evicted it): nothing was.
+    bool source_missing = false;
 };
 
 // Puts `source` (a cache entry) at <root> + each target, with the target's mtime, each target
 // its own inode: the compiler tells files apart by inode (clang's `#pragma once`) and by mtime
 // (gcc's `#pragma once`, `__TIMESTAMP__`). One target whose mtime is the entry's is a hard
 // link (the cache may then evict its entry without the job noticing); every other is a copy
-// given its mtime. `source`'s mtime must never change once it is linked anywhere.
+// given its mtime. `source`'s mtime must never change once it is linked anywhere. Two system
+// calls per linked file (link, then lstat of the link for the entry's mtime), not four: a
+// mirror is a hundred files or more per job, and these calls were a third of ferryd's CPU.
 Result<Placed> place_file(const std::string& root, const std::vector<Placement>& targets,
                           const std::string& source);
 

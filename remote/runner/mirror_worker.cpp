@@ -2,9 +2,6 @@
 
 #include "remote/runner/job_root.hpp"
 
-#include <cerrno>
-#include <unistd.h>
-
 namespace ferry::runner {
 
 void build_mirror(MirrorWork& work) {
@@ -25,17 +22,17 @@ void build_mirror(MirrorWork& work) {
     }
     work.reusable.clear();
     for (const auto& [hash, source] : work.cached) {
-        // Evicted since the lookup (another job's files were trimmed): fetch it like any
-        // file the cache never had.
-        if (::access(source.c_str(), F_OK) != 0 && errno == ENOENT) {
-            work.missing.insert(hash);
-            continue;
-        }
         auto placed = place_file(work.setup.root, work.plan.placements[hash], source);
         if (!placed) {
             work.built =
                 Error{placed.error().code, "building the mirror: " + placed.error().message};
             return;
+        }
+        // Evicted since the lookup (another job's files were trimmed): fetch it like any
+        // file the cache never had.
+        if (placed->source_missing) {
+            work.missing.insert(hash);
+            continue;
         }
         work.placed.linked += placed->linked;
         work.placed.copied += placed->copied;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <doctest/doctest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace ferry;
 using namespace ferry::runner;
@@ -189,6 +190,29 @@ TEST_CASE("place_file gives each target the client's mtime and an inode of its o
         CHECK(mtime_of(root + "/b/x.h") == before_1970);
         CHECK(mtime_of(source) == entry);
         CHECK(inode_of(root + "/a/x.h") != inode_of(source));
+    }
+    SUBCASE("a target at another mtime first, then one at the entry's: a copy, then the link") {
+        auto placed = place_file(root, {{"/a/x.h", older}, {"/b/x.h", entry}}, source);
+        REQUIRE(placed);
+        CHECK(placed->linked == 1);
+        CHECK(placed->copied == 1);
+        CHECK(mtime_of(root + "/a/x.h") == older);
+        CHECK(inode_of(root + "/a/x.h") != inode_of(source));
+        CHECK(inode_of(root + "/b/x.h") == inode_of(source));
+    }
+    SUBCASE("an entry evicted before it is placed: nothing placed, the source said missing") {
+        REQUIRE(::unlink(source.c_str()) == 0);
+        auto placed = place_file(root, {{"/a/x.h", entry}, {"/b/x.h", older}}, source);
+        REQUIRE(placed);
+        CHECK(placed->source_missing);
+        CHECK(placed->linked + placed->copied == 0);
+        CHECK(::access((root + "/a/x.h").c_str(), F_OK) != 0);
+        CHECK(::access((root + "/b/x.h").c_str(), F_OK) != 0);
+    }
+    SUBCASE("a target whose directory is missing is an error, not a missing source") {
+        auto placed = place_file(root, {{"/nodir/x.h", entry}}, source);
+        REQUIRE_FALSE(placed);
+        CHECK(placed.error().message.find("/nodir/x.h") != std::string::npos);
     }
 }
 
