@@ -153,6 +153,8 @@ class Walk {
     std::vector<std::shared_ptr<const LexedFile>> m_keep; // keeps m_guards' keys alive
     std::vector<Cond> m_conds;
     size_t m_visits = 0;
+    uint64_t m_work = 0; // towards AnalyserInput::max_work, with the table's expansion work
+    bool m_too_large = false;
 
     void add_file(const std::string& path) {
         if (m_files.insert(path).second) m_out.files.push_back(path);
@@ -162,7 +164,12 @@ class Walk {
             if (m_probes.insert(p).second) m_out.probes.push_back(p);
     }
     void problem(const Frame& f, uint32_t line, std::string what, bool refuse) {
-        m_out.problems.push_back({f.path, line, std::move(what), refuse});
+        record({f.path, line, std::move(what), refuse});
+    }
+    // A problem is work too: one per visit of a header full of _Pragma made gigabytes.
+    void record(Problem p) {
+        m_work += 1 + p.file.size() + p.what.size();
+        m_out.problems.push_back(std::move(p));
     }
 
     Act current() const { return m_conds.empty() ? Act::on : m_conds.back().act; }
@@ -226,12 +233,21 @@ class Walk {
         return lexed;
     }
 
-    void visit(const std::string& path, FoundIn found_in, int depth = 0) {
-        if (++m_visits > k_max_visits) {
-            if (m_visits == k_max_visits + 1)
-                m_out.problems.push_back({path, 0, "the walk is too large", true});
-            return;
+    // True once the walk has gone past a bound: nothing more is walked, and the answer is
+    // refused.
+    bool too_large(const std::string& path, uint32_t line) {
+        if (!m_too_large &&
+            (m_visits > k_max_visits || m_work + m_macros.expansion_work() > m_in.max_work)) {
+            m_too_large = true;
+            m_out.problems.push_back({path, line, "the walk is too large", true});
         }
+        return m_too_large;
+    }
+
+    void visit(const std::string& path, FoundIn found_in, int depth = 0) {
+        ++m_visits;
+        m_work += 1 + path.size();
+        if (too_large(path, 0)) return;
         // A header is reached again and again (every guarded <features.h>): one stat and one
         // lookup of its directives per walk.
         Seen& seen = m_seen[path];
@@ -245,7 +261,7 @@ class Walk {
         if (!seen.lexed) seen.lexed = lex(path, seen.stamp);
         const std::shared_ptr<const LexedFile>& lexed = seen.lexed;
         if (!lexed) {
-            m_out.problems.push_back({path, 0, "cannot read a header that exists", true});
+            record({path, 0, "cannot read a header that exists", true});
             return;
         }
         auto [it, fresh] = m_guards.try_emplace(lexed.get());
@@ -254,6 +270,8 @@ class Walk {
             m_keep.push_back(lexed);
         }
         if (!it->second.empty() && m_macros.state(it->second) == MacroState::defined) return;
+        m_work += lexed->pragma_operators.size();
+        if (too_large(path, 0)) return;
         Frame f{path, dir_of(path), found_in, depth};
         for (const auto& op : lexed->pragma_operators)
             problem(f, op.line,
@@ -271,6 +289,8 @@ class Walk {
         ctx.cplusplus = m_in.lex.cplusplus;
         ctx.has_include = [&](const HeaderQuery& q) { return has_include(f, q); };
         for (const auto& d : file.directives) {
+            m_work += 1 + d.tokens.size();
+            if (too_large(f.path, d.line)) break;
             switch (d.kind) {
             case DirectiveKind::if_:
             case DirectiveKind::ifdef:

@@ -138,6 +138,7 @@ class Expander {
         for (const auto& t : tokens)
             toks.push_back({t, {}});
         expand(toks);
+        m_table.m_expansion_work += static_cast<uint64_t>(m_steps) + m_moved;
         Expansion out;
         out.uncertain = m_uncertain;
         out.incomplete = m_incomplete;
@@ -153,6 +154,7 @@ class Expander {
     bool m_uncertain = false;
     bool m_incomplete = false;
     int m_steps = 0;
+    uint64_t m_moved = 0; // tokens substitutions copied and shifted: a step's real cost
 
     static bool hidden(const XTok& x, const std::string& name) {
         return std::any_of(x.hide.begin(), x.hide.end(),
@@ -213,6 +215,7 @@ class Expander {
             if (!m.function_like) {
                 auto body = substitute(m, {}, hide);
                 if (!body.empty()) body.front().tok.space_before = space;
+                m_moved += body.size() + (toks.size() - i);
                 toks.erase(toks.begin() + static_cast<long>(i));
                 toks.insert(toks.begin() + static_cast<long>(i), body.begin(), body.end());
                 continue;
@@ -229,6 +232,7 @@ class Expander {
             auto args = split_args(toks, i + 2, end - 1, m);
             auto body = substitute(m, args, hide);
             if (!body.empty()) body.front().tok.space_before = space;
+            m_moved += body.size() + (toks.size() - i);
             toks.erase(toks.begin() + static_cast<long>(i), toks.begin() + static_cast<long>(end));
             toks.insert(toks.begin() + static_cast<long>(i), body.begin(), body.end());
         }

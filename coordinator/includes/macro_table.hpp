@@ -7,6 +7,7 @@
 
 #include "coordinator/includes/directive_lexer.hpp"
 
+#include <cstdint>
 #include <memory>
 #include <memory_resource>
 #include <string>
@@ -57,6 +58,10 @@ class MacroTable {
     // Expands every macro in `tokens`. With `in_if`, the operand of `defined` and the
     // argument of `__has_include(_next)` are left alone, as the preprocessor does there.
     Expansion expand(const std::vector<Token>& tokens, bool in_if) const;
+    // What every expansion made through this table has cost so far: its steps and the tokens
+    // its substitutions copied and shifted. One expansion is bounded; a walk bounds the sum
+    // (AnalyserInput::max_work).
+    uint64_t expansion_work() const { return m_expansion_work; }
 
   private:
     // Not defined and not uncertain: a base macro this table undefined for certain (a table
@@ -90,6 +95,7 @@ class MacroTable {
     std::pmr::unordered_map<Name, Entry, NameHash, std::equal_to<>> m_macros; // over the base's
     std::unordered_map<std::string, std::vector<Saved>> m_pushed;
     std::shared_ptr<const MacroTable> m_base;
+    mutable uint64_t m_expansion_work = 0;
     friend class Expander;
 };
 

@@ -294,3 +294,63 @@ TEST_CASE("hostile sources: endless recursion, an exploding walk, an expansion b
         CHECK(refused(a, "computed #include"));
     }
 }
+
+namespace {
+
+// Counts the search's probes: how far a walk went.
+struct CountingFileSystem final : FileSystem {
+    RealFileSystem real;
+    size_t probes = 0;
+    bool is_file(const std::string& path) override {
+        ++probes;
+        return real.is_file(path);
+    }
+    std::optional<std::string> read(const std::string& path) override { return real.read(path); }
+    std::optional<FileStamp> stamp(const std::string& path) override { return real.stamp(path); }
+};
+
+// Included twice per visit, once under an undecided condition: visited until a bound stops it.
+const std::string k_self_twice =
+    "#if __has_builtin(x)\n#include \"self.h\"\n#endif\n#include \"self.h\"\n";
+
+} // namespace
+
+// Found with tests/fuzz/fuzz_includes (corpus/includes/regress-walk-work): the bound on visits
+// alone let each visit cost what its header holds, so a small header made the walk take
+// minutes and gigabytes.
+TEST_CASE("hostile sources: the walk's work is bounded, not only its visits") {
+    Project p;
+    CountingFileSystem fs;
+    p.tree.write("main.c", "#include \"self.h\"\n");
+    SUBCASE("a long #define, the default bound: stopped long before 200 000 visits") {
+        std::string text = k_self_twice + "#define LONG";
+        for (int i = 0; i < 2000; ++i)
+            text += " x";
+        p.tree.write("self.h", text + "\n");
+        auto a = analyse(fs, p.cache, p.input);
+        CHECK(refused(a, "the walk is too large"));
+        // Two probes a visit: about 5 000 here; the bound on visits alone let it make 400 000.
+        CHECK(fs.probes < 10000);
+    }
+    SUBCASE("a costly #if, the default bound: its expansion is work") {
+        std::string text = "#define A0 1\n";
+        for (int i = 1; i <= 13; ++i)
+            text += "#define A" + std::to_string(i) + " A" + std::to_string(i - 1) + "+A" +
+                    std::to_string(i - 1) + "\n";
+        p.tree.write("self.h", text + "#if A13\n#endif\n" + k_self_twice);
+        auto a = analyse(fs, p.cache, p.input);
+        CHECK(refused(a, "the walk is too large"));
+        CHECK(fs.probes < 100); // some 20 visits; unbounded, 20 minutes of them
+    }
+    SUBCASE("_Pragma problems and #defines are work too; a smaller bound") {
+        std::string text = k_self_twice;
+        for (int i = 0; i < 50; ++i)
+            text += "_Pragma(\"once\")\n#define LONG_MACRO_NAME_" + std::to_string(i) + " 1\n";
+        p.tree.write("self.h", text);
+        p.input.max_work = 100000;
+        auto a = analyse(fs, p.cache, p.input);
+        CHECK(refused(a, "the walk is too large"));
+        CHECK(a.problems.size() < 3000);
+        CHECK(fs.probes < 200);
+    }
+}
