@@ -5,11 +5,8 @@
 #include "remote/runner/opened_files.hpp"
 #include "remote/runner/outputs.hpp"
 
-#include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <signal.h>
-#include <unistd.h>
 
 namespace ferry::runner {
 
