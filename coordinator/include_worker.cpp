@@ -85,12 +85,21 @@ AnalysisUnit analysis_unit(const proto::IpcCompile& request) {
 struct IncludeAnalyst::Caches {
     includes::RememberingFileSystem fs;
     includes::DirectiveCache directives;
+    includes::WalkMemo memo; // headers' visits, across the units of every build
     std::unordered_map<std::string, std::string> predefined;       // by macro_key
     std::unordered_map<std::string, includes::SearchLists> search; // by search_key
 };
 
-IncludeAnalyst::IncludeAnalyst() : m_caches(std::make_unique<Caches>()) {}
+IncludeAnalyst::IncludeAnalyst(bool memo) : m_caches(std::make_unique<Caches>()), m_memo(memo) {}
 IncludeAnalyst::~IncludeAnalyst() = default;
+
+includes::WalkMemo::Counters IncludeAnalyst::memo_counters() const {
+    return m_caches->memo.counters();
+}
+
+size_t IncludeAnalyst::memo_bytes() const {
+    return m_caches->memo.bytes();
+}
 
 AnalysisAnswer IncludeAnalyst::analyse(const AnalysisUnit& unit) {
     AnalysisAnswer out;
@@ -137,7 +146,8 @@ AnalysisAnswer IncludeAnalyst::analyse(const AnalysisUnit& unit) {
 
     start = std::chrono::steady_clock::now();
     m_caches->fs.begin_pass();
-    out.analysis = includes::analyse(m_caches->fs, m_caches->directives, input);
+    out.analysis = includes::analyse(m_caches->fs, m_caches->directives, input,
+                                     m_memo ? &m_caches->memo : nullptr);
     out.analysis_us = us_since(start);
     return out;
 }

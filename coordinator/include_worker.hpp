@@ -7,6 +7,7 @@
 #pragma once
 
 #include "coordinator/includes/analyser.hpp"
+#include "coordinator/includes/walk_memo.hpp"
 #include "ipc/messages.hpp"
 
 #include <cstdint>
@@ -44,15 +45,21 @@ struct AnalysisAnswer {
 // Not thread-safe; IncludeWorker hands it to one thread at a time.
 class IncludeAnalyst {
   public:
-    IncludeAnalyst();
+    // `memo`: headers' walks remembered across units (includes/walk_memo.hpp); off only to
+    // measure what it saves.
+    explicit IncludeAnalyst(bool memo = true);
     ~IncludeAnalyst();
     IncludeAnalyst(const IncludeAnalyst&) = delete;
     IncludeAnalyst& operator=(const IncludeAnalyst&) = delete;
     AnalysisAnswer analyse(const AnalysisUnit& unit);
+    // What the memo did so far, and its size.
+    includes::WalkMemo::Counters memo_counters() const;
+    size_t memo_bytes() const;
 
   private:
     struct Caches;
     std::unique_ptr<Caches> m_caches;
+    bool m_memo;
 };
 
 class IncludeWorker {

@@ -40,8 +40,9 @@ command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 if [ "${1:-}" = --bench ]; then
   packages+=(linux-source-6.1 bc flex bison libelf-dev libssl-dev
     # bench/farm: icecream to compare with, the plot, perf for --profile, and what OpenSSL's
-    # Configure needs (`apt-get source` for its sources is in the list above)
-    icecc gnuplot-nox linux-perf perl)
+    # Configure needs (`apt-get source` for its sources is in the list above); valgrind for
+    # bench/include_walk's instruction counts
+    icecc gnuplot-nox linux-perf perl valgrind)
 fi
 
 SUDO=()

@@ -2,6 +2,8 @@
 
 #include "coordinator/includes/expression.hpp"
 #include "coordinator/includes/macro_table.hpp"
+#include "coordinator/includes/walk_memo.hpp"
+#include "util/hash.hpp"
 
 #include <algorithm>
 #include <memory>
@@ -20,24 +22,29 @@ namespace {
 
 constexpr int k_max_depth = 200;        // gcc's limit; deeper is a runaway walk
 constexpr size_t k_max_visits = 200000; // a walk that explodes through unknown branches
+// A visit cheaper than this is walked every time: its entry would cost as much to check.
+constexpr uint64_t k_memo_min_work = 64;
 
 // Relative paths are relative to the compile's directory, not to ours.
 class CwdFileSystem final : public FileSystem {
   public:
     CwdFileSystem(FileSystem& fs, std::string cwd) : m_fs(fs), m_cwd(std::move(cwd)) {}
-    bool is_file(const std::string& path) override { return m_fs.is_file(disk(path)); }
+    bool is_file(const std::string& path) override {
+        return as_is(path) ? m_fs.is_file(path) : m_fs.is_file(disk(path));
+    }
     std::optional<std::string> read(const std::string& path) override {
-        return m_fs.read(disk(path));
+        return as_is(path) ? m_fs.read(path) : m_fs.read(disk(path));
     }
     std::optional<FileStamp> stamp(const std::string& path) override {
-        return m_fs.stamp(disk(path));
+        return as_is(path) ? m_fs.stamp(path) : m_fs.stamp(disk(path));
     }
 
   private:
-    std::string disk(const std::string& path) const {
-        if (path.empty() || path[0] == '/' || m_cwd.empty()) return path;
-        return join_header_path(m_cwd, path);
+    // Most paths are absolute: asked as they are, without a copy.
+    bool as_is(const std::string& path) const {
+        return path.empty() || path[0] == '/' || m_cwd.empty();
     }
+    std::string disk(const std::string& path) const { return join_header_path(m_cwd, path); }
     FileSystem& m_fs;
     std::string m_cwd;
 };
@@ -95,13 +102,28 @@ std::string guard_of(const LexedFile& f) {
     return {};
 }
 
-class Walk {
+class Walk final : private MacroObserver {
   public:
-    Walk(FileSystem& fs, DirectiveCache& cache, const AnalyserInput& in)
-        : m_fs(fs, in.cwd), m_cache(cache), m_in(in), m_macros(nullptr, &m_arena) {
+    Walk(FileSystem& fs, DirectiveCache& cache, const AnalyserInput& in, WalkMemo* memo)
+        : m_fs(fs, in.cwd), m_cache(cache), m_in(in), m_macros(nullptr, &m_arena), m_memo(memo) {
         // A C unit over glibc defines some 5 000 macros: no rehash on the way there.
         m_macros.reserve(8192);
+        if (m_memo) {
+            m_memo->begin_walk();
+            // A visit's answer depends on where relative paths start, the search lists and
+            // the lexing options, besides what it reads.
+            std::string context = in.cwd;
+            for (const auto* list : {&in.lists.quote_dirs, &in.lists.angle_dirs}) {
+                context += '\1';
+                for (const auto& dir : *list)
+                    context += dir + '\0';
+            }
+            context += in.lex.cplusplus ? '+' : 'c';
+            context += in.lex.trigraphs ? 't' : '-';
+            m_context = hash_hex(context);
+        }
     }
+    ~Walk() override { m_macros.set_observer(nullptr); }
 
     Analysis run() {
         auto predefined = m_cache.get(m_in.predefined, m_in.lex);
@@ -156,18 +178,96 @@ class Walk {
     uint64_t m_work = 0; // towards AnalyserInput::max_work, with the table's expansion work
     bool m_too_large = false;
 
+    // What a memoised visit is recording (the innermost is the one told): its entry so far,
+    // and what it has already noted.
+    // What a recording has noted of each name (Atom::id), a bit per kind.
+    enum Mark : uint8_t {
+        k_read = 1,
+        k_wrote = 2,
+        k_once_read = 4,
+        k_once_added = 8,
+        k_file = 16,
+        k_probe = 32,
+        k_asked = 64,
+        k_stamped = 128,
+    };
+    struct Recording {
+        MemoEntry entry;
+        std::vector<uint8_t> marks; // by Atom::id
+        std::vector<Name> written;  // in the order of first write
+        uint64_t visits_at_start = 0;
+        uint64_t work_at_start = 0;
+        int depth = 0;
+        int deepest = 0;
+        bool poisoned = false;
+    };
+    WalkMemo* m_memo;
+    std::string m_context; // the part of every memo key this walk shares
+    std::vector<std::unique_ptr<Recording>> m_recordings; // a pool: the first m_active
+    size_t m_active = 0;
+
+    Recording* recording() { return m_active ? m_recordings[m_active - 1].get() : nullptr; }
+    // Sets `mark` on `name` in `r`; false if it was set already.
+    static bool mark(Recording& r, Name name, Mark mark) {
+        if (name->id >= r.marks.size())
+            r.marks.resize(std::max<size_t>(name->id + 1, r.marks.size() * 2));
+        uint8_t& m = r.marks[name->id];
+        if (m & mark) return false;
+        m |= mark;
+        return true;
+    }
+    static void note(Recording& r, Mark kind, std::vector<Name>& into, Name item) {
+        if (mark(r, item, kind)) into.push_back(item);
+    }
+    // False if the recording had noted the name already (read, or written first).
+    static bool note_read(Recording& r, Name name) {
+        if (name->id < r.marks.size() && (r.marks[name->id] & (k_read | k_wrote))) return false;
+        return mark(r, name, k_read);
+    }
+    static void note_write(Recording& r, Name name) {
+        if (mark(r, name, k_wrote)) r.written.push_back(name);
+    }
+    static void note_once_read(Recording& r, Name id, bool present) {
+        if (id->id < r.marks.size() && (r.marks[id->id] & (k_once_read | k_once_added))) return;
+        if (mark(r, id, k_once_read)) r.entry.once_reads.emplace_back(id, present);
+    }
+    static void note_once_add(Recording& r, Name id) {
+        if (mark(r, id, k_once_added)) r.entry.once_adds.push_back(id);
+    }
+    // Nothing being recorded can be remembered: it saw a problem, or something no entry
+    // can describe.
+    void poison() {
+        for (size_t k = 0; k < m_active; ++k)
+            m_recordings[k]->poisoned = true;
+    }
+    void read(const std::string& name) override {
+        Recording& r = *recording();
+        Name n = m_memo->intern(name);
+        if (note_read(r, n)) r.entry.reads.emplace_back(n, m_macros.value(name));
+    }
+    void wrote(const std::string& name) override { note_write(*recording(), m_memo->intern(name)); }
+    void unsupported() override { poison(); }
+
     void add_file(const std::string& path) {
         if (m_files.insert(path).second) m_out.files.push_back(path);
+        if (Recording* r = recording()) note(*r, k_file, r->entry.files, m_memo->intern(path));
     }
     void add_probes(const std::vector<std::string>& missing) {
-        for (const auto& p : missing)
+        for (const auto& p : missing) {
             if (m_probes.insert(p).second) m_out.probes.push_back(p);
+            if (Recording* r = recording()) note(*r, k_probe, r->entry.probes, m_memo->intern(p));
+        }
+    }
+    void add_asked(const std::string& name) {
+        if (m_asked.insert(name).second) m_out.has_include_names.push_back(name);
+        if (Recording* r = recording()) note(*r, k_asked, r->entry.asked, m_memo->intern(name));
     }
     void problem(const Frame& f, uint32_t line, std::string what, bool refuse) {
         record({f.path, line, std::move(what), refuse});
     }
     // A problem is work too: one per visit of a header full of _Pragma made gigabytes.
     void record(Problem p) {
+        poison();
         m_work += 1 + p.file.size() + p.what.size();
         m_out.problems.push_back(std::move(p));
     }
@@ -210,7 +310,7 @@ class Walk {
     }
 
     Tri has_include(const Frame& f, const HeaderQuery& q) {
-        if (m_asked.insert(q.name).second) m_out.has_include_names.push_back(q.name);
+        add_asked(q.name);
         auto results = resolve(f, q.name, q.angled, q.next);
         bool any = false, all = true;
         for (const auto& r : results) {
@@ -239,15 +339,13 @@ class Walk {
         if (!m_too_large &&
             (m_visits > k_max_visits || m_work + m_macros.expansion_work() > m_in.max_work)) {
             m_too_large = true;
+            poison();
             m_out.problems.push_back({path, line, "the walk is too large", true});
         }
         return m_too_large;
     }
 
-    void visit(const std::string& path, FoundIn found_in, int depth = 0) {
-        ++m_visits;
-        m_work += 1 + path.size();
-        if (too_large(path, 0)) return;
+    Seen& seen_of(const std::string& path) {
         // A header is reached again and again (every guarded <features.h>): one stat and one
         // lookup of its directives per walk.
         Seen& seen = m_seen[path];
@@ -256,8 +354,36 @@ class Walk {
             seen.stamp = m_fs.stamp(path);
             if (seen.stamp) seen.id = seen.stamp->identity();
         }
+        return seen;
+    }
+
+    // A file's content is part of what a recording depends on: its stamp, which must be
+    // settled (a file too new to trust may change under the same stamp).
+    void note_stamp(Recording& r, const std::string& path, const std::optional<FileStamp>& stamp) {
+        if (!stamp || !stamp->settled) {
+            poison();
+            return;
+        }
+        Name name = m_memo->intern(path);
+        if (mark(r, name, k_stamped)) r.entry.stamps.emplace_back(name, *stamp);
+    }
+
+    void visit(const std::string& path, FoundIn found_in, int depth = 0) {
+        ++m_visits;
+        m_work += 1 + path.size();
+        if (too_large(path, 0)) return;
+        Seen& seen = seen_of(path);
+        Recording* r = recording();
+        if (r) {
+            r->deepest = std::max(r->deepest, depth);
+            note_stamp(*r, path, seen.stamp);
+        }
         const std::optional<std::string>& id = seen.id;
-        if (id && m_once.count(*id)) return;
+        if (id) {
+            bool once = m_once.count(*id) != 0;
+            if (r) note_once_read(*r, m_memo->intern(*id), once);
+            if (once) return;
+        }
         if (!seen.lexed) seen.lexed = lex(path, seen.stamp);
         const std::shared_ptr<const LexedFile>& lexed = seen.lexed;
         if (!lexed) {
@@ -270,16 +396,135 @@ class Walk {
             m_keep.push_back(lexed);
         }
         if (!it->second.empty() && m_macros.state(it->second) == MacroState::defined) return;
-        m_work += lexed->pragma_operators.size();
+        // The source itself is walked once per unit: no entry for it.
+        if (m_memo && depth > 0)
+            memoised(path, found_in, depth, *lexed, seen.stamp, id);
+        else
+            enter(path, found_in, depth, *lexed, id);
+    }
+
+    void enter(const std::string& path, FoundIn found_in, int depth, const LexedFile& lexed,
+               const std::optional<std::string>& id) {
+        m_work += lexed.pragma_operators.size();
         if (too_large(path, 0)) return;
         Frame f{path, dir_of(path), found_in, depth};
-        for (const auto& op : lexed->pragma_operators)
+        for (const auto& op : lexed.pragma_operators)
             problem(f, op.line,
                     op.argument.empty()
                         ? "_Pragma with an argument known only where the macro is used"
                         : "_Pragma(" + op.argument + ") can change what is included",
                     !op.argument.empty());
-        walk(*lexed, f, id);
+        walk(lexed, f, id);
+    }
+
+    uint64_t work_so_far() const { return m_work + m_macros.expansion_work(); }
+
+    // A visit through the memo: replayed when an entry of its key still holds, else walked
+    // and recorded.
+    void memoised(const std::string& path, FoundIn found_in, int depth, const LexedFile& lexed,
+                  const std::optional<FileStamp>& stamp, const std::optional<std::string>& id) {
+        std::string key = m_context;
+        key += path;
+        key += '\0';
+        key += std::to_string(found_in.index);
+        key += current() == Act::maybe ? '?' : '!';
+        if (const auto* entries = m_memo->find(key)) {
+            for (const auto& entry : *entries) {
+                if (holds(*entry, depth)) {
+                    replay(*entry, depth);
+                    ++m_memo->counters().hits;
+                    return;
+                }
+            }
+            ++m_memo->counters().misses;
+        }
+        if (m_active == m_recordings.size()) m_recordings.push_back(std::make_unique<Recording>());
+        Recording& r = *m_recordings[m_active++];
+        r.entry = MemoEntry{};
+        r.written.clear();
+        std::fill(r.marks.begin(), r.marks.end(), 0); // keeps its size: no allocation
+        r.poisoned = false;
+        r.visits_at_start = m_visits;
+        r.work_at_start = work_so_far();
+        r.depth = r.deepest = depth;
+        note_stamp(r, path, stamp);
+        if (m_active == 1) m_macros.set_observer(this);
+
+        enter(path, found_in, depth, lexed, id);
+
+        if (--m_active == 0) m_macros.set_observer(nullptr);
+        if (r.poisoned) return; // and so is every recording around it
+        MemoEntry& e = r.entry;
+        e.writes.reserve(r.written.size());
+        for (Name name : r.written)
+            e.writes.emplace_back(name, m_macros.value(name->text));
+        e.visits = m_visits - r.visits_at_start;
+        e.work = work_so_far() - r.work_at_start;
+        e.nesting = r.deepest - depth;
+        if (Recording* outer = recording()) merge(e, depth, *outer);
+        if (e.work >= k_memo_min_work) m_memo->add(key, std::make_shared<MemoEntry>(std::move(e)));
+    }
+
+    // Whether walking the visit now would do what the entry did.
+    bool holds(const MemoEntry& e, int depth) {
+        // Within the walk's bounds: where the walk would stop, it stops the same way.
+        if (depth + e.nesting > k_max_depth || m_visits + e.visits > k_max_visits ||
+            work_so_far() + e.work > m_in.max_work)
+            return false;
+        for (const auto& [name, value] : e.reads)
+            if (!m_macros.holds(name->text, value)) return false;
+        for (const auto& [id, present] : e.once_reads)
+            if ((m_once.count(id->text) != 0) != present) return false;
+        for (const auto& [path, stamp] : e.stamps) {
+            const Seen& seen = seen_of(path->text);
+            if (!seen.stamp || !seen.stamp->settled ||
+                static_cast<const StatStamp&>(*seen.stamp) != stamp)
+                return false;
+        }
+        // The search found the same files and missed the same paths.
+        for (Name path : e.files)
+            if (!m_fs.is_file(path->text)) return false;
+        for (Name path : e.probes)
+            if (m_fs.is_file(path->text)) return false;
+        return true;
+    }
+
+    void replay(const MemoEntry& e, int depth) {
+        for (const auto& [name, value] : e.writes)
+            m_macros.restore(name->text, value);
+        for (Name id : e.once_adds)
+            m_once.insert(id->text);
+        for (Name path : e.files)
+            if (m_files.insert(path->text).second) m_out.files.push_back(path->text);
+        for (Name path : e.probes)
+            if (m_probes.insert(path->text).second) m_out.probes.push_back(path->text);
+        for (Name name : e.asked)
+            if (m_asked.insert(name->text).second) m_out.has_include_names.push_back(name->text);
+        m_visits += e.visits;
+        m_work += e.work;
+        if (Recording* outer = recording()) merge(e, depth, *outer);
+    }
+
+    // What a visit inside `into` read and did, as `into` sees it: a read of a macro `into`
+    // wrote first is its own business.
+    static void merge(const MemoEntry& e, int depth, Recording& into) {
+        for (const auto& [name, value] : e.reads)
+            if (note_read(into, name)) into.entry.reads.emplace_back(name, value);
+        for (const auto& [name, value] : e.writes)
+            note_write(into, name);
+        for (const auto& [id, present] : e.once_reads)
+            note_once_read(into, id, present);
+        for (Name id : e.once_adds)
+            note_once_add(into, id);
+        for (const auto& [path, stamp] : e.stamps)
+            if (mark(into, path, k_stamped)) into.entry.stamps.emplace_back(path, stamp);
+        for (Name path : e.files)
+            note(into, k_file, into.entry.files, path);
+        for (Name path : e.probes)
+            note(into, k_probe, into.entry.probes, path);
+        for (Name name : e.asked)
+            note(into, k_asked, into.entry.asked, name);
+        into.deepest = std::max(into.deepest, depth + e.nesting);
     }
 
     void walk(const LexedFile& file, const Frame& f, const std::optional<std::string>& id = {}) {
@@ -398,7 +643,10 @@ class Walk {
         const auto& word = d.tokens[0].text;
         if (word == "once") {
             // Under an undecided condition the compile may read the file again: keep going.
-            if (!uncertain && id) m_once.insert(*id);
+            if (!uncertain && id) {
+                m_once.insert(*id);
+                if (Recording* r = recording()) note_once_add(*r, m_memo->intern(*id));
+            }
         } else if (word == "push_macro" || word == "pop_macro") {
             if (d.tokens.size() < 4 || d.tokens[2].kind != TokenKind::string) {
                 problem(f, d.line, "#pragma " + word + " not understood", true);
@@ -419,8 +667,9 @@ class Walk {
 
 } // namespace
 
-Analysis analyse(FileSystem& fs, DirectiveCache& cache, const AnalyserInput& input) {
-    return Walk(fs, cache, input).run();
+Analysis analyse(FileSystem& fs, DirectiveCache& cache, const AnalyserInput& input,
+                 WalkMemo* memo) {
+    return Walk(fs, cache, input, memo).run();
 }
 
 } // namespace ferry::includes

@@ -73,6 +73,10 @@ struct Analysis {
     bool trustworthy() const;
 };
 
-Analysis analyse(FileSystem& fs, DirectiveCache& cache, const AnalyserInput& input);
+class WalkMemo;
+
+// `memo`: headers' visits remembered across calls (walk_memo.hpp); null walks everything.
+Analysis analyse(FileSystem& fs, DirectiveCache& cache, const AnalyserInput& input,
+                 WalkMemo* memo = nullptr);
 
 } // namespace ferry::includes

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 namespace ferry::includes {
 
@@ -17,14 +18,56 @@ void MacroTable::set_base(std::shared_ptr<const MacroTable> base) {
     m_base = std::move(base);
 }
 
-const MacroTable::Slot* MacroTable::find(const std::string& name) const {
+bool MacroValue::operator==(const MacroValue& other) const {
+    if (present != other.present || defined != other.defined || uncertain != other.uncertain)
+        return false;
+    if (macro == other.macro) return true;
+    // The same definition lexed from two files (the predefined macros of two command-line
+    // shapes): the same answers.
+    if (!macro || !other.macro) return false;
+    return macro->function_like == other.macro->function_like &&
+           macro->variadic == other.macro->variadic && macro->params == other.macro->params &&
+           macro->body == other.macro->body;
+}
+
+const MacroTable::Slot* MacroTable::lookup(const std::string& name) const {
     if (auto it = m_macros.find(std::string_view(name)); it != m_macros.end())
         return it->second.defined || it->second.uncertain ? &*it : nullptr;
-    return m_base ? m_base->find(name) : nullptr;
+    return m_base ? m_base->lookup(name) : nullptr;
+}
+
+const MacroTable::Slot* MacroTable::find(const std::string& name) const {
+    if (m_observer) m_observer->read(name);
+    return lookup(name);
+}
+
+MacroValue MacroTable::value(const std::string& name) const {
+    const Slot* slot = lookup(name);
+    if (!slot) return {};
+    return {slot->second.macro, true, slot->second.defined, slot->second.uncertain};
+}
+
+bool MacroTable::holds(const std::string& name, const MacroValue& value) const {
+    const Slot* slot = lookup(name);
+    if (!slot) return !value.present;
+    const Entry& e = slot->second;
+    if (!value.present || e.defined != value.defined || e.uncertain != value.uncertain)
+        return false;
+    return e.macro == value.macro || value == MacroValue{e.macro, true, e.defined, e.uncertain};
+}
+
+void MacroTable::restore(const std::string& name, const MacroValue& value) {
+    MacroObserver* observer = std::exchange(m_observer, nullptr);
+    if (value.present)
+        assign(name, Entry{value.macro, value.defined, value.uncertain});
+    else
+        remove(name);
+    m_observer = observer;
 }
 
 void MacroTable::remove(const std::string& name) {
-    if (m_base && m_base->find(name))
+    if (m_observer) m_observer->wrote(name);
+    if (m_base && m_base->lookup(name))
         assign(name, Entry{}); // hides the base's
     else if (auto it = m_macros.find(std::string_view(name)); it != m_macros.end())
         m_macros.erase(it);
@@ -38,6 +81,7 @@ void MacroTable::insert(const std::string& name, std::shared_ptr<const Macro> ma
 }
 
 void MacroTable::assign(const std::string& name, Entry entry) {
+    if (m_observer) m_observer->wrote(name);
     // One hash: the node is made first (in the arena, when the table has one, so a node
     // left unused costs nothing) and kept only for a new name.
     auto [it, fresh] = m_macros.emplace(std::string_view(name), entry);
@@ -62,9 +106,14 @@ void MacroTable::undef(const std::string& name, bool uncertain) {
         remove(name);
         return;
     }
+    // What it leaves depends on what was there: a read, then a write.
+    if (m_observer) {
+        m_observer->read(name);
+        m_observer->wrote(name);
+    }
     auto it = m_macros.find(std::string_view(name));
     if (it == m_macros.end()) {
-        const Slot* base = m_base ? m_base->find(name) : nullptr;
+        const Slot* base = m_base ? m_base->lookup(name) : nullptr;
         it = m_macros.emplace(std::string_view(name), base ? base->second : Entry{}).first;
     }
     it->second.uncertain = true; // keeps the definition, if any: it may still be in effect
@@ -102,6 +151,7 @@ const Macro* MacroTable::definition(const std::string& name) const {
 }
 
 void MacroTable::push(const std::string& name) {
+    if (m_observer) m_observer->unsupported();
     Saved saved;
     if (const Slot* slot = find(name)) {
         saved.present = true;
@@ -111,6 +161,7 @@ void MacroTable::push(const std::string& name) {
 }
 
 void MacroTable::pop(const std::string& name) {
+    if (m_observer) m_observer->unsupported();
     auto it = m_pushed.find(name);
     if (it == m_pushed.end() || it->second.empty()) return;
     Saved saved = std::move(it->second.back());

@@ -19,6 +19,27 @@ namespace ferry::includes {
 
 enum class MacroState : uint8_t { defined, undefined, unknown };
 
+// A macro's entry as a walk sees it, kept by a memoised visit (walk_memo.hpp): what it read
+// and what it left. Two values are equal when they give every reader the same answer.
+struct MacroValue {
+    std::shared_ptr<const Macro> macro; // null unless defined
+    bool present = false;               // false: no entry at all (certainly undefined)
+    bool defined = false;
+    bool uncertain = false;
+    bool operator==(const MacroValue& other) const;
+};
+
+// Told of every lookup and change of a table's macros, while a walk records what a visit
+// depends on (analyser.cpp). `unsupported`: a change it cannot describe as values
+// (#pragma push_macro/pop_macro), so the visit is not memoised.
+class MacroObserver {
+  public:
+    virtual ~MacroObserver() = default;
+    virtual void read(const std::string& name) = 0;
+    virtual void wrote(const std::string& name) = 0;
+    virtual void unsupported() = 0;
+};
+
 struct Expansion {
     std::vector<Token> tokens;
     bool uncertain = false;  // an uncertain macro took part
@@ -55,6 +76,14 @@ class MacroTable {
     void push(const std::string& name);
     void pop(const std::string& name);
 
+    // The entry in effect, unobserved; `holds`: whether it equals `value`.
+    MacroValue value(const std::string& name) const;
+    bool holds(const std::string& name, const MacroValue& value) const;
+    // Puts back an entry `value` returned (a memoised visit's result), unobserved.
+    void restore(const std::string& name, const MacroValue& value);
+    // Null: nobody is told. The observer must outlive its time here.
+    void set_observer(MacroObserver* observer) { m_observer = observer; }
+
     // Expands every macro in `tokens`. With `in_if`, the operand of `defined` and the
     // argument of `__has_include(_next)` are left alone, as the preprocessor does there.
     Expansion expand(const std::vector<Token>& tokens, bool in_if) const;
@@ -85,7 +114,9 @@ class MacroTable {
         Entry entry;
     };
     // The entry in effect: this table's own, else the base's; null when there is none.
+    // `find` tells the observer, `lookup` does not.
     const Slot* find(const std::string& name) const;
+    const Slot* lookup(const std::string& name) const;
     // `name` is certainly undefined from here on.
     void remove(const std::string& name);
     void insert(const std::string& name, std::shared_ptr<const Macro> macro, bool uncertain);
@@ -96,6 +127,7 @@ class MacroTable {
     std::unordered_map<std::string, std::vector<Saved>> m_pushed;
     std::shared_ptr<const MacroTable> m_base;
     mutable uint64_t m_expansion_work = 0;
+    MacroObserver* m_observer = nullptr;
     friend class Expander;
 };
 

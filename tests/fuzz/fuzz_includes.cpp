@@ -17,6 +17,7 @@
 #include "coordinator/includes/analyser.hpp"
 #include "coordinator/includes/expression.hpp"
 #include "coordinator/includes/macro_table.hpp"
+#include "coordinator/includes/walk_memo.hpp"
 
 #include <algorithm>
 #include <array>
@@ -319,5 +320,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
     // Warm: the directives come from the cache, by content and by stamp.
     check(same(a, analyse(fs, cache, input)), "a second analysis differs from the first");
+
+    // The memo (walk_memo.hpp) never changes an answer: headers' visits recorded under other
+    // macros (no predefined text, no forced include) must not be replayed where those
+    // differ, and the unit's own visits replay to the same answer.
+    WalkMemo memo;
+    AnalyserInput other = input;
+    other.predefined.clear();
+    other.forced.clear();
+    (void)analyse(fs, cache, other, &memo);
+    check(same(a, analyse(fs, cache, input, &memo)), "the memo changed the answer (recorded)");
+    check(same(a, analyse(fs, cache, input, &memo)), "the memo changed the answer (replayed)");
     return 0;
 }

@@ -5,6 +5,7 @@
 // measurements (docs/include-analysis.md), not properties.
 #include "compiler/scan.hpp"
 #include "coordinator/includes/analyser.hpp"
+#include "coordinator/includes/walk_memo.hpp"
 #include "temp_tree.hpp"
 #include "util/fs.hpp"
 #include "util/subprocess.hpp"
@@ -76,7 +77,17 @@ AnalyserInput learn(const std::string& compiler, const Unit& u, bool gcc) {
     return in;
 }
 
-void check_unit(const std::string& compiler, bool gcc, const Unit& u) {
+// The memo (walk_memo.hpp) must not change an answer: every unit of a compiler shares one, as
+// the coordinator's units do, so later units replay what earlier ones walked — under other
+// macros too (C and C++, strict ISO C, the project's -D).
+void check_memo(const Analysis& memo, const Analysis& plain, const std::string& what) {
+    CHECK_MESSAGE(memo.files == plain.files, what);
+    CHECK_MESSAGE(memo.probes == plain.probes, what);
+    CHECK_MESSAGE(memo.has_include_names == plain.has_include_names, what);
+    CHECK_MESSAGE(memo.problems.size() == plain.problems.size(), what);
+}
+
+void check_unit(const std::string& compiler, bool gcc, const Unit& u, WalkMemo& memo) {
     AnalyserInput in = learn(compiler, u, gcc);
     const auto scan_args = with(u.flags, {"-E", "-H", "-o", "/dev/null", u.source});
     auto scanned = compiler::parse_scan_output(run(compiler, scan_args, u.cwd).err);
@@ -84,6 +95,8 @@ void check_unit(const std::string& compiler, bool gcc, const Unit& u) {
     RealFileSystem fs;
     DirectiveCache cache;
     auto analysis = analyse(fs, cache, in);
+    check_memo(analyse(fs, cache, in, &memo), analysis, u.name + ", recorded");
+    check_memo(analyse(fs, cache, in, &memo), analysis, u.name + ", replayed");
 
     std::set<std::string> ours;
     for (const auto& f : analysis.files)
@@ -180,8 +193,12 @@ void check_compiler(const std::string& c_name, const std::string& cxx_name, bool
     write_programs(tree);
     std::printf("| compiler | unit | -H files | analysis files | extra | probes | refused | "
                 "-E -H ms | cold ms | warm ms |\n");
+    WalkMemo memo;
     for (const auto& u : units(tree))
-        check_unit(u.cplusplus ? cxx : cc, gcc, u);
+        check_unit(u.cplusplus ? cxx : cc, gcc, u, memo);
+    MESSAGE("memo: ", memo.counters().hits, " visits replayed, ", memo.counters().misses,
+            " missed, ", memo.counters().recorded, " entries, ", memo.bytes(), " bytes");
+    CHECK(memo.counters().hits > 0);
 }
 
 } // namespace
