@@ -37,7 +37,7 @@ struct AnalysisAnswer {
     includes::Analysis analysis;
     includes::SearchLists lists; // learned from the compiler (-E -v), user directories included
     std::string source;          // as on the command line
-    uint64_t analysis_us = 0;    // the walk itself
+    uint64_t analysis_us = 0;    // the walk itself: the analysing thread's CPU time
     uint64_t probe_us = 0;       // compiler probes this unit had to run (0 once they are cached)
     std::string error;           // not empty: no analysis (a probe failed, no source...)
 };

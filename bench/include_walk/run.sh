@@ -6,8 +6,8 @@
 # Two measures, each mode a fresh analyst (a fresh coordinator: a first build):
 #   - instructions (valgrind --tool=callgrind, counted only inside the walk: deterministic,
 #     what a noisy 2-core machine cannot blur);
-#   - the walk's wall time per unit, ROUNDS separate processes per mode in alternating order
-#     (medians).
+#   - the walk's CPU time per unit (the analysing thread's, as the coordinator reports it),
+#     ROUNDS separate processes per mode in alternating order (medians).
 # The bench fails when the memo changes any unit's answer.
 # Usage: bench/include_walk/run.sh WALK_BENCH [UNITS] [ROUNDS]   (default 300, 7)
 set -euo pipefail
@@ -43,7 +43,7 @@ for mode in walk memo; do
     echo "$mode $n $ir" | awk '{printf "%-5s %12.0f instructions per unit\n", $1, $3 / 2 / $2}'
     grep '^memo (last' "$tmp/cg.$mode.log" || true
 done
-echo "== wall time of the walk, ms per unit, $rounds processes per mode, alternating"
+echo "== CPU time of the walk, ms per unit, $rounds processes per mode, alternating"
 for ((r = 0; r < rounds; r++)); do
     if ((r % 2)); then order="memo walk"; else order="walk memo"; fi
     for mode in $order; do

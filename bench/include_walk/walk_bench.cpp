@@ -24,7 +24,7 @@ namespace {
 struct Mode {
     const char* name;
     bool memo;
-    std::vector<double> walk_ms; // per round: every unit's walk
+    std::vector<double> walk_ms; // per round: every unit's walk (the thread's CPU time)
     std::vector<double> cpu_ms;  // per round: the process' CPU over the round
 };
 
