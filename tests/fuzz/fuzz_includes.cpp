@@ -323,13 +323,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
     // The memo (walk_memo.hpp) never changes an answer: headers' visits recorded under other
     // macros (no predefined text, no forced include) must not be replayed where those
-    // differ, and the unit's own visits replay to the same answer.
+    // differ. (A unit replaying its own visits is the unit tests' and the differential
+    // test's case; one analysis less per input keeps CI's replay of the corpus short.)
     WalkMemo memo;
     AnalyserInput other = input;
     other.predefined.clear();
     other.forced.clear();
     (void)analyse(fs, cache, other, &memo);
-    check(same(a, analyse(fs, cache, input, &memo)), "the memo changed the answer (recorded)");
-    check(same(a, analyse(fs, cache, input, &memo)), "the memo changed the answer (replayed)");
+    check(same(a, analyse(fs, cache, input, &memo)), "the memo changed the answer");
     return 0;
 }

@@ -272,3 +272,27 @@ TEST_CASE("the bounds: an entry that would go past the depth or the work is walk
     p.input.max_work = 2000;
     CHECK_FALSE(p.run("short.c").trustworthy()); // the bound, not the memo, decides
 }
+
+TEST_CASE("a memo past its size starts again empty, between walks, and answers the same") {
+    Project p;
+    p.memo = WalkMemo(6000); // one unit's entries, not two
+    const std::string body = " 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24\n";
+    for (const std::string set : {"a", "b"}) {
+        std::string text;
+        for (int i = 0; i < 6; ++i) {
+            std::string n = set + std::to_string(i);
+            p.tree.write("inc/" + n + ".h",
+                         "#define H" + n + body + "#define I" + n + body + "#define J" + n + body);
+            text += "#include <" + n + ".h>\n";
+        }
+        p.tree.write(set + ".c", text);
+    }
+    CHECK(p.run("a.c").files.size() == 7);
+    CHECK(p.run("b.c").files.size() == 7); // past the bound now
+    CHECK(p.memo.counters().resets == 0);  // never during a walk
+    CHECK(p.run("a.c").files.size() == 7); // starts again empty: a.c is walked, recorded
+    CHECK(p.memo.counters().resets == 1);
+    CHECK(p.hits() == 0);
+    CHECK(p.run("a.c").files.size() == 7);
+    CHECK(p.hits() > 0);
+}
