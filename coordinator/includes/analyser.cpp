@@ -178,8 +178,6 @@ class Walk final : private MacroObserver {
     uint64_t m_work = 0; // towards AnalyserInput::max_work, with the table's expansion work
     bool m_too_large = false;
 
-    // What a memoised visit is recording (the innermost is the one told): its entry so far,
-    // and what it has already noted.
     // What a recording has noted of each name (Atom::id), a bit per kind.
     enum Mark : uint8_t {
         k_read = 1,
@@ -191,13 +189,14 @@ class Walk final : private MacroObserver {
         k_asked = 64,
         k_stamped = 128,
     };
+    // What a memoised visit is recording (the innermost is the one told): its entry so far,
+    // and what it has already noted.
     struct Recording {
         MemoEntry entry;
         std::vector<uint8_t> marks; // by Atom::id
         std::vector<Name> written;  // in the order of first write
         uint64_t visits_at_start = 0;
         uint64_t work_at_start = 0;
-        int depth = 0;
         int deepest = 0;
         bool poisoned = false;
     };
@@ -446,7 +445,7 @@ class Walk final : private MacroObserver {
         r.poisoned = false;
         r.visits_at_start = m_visits;
         r.work_at_start = work_so_far();
-        r.depth = r.deepest = depth;
+        r.deepest = depth;
         note_stamp(r, path, stamp);
         if (m_active == 1) m_macros.set_observer(this);
 

@@ -60,7 +60,6 @@ class WalkMemo {
     void begin_walk();
     // The one copy of `s` the memo keeps, for as long as it keeps its entries.
     Name intern(std::string_view s);
-    size_t atoms() const { return m_names.size(); }
 
     using Entries = std::vector<std::shared_ptr<const MemoEntry>>;
     // The entries of a key, newest first; null when there are none.
