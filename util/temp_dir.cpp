@@ -1,6 +1,7 @@
 #include "util/temp_dir.hpp"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <dirent.h>
@@ -18,6 +19,13 @@ Result<TempDir> TempDir::create(const std::string& parent, std::string_view pref
     buf.push_back('\0');
     if (!::mkdtemp(buf.data())) return errno_error("mkdtemp " + templ, errno);
     return TempDir(std::string(buf.data()));
+}
+
+Result<void> TempDir::move_to(std::string path) {
+    if (::rename(m_path.c_str(), path.c_str()) != 0)
+        return errno_error("rename " + m_path + " to " + path, errno);
+    m_path = std::move(path);
+    return ok();
 }
 
 TempDir& TempDir::operator=(TempDir&& other) noexcept {

@@ -22,6 +22,8 @@ class TempDir {
     ~TempDir() { remove(); }
 
     const std::string& path() const { return m_path; }
+    // Renames the directory (rename(2): the same file system); it is removed from there.
+    Result<void> move_to(std::string path);
     void remove() noexcept;
 
   private:

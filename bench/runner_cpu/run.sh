@@ -4,7 +4,8 @@
 # collecting the outputs) on top of the compile. Two loopback ferryd (NEW on 127.0.0.71, BASE
 # on 127.0.0.72), one slot pair each, the same client build for both; each round builds the
 # same units through NEW, then through BASE, then the same units with plain `make -j2` (the
-# local reference), so the machine's drift hits all three alike. Every unit runs remotely
+# local reference), so the machine's drift hits all three alike; NEW and BASE swap places
+# every other round. Every unit runs remotely
 # (FERRY_LOCAL_WHEN_IDLE=0; the round fails otherwise). The units include 40 of the C
 # library's and POSIX headers each, as a real unit does (a mirror of ~100 files per job).
 # CPU: ferryd's own utime+stime and its reaped children's (the compilers), from
@@ -74,7 +75,10 @@ local_cpu() {
 for d in new base; do build "$d"; done
 declare -A samples
 for ((r = 0; r < rounds; r++)); do
-    for d in new base; do
+    # Alternating which goes first: the first build of a round pays for the machine's state
+    # (bench/farm found a 6% order effect), so a fixed order biases the comparison.
+    if ((r % 2)); then order="base new"; else order="new base"; fi
+    for d in $order; do
         pid_var=pid_$d
         before_jobs=$(remote_jobs "$d")
         before=$(ticks "${!pid_var}")

@@ -19,12 +19,12 @@ constexpr int64_t kMaxMiB = int64_t(1) << 24; // 16 TiB
 constexpr int64_t kMaxCount = int64_t(1) << 24;
 constexpr size_t kMaxConfigBytes = size_t(1) << 20;
 
-constexpr std::array<std::string_view, 17> kTopKeys = {
-    "listen",          "allow",     "jobs",        "name",
-    "key_file",        "user",      "log_file",    "pid_file",
-    "metrics",         "compilers", "unsandboxed", "installed_compilers_only",
-    "reuse_installed", "verbose",   "cache",       "limits",
-    "intake"};
+constexpr std::array<std::string_view, 18> kTopKeys = {
+    "listen",          "allow",         "jobs",        "name",
+    "key_file",        "user",          "log_file",    "pid_file",
+    "metrics",         "compilers",     "unsandboxed", "installed_compilers_only",
+    "reuse_installed", "reuse_mirrors", "verbose",     "cache",
+    "limits",          "intake"};
 constexpr std::array<std::string_view, 2> kCacheKeys = {"dir", "size_mib"};
 constexpr std::array<std::string_view, 4> kLimitKeys = {"job_timeout_s", "cpu_s", "memory_mib",
                                                         "file_size_mib"};
@@ -208,6 +208,8 @@ Result<FileOptions> parse_config_text(std::string_view text, std::string_view so
             FERRY_TRY_VOID(set_boolean(reader, e, path, o.installed_compilers_only));
         } else if (e.key == "reuse_installed") {
             FERRY_TRY_VOID(set_boolean(reader, e, path, o.reuse_installed));
+        } else if (e.key == "reuse_mirrors") {
+            FERRY_TRY_VOID(set_boolean(reader, e, path, o.reuse_mirrors));
         } else if (e.key == "verbose") {
             FERRY_TRY_VOID(set_boolean(reader, e, path, o.verbose));
         } else if (e.key == "cache" || e.key == "limits" || e.key == "intake") {

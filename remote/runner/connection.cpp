@@ -345,7 +345,11 @@ void Connection::accept_job(IntakeCheck& check) {
     const auto& config = m_server.config();
     using proto::JobStatus;
     const bool sandboxed = config.sandbox == SandboxMode::sandboxed;
-    auto dir = TempDir::create(config.jobs_dir, "job-");
+    // The mirror a finished job of this connection left, made into this one's on the pool.
+    std::optional<PooledMirror> pooled;
+    if (sandboxed) pooled = m_server.mirror_pool().take(m_id);
+    Result<TempDir> dir = pooled ? Result<TempDir>(std::move(pooled->dir))
+                                 : TempDir::create(config.jobs_dir, kJobDirPrefix);
     if (!dir) {
         answer(id, JobStatus::failed, dir.error().message);
         return;
@@ -379,6 +383,10 @@ void Connection::accept_job(IntakeCheck& check) {
     auto work = std::make_unique<MirrorWork>();
     work->connection_id = m_id;
     work->job_id = id;
+    if (pooled) {
+        work->kept = kept_contents(*pooled->plan, job.plan);
+        work->previous = std::move(pooled->plan);
+    }
     // A sandboxed job's toolchain files that the cache lacks are looked up among this
     // machine's own files first (installed_reuse.hpp); the worker reads them off the loop.
     const bool reuse = sandboxed && config.options.reuse_installed;
@@ -387,6 +395,8 @@ void Connection::accept_job(IntakeCheck& check) {
             m_server.stats().cache_hits++;
             m_server.metrics().cache_hit();
             work->cached.emplace_back(hash, std::move(*cached));
+        } else if (work->kept.count(hash)) {
+            work->kept_uncached.insert(hash); // in the mirror already; fetched only if not
         } else if (auto t = check.toolchain.find(hash); reuse && t != check.toolchain.end()) {
             work->reusable.push_back(std::move(t->second));
         } else {
@@ -416,6 +426,9 @@ void Connection::on_mirror_built(std::unique_ptr<MirrorWork> work) {
         answer(id, proto::JobStatus::failed, work->built.error().message);
         return;
     }
+    if (!work->reuse_failed.empty())
+        log::warning("job {}: reusing a mirror: {}; built from nothing", id, work->reuse_failed);
+    if (work->previous) m_server.metrics().mirror_reused(work->retired.files_kept);
     for (auto& [hash, size] : work->reused)
         m_server.cache().adopt(std::move(hash), size);
     if (!work->reused.empty()) {
@@ -427,6 +440,7 @@ void Connection::on_mirror_built(std::unique_ptr<MirrorWork> work) {
     m_server.stats().files_linked += work->placed.linked;
     m_server.stats().files_copied += work->placed.copied;
     if (work->missing.empty()) {
+        work->setup.mirror_plan = std::make_shared<const MirrorPlan>(std::move(work->plan));
         m_submitted.insert(id);
         m_server.submit(std::move(work->setup));
         return;
@@ -526,6 +540,7 @@ Result<void> Connection::on_file_data(const proto::Frame& frame) {
     m_server.cache().trim();
     if (job.missing.empty()) {
         JobSetup setup = std::move(job.setup);
+        setup.mirror_plan = std::make_shared<const MirrorPlan>(std::move(job.plan));
         m_pending.erase(it);
         m_submitted.insert(id);
         m_server.submit(std::move(setup));

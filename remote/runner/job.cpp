@@ -7,6 +7,7 @@
 
 #include <cstring>
 #include <signal.h>
+#include <utility>
 
 namespace ferry::runner {
 
@@ -17,6 +18,11 @@ Job::~Job() {
     // Destroyed while the compiler runs (forced exit): it must not outlive us, and with it
     // gone nothing writes into the directory TempDir is about to remove.
     if (m_spawned && !m_exited) kill_group();
+}
+
+std::optional<TempDir> Job::take_dir() {
+    if (m_spawned && !m_exited) return std::nullopt;
+    return std::exchange(m_setup.dir, std::nullopt);
 }
 
 Result<void> Job::start() {

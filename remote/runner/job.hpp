@@ -9,6 +9,7 @@
 #include "event/child_process.hpp"
 #include "event/handle.hpp"
 #include "remote/protocol/messages.hpp"
+#include "remote/runner/mirror.hpp"
 #include "remote/runner/options.hpp"
 #include "remote/runner/sandbox.hpp"
 #include "util/temp_dir.hpp"
@@ -16,6 +17,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +43,9 @@ struct JobSetup {
     std::string root;           // dir/root
     std::vector<std::string> rerooted_args; // unsandboxed: the arguments in the mirror
     std::optional<SandboxSpec> sandbox;     // sandboxed: the job's file system
+    // What the mirror holds once every file is placed: kept with the directory for the
+    // connection's next job (mirror_pool.hpp).
+    std::shared_ptr<const MirrorPlan> mirror_plan;
 };
 
 struct JobSettings {
@@ -68,6 +73,8 @@ class Job {
     void cancel();
 
     const JobSetup& setup() const { return m_setup; }
+    // The job's directory, no longer removed with the Job; only once the compiler is gone.
+    std::optional<TempDir> take_dir();
     bool cancelled() const { return m_cancelled; }
     bool timed_out() const { return m_timed_out; }
     // From starting the compiler to its exit; 0 if it never ran.

@@ -88,6 +88,13 @@ std::string RunnerMetrics::render(const RunnerGauges& gauges) const {
              "Toolchain files a job's manifest named that the cache lacked and this machine's "
              "own identical file supplied (no transfer).");
     w.sample("ferryd_installed_files_reused_total", {}, m_installed_reused);
+    w.family("ferryd_mirrors_reused_total", Type::counter,
+             "Job mirrors made from the mirror a finished job of the same connection left, "
+             "rather than from nothing (--no-reuse-mirrors turns this off).");
+    w.sample("ferryd_mirrors_reused_total", {}, m_mirrors_reused);
+    w.family("ferryd_mirror_files_kept_total", Type::counter,
+             "Files of reused mirrors that were already in place: no link, no removal.");
+    w.sample("ferryd_mirror_files_kept_total", {}, m_mirror_files_kept);
 
     w.family("ferryd_connections_open", Type::gauge, "Client connections open (job port).");
     w.sample("ferryd_connections_open", {}, gauges.connections_open);

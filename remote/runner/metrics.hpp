@@ -63,6 +63,10 @@ class RunnerMetrics {
     void cache_hit() { ++m_cache_hits; }
     void cache_misses(uint64_t n) { m_cache_misses += n; }
     void installed_reused(uint64_t n) { m_installed_reused += n; }
+    void mirror_reused(uint64_t files_kept) {
+        ++m_mirrors_reused;
+        m_mirror_files_kept += files_kept;
+    }
     void connection_refused(RefusedConnection why) {
         ++m_connections_refused[static_cast<size_t>(why)];
     }
@@ -85,6 +89,8 @@ class RunnerMetrics {
     uint64_t m_cache_hits = 0;
     uint64_t m_cache_misses = 0;
     uint64_t m_installed_reused = 0;
+    uint64_t m_mirrors_reused = 0;
+    uint64_t m_mirror_files_kept = 0;
     std::array<uint64_t, kRefusedReasons> m_connections_refused{};
     std::array<uint64_t, kMetricsStatusCodes.size()> m_metrics_answers{};
 };

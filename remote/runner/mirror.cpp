@@ -256,7 +256,8 @@ Result<MirrorPlan> plan_sandboxed_mirror(const proto::JobRequest& request,
     return plan;
 }
 
-Result<void> create_directories(const std::string& root, const MirrorPlan& plan) {
+Result<void> create_directories(const std::string& root, const MirrorPlan& plan,
+                                const MirrorPlan* previous) {
     FERRY_TRY_VOID(make_dirs(root));
     // Sorted, so a parent always comes before its children: one mkdir each.
     for (const auto& dir : plan.every_directory) {
@@ -266,6 +267,10 @@ Result<void> create_directories(const std::string& root, const MirrorPlan& plan)
             return errno_error("mkdir " + path, errno);
     }
     for (const auto& [link, target] : plan.links) {
+        if (previous) {
+            auto there = previous->links.find(link);
+            if (there != previous->links.end() && there->second == target) continue;
+        }
         std::string path = mirrored_path(root, link);
         if (::symlink(target.c_str(), path.c_str()) != 0)
             return errno_error("symlink " + path, errno);

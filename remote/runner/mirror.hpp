@@ -65,7 +65,10 @@ Result<MirrorPlan> plan_sandboxed_mirror(const proto::JobRequest& request,
 
 // <root> + each planned directory, one mkdir per directory (parents first), then the links.
 // No directory or link is made through a link: plan_sandboxed_mirror refused those.
-Result<void> create_directories(const std::string& root, const MirrorPlan& plan);
+// `previous`: the plan of the mirror retire_mirror changed into this one; its links that
+// `plan` has too are there already.
+Result<void> create_directories(const std::string& root, const MirrorPlan& plan,
+                                const MirrorPlan* previous = nullptr);
 
 struct Placed {
     size_t linked = 0;

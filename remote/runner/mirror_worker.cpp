@@ -4,8 +4,23 @@
 
 namespace ferry::runner {
 
+// A finished job's mirror, changed into this job's; when that fails, nothing of it is kept.
+static void reuse_previous(MirrorWork& work) {
+    auto retired = retire_mirror(work.setup.dir->path(), *work.previous, work.plan, work.kept);
+    if (retired) {
+        work.retired = *retired;
+        return;
+    }
+    work.reuse_failed = retired.error().message; // logged on the loop
+    remove_tree(work.setup.root);
+    work.previous = nullptr;
+    work.kept.clear();
+    work.missing.merge(work.kept_uncached);
+}
+
 void build_mirror(MirrorWork& work) {
-    auto made = create_directories(work.setup.root, work.plan);
+    if (work.previous) reuse_previous(work);
+    auto made = create_directories(work.setup.root, work.plan, work.previous.get());
     if (made && work.setup.sandbox) made = make_sandbox_fixtures(*work.setup.sandbox);
     if (!made) {
         work.built = Error{made.error().code, "building the mirror: " + made.error().message};
@@ -22,6 +37,7 @@ void build_mirror(MirrorWork& work) {
     }
     work.reusable.clear();
     for (const auto& [hash, source] : work.cached) {
+        if (work.kept.count(hash)) continue;
         auto placed = place_file(work.setup.root, work.plan.placements[hash], source);
         if (!placed) {
             work.built =

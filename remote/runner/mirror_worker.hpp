@@ -13,6 +13,7 @@
 #include "remote/runner/intake_check.hpp"
 #include "remote/runner/job.hpp"
 #include "remote/runner/mirror.hpp"
+#include "remote/runner/mirror_reuse.hpp"
 
 #include <functional>
 #include <memory>
@@ -40,8 +41,17 @@ struct MirrorWork {
     std::vector<ReuseCandidate> reusable;
     std::string cache_dir;
     std::vector<std::pair<std::string, uint64_t>> reused;
+    // In: the plan of a finished job's mirror that setup.dir holds (mirror_reuse.hpp), the
+    // contents of `plan` it has at the right places already, and those of them the cache
+    // lacks. Out: when the mirror could not be reused (the worker started from nothing),
+    // `previous` is null, `kept` empty and `kept_uncached` joined `missing`.
+    std::shared_ptr<const MirrorPlan> previous;
+    std::set<std::string> kept;
+    std::set<std::string> kept_uncached;
     Result<void> built = ok(); // out
     Placed placed;             // out: how the cached files were placed
+    Retired retired;           // out: what reusing `previous` kept and removed
+    std::string reuse_failed;  // out: why `previous` could not be reused
 };
 
 // The blocking part, callable from any thread: directories, the installed files reused,

@@ -145,6 +145,7 @@ struct CommandLine {
     uint64_t cache_mb, as_mb, fsize_mb, request_mb, cpu_seconds;
     bool cpu_given;
     bool no_reuse = false;
+    bool no_reuse_mirrors = false;
     std::string config;
 };
 
@@ -216,6 +217,9 @@ void add_options(CLI::App& app, CommandLine& c) {
     app.add_flag("--no-reuse-installed", c.no_reuse,
                  "ask clients for every toolchain file the cache lacks, even where this "
                  "machine has the same file (same path, same content) installed");
+    app.add_flag("--no-reuse-mirrors", c.no_reuse_mirrors,
+                 "build every job's mirror from nothing, never from the mirror a finished job "
+                 "of the same client leaves");
     app.add_flag("--verbose,-v", o.verbose, "log each frame and file transfer");
 }
 
@@ -266,6 +270,7 @@ ParsedOptions parse_options(int argc, char** argv, const std::string& default_co
 
     Options o = std::move(c.o);
     if (c.no_reuse) o.reuse_installed = false;
+    if (c.no_reuse_mirrors) o.reuse_mirrors = false;
     if (!c.listen.empty()) o.listen.clear();
     if (!c.listen.empty() || o.listen.empty()) {
         if (c.listen.empty()) c.listen.push_back(fmt::format("127.0.0.1:{}", kDefaultPort));

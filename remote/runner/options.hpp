@@ -71,6 +71,8 @@ struct Options {
     bool installed_compilers_only = false;
     // Take a shipped toolchain's files from this machine's identical ones (installed_reuse).
     bool reuse_installed = true;
+    // Make a finished job's mirror into the next one's of the same client (mirror_reuse).
+    bool reuse_mirrors = true;
     bool verbose = false;
     std::string config_file; // the ferryd.toml these came from (config_file.hpp); empty: none
 };

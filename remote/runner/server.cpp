@@ -31,7 +31,11 @@ Server::Server(uv_loop_t* loop, ServerConfig config, FileCache& cache)
           [this](std::unique_ptr<MirrorWork> work) {
               auto it = m_connections.find(work->connection_id);
               if (it != m_connections.end()) it->second->on_mirror_built(std::move(work));
-          }) {}
+          }),
+      // As many as can finish at once: each slot's next job finds the mirror it left.
+      m_pool(m_config.options.reuse_mirrors && m_config.sandbox == SandboxMode::sandboxed
+                 ? m_config.options.jobs
+                 : 0) {}
 
 Server::~Server() {
     // Anything still alive dies with us: compilers are killed by ~Job, job directories go
@@ -294,6 +298,7 @@ void Server::on_job_done(Job& job, proto::JobResult result) {
                      setup.request.compiler_name, setup.source, result.message);
         deliver(setup, result);
     }
+    keep_mirror(job, result);
     auto it = m_jobs.find(key);
     if (it != m_jobs.end()) {
         m_dead_jobs.push_back(std::move(it->second));
@@ -304,7 +309,23 @@ void Server::on_job_done(Job& job, proto::JobResult result) {
     check_drained();
 }
 
+void Server::keep_mirror(Job& job, const proto::JobResult& result) {
+    const JobSetup& setup = job.setup();
+    // Only a mirror known to be whole: a job that ran to its end had every file placed, and
+    // its sandbox saw the mirror read-only.
+    if (job.cancelled() || job.timed_out() || result.status != proto::JobStatus::completed ||
+        !setup.sandbox || !setup.mirror_plan || !m_connections.count(setup.connection_id))
+        return;
+    auto plan = setup.mirror_plan;
+    auto dir = job.take_dir();
+    if (!dir) return;
+    for (auto& gone : m_pool.give({setup.connection_id, std::move(*dir), std::move(plan)}))
+        m_mirror.discard(std::move(gone.dir));
+}
+
 void Server::retire(uint64_t connection_id) {
+    for (auto& gone : m_pool.drop(connection_id))
+        m_mirror.discard(std::move(gone.dir));
     auto it = m_connections.find(connection_id);
     if (it == m_connections.end()) return;
     // Its jobs still in intake are never answered; running ones count when their compiler

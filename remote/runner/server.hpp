@@ -18,6 +18,7 @@
 #include "remote/runner/metrics.hpp"
 #include "remote/runner/metrics_http.hpp"
 #include "remote/runner/mirror.hpp"
+#include "remote/runner/mirror_pool.hpp"
 #include "remote/runner/mirror_worker.hpp"
 #include "remote/runner/options.hpp"
 #include "util/fd.hpp"
@@ -81,6 +82,7 @@ class Server {
     // waiting for files, jobs waiting for a slot. --max-queue bounds this.
     size_t jobs_in_intake() const;
     MirrorWorker& mirror_worker() { return m_mirror; }
+    MirrorPool& mirror_pool() { return m_pool; }
     const std::shared_ptr<const IntakePolicy>& intake_policy() const { return m_intake_policy; }
     // A job whose files are all in its mirror: run it now, queue it, or fail it (queue full).
     void submit(JobSetup setup);
@@ -106,6 +108,8 @@ class Server {
     void stop_now();
     void start_job(uint64_t key);
     void on_job_done(Job& job, proto::JobResult result);
+    // A finished job's mirror, kept for its connection's next job or removed.
+    void keep_mirror(Job& job, const proto::JobResult& result);
     void deliver(const JobSetup& setup, const proto::JobResult& result);
     void reap_later();
     void reap();
@@ -125,6 +129,7 @@ class Server {
     LogThrottle m_refusal_log;
     std::shared_ptr<const IntakePolicy> m_intake_policy; // shared with checks on the pool
     MirrorWorker m_mirror;
+    MirrorPool m_pool; // before the jobs and connections: theirs go back to it
     std::map<uint64_t, std::unique_ptr<Connection>> m_connections;
     std::map<uint64_t, std::unique_ptr<Job>> m_jobs; // running
     std::map<uint64_t, JobSetup> m_waiting;          // admitted, waiting for a slot

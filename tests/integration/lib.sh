@@ -568,13 +568,17 @@ fault_start_ferryd() {
 }
 
 # Job directories a running ferryd on ADDR still has (its private dir is ferryd-*/jobs).
-# Directories listed in $FAULT_STALE_DIRS (what a SIGKILLed ferryd left) do not count.
+# Directories listed in $FAULT_STALE_DIRS (what a SIGKILLed ferryd left) do not count, nor
+# do the mirrors it keeps for a connection's next job (mirror-*, at most one per slot: they
+# go with the connection, and fault_assert_runner_tmp_empty sees them gone at exit).
 fault_runner_jobs_left() {
-    local d n=0
+    local d n=0 kept
     for d in "$TEST_TMP/rtmp-$1"/ferryd-*; do
         [ -d "$d/jobs" ] || continue
         case " ${FAULT_STALE_DIRS:-} " in *" $d "*) continue ;; esac
-        n=$((n + $(find "$d/jobs" -mindepth 1 -maxdepth 1 | wc -l)))
+        n=$((n + $(find "$d/jobs" -mindepth 1 -maxdepth 1 ! -name 'mirror-*' | wc -l)))
+        kept=$(find "$d/jobs" -mindepth 1 -maxdepth 1 -name 'mirror-*' | wc -l)
+        [ "$kept" -le "${FAULT_RUNNER_SLOTS:-4}" ] || fail "ferryd on $1 keeps $kept mirrors"
     done
     echo $n
 }
