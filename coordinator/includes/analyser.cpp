@@ -239,12 +239,12 @@ class Walk final : private MacroObserver {
         for (size_t k = 0; k < m_active; ++k)
             m_recordings[k]->poisoned = true;
     }
-    void read(const std::string& name) override {
+    void read(NameRef name) override {
         Recording& r = *recording();
         Name n = m_memo->intern(name);
         if (note_read(r, n)) r.entry.reads.emplace_back(n, m_macros.value(name));
     }
-    void wrote(const std::string& name) override { note_write(*recording(), m_memo->intern(name)); }
+    void wrote(NameRef name) override { note_write(*recording(), m_memo->intern(name)); }
     void unsupported() override { poison(); }
 
     void add_file(const std::string& path) {
@@ -456,7 +456,7 @@ class Walk final : private MacroObserver {
         MemoEntry& e = r.entry;
         e.writes.reserve(r.written.size());
         for (Name name : r.written)
-            e.writes.emplace_back(name, m_macros.value(name->text));
+            e.writes.emplace_back(name, m_macros.value(name->ref()));
         e.visits = m_visits - r.visits_at_start;
         e.work = work_so_far() - r.work_at_start;
         e.nesting = r.deepest - depth;
@@ -471,7 +471,7 @@ class Walk final : private MacroObserver {
             work_so_far() + e.work > m_in.max_work)
             return false;
         for (const auto& [name, value] : e.reads)
-            if (!m_macros.holds(name->text, value)) return false;
+            if (!m_macros.holds(name->ref(), value)) return false;
         for (const auto& [id, present] : e.once_reads)
             if ((m_once.count(id->text) != 0) != present) return false;
         for (const auto& [path, stamp] : e.stamps) {
@@ -490,7 +490,7 @@ class Walk final : private MacroObserver {
 
     void replay(const MemoEntry& e, int depth) {
         for (const auto& [name, value] : e.writes)
-            m_macros.restore(name->text, value);
+            m_macros.restore(name->ref(), value);
         for (Name id : e.once_adds)
             m_once.insert(id->text);
         for (Name path : e.files)
@@ -584,7 +584,7 @@ class Walk final : private MacroObserver {
         if (d.kind == DirectiveKind::if_ || d.kind == DirectiveKind::elif)
             return evaluate(d.tokens, ctx);
         if (d.tokens.empty() || d.tokens[0].kind != TokenKind::identifier) return Tri::unknown;
-        MacroState s = m_macros.state(d.tokens[0].text);
+        MacroState s = m_macros.state(d.tokens[0]);
         if (s == MacroState::unknown) return Tri::unknown;
         bool defined = s == MacroState::defined;
         bool want = d.kind == DirectiveKind::ifdef || d.kind == DirectiveKind::elifdef;
@@ -598,7 +598,7 @@ class Walk final : private MacroObserver {
             m_macros.define(d, uncertain);
             break;
         case DirectiveKind::undef:
-            if (!d.tokens.empty()) m_macros.undef(d.tokens[0].text, uncertain);
+            if (!d.tokens.empty()) m_macros.undef(d.tokens[0], uncertain);
             break;
         case DirectiveKind::include:
         case DirectiveKind::include_next:

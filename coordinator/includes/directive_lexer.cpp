@@ -203,6 +203,7 @@ class Scanner {
 
     // One token of a directive's line from `i` (after blanks), or false at the line's end.
     bool next_token(Token& tok) {
+        tok.hash = 0; // `tok` may be a token moved from: only an identifier has one
         tok.space_before = skip_blanks();
         if (i >= t.size() || t[i] == '\n') return false;
         size_t start = i;
@@ -218,6 +219,7 @@ class Scanner {
                 skip_quoted();
             } else {
                 tok.kind = TokenKind::identifier;
+                tok.hash = name_hash(id);
             }
         } else if (is_digit(c) || (c == '.' && is_digit(at(i + 1)))) {
             skip_number();

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -18,11 +19,34 @@ namespace ferry::includes {
 
 enum class TokenKind : uint8_t { identifier, number, string, character, header_name, punct, other };
 
+// The hash every macro table and the walk's memo look a name up by: computed once, where a
+// name is lexed (a header's directives are lexed once per build), rather than at each of the
+// thousands of lookups a unit's walk makes of it (hashing names was a fifth of the walk's
+// instructions, bench/include_walk).
+inline size_t name_hash(std::string_view name) {
+    return std::hash<std::string_view>{}(name);
+}
+
 struct Token {
     TokenKind kind = TokenKind::other;
     bool space_before = false; // blanks or a comment before it (spelling of computed includes)
     std::string text;          // digraphs are stored as what they mean (`%:` as `#`)
-    bool operator==(const Token&) const = default;
+    size_t hash = 0;           // an identifier's name_hash(text) when lexed; 0: not computed
+    bool operator==(const Token& other) const {
+        return kind == other.kind && space_before == other.space_before && text == other.text;
+    }
+};
+
+// A name with its hash: what macro tables are searched by. Made from a lexed token, it costs
+// no hashing; from text, it hashes once.
+struct NameRef {
+    std::string_view text;
+    size_t hash = 0;
+    NameRef(std::string_view t, size_t h) : text(t), hash(h) {}
+    NameRef(std::string_view t) : NameRef(t, name_hash(t)) {}
+    NameRef(const std::string& t) : NameRef(std::string_view(t)) {}
+    NameRef(const char* t) : NameRef(std::string_view(t)) {}
+    NameRef(const Token& t) : NameRef(t.text, t.hash ? t.hash : name_hash(t.text)) {}
 };
 
 enum class DirectiveKind : uint8_t {

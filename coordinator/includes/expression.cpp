@@ -177,7 +177,7 @@ class Parser {
         if (t.text == "defined") {
             bool paren = accept("(");
             if (m_pos >= m_t.size() || m_t[m_pos].kind != TokenKind::identifier) return fail();
-            const std::string& name = m_t[m_pos++].text;
+            const Token& name = m_t[m_pos++];
             if (paren && !accept(")")) return fail();
             MacroState s = m_ctx.macros ? m_ctx.macros->state(name) : MacroState::unknown;
             return s == MacroState::unknown ? Value::unknown()

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <utility>
 
 namespace ferry::includes {
@@ -11,7 +12,13 @@ namespace ferry::includes {
 MacroTable::MacroTable(std::shared_ptr<const MacroTable> base) : m_base(std::move(base)) {}
 
 MacroTable::MacroTable(std::shared_ptr<const MacroTable> base, std::pmr::memory_resource* arena)
-    : m_macros(arena), m_base(std::move(base)) {}
+    : m_text(arena), m_macros(arena), m_base(std::move(base)) {}
+
+MacroTable::Name MacroTable::keep(NameRef name) {
+    auto* text = static_cast<char*>(m_text->allocate(std::max<size_t>(name.text.size(), 1), 1));
+    std::memcpy(text, name.text.data(), name.text.size());
+    return {std::string_view(text, name.text.size()), name.hash};
+}
 
 void MacroTable::set_base(std::shared_ptr<const MacroTable> base) {
     FERRY_ASSERT(m_macros.empty() && m_pushed.empty(), "a base under a table with entries");
@@ -30,24 +37,24 @@ bool MacroValue::operator==(const MacroValue& other) const {
            macro->body == other.macro->body;
 }
 
-const MacroTable::Slot* MacroTable::lookup(const std::string& name) const {
-    if (auto it = m_macros.find(std::string_view(name)); it != m_macros.end())
+const MacroTable::Slot* MacroTable::lookup(NameRef name) const {
+    if (auto it = m_macros.find(name); it != m_macros.end())
         return it->second.defined || it->second.uncertain ? &*it : nullptr;
     return m_base ? m_base->lookup(name) : nullptr;
 }
 
-const MacroTable::Slot* MacroTable::find(const std::string& name) const {
+const MacroTable::Slot* MacroTable::find(NameRef name) const {
     if (m_observer) m_observer->read(name);
     return lookup(name);
 }
 
-MacroValue MacroTable::value(const std::string& name) const {
+MacroValue MacroTable::value(NameRef name) const {
     const Slot* slot = lookup(name);
     if (!slot) return {};
     return {slot->second.macro, true, slot->second.defined, slot->second.uncertain};
 }
 
-bool MacroTable::holds(const std::string& name, const MacroValue& value) const {
+bool MacroTable::holds(NameRef name, const MacroValue& value) const {
     const Slot* slot = lookup(name);
     if (!slot) return !value.present;
     const Entry& e = slot->second;
@@ -56,7 +63,7 @@ bool MacroTable::holds(const std::string& name, const MacroValue& value) const {
     return e.macro == value.macro || value == MacroValue{e.macro, true, e.defined, e.uncertain};
 }
 
-void MacroTable::restore(const std::string& name, const MacroValue& value) {
+void MacroTable::restore(NameRef name, const MacroValue& value) {
     MacroObserver* observer = std::exchange(m_observer, nullptr);
     if (value.present)
         assign(name, Entry{value.macro, value.defined, value.uncertain});
@@ -65,43 +72,46 @@ void MacroTable::restore(const std::string& name, const MacroValue& value) {
     m_observer = observer;
 }
 
-void MacroTable::remove(const std::string& name) {
+void MacroTable::remove(NameRef name) {
     if (m_observer) m_observer->wrote(name);
     if (m_base && m_base->lookup(name))
         assign(name, Entry{}); // hides the base's
-    else if (auto it = m_macros.find(std::string_view(name)); it != m_macros.end())
+    else if (auto it = m_macros.find(name); it != m_macros.end())
         m_macros.erase(it);
 }
 
-void MacroTable::insert(const std::string& name, std::shared_ptr<const Macro> macro,
-                        bool uncertain) {
+void MacroTable::insert(NameRef name, std::shared_ptr<const Macro> macro, bool uncertain) {
     // Under an undecided condition the new definition may or may not be in effect; in a
     // decided group it is, whatever came before.
     assign(name, Entry{std::move(macro), true, uncertain});
 }
 
-void MacroTable::assign(const std::string& name, Entry entry) {
+void MacroTable::assign(NameRef name, Entry entry) {
     if (m_observer) m_observer->wrote(name);
-    // One hash: the node is made first (in the arena, when the table has one, so a node
-    // left unused costs nothing) and kept only for a new name.
-    auto [it, fresh] = m_macros.emplace(std::string_view(name), entry);
-    if (!fresh) it->second = std::move(entry);
+    // A name already here (a header's guard, a macro defined again) is found by the hash it
+    // carries; only a new name is copied into a node (in the arena, when the table has one),
+    // whose insertion hashes it once more.
+    if (auto it = m_macros.find(name); it != m_macros.end()) {
+        it->second = std::move(entry);
+        return;
+    }
+    m_macros.emplace(keep(name), std::move(entry));
 }
 
 bool MacroTable::define(const std::vector<Token>& tokens, bool uncertain) {
     auto macro = parse_define(tokens);
     if (!macro) return false;
-    insert(tokens[0].text, std::move(macro), uncertain);
+    insert(tokens[0], std::move(macro), uncertain);
     return true;
 }
 
 bool MacroTable::define(const Directive& directive, bool uncertain) {
     if (!directive.macro) return false;
-    insert(directive.tokens[0].text, directive.macro, uncertain);
+    insert(directive.tokens[0], directive.macro, uncertain);
     return true;
 }
 
-void MacroTable::undef(const std::string& name, bool uncertain) {
+void MacroTable::undef(NameRef name, bool uncertain) {
     if (!uncertain) {
         remove(name);
         return;
@@ -111,10 +121,10 @@ void MacroTable::undef(const std::string& name, bool uncertain) {
         m_observer->read(name);
         m_observer->wrote(name);
     }
-    auto it = m_macros.find(std::string_view(name));
+    auto it = m_macros.find(name);
     if (it == m_macros.end()) {
         const Slot* base = m_base ? m_base->lookup(name) : nullptr;
-        it = m_macros.emplace(std::string_view(name), base ? base->second : Entry{}).first;
+        it = m_macros.emplace(keep(name), base ? base->second : Entry{}).first;
     }
     it->second.uncertain = true; // keeps the definition, if any: it may still be in effect
 }
@@ -123,7 +133,7 @@ namespace {
 
 // Names the compiler defines without listing them in `-dM` output: `#ifdef __has_include`
 // guards glibc's optional headers, so getting it wrong hides files.
-MacroState builtin_state(const std::string& name) {
+MacroState builtin_state(std::string_view name) {
     static const std::string_view k_defined[] = {
         "__has_include",     "__has_include_next", "__FILE__", "__LINE__", "__COUNTER__",
         "__INCLUDE_LEVEL__", "__BASE_FILE__",      "__DATE__", "__TIME__", "__TIMESTAMP__"};
@@ -138,14 +148,14 @@ MacroState builtin_state(const std::string& name) {
 
 } // namespace
 
-MacroState MacroTable::state(const std::string& name) const {
+MacroState MacroTable::state(NameRef name) const {
     const Slot* slot = find(name);
-    if (!slot) return builtin_state(name);
+    if (!slot) return builtin_state(name.text);
     if (slot->second.uncertain) return MacroState::unknown;
     return slot->second.defined ? MacroState::defined : MacroState::undefined;
 }
 
-const Macro* MacroTable::definition(const std::string& name) const {
+const Macro* MacroTable::definition(NameRef name) const {
     const Slot* slot = find(name);
     return slot && slot->second.defined ? slot->second.macro.get() : nullptr;
 }
@@ -209,7 +219,7 @@ class Expander {
 
     static bool hidden(const XTok& x, const std::string& name) {
         return std::any_of(x.hide.begin(), x.hide.end(),
-                           [&](const MacroTable::Name* h) { return std::string_view(*h) == name; });
+                           [&](const MacroTable::Name* h) { return h->text == name; });
     }
 
     // Index past a balanced parenthesis group starting at `open`; npos if unbalanced.
@@ -249,7 +259,7 @@ class Expander {
                 i = end == std::string::npos ? toks.size() : end;
                 continue;
             }
-            const MacroTable::Slot* it = m_table.find(t.text);
+            const MacroTable::Slot* it = m_table.find(t);
             if (!it || hidden(toks[i], t.text)) {
                 ++i;
                 continue;
@@ -410,6 +420,7 @@ class Expander {
             }
             out[k - 1].tok.text += out[k + 1].tok.text;
             out[k - 1].tok.kind = kind_of_text(out[k - 1].tok.text);
+            out[k - 1].tok.hash = 0; // a new name: hashed when looked up
             out.erase(out.begin() + static_cast<long>(k), out.begin() + static_cast<long>(k) + 2);
         }
         return out;

@@ -35,8 +35,8 @@ struct MacroValue {
 class MacroObserver {
   public:
     virtual ~MacroObserver() = default;
-    virtual void read(const std::string& name) = 0;
-    virtual void wrote(const std::string& name) = 0;
+    virtual void read(NameRef name) = 0;
+    virtual void wrote(NameRef name) = 0;
     virtual void unsupported() = 0;
 };
 
@@ -68,19 +68,19 @@ class MacroTable {
     bool define(const std::vector<Token>& tokens, bool uncertain);
     // A lexed #define: its macro is shared, not copied. False if it is malformed.
     bool define(const Directive& directive, bool uncertain);
-    void undef(const std::string& name, bool uncertain);
-    MacroState state(const std::string& name) const;
+    void undef(NameRef name, bool uncertain);
+    MacroState state(NameRef name) const;
     // The definition in effect, certain or not; null when there is none.
-    const Macro* definition(const std::string& name) const;
+    const Macro* definition(NameRef name) const;
     // #pragma push_macro / pop_macro.
     void push(const std::string& name);
     void pop(const std::string& name);
 
     // The entry in effect, unobserved; `holds`: whether it equals `value`.
-    MacroValue value(const std::string& name) const;
-    bool holds(const std::string& name, const MacroValue& value) const;
+    MacroValue value(NameRef name) const;
+    bool holds(NameRef name, const MacroValue& value) const;
     // Puts back an entry `value` returned (a memoised visit's result), unobserved.
-    void restore(const std::string& name, const MacroValue& value);
+    void restore(NameRef name, const MacroValue& value);
     // Null: nobody is told. The observer must outlive its time here.
     void set_observer(MacroObserver* observer) { m_observer = observer; }
 
@@ -100,13 +100,20 @@ class MacroTable {
         bool defined = false;
         bool uncertain = false;
     };
-    using Name = std::pmr::string;
+    // A name as the table keeps it: its text, copied into the table's arena once, and the hash
+    // it came with. Nothing hashes a name again: not a lookup, not an insertion, not a
+    // rehash (a unit's walk inserts thousands of names its table has never held: hashing
+    // them on insertion and on every growth was a tenth of the walk's instructions).
+    using Name = NameRef;
     using Slot = std::pair<const Name, Entry>;
-    // Looked up by any string without making a Name of it.
     struct NameHash {
         using is_transparent = void;
-        size_t operator()(std::string_view s) const noexcept {
-            return std::hash<std::string_view>{}(s);
+        size_t operator()(const NameRef& n) const noexcept { return n.hash; }
+    };
+    struct NameEqual {
+        using is_transparent = void;
+        bool operator()(const NameRef& a, const NameRef& b) const noexcept {
+            return a.hash == b.hash && a.text == b.text;
         }
     };
     struct Saved {
@@ -115,15 +122,20 @@ class MacroTable {
     };
     // The entry in effect: this table's own, else the base's; null when there is none.
     // `find` tells the observer, `lookup` does not.
-    const Slot* find(const std::string& name) const;
-    const Slot* lookup(const std::string& name) const;
+    const Slot* find(NameRef name) const;
+    const Slot* lookup(NameRef name) const;
     // `name` is certainly undefined from here on.
-    void remove(const std::string& name);
-    void insert(const std::string& name, std::shared_ptr<const Macro> macro, bool uncertain);
+    void remove(NameRef name);
+    void insert(NameRef name, std::shared_ptr<const Macro> macro, bool uncertain);
     // Replaces the entry of `name`, or makes one.
-    void assign(const std::string& name, Entry entry);
+    void assign(NameRef name, Entry entry);
+    // A new name's key, its text in `m_text`.
+    Name keep(NameRef name);
 
-    std::pmr::unordered_map<Name, Entry, NameHash, std::equal_to<>> m_macros; // over the base's
+    // Where keys' text lives: the table's arena, else `m_own_text`.
+    std::pmr::monotonic_buffer_resource m_own_text;
+    std::pmr::memory_resource* m_text = &m_own_text;
+    std::pmr::unordered_map<Name, Entry, NameHash, NameEqual> m_macros; // over the base's
     std::unordered_map<std::string, std::vector<Saved>> m_pushed;
     std::shared_ptr<const MacroTable> m_base;
     mutable uint64_t m_expansion_work = 0;

@@ -23,11 +23,13 @@ void WalkMemo::begin_walk() {
     ++m_counters.resets;
 }
 
-Name WalkMemo::intern(std::string_view s) {
+Name WalkMemo::intern(NameRef s) {
     auto it = m_names.find(s);
     if (it == m_names.end()) {
-        it = m_names.insert(Atom{std::string(s), static_cast<uint32_t>(m_names.size())}).first;
-        m_bytes += sizeof(std::string) + s.size() + 32;
+        it =
+            m_names.insert(Atom{std::string(s.text), static_cast<uint32_t>(m_names.size()), s.hash})
+                .first;
+        m_bytes += sizeof(std::string) + s.text.size() + 32;
     }
     return &*it;
 }

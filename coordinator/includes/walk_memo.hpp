@@ -31,6 +31,8 @@ namespace ferry::includes {
 struct Atom {
     std::string text;
     uint32_t id = 0;
+    size_t hash = 0; // name_hash(text): a macro table finds the name by it
+    NameRef ref() const { return {text, hash}; }
 };
 using Name = const Atom*;
 
@@ -59,7 +61,7 @@ class WalkMemo {
     // walk holds its names).
     void begin_walk();
     // The one copy of `s` the memo keeps, for as long as it keeps its entries.
-    Name intern(std::string_view s);
+    Name intern(NameRef s);
 
     using Entries = std::vector<std::shared_ptr<const MemoEntry>>;
     // The entries of a key, newest first; null when there are none.
@@ -83,16 +85,14 @@ class WalkMemo {
     static constexpr size_t k_per_key = 8;
     struct Hash {
         using is_transparent = void;
-        size_t operator()(std::string_view s) const noexcept {
-            return std::hash<std::string_view>{}(s);
-        }
-        size_t operator()(const Atom& a) const noexcept { return (*this)(a.text); }
+        size_t operator()(const NameRef& n) const noexcept { return n.hash; }
+        size_t operator()(const Atom& a) const noexcept { return a.hash; }
     };
     struct Equal {
         using is_transparent = void;
         bool operator()(const Atom& a, const Atom& b) const { return a.text == b.text; }
-        bool operator()(std::string_view a, const Atom& b) const { return a == b.text; }
-        bool operator()(const Atom& a, std::string_view b) const { return a.text == b; }
+        bool operator()(const NameRef& a, const Atom& b) const { return a.text == b.text; }
+        bool operator()(const Atom& a, const NameRef& b) const { return a.text == b.text; }
     };
     std::unordered_map<std::string, Entries> m_map;
     std::unordered_set<Atom, Hash, Equal> m_names;
