@@ -89,8 +89,8 @@ void MacroTable::insert(NameRef name, std::shared_ptr<const Macro> macro, bool u
 void MacroTable::assign(NameRef name, Entry entry) {
     if (m_observer) m_observer->wrote(name);
     // A name already here (a header's guard, a macro defined again) is found by the hash it
-    // carries; only a new name is copied into a node (in the arena, when the table has one),
-    // whose insertion hashes it once more.
+    // carries; only a new name is copied (into the arena, when the table has one), and its
+    // key keeps that hash.
     if (auto it = m_macros.find(name); it != m_macros.end()) {
         it->second = std::move(entry);
         return;

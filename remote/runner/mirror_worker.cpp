@@ -4,22 +4,28 @@
 
 namespace ferry::runner {
 
-// A finished job's mirror, changed into this job's; when that fails, nothing of it is kept.
-static void reuse_previous(MirrorWork& work) {
+// A finished job's mirror, changed into this job's; when that fails, nothing of it is kept,
+// and a mirror that cannot be emptied is not used at all (what is left in it could be seen).
+static bool reuse_previous(MirrorWork& work) {
     auto retired = retire_mirror(work.setup.dir->path(), *work.previous, work.plan, work.kept);
     if (retired) {
         work.retired = *retired;
-        return;
+        return true;
     }
     work.reuse_failed = retired.error().message; // logged on the loop
-    remove_tree(work.setup.root);
+    if (!remove_tree(work.setup.root)) {
+        work.built = make_error(Errc::io, "building the mirror: {}, and it cannot be removed",
+                                retired.error().message);
+        return false;
+    }
     work.previous = nullptr;
     work.kept.clear();
     work.missing.merge(work.kept_uncached);
+    return true;
 }
 
 void build_mirror(MirrorWork& work) {
-    if (work.previous) reuse_previous(work);
+    if (work.previous && !reuse_previous(work)) return;
     auto made = create_directories(work.setup.root, work.plan, work.previous.get());
     if (made && work.setup.sandbox) made = make_sandbox_fixtures(*work.setup.sandbox);
     if (!made) {
