@@ -78,7 +78,8 @@ Result<ChildProcess> ChildProcess::spawn(uv_loop_t* loop, const ChildSpec& spec,
     }
     // The daemon's sockets, its cache's files, a jobserver pipe: nothing of it reaches a
     // compiler, whether or not it was opened close-on-exec.
-    posix_spawn_file_actions_addclosefrom_np(&s.actions, 3);
+    std::vector<Fd> copies;
+    FERRY_TRY_VOID(pass_fds(s, spec.pass_fds, copies));
     if (!spec.cwd.empty()) posix_spawn_file_actions_addchdir_np(&s.actions, spec.cwd.c_str());
 
     auto argv = c_strings(spec.argv);

@@ -28,9 +28,11 @@ struct ChildSpec {
     std::string cwd;          // empty: the daemon's
     bool new_session = false; // setsid(): its own process group, killable as one
     // The child's stdout and stderr (stdin is /dev/null); invalid: /dev/null. Every other fd
-    // of the daemon is closed in the child.
+    // of the daemon but pass_fds is closed in the child.
     int stdout_fd = -1;
     int stderr_fd = -1;
+    // Fds the child gets as 3, 4, … in this order (util/spawn_attrs.hpp, pass_fds).
+    std::vector<int> pass_fds;
 };
 
 class ChildProcess {

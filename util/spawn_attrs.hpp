@@ -4,6 +4,9 @@
 // its signalfd). Callers add their own fd actions and flags on top.
 #pragma once
 
+#include "util/fd.hpp"
+#include "util/result.hpp"
+
 #include <spawn.h>
 #include <string>
 #include <vector>
@@ -19,6 +22,11 @@ struct SpawnAttrs {
     SpawnAttrs(const SpawnAttrs&) = delete;
     SpawnAttrs& operator=(const SpawnAttrs&) = delete;
 };
+
+// Gives the child `fds` as its fds 3, 4, … (in that order) and closes every other fd >= 3
+// there. The parent's own copies made on the way (so that no placement overwrites an fd a
+// later one reads) are kept in `copies`, which must live until the spawn is done.
+Result<void> pass_fds(SpawnAttrs& spawn, const std::vector<int>& fds, std::vector<Fd>& copies);
 
 // argv/envp for exec: pointers into `v` (which must outlive them), null-terminated.
 std::vector<char*> c_strings(const std::vector<std::string>& v);

@@ -67,7 +67,14 @@ Result<ProcessResult> run_process(const RunOptions& o) {
     if (o.stdin_null)
         posix_spawn_file_actions_addopen(&s.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     if (!o.cwd.empty()) posix_spawn_file_actions_addchdir_np(&s.actions, o.cwd.c_str());
-    close_inherited_fds(s.actions, o.keep_fds);
+    std::vector<Fd> copies;
+    if (!o.pass_fds.empty()) {
+        if (!o.keep_fds.empty())
+            return make_error(Errc::invalid, "run_process: keep_fds and pass_fds together");
+        FERRY_TRY_VOID(pass_fds(s, o.pass_fds, copies));
+    } else {
+        close_inherited_fds(s.actions, o.keep_fds);
+    }
 
     const bool search = o.program.empty();
     FERRY_TRY(pid, do_spawn(s, search ? o.argv[0] : o.program, search, o.argv,

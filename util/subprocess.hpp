@@ -23,6 +23,8 @@ struct RunOptions {
     // Inherited fds the child keeps besides stdio: a local compile keeps make's jobserver
     // pipe, so `gcc -flto=jobserver` behind the wrapper still finds it. Every other is closed.
     std::vector<int> keep_fds;
+    // Fds the child gets as 3, 4, … in this order (spawn_attrs.hpp); with keep_fds empty only.
+    std::vector<int> pass_fds;
 };
 
 struct ProcessResult {

@@ -5,6 +5,7 @@
 #include "remote/protocol/auth.hpp"
 #include "remote/runner/exec_limits.hpp"
 #include "remote/runner/listen_socket.hpp"
+#include "remote/runner/net_namespace_maker.hpp"
 #include "remote/runner/options.hpp"
 #include "remote/runner/process_setup.hpp"
 #include "remote/runner/sandbox_setup.hpp"
@@ -169,6 +170,7 @@ int run(int argc, char** argv) {
         log::info("jobs run sandboxed{}", options.installed_compilers_only
                                               ? ", with the compilers installed here only"
                                               : ", with the compiler each client ships");
+        config.nets = lend_network_namespaces(config.job.exec_helper, state->path(), options.jobs);
         if (options.installed_compilers_only) seed_cache(*cache, config.allowlist);
     }
     log::info("runner '{}': {} slots, cache {} ({} MiB){}", config.name, options.jobs, cache->dir(),
@@ -213,6 +215,7 @@ int run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     // The compiler trampoline: must run before anything else, it is not a ferryd.
+    if (argc == 2 && std::strcmp(argv[1], kMakeNetFlag) == 0) make_and_send_net_namespace(3);
     if (argc > 1 &&
         (std::strcmp(argv[1], kExecWithLimits) == 0 || std::strcmp(argv[1], kSandboxFlag) == 0))
         exec_with_limits(argc, argv);

@@ -25,14 +25,21 @@ std::optional<TempDir> Job::take_dir() {
     return std::exchange(m_setup.dir, std::nullopt);
 }
 
+std::optional<NetNamespace> Job::take_net() {
+    if (m_spawned && !m_exited) return std::nullopt;
+    return std::exchange(m_setup.net, std::nullopt);
+}
+
 Result<void> Job::start() {
     CompileCommand cmd = m_setup.sandbox
                              ? build_sandboxed_command(m_setup.request, m_setup.dir->path())
                              : build_compile_command(*m_setup.compiler, m_setup.request,
                                                      m_setup.root, m_setup.rerooted_args,
                                                      m_setup.dir->path(), m_settings.path_env);
+    std::optional<SandboxSpec> sandbox = m_setup.sandbox;
+    if (sandbox && m_setup.net) sandbox->join_net = true;
     std::vector<std::string> args =
-        trampoline_argv(m_settings.limits, cmd.program, cmd.argv, m_setup.sandbox);
+        trampoline_argv(m_settings.limits, cmd.program, cmd.argv, sandbox);
 
     // The compiler's stdout and stderr: pipes whose read ends the loop watches.
     Pipe out_pipe, err_pipe;
@@ -67,6 +74,10 @@ Result<void> Job::start() {
     spec.new_session = true;
     spec.stdout_fd = out_pipe.write.get();
     spec.stderr_fd = err_pipe.write.get();
+    if (sandbox && sandbox->join_net) {
+        static_assert(kJoinNetUserFd == 3 && kJoinNetNetFd == 4, "passed as fds 3 and 4");
+        spec.pass_fds = {m_setup.net->user.get(), m_setup.net->net.get()};
+    }
 
     m_start_ns = uv_hrtime();
     auto child = event::ChildProcess::spawn(

@@ -10,6 +10,7 @@
 #include "event/handle.hpp"
 #include "remote/protocol/messages.hpp"
 #include "remote/runner/mirror.hpp"
+#include "remote/runner/net_namespace.hpp"
 #include "remote/runner/options.hpp"
 #include "remote/runner/sandbox.hpp"
 #include "util/temp_dir.hpp"
@@ -46,6 +47,9 @@ struct JobSetup {
     // What the mirror holds once every file is placed: kept with the directory for the
     // connection's next job (mirror_pool.hpp).
     std::shared_ptr<const MirrorPlan> mirror_plan;
+    // Sandboxed: the network namespace lent to this job (net_namespace.hpp); none: the
+    // sandbox makes its own.
+    std::optional<NetNamespace> net;
 };
 
 struct JobSettings {
@@ -75,6 +79,8 @@ class Job {
     const JobSetup& setup() const { return m_setup; }
     // The job's directory, no longer removed with the Job; only once the compiler is gone.
     std::optional<TempDir> take_dir();
+    // The lent network namespace, once the job's processes are gone (nullopt before).
+    std::optional<NetNamespace> take_net();
     bool cancelled() const { return m_cancelled; }
     bool timed_out() const { return m_timed_out; }
     // From starting the compiler to its exit; 0 if it never ran.

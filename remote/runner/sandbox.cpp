@@ -21,6 +21,7 @@ std::vector<std::string> sandbox_argv(const SandboxSpec& spec) {
         out.push_back(dir.upper);
         out.push_back(dir.work);
     }
+    if (spec.join_net) out.push_back(kSandboxJoinNet);
     return out;
 }
 
@@ -43,6 +44,10 @@ std::optional<SandboxSpec> parse_sandbox(int argc, char** argv, int* index) {
         WritableDir dir;
         if (!next(dir.path) || !next(dir.upper) || !next(dir.work)) return std::nullopt;
         spec.writable.push_back(std::move(dir));
+    }
+    if (i < argc && std::strcmp(argv[i], kSandboxJoinNet) == 0) {
+        spec.join_net = true;
+        ++i;
     }
     *index = i;
     return spec;
@@ -84,10 +89,20 @@ unsigned long locked_flags(const std::string& path) {
 } // namespace
 
 std::optional<std::string> enter_sandbox(const SandboxSpec& spec) {
+    if (spec.join_net) {
+        // The lender's user namespace first: made by this user, it gives us the right to join
+        // the network namespace it owns. The job's own user namespace is made inside it
+        // below, so the job has no capability over that network namespace.
+        if (::setns(kJoinNetUserFd, CLONE_NEWUSER) != 0) return failure("setns", "(user)");
+        if (::setns(kJoinNetNetFd, CLONE_NEWNET) != 0) return failure("setns", "(network)");
+        ::close(kJoinNetUserFd);
+        ::close(kJoinNetNetFd);
+    }
+    // As the user namespace we are in sees us (the lender's maps each id to itself).
     const uid_t uid = ::geteuid();
     const gid_t gid = ::getegid();
-    if (::unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET |
-                  CLONE_NEWUTS) != 0)
+    if (::unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS |
+                  (spec.join_net ? 0 : CLONE_NEWNET)) != 0)
         return failure("unshare", "");
     // Inside, the compiler is the runner's own (never root) user: after exec it keeps no
     // capability, so it can neither remount the read-only root nor undo anything below.

@@ -1,7 +1,7 @@
-// The wall around a job: the compiler runs in new user, mount, pid, ipc, network and uts
-// namespaces whose whole file system is the job's mirror (the client's files, its compiler
-// included, at the client's paths), read-only, with /dev/null and friends, a private
-// temporary directory, and the output directories writable through overlays whose upper
+// The wall around a job: the compiler runs in new user, mount, pid, ipc, network (or lent:
+// net_namespace.hpp) and uts namespaces whose whole file system is the job's mirror (the client's
+// files, its compiler included, at the client's paths), read-only, with /dev/null and friends, a
+// private temporary directory, and the output directories writable through overlays whose upper
 // layers live in the job directory (so the cache entries the mirror hard-links are never
 // written). It cannot see the runner's files, other jobs or processes, or the network, and
 // it runs as an unprivileged user with no capabilities (docs/sandbox.md).
@@ -21,6 +21,11 @@ inline constexpr const char* kSandboxFlag = "--sandbox";
 inline constexpr const char* kSandboxTmp = "/.ferry-tmp";
 inline constexpr const char* kSandboxOldRoot = "/.ferry-oldroot";
 inline constexpr const char* kSandboxDevices[] = {"null", "zero", "full", "random", "urandom"};
+// The word that tells ferryd-exec its fds 3 and 4 are a lent network namespace and the user
+// namespace that owns it (net_namespace.hpp), to be joined instead of making one.
+inline constexpr const char* kSandboxJoinNet = "--join-net";
+inline constexpr int kJoinNetUserFd = 3;
+inline constexpr int kJoinNetNetFd = 4;
 
 struct WritableDir {
     std::string path;  // inside the job (a client path); resolved there, links and all
@@ -33,6 +38,7 @@ struct SandboxSpec {
     std::string cwd;  // inside
     std::string tmp;  // outside: bound at kSandboxTmp
     std::vector<WritableDir> writable;
+    bool join_net = false; // fds kJoinNetUserFd and kJoinNetNetFd hold a lent network namespace
 };
 
 // argv words that ferryd-exec parses back with parse_sandbox (they go before

@@ -10,18 +10,21 @@
 
 namespace ferry::runner {
 
-Result<void> check_sandbox(const std::string& exec_helper, const std::string& state_dir) {
+Result<void> check_sandbox(const std::string& exec_helper, const std::string& state_dir,
+                           const NetNamespace* net) {
     FERRY_TRY(dir, TempDir::create(state_dir, "sandbox-check-"));
     proto::JobRequest probe;
     probe.cwd = "/";
     probe.outputs = {"/w/probe.o"};
     FERRY_TRY(spec, sandbox_spec(dir->path(), probe));
+    spec->join_net = net != nullptr;
     for (const char* sub : {"/dev", kSandboxTmp, kSandboxOldRoot, "/w"})
         FERRY_TRY_VOID(make_dirs(spec->root + sub));
     FERRY_TRY_VOID(make_sandbox_fixtures(*spec));
     RunOptions run;
     run.argv = sandbox_check_argv(*spec);
     run.program = exec_helper;
+    if (net) run.pass_fds = {net->user.get(), net->net.get()};
     FERRY_TRY(result, run_process(run));
     if (result->shell_status() != 0) {
         std::string why = result->err.substr(0, result->err.find('\n'));
@@ -31,6 +34,28 @@ Result<void> check_sandbox(const std::string& exec_helper, const std::string& st
                         : why);
     }
     return ok();
+}
+
+NetNamespacePool lend_network_namespaces(const std::string& exec_helper,
+                                         const std::string& state_dir, size_t slots) {
+    std::optional<Error> failure;
+    auto pool = NetNamespacePool::make(exec_helper, slots, &failure);
+    if (auto first = pool.take()) {
+        auto joined = check_sandbox(exec_helper, state_dir, &*first);
+        if (!joined) {
+            log::warning("jobs cannot join a network namespace made beforehand ({}): each "
+                         "makes its own",
+                         joined.error().message);
+            return {};
+        }
+        pool.give(std::move(*first));
+    }
+    if (failure)
+        log::warning("network namespaces: {} of {} made ({}); jobs beyond them make their own",
+                     pool.made(), slots, failure->message);
+    else
+        log::info("network namespaces: {} made, each lent to one job at a time", pool.made());
+    return pool;
 }
 
 void seed_cache(FileCache& cache, const CompilerAllowlist& allowlist) {

@@ -239,6 +239,7 @@ void Server::start_job(uint64_t key) {
     std::optional<uint64_t> next = key;
     while (next) {
         auto node = m_waiting.extract(*next);
+        if (node.mapped().sandbox) node.mapped().net = m_config.nets.take();
         auto job = std::make_unique<Job>(
             m_loop, std::move(node.mapped()), m_config.job,
             [this](Job& j, proto::JobResult result) { on_job_done(j, std::move(result)); });
@@ -249,6 +250,7 @@ void Server::start_job(uint64_t key) {
             m_jobs.emplace(*next, std::move(job));
             return;
         }
+        if (auto net = job->take_net()) m_config.nets.give(std::move(*net)); // never ran
         const JobSetup& setup = job->setup();
         log::warning("job {} from {}: failed: {}", setup.request.job_id, setup.peer,
                      started.error().message);
@@ -299,6 +301,7 @@ void Server::on_job_done(Job& job, proto::JobResult result) {
         deliver(setup, result);
     }
     keep_mirror(job, result);
+    return_net(job, result);
     auto it = m_jobs.find(key);
     if (it != m_jobs.end()) {
         m_dead_jobs.push_back(std::move(it->second));
@@ -321,6 +324,27 @@ void Server::keep_mirror(Job& job, const proto::JobResult& result) {
     if (!dir) return;
     for (auto& gone : m_pool.give({setup.connection_id, std::move(*dir), std::move(plan)}))
         m_mirror.discard(std::move(gone.dir));
+}
+
+void Server::return_net(Job& job, const proto::JobResult& result) {
+    auto net = job.take_net();
+    if (!net) return;
+    // ferryd-exec relays the compiler's status only after waiting for it, and the compiler
+    // is pid 1 of the job's pid namespace: its end is the end of every process of the job.
+    // A job we killed, or whose ferryd-exec was killed, may still have processes dying in
+    // the namespace; it is closed instead, and a new one made for the next job.
+    if (!job.cancelled() && !job.timed_out() && result.status == proto::JobStatus::completed &&
+        result.term_signal != SIGKILL) {
+        m_config.nets.give(std::move(*net));
+        return;
+    }
+    net.reset();
+    if (auto made = make_net_namespace(m_config.job.exec_helper))
+        m_config.nets.give(std::move(*made));
+    else
+        log::warning("cannot replace a job's network namespace ({}): jobs beyond the {} left "
+                     "make their own",
+                     made.error().message, m_config.nets.available());
 }
 
 void Server::retire(uint64_t connection_id) {

@@ -20,6 +20,7 @@
 #include "remote/runner/mirror.hpp"
 #include "remote/runner/mirror_pool.hpp"
 #include "remote/runner/mirror_worker.hpp"
+#include "remote/runner/net_namespace.hpp"
 #include "remote/runner/options.hpp"
 #include "util/fd.hpp"
 
@@ -51,6 +52,7 @@ struct ServerConfig {
     JobSettings job;
     ManifestLimits manifest;
     std::optional<proto::auth::Key> key; // set: every client must prove it holds the key
+    NetNamespacePool nets;               // sandboxed: lent to jobs (empty: each job makes its own)
 };
 
 class Server {
@@ -110,6 +112,9 @@ class Server {
     void on_job_done(Job& job, proto::JobResult result);
     // A finished job's mirror, kept for its connection's next job or removed.
     void keep_mirror(Job& job, const proto::JobResult& result);
+    // The network namespace lent to a finished job: back to the pool when its processes are
+    // known to be gone, else replaced by a new one.
+    void return_net(Job& job, const proto::JobResult& result);
     void deliver(const JobSetup& setup, const proto::JobResult& result);
     void reap_later();
     void reap();

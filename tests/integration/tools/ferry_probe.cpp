@@ -21,6 +21,7 @@
 //       OUTPUTS: comma-separated paths to ask back, or "-" for none. For crafted requests
 //       that the runner must refuse before it needs any file.
 // Environment: FERRY_PROBE_LANG (c/c++), FERRY_PROBE_COMPILER_ID (default: from the greeting),
+// FERRY_PROBE_TOOLCHAIN=PATH (`job`: ship this one program as the compiler, unprobed),
 // FERRY_PROBE_QUIT_AFTER_NEED=1 (disconnect when NeedFiles arrives),
 // FERRY_PROBE_CANCEL_AT_NEED=1 (answer NeedFiles with a JobCancel, then wait for the answer),
 // FERRY_PROBE_CANCEL_AFTER_MS=N (`job`: a JobCancel N ms after the request, files or not),
@@ -59,6 +60,7 @@
 #include <optional>
 #include <string>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -333,7 +335,18 @@ int cmd_job(Client& c, const std::string& compiler, const std::string& manifest,
         req.directories = built->directories;
     }
     req.system_include_dirs = ipc.system_include_dirs;
-    if (!std::getenv("FERRY_PROBE_NO_TOOLCHAIN")) {
+    if (const char* program = std::getenv("FERRY_PROBE_TOOLCHAIN")) {
+        // Any program, shipped as the job's whole toolchain: what a hostile client can make
+        // a sandboxed runner execute.
+        struct stat st {};
+        auto hash = hash_file_hex(program);
+        if (!hash || ::stat(program, &st) != 0) die(std::string("cannot ship ") + program);
+        req.toolchain.program = program;
+        req.toolchain.path_env = "/usr/bin:/bin";
+        req.toolchain.files.push_back(
+            {program, *hash, static_cast<uint64_t>(st.st_size),
+             int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec});
+    } else if (!std::getenv("FERRY_PROBE_NO_TOOLCHAIN")) {
         std::string path = compiler[0] == '/' ? compiler : find_in_path(compiler, "/usr/bin:/bin");
         auto identity = compiler::probe(path, basename(path));
         if (!identity) die(identity.error().message);

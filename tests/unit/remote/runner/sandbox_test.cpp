@@ -101,13 +101,18 @@ TEST_CASE("sandbox_spec: one overlay per output directory, outputs read from its
     CHECK_FALSE(sandbox_spec("/jobs/job-1", r));
 }
 
-TEST_CASE("the trampoline's sandbox words round-trip") {
-    SandboxSpec spec{"/j/root", "/home/me/proj", "/j/tmp", {{"/home/me/proj", "/j/u/0", "/j/w/0"}}};
-    auto words = trampoline_argv(ResourceLimits{}, "/usr/bin/gcc", {"gcc", "-c", "x.c"}, spec);
+// parse_trampoline over these words, as ferryd-exec gets them.
+static std::optional<TrampolineCall> parse_words(std::vector<std::string> words) {
     std::vector<char*> argv;
     for (auto& w : words)
         argv.push_back(w.data());
-    auto call = parse_trampoline(static_cast<int>(argv.size()), argv.data());
+    return parse_trampoline(static_cast<int>(argv.size()), argv.data());
+}
+
+TEST_CASE("the trampoline's sandbox words round-trip") {
+    SandboxSpec spec{"/j/root", "/home/me/proj", "/j/tmp", {{"/home/me/proj", "/j/u/0", "/j/w/0"}}};
+    auto words = trampoline_argv(ResourceLimits{}, "/usr/bin/gcc", {"gcc", "-c", "x.c"}, spec);
+    auto call = parse_words(words);
     REQUIRE(call);
     REQUIRE(call->sandbox);
     CHECK(call->sandbox->root == spec.root);
@@ -117,19 +122,24 @@ TEST_CASE("the trampoline's sandbox words round-trip") {
     CHECK(call->program == "/usr/bin/gcc");
     CHECK(call->argv == std::vector<std::string>{"gcc", "-c", "x.c"});
     CHECK_FALSE(call->check_only);
+    CHECK_FALSE(call->sandbox->join_net);
 
-    auto check = sandbox_check_argv(spec);
-    std::vector<char*> check_argv;
-    for (auto& w : check)
-        check_argv.push_back(w.data());
-    auto checked = parse_trampoline(static_cast<int>(check_argv.size()), check_argv.data());
+    // A job lent a network namespace says so after the writable directories.
+    SandboxSpec lent = spec;
+    lent.join_net = true;
+    auto joined =
+        parse_words(trampoline_argv(ResourceLimits{}, "/usr/bin/gcc", {"gcc", "-c"}, lent));
+    REQUIRE(joined);
+    REQUIRE(joined->sandbox);
+    CHECK(joined->sandbox->join_net);
+    CHECK(joined->sandbox->writable.size() == 1);
+    CHECK(joined->argv == std::vector<std::string>{"gcc", "-c"});
+
+    auto checked = parse_words(sandbox_check_argv(spec));
     REQUIRE(checked);
     CHECK(checked->check_only);
 
     // A relative path anywhere in the sandbox words is malformed.
     words[2] = "relative";
-    argv.clear();
-    for (auto& w : words)
-        argv.push_back(w.data());
-    CHECK_FALSE(parse_trampoline(static_cast<int>(argv.size()), argv.data()));
+    CHECK_FALSE(parse_words(words));
 }
