@@ -391,7 +391,7 @@ void Connection::accept_job(IntakeCheck& check) {
     // machine's own files first (installed_reuse.hpp); the worker reads them off the loop.
     const bool reuse = sandboxed && config.options.reuse_installed;
     for (const auto& [hash, targets] : job.plan.placements) {
-        if (auto cached = m_server.cache().lookup(hash)) {
+        if (auto cached = m_server.cache().indexed(hash)) {
             m_server.stats().cache_hits++;
             m_server.metrics().cache_hit();
             work->cached.emplace_back(hash, std::move(*cached));

@@ -88,6 +88,13 @@ std::optional<std::string> FileCache::lookup(std::string_view hash) {
     return path;
 }
 
+std::optional<std::string> FileCache::indexed(std::string_view hash) {
+    auto it = m_index.find(std::string(hash));
+    if (it == m_index.end()) return std::nullopt;
+    m_lru.splice(m_lru.begin(), m_lru, it->second);
+    return path_of(hash);
+}
+
 Result<std::string> FileCache::insert(std::string_view hash, std::string_view data,
                                       int64_t mtime_ns) {
     std::string path = path_of(hash);

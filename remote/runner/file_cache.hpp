@@ -23,8 +23,13 @@ class FileCache {
     // would evict each other's files) and indexes the entries already there.
     static Result<FileCache> open(const std::string& dir, uint64_t max_bytes);
 
-    // The entry's path, marking it recently used; nullopt if absent.
+    // The entry's path, marking it recently used; nullopt if absent (an entry removed
+    // behind our back is noticed and forgotten).
     std::optional<std::string> lookup(std::string_view hash);
+    // The same from the index alone, without touching the disk: for a job's mirror, where
+    // each of a few hundred files per job would cost an access(2), and whose worker notices
+    // an entry gone when its link fails and asks the client for it (mirror.hpp, place_file).
+    std::optional<std::string> indexed(std::string_view hash);
     // Stores `data` (whose hash the caller has checked) with modification time `mtime_ns` (a
     // client's, so that client's jobs can hard-link it: docs/sandbox.md) and returns its path.
     // An entry's mtime never changes once stored: jobs' links share it. The entry may be

@@ -8,7 +8,8 @@
 # `__has_include`, an -I directory it left would silence -Wmissing-include-dirs). The runner
 # says it reused the mirrors (ferryd_mirrors_reused_total), keeps no more than its slots of
 # them, and removes them when the client's connection closes. With --no-reuse-mirrors every
-# mirror is built from nothing.
+# mirror is built from nothing. Cache files removed behind the runner's back (its index still
+# names them) are asked from the client again when a mirror's link fails.
 source "$(dirname "$0")/lib.sh"
 have gcc || skip "gcc not installed"
 have curl || skip "curl not installed"
@@ -112,6 +113,15 @@ unit $B a.c
 rm "$PROJ/inc/only_a.h"
 unit $B b.c
 assert_eq 0 "$(metric $B ferryd_mirrors_reused_total)" "mirrors reused with --no-reuse-mirrors"
+
+note "the cache's files removed behind the runner's back: a job's mirror asks for them again"
+cache_dir=$(sed -n "s/.* slots, cache \(\/[^ ]*\) (.*/\1/p" "$(ferryd_log $A)" | head -1)
+[ -d "$cache_dir" ] || fail "no cache directory in ferryd's log ($cache_dir)"
+removed=$(find "$cache_dir" -type f ! -name '.*' -print -delete | wc -l)
+[ "$removed" -ge 10 ] || fail "only $removed files in the cache $cache_dir"
+unit $A b.c
+assert_eq 0 "$(grep -c "failed" "$(ferryd_log $A)")" "failed jobs in ferryd's log"
+[ "$(find "$cache_dir" -type f ! -name '.*' | wc -l)" -ge 10 ] || fail "the files asked for again are not in the cache"
 
 stop_ferryd $A
 fault_assert_runner_tmp_empty $A

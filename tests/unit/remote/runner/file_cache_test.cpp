@@ -80,3 +80,34 @@ TEST_CASE("a cache entry is stored with the client's mtime, and keeps it") {
     REQUIRE(::stat(path->c_str(), &st) == 0);
     CHECK(st.st_mtim.tv_sec == 1234567890);
 }
+
+TEST_CASE("indexed() answers from the index; lookup() notices an entry removed behind its back") {
+    auto tmp = TempDir::create("/tmp", "ferry-cache-test-");
+    REQUIRE(tmp);
+    auto cache = FileCache::open(tmp->path() + "/c", 8);
+    REQUIRE(cache);
+    std::string a = hash_hex("aaaa"), b = hash_hex("bbbb"), c = hash_hex("cccc");
+    auto pa = cache->insert(a, "aaaa", 0);
+    REQUIRE(pa);
+    REQUIRE(cache->insert(b, "bbbb", 0));
+    CHECK(cache->indexed(a) == *pa);
+    CHECK_FALSE(cache->indexed(c));
+    // indexed() marks the entry used, as lookup() does: b goes first.
+    REQUIRE(cache->insert(c, "cccc", 0));
+    cache->trim();
+    CHECK(cache->indexed(a));
+    CHECK_FALSE(cache->indexed(b));
+    CHECK(cache->indexed(c));
+
+    // Removed behind the cache's back: indexed() still names it (the mirror's link fails and
+    // the file is fetched), lookup() finds it gone and forgets it.
+    REQUIRE(::unlink(pa->c_str()) == 0);
+    CHECK(cache->indexed(a) == *pa);
+    CHECK_FALSE(cache->lookup(a));
+    CHECK_FALSE(cache->indexed(a));
+    CHECK(cache->size_bytes() == 4); // c alone
+    // Stored again, it is there for both.
+    REQUIRE(cache->insert(a, "aaaa", 0));
+    CHECK(cache->lookup(a));
+    CHECK(read_file(*cache->indexed(a)));
+}
