@@ -2,6 +2,7 @@
 
 #include "util/fd.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <fcntl.h>
 #include <random>
@@ -106,7 +107,22 @@ std::vector<std::string_view> path_components(std::string_view path) {
     return parts;
 }
 
+bool is_normal_absolute(std::string_view path) {
+    if (path.empty() || path[0] != '/') return false;
+    if (path.size() == 1) return true;
+    size_t start = 1;
+    for (;;) {
+        size_t end = path.find('/', start);
+        std::string_view part =
+            path.substr(start, end == std::string_view::npos ? path.npos : end - start);
+        if (part.empty() || part == "." || part == "..") return false;
+        if (end == std::string_view::npos) return true;
+        start = end + 1;
+    }
+}
+
 std::string normalize_path(std::string_view path) {
+    if (is_normal_absolute(path)) return std::string(path);
     const bool absolute = !path.empty() && path[0] == '/';
     std::vector<std::string_view> out;
     for (auto part : path_components(path)) {
@@ -145,7 +161,10 @@ bool stays_within(std::string_view path, int start_depth) {
 }
 
 int path_depth(std::string_view normalized_absolute) {
-    return static_cast<int>(path_components(normalized_absolute).size());
+    // One component after each '/' but the root's own.
+    if (normalized_absolute.size() <= 1) return 0;
+    return static_cast<int>(
+        std::count(normalized_absolute.begin(), normalized_absolute.end(), '/'));
 }
 
 std::string dirname(std::string_view path) {

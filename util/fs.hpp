@@ -19,11 +19,14 @@ Result<void> write_file_atomic(const std::string& path, std::string_view data,
                                unsigned mode = 0644);
 Result<void> make_dirs(const std::string& path, unsigned mode = 0755);
 
-// Lexical normalisation: collapses "//" and ".", resolves ".." against preceding names
-// ("/a/b/../c" -> "/a/c", "/.." -> "/"). Does not touch the file system.
 // The non-empty components of `path` ("/a//b/" -> a, b), views into `path`.
 std::vector<std::string_view> path_components(std::string_view path);
+// Lexical normalisation: collapses "//" and ".", resolves ".." against preceding names
+// ("/a/b/../c" -> "/a/c", "/.." -> "/"). Does not touch the file system.
 std::string normalize_path(std::string_view path);
+// True when `path` is absolute and already what normalize_path makes of it ("/" or "/a/b",
+// no empty, "." or ".." component): a manifest's paths usually are, and need no copy.
+bool is_normal_absolute(std::string_view path);
 // `path` made absolute against `cwd` (if relative), then normalised.
 std::string absolute_path(std::string_view cwd, std::string_view path);
 // True if lexically walking `path` (relative to a root, starting at depth `start_depth`)

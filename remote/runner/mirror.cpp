@@ -4,7 +4,6 @@
 #include "util/fs.hpp"
 #include "util/hash.hpp"
 
-#include <algorithm>
 #include <cerrno>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -16,6 +15,13 @@ Result<std::vector<std::string>> lexical_directories(std::string_view path, bool
     if (path.empty() || path[0] != '/')
         return make_error(Errc::refused, "'{}' is not an absolute path", path);
     if (!stays_within(path)) return make_error(Errc::refused, "'{}' climbs out of the root", path);
+    // A normalised path (every path of a sandboxed job's manifest) has one deepest directory.
+    if (is_normal_absolute(path)) {
+        if (!is_file) return std::vector<std::string>{std::string(path)};
+        if (path.size() == 1) return make_error(Errc::refused, "'{}' names no file", path);
+        const size_t slash = path.rfind('/');
+        return std::vector<std::string>{std::string(slash == 0 ? "/" : path.substr(0, slash))};
+    }
     // The normalised directory walked so far, kept as one string and the lengths to cut it
     // back to: each step costs its own length, so the walk is linear in the path.
     std::string dir = "/";
@@ -68,7 +74,9 @@ static Result<void> add_directories(MirrorPlan& plan, std::string_view path, boo
         return make_error(Errc::refused, "path of {} bytes is over the limit of {}", path.size(),
                           limits.max_path_length);
     if (has_nul(path)) return make_error(Errc::refused, "path contains a NUL byte");
-    if (size_t depth = path_components(path).size(); depth > limits.max_path_depth)
+    const size_t depth = is_normal_absolute(path) ? static_cast<size_t>(path_depth(path))
+                                                  : path_components(path).size();
+    if (depth > limits.max_path_depth)
         return make_error(Errc::refused, "path of {} components is over the limit of {}", depth,
                           limits.max_path_depth);
     FERRY_TRY(dirs, lexical_directories(path, is_file));

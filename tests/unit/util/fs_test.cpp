@@ -16,6 +16,21 @@ TEST_CASE("normalize_path collapses dots and slashes lexically") {
     CHECK(normalize_path("./") == ".");
 }
 
+TEST_CASE("is_normal_absolute is exactly: absolute and unchanged by normalize_path") {
+    for (const char* path : {"/",      "/a",        "/a/b.h", "/usr/include/c++/12",
+                             "//",     "/a/",       "/a//b",  "/./a",
+                             "/a/.",   "/a/..",     "/../a",  "/a/.b",
+                             "/a/..b", "/a/b..",    "/.",     "/..",
+                             "a",      "a/b",       "",       ".",
+                             "./a",    "/a/b/../c", "/...",   "/a/.../b"}) {
+        CAPTURE(path);
+        const std::string p = path;
+        const bool expected = !p.empty() && p[0] == '/' && normalize_path(p) == p;
+        CHECK(is_normal_absolute(p) == expected);
+        if (expected) CHECK(path_depth(p) == static_cast<int>(path_components(p).size()));
+    }
+}
+
 TEST_CASE("stays_within detects climbing out of a root") {
     CHECK(stays_within("/usr/lib/gcc/x/12/../../../../include"));
     CHECK_FALSE(stays_within("/a/../../etc"));
