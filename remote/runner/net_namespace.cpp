@@ -5,6 +5,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 namespace ferry::runner {
@@ -47,6 +50,11 @@ Result<NetNamespace> make_net_namespace(const std::string& exec_helper) {
     NetNamespace ns;
     ns.user = Fd(fds[0]);
     ns.net = Fd(fds[1]);
+    // What a job will join, checked here rather than found out by every job's setns.
+    if (::ioctl(ns.user.get(), NS_GET_NSTYPE) != CLONE_NEWUSER ||
+        ::ioctl(ns.net.get(), NS_GET_NSTYPE) != CLONE_NEWNET)
+        return make_error(Errc::io, "{} {} sent fds that are not a user and a network namespace",
+                          exec_helper, kMakeNetFlag);
     return ns;
 }
 

@@ -3,12 +3,14 @@
 // job, whose user namespace is made inside that one, holds no capability over it).
 #include "remote/runner/net_namespace.hpp"
 #include "remote/runner/sandbox_setup.hpp"
+#include "util/fs.hpp"
 #include "util/temp_dir.hpp"
 
 #include <doctest/doctest.h>
 #include <linux/nsfs.h>
 #include <string>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace ferry;
@@ -56,6 +58,17 @@ TEST_CASE("make_net_namespace: a helper that fails is an error naming it") {
     REQUIRE_FALSE(silent);
     CHECK(silent.error().message.find("network namespace") != std::string::npos);
     CHECK_FALSE(make_net_namespace("/nonexistent/ferryd-exec"));
+
+    // One that sends two fds that are not namespaces (its stdin, /dev/null, twice).
+    auto dir = TempDir::create("/tmp", "ferry-net-test-");
+    REQUIRE(dir);
+    const std::string liar = dir->path() + "/liar";
+    REQUIRE(write_file(liar, "#!/usr/bin/python3\nimport socket\n"
+                             "socket.send_fds(socket.socket(fileno=3), [b'n'], [0, 0])\n"));
+    REQUIRE(::chmod(liar.c_str(), 0755) == 0);
+    auto lied = make_net_namespace(liar);
+    REQUIRE_FALSE(lied);
+    CHECK(lied.error().message.find("not a user and a network namespace") != std::string::npos);
 }
 
 TEST_CASE("NetNamespacePool: lends each namespace to one borrower at a time") {
