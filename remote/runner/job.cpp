@@ -74,10 +74,7 @@ Result<void> Job::start() {
     spec.new_session = true;
     spec.stdout_fd = out_pipe.write.get();
     spec.stderr_fd = err_pipe.write.get();
-    if (sandbox && sandbox->join_net) {
-        static_assert(kJoinNetUserFd == 3 && kJoinNetNetFd == 4, "passed as fds 3 and 4");
-        spec.pass_fds = {m_setup.net->user.get(), m_setup.net->net.get()};
-    }
+    if (sandbox && sandbox->join_net) spec.pass_fds = m_setup.net->pass_order();
 
     m_start_ns = uv_hrtime();
     auto child = event::ChildProcess::spawn(

@@ -14,14 +14,15 @@ namespace ferry::runner {
 Result<std::vector<std::string>> lexical_directories(std::string_view path, bool is_file) {
     if (path.empty() || path[0] != '/')
         return make_error(Errc::refused, "'{}' is not an absolute path", path);
-    if (!stays_within(path)) return make_error(Errc::refused, "'{}' climbs out of the root", path);
-    // A normalised path (every path of a sandboxed job's manifest) has one deepest directory.
+    // A normalised path (every path of a sandboxed job's manifest) cannot climb out and has
+    // one deepest directory: no walk, no set.
     if (is_normal_absolute(path)) {
         if (!is_file) return std::vector<std::string>{std::string(path)};
         if (path.size() == 1) return make_error(Errc::refused, "'{}' names no file", path);
         const size_t slash = path.rfind('/');
         return std::vector<std::string>{std::string(slash == 0 ? "/" : path.substr(0, slash))};
     }
+    if (!stays_within(path)) return make_error(Errc::refused, "'{}' climbs out of the root", path);
     // The normalised directory walked so far, kept as one string and the lengths to cut it
     // back to: each step costs its own length, so the walk is linear in the path.
     std::string dir = "/";

@@ -1,6 +1,7 @@
 #include "remote/runner/net_namespace.hpp"
 
 #include "remote/runner/net_namespace_maker.hpp"
+#include "remote/runner/sandbox.hpp"
 #include "util/subprocess.hpp"
 
 #include <cerrno>
@@ -11,6 +12,11 @@
 #include <sys/socket.h>
 
 namespace ferry::runner {
+
+std::vector<int> NetNamespace::pass_order() const {
+    static_assert(kJoinNetUserFd == 3 && kJoinNetNetFd == 4, "passed as fds 3 and 4");
+    return {user.get(), net.get()};
+}
 
 Result<NetNamespace> make_net_namespace(const std::string& exec_helper) {
     int pair[2];

@@ -25,6 +25,9 @@ namespace ferry::runner {
 struct NetNamespace {
     Fd user; // the user namespace that owns `net`: joined first, it gives the right to join
     Fd net;
+    // The fds to pass to ferryd-exec, in the order it takes them (kJoinNetUserFd, then
+    // kJoinNetNetFd: sandbox.hpp).
+    std::vector<int> pass_order() const;
 };
 
 // Makes a user namespace (this process's user and group mapped to themselves) with a network

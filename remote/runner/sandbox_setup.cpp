@@ -24,7 +24,7 @@ Result<void> check_sandbox(const std::string& exec_helper, const std::string& st
     RunOptions run;
     run.argv = sandbox_check_argv(*spec);
     run.program = exec_helper;
-    if (net) run.pass_fds = {net->user.get(), net->net.get()};
+    if (net) run.pass_fds = net->pass_order();
     FERRY_TRY(result, run_process(run));
     if (result->shell_status() != 0) {
         std::string why = result->err.substr(0, result->err.find('\n'));
