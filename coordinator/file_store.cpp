@@ -16,8 +16,9 @@ constexpr size_t kMaxFileSize = size_t(512) << 20; // protocol limit for a decom
 
 FileStore::FileStore(std::function<int64_t()> now_ns) : m_cache(std::move(now_ns)) {}
 
-Result<proto::FileEntry> FileStore::entry(const std::string& path, bool probed, Inode* inode) {
-    auto seen = m_cache.stat(path);
+Result<proto::FileEntry> FileStore::entry(const std::string& path, bool probed, Inode* inode,
+                                          const StatSnapshot* taken) {
+    Result<StatSnapshot> seen = taken ? Result<StatSnapshot>(*taken) : m_cache.stat(path);
     if (!seen) {
         Error e = seen.error();
         e.code = Errc::compile_locally;

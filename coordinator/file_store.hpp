@@ -37,9 +37,12 @@ class FileStore {
     // Hash and size of `path`. Errc::compile_locally if it cannot be read, or if it makes
     // the compile read files the scan does not list (.incbin, #embed...).
     // `probed`: a file the compile only asks about (__has_include) and never opens, whose
-    // content therefore makes it read nothing.
+    // content therefore makes it read nothing. `seen`: what stat(2) of `path` said just now,
+    // taken with clock()'s time read first (the manifest's own walk of the path,
+    // PhysicalPath::seen); without it, entry() stats the file itself.
     Result<proto::FileEntry> entry(const std::string& path, bool probed = false,
-                                   Inode* inode = nullptr);
+                                   Inode* inode = nullptr, const StatSnapshot* seen = nullptr);
+    const std::function<int64_t()>& clock() const { return m_cache.clock(); }
     // What the file with this content hash (from entry()) asks about with __has_include and
     // its wrappers; nullptr if nothing.
     const HasIncludeUses* has_include_uses(const std::string& hash) const;

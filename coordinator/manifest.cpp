@@ -14,7 +14,8 @@ namespace {
 
 class Builder {
   public:
-    Builder(FileStore& files, DirLinks& dir_links) : m_store(files), m_dir_links(dir_links) {}
+    Builder(FileStore& files, DirLinks& dir_links)
+        : m_store(files), m_dir_links(dir_links), m_components(files.clock()) {}
 
     Result<void> file(const std::string& path, const std::string& cwd) {
         FERRY_TRY(resolved, resolve(path, cwd, false));
@@ -23,7 +24,7 @@ class Builder {
         if (!m_seen.insert(resolved->path).second) return ok();
         m_searched.insert(dirname(resolved->path)); // its includes are looked up here first
         Inode inode;
-        FERRY_TRY(entry, m_store.entry(resolved->path, false, &inode));
+        FERRY_TRY(entry, m_store.entry(resolved->path, false, &inode, seen_of(*resolved)));
         FERRY_TRY_VOID(one_path_per_inode(resolved->path, inode));
         // Its "..." names are looked up in the directory the compiler used for it (lexical,
         // maybe through a link) and, harmlessly, in its physical one.
@@ -87,7 +88,7 @@ class Builder {
                 if (!m_seen.insert(resolved->path).second) continue;
                 m_searched.insert(dirname(resolved->path));
                 Inode inode;
-                FERRY_TRY(entry, m_store.entry(resolved->path, true, &inode));
+                FERRY_TRY(entry, m_store.entry(resolved->path, true, &inode, seen_of(*resolved)));
                 FERRY_TRY_VOID(one_path_per_inode(resolved->path, inode));
                 m_manifest.files.push_back(std::move(*entry));
                 if (counts) ++m_manifest.has_include_files;
@@ -136,6 +137,11 @@ class Builder {
     }
 
   private:
+    // The walk's own lstat of a resolved file, taken with the store's clock: no second stat.
+    static const StatSnapshot* seen_of(const PhysicalPath& p) {
+        return p.seen ? &*p.seen : nullptr;
+    }
+
     // Two shipped paths that are hard links of one file here become two files in the job
     // (each path gets its own inode there), and clang's `#pragma once` and include-guard
     // optimisation tell files apart by inode: included once here, twice there. Such a

@@ -30,7 +30,7 @@ PathMemo::Kind PathMemo::kind(const std::string& path) {
         m_dirs.clear();
     }
     if (auto it = m_answers.find(path); it != m_answers.end()) {
-        const Dir* dir = vouching(it->second.dir);
+        const Dir* dir = vouching(*it->second.dir);
         if (dir && dir->generation == it->second.generation) {
             ++m_counters.remembered;
             return it->second.kind;
@@ -40,8 +40,9 @@ PathMemo::Kind PathMemo::kind(const std::string& path) {
     return probe(path);
 }
 
-const PathMemo::Dir* PathMemo::vouching(const std::string& path) {
-    Dir& dir = m_dirs[path];
+const PathMemo::Dir* PathMemo::vouching(DirSlot& slot) {
+    const std::string& path = slot.first;
+    Dir& dir = slot.second;
     if (dir.checked_pass != m_pass) {
         dir.checked_pass = m_pass;
         ++m_counters.dir_checks;
@@ -57,28 +58,29 @@ const PathMemo::Dir* PathMemo::vouching(const std::string& path) {
     return dir.trusted ? &dir : nullptr;
 }
 
-void PathMemo::remember(const std::string& path, Kind kind, const std::string& dir) {
-    m_answers.insert_or_assign(path, Answer{kind, dir, m_dirs[dir].generation});
+void PathMemo::remember(const std::string& path, Kind kind, DirSlot& dir) {
+    m_answers.insert_or_assign(path, Answer{kind, &dir, dir.second.generation});
 }
 
 PathMemo::Kind PathMemo::probe(const std::string& path) {
     // The directory is checked before the name is looked up: a change between the two
     // gives the directory a stamp the next pass does not find, so the answer lapses.
     const std::string parent = parent_of(path);
-    const bool parent_trusted = parent != path && vouching(parent) != nullptr;
+    DirSlot& parent_slot = dir_slot(parent);
+    const bool parent_trusted = parent != path && vouching(parent_slot) != nullptr;
     struct stat st {};
     if (::lstat(path.c_str(), &st) == 0) {
         if (S_ISLNK(st.st_mode))
             return ::stat(path.c_str(), &st) == 0 ? kind_of(st) : Kind::missing;
-        if (parent_trusted) remember(path, kind_of(st), parent);
+        if (parent_trusted) remember(path, kind_of(st), parent_slot);
         return kind_of(st);
     }
     if (errno != ENOENT && errno != ENOTDIR) return Kind::missing; // as stat(2) would fail
     if (parent_trusted) {
-        remember(path, Kind::missing, parent);
+        remember(path, Kind::missing, parent_slot);
         return Kind::missing;
     }
-    if (parent == path || m_dirs[parent].stamp.ino != 0) return Kind::missing; // too new
+    if (parent == path || parent_slot.second.stamp.ino != 0) return Kind::missing; // too new
     // A directory above is missing ("bits/types.h" looked up in a directory without bits/):
     // the deepest one that exists vouches, if what is missing below it is missing indeed and
     // not a link to nowhere (whose target may appear with no directory of the path changing).
@@ -86,13 +88,13 @@ PathMemo::Kind PathMemo::probe(const std::string& path) {
     for (;;) {
         const std::string above = parent_of(child);
         if (above == child) break;
-        if (vouching(above)) {
+        DirSlot& above_slot = dir_slot(above);
+        if (vouching(above_slot)) {
             if (::lstat(child.c_str(), &st) != 0 && errno == ENOENT)
-                remember(path, Kind::missing, above);
+                remember(path, Kind::missing, above_slot);
             break;
         }
-        const Dir& dir = m_dirs[above];
-        if (dir.stamp.ino != 0) break; // there, but changed too recently to vouch
+        if (above_slot.second.stamp.ino != 0) break; // there, but changed too recently to vouch
         child = above;
     }
     return Kind::missing;

@@ -57,16 +57,18 @@ class PathMemo {
         uint64_t checked_pass = 0;
         bool trusted = false; // in checked_pass: unchanged and not too new
     };
+    using DirSlot = std::pair<const std::string, Dir>; // m_dirs' nodes: they never move
     struct Answer {
         Kind kind = Kind::missing;
-        std::string dir; // the directory vouching for it
+        DirSlot* dir = nullptr; // the directory vouching for it: no second lookup by name
         uint64_t generation = 0;
     };
 
     Kind probe(const std::string& path);
-    // The directory `dir` this pass, checked once: null when its answers cannot be used.
-    const Dir* vouching(const std::string& dir);
-    void remember(const std::string& path, Kind kind, const std::string& dir);
+    DirSlot& dir_slot(const std::string& dir) { return *m_dirs.try_emplace(dir).first; }
+    // The directory this pass, checked once: null when its answers cannot be used.
+    const Dir* vouching(DirSlot& dir);
+    void remember(const std::string& path, Kind kind, DirSlot& dir);
 
     // A coordinator lives for a user's builds: this bounds what it keeps of paths it will
     // not see again.
@@ -75,7 +77,7 @@ class PathMemo {
     Clock m_now_ns;
     uint64_t m_pass = 1;
     std::unordered_map<std::string, Answer> m_answers;
-    std::unordered_map<std::string, Dir> m_dirs;
+    std::unordered_map<std::string, Dir> m_dirs; // cleared only with m_answers
     Counters m_counters;
 };
 

@@ -12,29 +12,26 @@ namespace ferry {
 // Linux's own limit (MAXSYMLINKS): a walk that meets more links is a loop.
 static constexpr int kMaxLinks = 40;
 
-static std::string join(const std::vector<std::string>& parts) {
-    if (parts.empty()) return "/";
-    std::string out;
-    for (const auto& p : parts)
-        out += "/" + p;
-    return out;
-}
-
 static void push_components(std::deque<std::string>& queue, std::string_view path) {
     auto parts = path_components(path);
     for (auto it = parts.rbegin(); it != parts.rend(); ++it)
         queue.emplace_front(*it);
 }
 
+ComponentMemo::ComponentMemo(Clock now_ns)
+    : m_now_ns(now_ns ? std::move(now_ns) : Clock(realtime_ns)) {}
+
 const ComponentMemo::Component& ComponentMemo::component(const std::string& physical) {
     auto [it, fresh] = m_seen.try_emplace(physical);
     if (!fresh) return it->second;
     Component& c = it->second;
-    struct stat st {};
+    c.seen.taken_ns = m_now_ns(); // before the lstat: util/stat_cache.hpp's racy rule
+    struct stat& st = c.seen.st;
     if (::lstat(physical.c_str(), &st) != 0) {
         c.error = errno;
         return c;
     }
+    c.seen.stamp = stat_stamp(st);
     c.directory = S_ISDIR(st.st_mode);
     if (!S_ISLNK(st.st_mode)) return c;
     c.link = true;
@@ -54,23 +51,32 @@ Result<PhysicalPath> resolve_physical(std::string_view path, std::string_view cw
     ComponentMemo own; // one walk: what it sees once it needs once
     ComponentMemo& seen = memo ? *memo : own;
     PhysicalPath out;
-    std::vector<std::string> current; // physical components walked so far
+    // The physical path walked so far ("" for "/"), and where each of its components starts:
+    // a component is appended and dropped in place, never the whole path joined again.
+    std::string here;
+    std::vector<size_t> starts;
     std::deque<std::string> pending;
     if (path.empty() || path[0] != '/')
         push_components(pending, absolute_path(cwd, path));
     else
         push_components(pending, path);
+    const ComponentMemo::Component* last = nullptr; // `here`'s own, while it is the walk's end
     int links = 0;
     while (!pending.empty()) {
         std::string part = std::move(pending.front());
         pending.pop_front();
         if (part.empty() || part == ".") continue;
+        last = nullptr;
         if (part == "..") {
-            if (!current.empty()) current.pop_back();
+            if (!starts.empty()) {
+                here.resize(starts.back());
+                starts.pop_back();
+            }
             continue;
         }
-        current.push_back(part);
-        const std::string here = join(current);
+        starts.push_back(here.size());
+        here += '/';
+        here += part;
         const ComponentMemo::Component& c = seen.component(here);
         if (c.error != 0) {
             if (c.error == ENOENT && may_be_missing && pending.empty()) break;
@@ -82,17 +88,23 @@ Result<PhysicalPath> resolve_physical(std::string_view path, std::string_view cw
         if (!c.link) {
             if (!pending.empty() && !c.directory)
                 return errno_error("resolve " + std::string(path) + ": " + here, ENOTDIR);
+            last = &c;
             continue;
         }
         if (++links > kMaxLinks)
             return make_error(Errc::invalid, "resolve {}: too many levels of symbolic links", path);
         const std::string& target = c.target;
         out.links.push_back({here, target});
-        current.pop_back();
-        if (!target.empty() && target[0] == '/') current.clear();
+        here.resize(starts.back());
+        starts.pop_back();
+        if (!target.empty() && target[0] == '/') {
+            here.clear();
+            starts.clear();
+        }
         push_components(pending, target);
     }
-    out.path = join(current);
+    out.path = here.empty() ? std::string("/") : here;
+    if (last) out.seen = last->seen;
     return out;
 }
 

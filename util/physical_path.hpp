@@ -6,7 +6,10 @@
 #pragma once
 
 #include "util/result.hpp"
+#include "util/stat_cache.hpp"
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -24,6 +27,10 @@ struct SymlinkSeen {
 struct PhysicalPath {
     std::string path;               // normalised, no symbolic link in any component
     std::vector<SymlinkSeen> links; // in the order the walk met them
+    // The walk's lstat of `path` itself when it exists: what stat(2) of it says, as it has
+    // no link to follow. A manifest hashes hundreds of files it has just resolved: this
+    // spares each a second stat (FileStore::entry).
+    std::optional<StatSnapshot> seen;
 };
 
 // What the walk learned of each component it passed (lstat, readlink), for walks made at
@@ -32,15 +39,22 @@ struct PhysicalPath {
 // one manifest, never longer: nothing here says when a component changes.
 class ComponentMemo {
   public:
+    using Clock = std::function<int64_t()>;
+    // `now_ns`: read before each lstat, for the snapshots' `taken_ns` (realtime_ns; tests and
+    // the FileStore a snapshot is handed to pass their own).
+    explicit ComponentMemo(Clock now_ns = {});
+
     struct Component {
         int error = 0;          // lstat's errno, 0 when it is there
         bool link = false;      // a symbolic link, whose target is `target`
         bool directory = false; // lstat says a directory
         std::string target;
+        StatSnapshot seen; // the lstat, when error is 0
     };
     const Component& component(const std::string& physical);
 
   private:
+    Clock m_now_ns;
     std::unordered_map<std::string, Component> m_seen;
 };
 

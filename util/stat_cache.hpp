@@ -63,6 +63,9 @@ template <typename Value> class StatCache {
     Result<StatSnapshot> stat(const std::string& path) const {
         return stat_snapshot(path, m_now_ns());
     }
+    // The clock stat() reads: a snapshot taken elsewhere with it may be handed to find()
+    // and store() in place of stat()'s.
+    const Clock& clock() const { return m_now_ns; }
     // The value stored under `key` if it was computed from a file with this stamp; a stale
     // entry is dropped. The pointer is valid until the next store() or erase().
     const Value* find(const std::string& key, const StatStamp& stamp) {

@@ -120,3 +120,36 @@ TEST_CASE("unreadable files and changed blobs mean compile locally") {
     REQUIRE_FALSE(changed);
     CHECK(changed.error().code == Errc::compile_locally);
 }
+
+TEST_CASE("a stat the caller took, with the store's clock, stands for the store's own") {
+    auto dir = TempDir::create("/tmp", "ferry-coord-test");
+    REQUIRE(dir);
+    std::string path = join_path(dir->path(), "s.h");
+    REQUIRE(write_file(path, "int a;\n"));
+    set_mtime(path, kLongAgo);
+    FileStore store(a_minute_later);
+    CHECK(store.clock()() > realtime_ns() + int64_t(30) * 1000 * 1000 * 1000);
+    auto seen = stat_snapshot(path, store.clock()());
+    REQUIRE(seen);
+
+    // The file changes after the snapshot: the entry says what the snapshot saw and hashes
+    // what it reads (a later stat sees another stamp: util/stat_cache.hpp).
+    REQUIRE(write_file(path, "int a2;\n"));
+    set_mtime(path, kLongAgo + 1);
+    auto taken = store.entry(path, false, nullptr, &*seen);
+    REQUIRE(taken);
+    CHECK(taken->size == 7);
+    CHECK(taken->hash == hash_hex("int a2;\n"));
+    auto own = store.entry(path);
+    REQUIRE(own);
+    CHECK(own->size == 8);
+    CHECK(own->hash == hash_hex("int a2;\n"));
+    CHECK(store.hashes_computed() == 2);
+
+    // What the snapshot says decides: a directory's is refused as the path's.
+    auto dir_seen = stat_snapshot(dir->path(), store.clock()());
+    REQUIRE(dir_seen);
+    auto refused = store.entry(path, false, nullptr, &*dir_seen);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == Errc::compile_locally);
+}

@@ -42,3 +42,40 @@ TEST_CASE("resolve_physical: links are followed like the kernel does, and record
     // A file in the middle of a path is not a directory.
     CHECK_FALSE(resolve_physical(d + "/real/sub/f.h/x"));
 }
+
+TEST_CASE("resolve_physical: the walk's lstat of the path it ends at, taken after the clock") {
+    auto dir = TempDir::create("/tmp", "ferry-physical-");
+    REQUIRE(dir);
+    const std::string d = dir->path();
+    REQUIRE(make_dirs(d + "/real"));
+    REQUIRE(write_file(d + "/real/f.h", "12345"));
+    REQUIRE(::symlink("real/f.h", (d + "/link.h").c_str()) == 0);
+    int64_t ticks = 0;
+    ComponentMemo memo([&] { return ++ticks; });
+
+    // Through a link: the snapshot is the target's, what stat(2) of the link says.
+    auto r = resolve_physical(d + "/link.h", "/", false, &memo);
+    REQUIRE(r);
+    REQUIRE(r->seen);
+    struct stat st {};
+    REQUIRE(::stat((d + "/link.h").c_str(), &st) == 0);
+    CHECK(r->seen->stamp == stat_stamp(st));
+    CHECK(r->seen->stamp.size == 5);
+    CHECK(S_ISREG(r->seen->st.st_mode));
+    CHECK(r->seen->taken_ns > 0);
+    CHECK(r->seen->taken_ns <= ticks);
+
+    // A path that ends in "..", or in a missing name, has none; a directory has its own.
+    r = resolve_physical(d + "/real/..", "/", false, &memo);
+    REQUIRE(r);
+    CHECK(r->path == d);
+    CHECK_FALSE(r->seen);
+    r = resolve_physical(d + "/real/missing.h", "/", true, &memo);
+    REQUIRE(r);
+    CHECK_FALSE(r->seen);
+    r = resolve_physical(d + "/real/.", "/", false, &memo);
+    REQUIRE(r);
+    REQUIRE(r->seen);
+    CHECK(S_ISDIR(r->seen->st.st_mode));
+    CHECK(resolve_physical("/")->path == "/");
+}
