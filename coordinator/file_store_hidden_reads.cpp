@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <string>
 
 namespace ferry::coordinator {
 namespace {
@@ -10,27 +11,21 @@ bool is_blank(char c) {
     return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r';
 }
 
-// ASCII only, as gas folds its pseudo-ops; std::tolower (a call through the locale per byte)
-// was 4% of the coordinator's CPU, every new header's bytes passing here five times.
+// ASCII only, as gas folds its pseudo-ops (std::tolower, a call through the locale per byte,
+// was 4% of the coordinator's CPU).
 constexpr char ascii_lower(char c) {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-bool equal_ignoring_case(char a, char b) {
-    return ascii_lower(a) == ascii_lower(b);
-}
-
-// Every position where `word` starts in `text`, ignoring case (gas pseudo-ops are not
-// case-sensitive), handed to `at` until it returns true.
-template <typename F> bool any_occurrence(std::string_view text, std::string_view word, F at) {
-    auto it = text.begin();
-    for (;;) {
-        it = std::search(it, text.end(), word.begin(), word.end(), equal_ignoring_case);
-        if (it == text.end()) return false;
-        const size_t pos = static_cast<size_t>(it - text.begin());
+// Every position where `word` (lower case) starts in `folded` (the text in lower case: gas
+// pseudo-ops are not case-sensitive), handed to `at` until it returns true. Every new
+// header's bytes pass here five times: folded once, each pass is a memchr-driven find
+// (a case-folding std::search compared byte by byte, 5% of the coordinator's main thread).
+template <typename F> bool any_occurrence(std::string_view folded, std::string_view word, F at) {
+    for (size_t pos = folded.find(word); pos != std::string_view::npos;
+         pos = folded.find(word, pos + 1))
         if (at(pos)) return true;
-        ++it;
-    }
+    return false;
 }
 
 // Where the last character before `pos` that is not a blank or a line splice is, or npos.
@@ -69,14 +64,16 @@ bool gcc_dependency(std::string_view text, size_t pos) {
 } // namespace
 
 std::optional<std::string_view> hidden_read(std::string_view content) {
-    if (any_occurrence(content, ".incbin", [](size_t) { return true; })) return ".incbin";
-    if (any_occurrence(content, ".include",
-                       [&](size_t p) { return assembler_include(content, p); }))
+    std::string lower(content);
+    std::transform(lower.begin(), lower.end(), lower.begin(), ascii_lower);
+    const std::string_view folded = lower;
+    if (any_occurrence(folded, ".incbin", [](size_t) { return true; })) return ".incbin";
+    if (any_occurrence(folded, ".include", [&](size_t p) { return assembler_include(content, p); }))
         return ".include";
-    if (any_occurrence(content, "__has_embed", [](size_t) { return true; })) return "__has_embed";
-    if (any_occurrence(content, "embed", [&](size_t p) { return embed_directive(content, p); }))
+    if (any_occurrence(folded, "__has_embed", [](size_t) { return true; })) return "__has_embed";
+    if (any_occurrence(folded, "embed", [&](size_t p) { return embed_directive(content, p); }))
         return "#embed";
-    if (any_occurrence(content, "dependency", [&](size_t p) { return gcc_dependency(content, p); }))
+    if (any_occurrence(folded, "dependency", [&](size_t p) { return gcc_dependency(content, p); }))
         return "#pragma GCC dependency";
     return std::nullopt;
 }

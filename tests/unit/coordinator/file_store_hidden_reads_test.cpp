@@ -16,6 +16,9 @@ TEST_CASE("inline assembly that reads files is found, in any spelling gas accept
     CHECK(hidden_read("#define BLOB(f) asm(\".incbin \" #f)\n") == ".incbin");
     CHECK(hidden_read("asm(\".include \\\"macros.s\\\"\");") == ".include");
     CHECK(hidden_read(" .include \"macros.s\"\n") == ".include");
+    // Found after a mention that is not one, in any case.
+    CHECK(hidden_read("// see `.include`\nasm(\".Include \\\"m.s\\\"\");") == ".include");
+    CHECK(hidden_read("/* embed */ x;\n#EMBED \"d.bin\"") == "#embed");
 }
 
 TEST_CASE("#embed, __has_embed and #pragma GCC dependency are found") {
