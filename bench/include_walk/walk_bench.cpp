@@ -7,12 +7,15 @@
 // walk_bench UNITS CWD ROUNDS
 //   UNITS: each unit's command line, compiler first (an absolute path), its arguments
 //   separated by NUL and the unit ended by an empty argument.
+// WALK_BENCH_DUMP=FILE writes every answer of the first round to FILE: a change to the walk
+// diffs its answers against its base's, unit by unit.
 #include "compiler/args.hpp"
 #include "coordinator/include_worker.hpp"
 #include "util/fs.hpp"
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <sys/resource.h>
 #include <vector>
@@ -43,6 +46,17 @@ double median(std::vector<double> v) {
 bool same(const includes::Analysis& a, const includes::Analysis& b) {
     return a.files == b.files && a.probes == b.probes &&
            a.has_include_names == b.has_include_names && a.problems.size() == b.problems.size();
+}
+
+// Every answer as text, to compare two builds of the walk (WALK_BENCH_DUMP=FILE).
+void dump(std::FILE* out, const char* mode, const std::string& unit, const includes::Analysis& a) {
+    std::fprintf(out, "%s %s: %zu files, %zu probes, %zu names, %zu problems\n", mode, unit.c_str(),
+                 a.files.size(), a.probes.size(), a.has_include_names.size(), a.problems.size());
+    for (const auto* list : {&a.files, &a.probes, &a.has_include_names})
+        for (const auto& item : *list)
+            std::fprintf(out, "  %s\n", item.c_str());
+    for (const auto& p : a.problems)
+        std::fprintf(out, "  problem %s:%u %s\n", p.file.c_str(), p.line, p.what.c_str());
 }
 
 } // namespace
@@ -89,6 +103,9 @@ int main(int argc, char** argv) {
         }
     }
     std::vector<includes::Analysis> reference(units.size());
+    std::FILE* dump_to = nullptr;
+    if (const char* path = std::getenv("WALK_BENCH_DUMP"); path && *path)
+        dump_to = std::fopen(path, "w");
     size_t differ = 0, refused = 0;
     includes::WalkMemo::Counters counters;
     size_t memo_bytes = 0;
@@ -104,6 +121,8 @@ int main(int argc, char** argv) {
             for (size_t k = 0; k < units.size(); ++k) {
                 auto answer = fresh.analyse(units[k]);
                 walk_ms += answer.analysis_us / 1e3;
+                if (dump_to && round == 0)
+                    dump(dump_to, mode.name, units[k].args.back(), answer.analysis);
                 if (!mode.memo && round == 0) {
                     reference[k] = answer.analysis;
                     refused += answer.analysis.trustworthy() ? 0 : 1;
@@ -122,6 +141,7 @@ int main(int argc, char** argv) {
             }
         }
     }
+    if (dump_to) std::fclose(dump_to);
     std::printf("units %zu, rounds %d, refused by the walk %zu, answers that differ %zu\n",
                 units.size(), rounds, refused, differ);
     std::printf("%-6s %14s %14s %14s\n", "mode", "walk ms/unit", "cpu ms/unit", "walk ms total");
