@@ -18,10 +18,19 @@ void LocalOffload::measured(double idle_cpus) {
 
 bool LocalOffload::take(uint32_t queued, uint32_t local_slots_free) {
     if (queued == 0 || local_slots_free == 0 || !m_measured) return false;
-    if (m_idle - double(m_booked.size()) * m_compile_cpus < kMinIdleShare * m_compile_cpus)
-        return false;
+    const double booked = double(m_booked.size()) + double(m_running);
+    if (m_idle - booked * m_compile_cpus < kMinIdleShare * m_compile_cpus) return false;
     m_booked.push_back(kBookedReadings);
     return true;
+}
+
+void LocalOffload::started() {
+    if (!m_booked.empty()) m_booked.pop_front(); // the oldest sent back is the likeliest
+    ++m_running;
+}
+
+void LocalOffload::finished() {
+    if (m_running > 0) --m_running;
 }
 
 } // namespace ferry::coordinator

@@ -3,7 +3,9 @@
 // while this machine is measured idle (coordinator/cpu_meter.hpp), never by a fixed count: a
 // client that is the bottleneck (scans, links, make itself) must not take compiles from the
 // runners. Each job sent back books one CPU until its use shows in the readings, so one idle
-// reading does not send the whole queue home. Pure: the service feeds it readings on its tick.
+// reading does not send the whole queue home; once it starts, it is followed
+// (coordinator/offload_runs.hpp: its CPU comes back to the readings as idle) and stays booked
+// until it ends. Pure: the service feeds it readings on its tick.
 //
 // A job sent back compiles at the lowest priority (SCHED_IDLE, `lowest_priority` in the
 // answer; client/local_compile.hpp): it runs on CPU nothing here wants, so make, the wrappers
@@ -38,6 +40,11 @@ class LocalOffload {
     void measured(double idle_cpus);
     // May a queued job compile here now? A yes books one CPU.
     bool take(uint32_t queued, uint32_t local_slots_free);
+    // A job sent back has started and is followed (coordinator/offload_runs.hpp): its CPU
+    // comes back to the readings as idle, so it stays booked until finished() instead of for
+    // kBookedReadings readings.
+    void started();
+    void finished();
 
     double idle() const { return m_idle; }
 
@@ -46,7 +53,8 @@ class LocalOffload {
     double m_idle = 0;         // the smaller of the last two readings
     double m_last = 0;
     bool m_measured = false;
-    std::deque<int> m_booked; // readings left per job sent back
+    std::deque<int> m_booked; // readings left per job sent back, not yet started
+    int m_running = 0;        // started and followed: booked until finished
 };
 
 } // namespace ferry::coordinator

@@ -121,6 +121,7 @@ Result<void> Service::open(const std::string& socket_path) {
     if (m_config.local_when_idle && !m_config.runners.empty()) {
         m_cpu_meter = CpuMeter::detect();
         m_offload.set_budget(m_cpu_meter->capacity());
+        m_offload_runs = OffloadRuns("/proc", m_cpu_meter->capacity());
         log::info("queued jobs compile here when this machine is idle (measured: {})",
                   m_cpu_meter->describe());
     }
@@ -215,7 +216,15 @@ void Service::offload_when_idle() {
         m_cpu_meter.reset();
         return;
     }
-    if (m_last_cpu) m_offload.measured(idle_cpus(*m_last_cpu, *reading, m_cpu_meter->capacity()));
+    // The compiles sent back here use CPU nothing else wanted: idle, not load.
+    const double own_s = m_offload_runs.take_cpu_seconds(uv_hrtime());
+    if (m_last_cpu) {
+        const double capacity = m_cpu_meter->capacity();
+        double idle = idle_cpus(*m_last_cpu, *reading, capacity);
+        const double interval_s = double(reading->at_ns - m_last_cpu->at_ns) / 1e9;
+        if (interval_s > 0) idle = std::min(capacity, idle + own_s / interval_s);
+        m_offload.measured(idle);
+    }
     m_last_cpu = *reading;
     while (m_offload.take(m_scheduler->queued(), m_slots.capacity() - m_slots.in_use())) {
         log::info("{:.1f} CPUs idle here while runners are full: a queued job compiles here",
@@ -246,6 +255,9 @@ Result<void> Service::handle_frame(ConnectionId connection, const proto::Frame& 
         FERRY_TRY(request, proto::decode_as<proto::IpcAcquireLocal>(frame));
         m_board.local_requested(connection, *request);
         if (request->what == "preprocess") ++m_scan_passes;
+        if (request->what == "compile" &&
+            m_offload_runs.started(connection, request->pid, uv_hrtime()))
+            m_offload.started();
         if (m_slots.acquire(connection)) grant({connection});
         return ok();
     }
@@ -254,6 +266,7 @@ Result<void> Service::handle_frame(ConnectionId connection, const proto::Frame& 
         std::vector<OwnerId> granted;
         if (!m_slots.release(connection, granted))
             return make_error(Errc::protocol, "released a local slot it did not hold");
+        if (m_offload_runs.finished(connection, uv_hrtime())) m_offload.finished();
         m_board.local_released(connection);
         grant(granted);
         return ok();
@@ -335,6 +348,7 @@ void Service::ipc_closed(ConnectionId connection, const std::string&) {
                   [connection](const auto& entry) { return entry.second == connection; });
     std::vector<OwnerId> granted;
     m_slots.drop_owner(connection, granted);
+    if (m_offload_runs.finished(connection, uv_hrtime())) m_offload.finished();
     m_board.closed(connection);
     grant(granted);
     // Its jobs' answers are no longer wanted; a running one keeps its runner slot until the
@@ -394,6 +408,7 @@ proto::IpcStatus Service::status() const {
     // The unit's job is the scanned request the wrapper sent next: one remote compile each.
     status.jobs_remote -= std::min(status.jobs_remote, m_speculation.unused_answered);
     status.scan_passes = m_scan_passes;
+    status.offload_cpu_ms = m_offload_runs.total_cpu_ms();
     status.include_analysis_mode = m_serve ? "on" : m_shadow ? "shadow" : "off";
     if (m_serve) {
         analysis_counters(m_serve->counters(), !m_serve->idle(), status);
@@ -707,6 +722,7 @@ void Service::finish_local(JobId id, const std::string& warning, const std::stri
     answer.ran_remotely = false;
     answer.warning = warning;
     answer.lowest_priority = reason == kIdleOffloadReason;
+    if (answer.lowest_priority) m_offload_runs.answered(job.owner);
     send_message(job.owner, answer);
 }
 

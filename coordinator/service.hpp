@@ -17,6 +17,7 @@
 #include "coordinator/local_offload.hpp"
 #include "coordinator/local_slots.hpp"
 #include "coordinator/manifest.hpp"
+#include "coordinator/offload_runs.hpp"
 #include "coordinator/runner_link.hpp"
 #include "coordinator/scan_memo.hpp"
 #include "coordinator/scheduler.hpp"
@@ -147,6 +148,7 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     std::optional<CpuMeter> m_cpu_meter; // [client] local_when_idle, with runners configured
     std::optional<CpuReading> m_last_cpu;
     LocalOffload m_offload;
+    OffloadRuns m_offload_runs; // the jobs m_offload sent back, followed while they run
     std::vector<std::unique_ptr<RunnerLink>> m_links;
     std::vector<std::string> m_last_down_reason; // per runner, until it is up again
     std::unique_ptr<IpcServer> m_server;

@@ -243,6 +243,10 @@ struct IpcStatus {
     // Wrappers waiting for a local slot now: each holds a token of its build's jobserver
     // while it waits (integrations/make/capacity.hpp lends the build one more for each).
     uint32_t local_waiting = 0;
+    // The CPU of the compiles this machine took as a slot ("runners busy, this machine
+    // idle"), followed from their wrappers and handed back to the idle readings
+    // (coordinator/offload_runs.hpp), in total.
+    uint64_t offload_cpu_ms = 0;
 
     static constexpr MsgType kType = MsgType::ipc_status;
 
@@ -278,6 +282,7 @@ struct IpcStatus {
         v("analysis_scanned", m.analysis_scanned);
         v("scan_passes", m.scan_passes);
         v("local_waiting", m.local_waiting);
+        v("offload_cpu_ms", m.offload_cpu_ms);
     }
 
     bool operator==(const IpcStatus&) const = default;

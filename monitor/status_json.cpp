@@ -48,6 +48,7 @@ nlohmann::json status_json(const proto::IpcStatus& status, const std::string& co
             {"local_slots", status.local_slots},
             {"local_in_use", status.local_in_use},
             {"local_waiting", status.local_waiting},
+            {"offload_cpu_ms", status.offload_cpu_ms},
             {"queued", status.queued},
             {"watchers", status.watchers},
             {"include_analysis",

@@ -135,6 +135,11 @@ fi
 sleep 1
 assert_eq 1 "$(running 0 1 2)" "compiles still waiting on the frozen runner"
 assert_eq 2 "$(idle_reason_count)" "jobs sent back because this machine was idle"
+# Each was followed from its wrapper and its CPU counted (coordinator/offload_runs.hpp): two
+# compiles of ~0.1 s of CPU each.
+offload_ms=$(status_field offload_cpu_ms)
+[ "$offload_ms" -ge 50 ] ||
+    fail "the compiles sent back were not followed: offload_cpu_ms = $offload_ms"
 grep -q "CPUs idle here while runners are full" "$(coordinator_log)" ||
     fail "the coordinator did not log why it sent jobs back"
 kill -CONT "${FERRYD_PIDS[$R]}"
@@ -184,6 +189,7 @@ kill -CONT "${FERRYD_PIDS[$R]}"
 finished_within 5 60 || fail "u5 did not finish"
 finished_within 6 60 || fail "u6 did not finish"
 assert_eq 0 "$(idle_reason_count)" "jobs sent back with local_when_idle = false"
+assert_eq 0 "$(status_field offload_cpu_ms)" "CPU of compiles sent back with local_when_idle = false"
 
 for i in 0 1 2 3 4 5 6; do
     assert_files_identical "$P/ref/u$i.o" "$P/u$i.o" "u$i.o against a local compile"

@@ -166,3 +166,19 @@ TEST_CASE("local offload: under a quota below one CPU, a compile takes the whole
     offload.measured(0.2);
     CHECK(!offload.take(3, 2));
 }
+
+TEST_CASE("local offload: a followed compile stays booked until it ends") {
+    LocalOffload offload;
+    offload.measured(1.0);
+    offload.measured(1.0);
+    CHECK(offload.take(3, 2));
+    offload.started(); // its CPU now comes back as idle: the readings stay at 1.0
+    CHECK(!offload.take(3, 2));
+    for (int i = 0; i < LocalOffload::kBookedReadings + 2; ++i)
+        offload.measured(1.0);
+    CHECK(!offload.take(3, 2)); // still running: booked past kBookedReadings
+    offload.finished();
+    CHECK(offload.take(3, 2)); // the next one at the next tick, not two readings later
+    offload.finished();        // a finish it never started changes nothing
+    CHECK(!offload.take(3, 2));
+}

@@ -115,6 +115,7 @@ inline IpcStatus ipc_status() {
     m.analysis_scanned = {{"the analysis refused", 2}, {"dependency options", 5}};
     m.scan_passes = 7;
     m.local_waiting = 3;
+    m.offload_cpu_ms = 1234;
     return m;
 }
 
