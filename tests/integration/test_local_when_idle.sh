@@ -22,9 +22,11 @@ EOF2
 export FERRY_HOSTS_FILE="$TEST_TMP/hosts.toml"
 P="$TEST_TMP/p"
 mkdir -p "$P/ref"
-# Units 0-2 compile for a few tenths of a second, long enough for ps to see their priority.
+# Units 0-2 compile for over half a second, long enough for ps to see their priority and for
+# the coordinator's 500 ms tick to read a sent-back one while it runs (a wrapper gone before
+# its connection's end is read leaves only those readings: coordinator/offload_runs.hpp).
 for i in 0 1 2; do
-    for ((f = 0; f < 40; f++)); do
+    for ((f = 0; f < 240; f++)); do
         printf 'double f%d_%d(const double *a, int n) { double s = 0; for (int k = 1; k < n; ++k) s = s * 0.5 + a[k - 1] / (a[k] + %d.0) + (double)(k ^ %d); return s; }\n' \
             "$i" "$f" "$f" "$i"
     done >"$P/u$i.c"
@@ -136,7 +138,7 @@ sleep 1
 assert_eq 1 "$(running 0 1 2)" "compiles still waiting on the frozen runner"
 assert_eq 2 "$(idle_reason_count)" "jobs sent back because this machine was idle"
 # Each was followed from its wrapper and its CPU counted (coordinator/offload_runs.hpp): two
-# compiles of ~0.1 s of CPU each.
+# compiles of ~0.6 s of CPU each.
 offload_ms=$(status_field offload_cpu_ms)
 [ "$offload_ms" -ge 50 ] ||
     fail "the compiles sent back were not followed: offload_cpu_ms = $offload_ms"

@@ -56,6 +56,13 @@ for handler in "exit 3:130" "exit 0:0"; do
     rm -f "$TEST_TMP/trapped"
     start_bg "$FERRY" run -- sh -c "trap '${handler%%:*}' INT; : >'$TEST_TMP/trapped'; sleep 30"
     for _ in $(seq 1 100); do [ -e "$TEST_TMP/trapped" ] && break; sleep 0.1; done
+    # Not before `sleep` runs: a SIGINT between the shell's fork and sleep's exec is caught
+    # by the child's copy of the trap and lost at exec, and the shell then waits out the
+    # whole sleep before its own trap runs (a CI run under load: "did not stop").
+    for _ in $(seq 1 100); do
+        pgrep -x sleep -P "$(pgrep -d, -P "$BG_PID" || echo 0)" >/dev/null && break
+        sleep 0.05
+    done
     kill -INT "$BG_PID"
     wait_gone "$BG_PID" 20 || fail "ferry run did not stop after SIGINT"
     rc=0
