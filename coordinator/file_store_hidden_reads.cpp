@@ -1,8 +1,7 @@
 #include "coordinator/file_store_hidden_reads.hpp"
 
 #include <algorithm>
-#include <array>
-#include <string>
+#include <cstring>
 
 namespace ferry::coordinator {
 namespace {
@@ -17,14 +16,38 @@ constexpr char ascii_lower(char c) {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-// Every position where `word` (lower case) starts in `folded` (the text in lower case: gas
-// pseudo-ops are not case-sensitive), handed to `at` until it returns true. Every new
-// header's bytes pass here five times: folded once, each pass is a memchr-driven find
-// (a case-folding std::search compared byte by byte, 5% of the coordinator's main thread).
-template <typename F> bool any_occurrence(std::string_view folded, std::string_view word, F at) {
-    for (size_t pos = folded.find(word); pos != std::string_view::npos;
-         pos = folded.find(word, pos + 1))
-        if (at(pos)) return true;
+constexpr char ascii_upper(char c) {
+    return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+}
+
+// Every position where `word` (lower case) starts in `text`, in any case (gas pseudo-ops are
+// not case-sensitive), handed to `at` until it returns true. Every new header's bytes pass here
+// five times, so each pass is memchr-driven: the word's first character is looked for in both
+// cases, each with its own cursor (one memchr per occurrence, never a rescan), and only the
+// rest is compared folded. The text is not copied: a first-read file may be as large as the
+// protocol's file limit, and a folded copy would double what the check holds.
+template <typename F> bool any_occurrence(std::string_view text, std::string_view word, F at) {
+    if (word.empty() || text.size() < word.size()) return false;
+    const size_t last = text.size() - word.size();
+    const char lower = word.front(), upper = ascii_upper(lower);
+    auto next = [&](char c, size_t from) {
+        if (from > last) return std::string_view::npos;
+        const void* hit = std::memchr(text.data() + from, c, last + 1 - from);
+        return hit ? size_t(static_cast<const char*>(hit) - text.data()) : std::string_view::npos;
+    };
+    size_t at_lower = next(lower, 0);
+    size_t at_upper = upper == lower ? std::string_view::npos : next(upper, 0);
+    while (at_lower != std::string_view::npos || at_upper != std::string_view::npos) {
+        const size_t pos = std::min(at_lower, at_upper);
+        bool same = true;
+        for (size_t i = 1; i < word.size() && same; ++i)
+            same = ascii_lower(text[pos + i]) == word[i];
+        if (same && at(pos)) return true;
+        if (pos == at_lower)
+            at_lower = next(lower, pos + 1);
+        else
+            at_upper = next(upper, pos + 1);
+    }
     return false;
 }
 
@@ -64,16 +87,13 @@ bool gcc_dependency(std::string_view text, size_t pos) {
 } // namespace
 
 std::optional<std::string_view> hidden_read(std::string_view content) {
-    std::string lower(content);
-    std::transform(lower.begin(), lower.end(), lower.begin(), ascii_lower);
-    const std::string_view folded = lower;
-    if (any_occurrence(folded, ".incbin", [](size_t) { return true; })) return ".incbin";
-    if (any_occurrence(folded, ".include", [&](size_t p) { return assembler_include(content, p); }))
+    if (any_occurrence(content, ".incbin", [](size_t) { return true; })) return ".incbin";
+    if (any_occurrence(content, ".include", [&](size_t p) { return assembler_include(content, p); }))
         return ".include";
-    if (any_occurrence(folded, "__has_embed", [](size_t) { return true; })) return "__has_embed";
-    if (any_occurrence(folded, "embed", [&](size_t p) { return embed_directive(content, p); }))
+    if (any_occurrence(content, "__has_embed", [](size_t) { return true; })) return "__has_embed";
+    if (any_occurrence(content, "embed", [&](size_t p) { return embed_directive(content, p); }))
         return "#embed";
-    if (any_occurrence(folded, "dependency", [&](size_t p) { return gcc_dependency(content, p); }))
+    if (any_occurrence(content, "dependency", [&](size_t p) { return gcc_dependency(content, p); }))
         return "#pragma GCC dependency";
     return std::nullopt;
 }

@@ -3,7 +3,11 @@
 #include "util/fs.hpp"
 #include "util/temp_dir.hpp"
 
+#include <cctype>
+#include <cstdint>
 #include <ctime>
+#include <optional>
+#include <string>
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -36,6 +40,46 @@ TEST_CASE("ordinary sources and prose about these directives are not flagged") {
     CHECK_FALSE(hidden_read("/// paths to search for `.include` directives\n"));
     CHECK_FALSE(hidden_read("int embedded = 1; /* embed this */ void dependency(void);\n"));
     CHECK_FALSE(hidden_read("asm(\"nop\");\n#pragma GCC diagnostic push\n"));
+}
+
+TEST_CASE("the search finds a word in any case at any place, the text's edges included") {
+    CHECK(hidden_read(".INCBIN") == ".incbin");
+    CHECK(hidden_read("x.IncBin") == ".incbin");
+    CHECK_FALSE(hidden_read(".incbi"));
+    CHECK(hidden_read("EEmbed e #eMBED") == "#embed"); // upper and lower starts interleaved
+    CHECK(hidden_read("Dependency dEPENDENCY GCC DEPENDENCY") == "#pragma GCC dependency");
+    CHECK_FALSE(hidden_read("#embe"));
+}
+
+// The copy-free search against the plain definition (fold the text, then find), on texts made
+// of the words' own characters in both cases, so near-misses and overlaps are frequent.
+TEST_CASE("the search agrees with folding the text first, on random texts") {
+    auto reference = [](std::string text) -> std::optional<std::string> {
+        for (auto& c : text)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        if (text.find(".incbin") != std::string::npos) return ".incbin";
+        return std::nullopt;
+    };
+    const std::string alphabet = ".iIncCbBN# ";
+    uint32_t seed = 12345;
+    auto next = [&] { return seed = seed * 1664525u + 1013904223u; };
+    int found = 0;
+    for (int round = 0; round < 20000; ++round) {
+        std::string text((next() >> 16) % 24, ' ');
+        for (auto& c : text)
+            c = alphabet[(next() >> 16) % alphabet.size()];
+        if ((next() >> 16) % 4 == 0) { // plant the word, in a random case, at a random place
+            std::string word = ".incbin";
+            for (auto& c : word)
+                if ((next() >> 16) % 2) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            text.insert((next() >> 16) % (text.size() + 1), word);
+        }
+        const auto want = reference(text);
+        const auto got = hidden_read(text);
+        REQUIRE_MESSAGE(bool(got) == bool(want), text);
+        found += bool(got);
+    }
+    CHECK(found > 4000); // the planted quarter, and then some
 }
 
 TEST_CASE("the file store refuses a file that reads behind the scan's back, once per content") {
