@@ -88,7 +88,8 @@ bool gcc_dependency(std::string_view text, size_t pos) {
 
 std::optional<std::string_view> hidden_read(std::string_view content) {
     if (any_occurrence(content, ".incbin", [](size_t) { return true; })) return ".incbin";
-    if (any_occurrence(content, ".include", [&](size_t p) { return assembler_include(content, p); }))
+    if (any_occurrence(content, ".include",
+                       [&](size_t p) { return assembler_include(content, p); }))
         return ".include";
     if (any_occurrence(content, "__has_embed", [](size_t) { return true; })) return "__has_embed";
     if (any_occurrence(content, "embed", [&](size_t p) { return embed_directive(content, p); }))

@@ -6,10 +6,10 @@
 #include <cctype>
 #include <cstdint>
 #include <ctime>
-#include <optional>
-#include <string>
 #include <doctest/doctest.h>
 #include <fcntl.h>
+#include <optional>
+#include <string>
 #include <sys/stat.h>
 
 using ferry::coordinator::hidden_read;
@@ -71,7 +71,8 @@ TEST_CASE("the search agrees with folding the text first, on random texts") {
         if ((next() >> 16) % 4 == 0) { // plant the word, in a random case, at a random place
             std::string word = ".incbin";
             for (auto& c : word)
-                if ((next() >> 16) % 2) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+                if ((next() >> 16) % 2)
+                    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
             text.insert((next() >> 16) % (text.size() + 1), word);
         }
         const auto want = reference(text);
