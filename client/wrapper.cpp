@@ -181,7 +181,10 @@ class Wrapper {
             if (!slot) lost_coordinator(slot.error());
         }
         ProcessResult result = run_compiler_here(m_compiler_path, m_inv.args);
-        m_client.reset(); // closing the connection frees the slot
+        // Released, not only closed: the release carries the compile's CPU, which the
+        // coordinator could not read from /proc once this process has exited.
+        if (m_client) (void)m_client->release_local();
+        m_client.reset();
         exit_like(result.exit_code, result.term_signal);
     }
 

@@ -110,25 +110,30 @@ bool OffloadRuns::started(Owner owner, uint32_t pid, uint64_t now_ns) {
     return true;
 }
 
-bool OffloadRuns::read(Run& run, uint64_t now_ns) {
-    auto ticks = children_cpu_ticks(run.pid, run.start, m_proc_root);
-    if (!ticks) return false;
+bool OffloadRuns::read(Run& run, uint64_t now_ns, uint64_t at_least) {
+    auto read_ticks = children_cpu_ticks(run.pid, run.start, m_proc_root);
+    if (!read_ticks && at_least == 0) return false;
+    const uint64_t ticks = std::max(read_ticks ? *read_ticks : 0, at_least);
     // Never more than the run's wall time on every CPU: a count that jumps is not this
     // compile's.
     const double wall_s = double(now_ns - std::min(now_ns, run.since_ns)) / 1e9;
     const auto bound = uint64_t(wall_s * m_cpus * double(m_ticks_per_second)) + 1;
-    const uint64_t used = *ticks > run.ticks ? *ticks - run.ticks : 0;
+    const uint64_t used = ticks > run.ticks ? ticks - run.ticks : 0;
     m_pending_ticks += std::min(used, bound);
-    run.ticks = std::max(run.ticks, *ticks);
+    run.ticks = std::max(run.ticks, ticks);
     run.since_ns = now_ns;
     return true;
 }
 
-bool OffloadRuns::finished(Owner owner, uint64_t now_ns) {
+bool OffloadRuns::finished(Owner owner, uint64_t now_ns, std::optional<uint64_t> reaped_us) {
     m_answered.erase(owner);
     auto it = m_runs.find(owner);
     if (it == m_runs.end()) return false;
-    read(it->second, now_ns);
+    // In ticks, without overflow for any reported value (the bound in read() applies).
+    const uint64_t tps = uint64_t(m_ticks_per_second);
+    const uint64_t reaped_ticks =
+        reaped_us ? *reaped_us / 1000000 * tps + *reaped_us % 1000000 * tps / 1000000 : 0;
+    read(it->second, now_ns, reaped_ticks);
     m_runs.erase(it);
     return true;
 }

@@ -49,9 +49,11 @@ class OffloadRuns {
     // Its local slot request, from process `pid`: followed from now. False if `owner` was
     // not sent back as idle offload, or its process cannot be read.
     bool started(Owner owner, uint32_t pid, uint64_t now_ns);
-    // Its slot released or its connection closed: its last CPU is counted. True if it was
-    // followed (started).
-    bool finished(Owner owner, uint64_t now_ns);
+    // Its slot released or its connection closed: its last CPU is counted. `reaped_us`: what
+    // the wrapper said at its release its reaped children used (IpcReleaseLocal), which
+    // stands when its /proc entry is gone by the time it is read (the wrapper exits right
+    // after), within the same wall-time bound. True if it was followed (started).
+    bool finished(Owner owner, uint64_t now_ns, std::optional<uint64_t> reaped_us = std::nullopt);
     // The followed compiles' CPU since the last call, in seconds.
     double take_cpu_seconds(uint64_t now_ns);
 
@@ -66,8 +68,9 @@ class OffloadRuns {
         uint64_t ticks = 0;    // counted so far
         uint64_t since_ns = 0; // followed since
     };
-    // Counts what `run` used since its last reading; false once it cannot be read.
-    bool read(Run& run, uint64_t now_ns);
+    // Counts what `run` used since its last reading, at least `at_least` ticks in all;
+    // false once it cannot be read and nothing was reported.
+    bool read(Run& run, uint64_t now_ns, uint64_t at_least = 0);
 
     std::string m_proc_root;
     double m_cpus;

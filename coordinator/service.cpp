@@ -262,11 +262,12 @@ Result<void> Service::handle_frame(ConnectionId connection, const proto::Frame& 
         return ok();
     }
     case proto::MsgType::ipc_release_local: {
-        FERRY_TRY_VOID(expect_empty());
+        FERRY_TRY(release, proto::decode_as<proto::IpcReleaseLocal>(frame));
         std::vector<OwnerId> granted;
         if (!m_slots.release(connection, granted))
             return make_error(Errc::protocol, "released a local slot it did not hold");
-        if (m_offload_runs.finished(connection, uv_hrtime())) m_offload.finished();
+        if (m_offload_runs.finished(connection, uv_hrtime(), release->children_cpu_us))
+            m_offload.finished();
         m_board.local_released(connection);
         grant(granted);
         return ok();

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
@@ -149,7 +150,13 @@ Result<void> CoordinatorClient::acquire_local(proto::IpcAcquireLocal step) {
 }
 
 Result<void> CoordinatorClient::release_local() {
-    return send_frame(m_fd.get(), proto::encode_frame(proto::MsgType::ipc_release_local, {}));
+    proto::IpcReleaseLocal release;
+    struct rusage children {};
+    if (::getrusage(RUSAGE_CHILDREN, &children) == 0)
+        release.children_cpu_us =
+            uint64_t(children.ru_utime.tv_sec + children.ru_stime.tv_sec) * 1000000 +
+            uint64_t(children.ru_utime.tv_usec + children.ru_stime.tv_usec);
+    return send_frame(m_fd.get(), proto::frame(release));
 }
 
 Result<proto::IpcCompileResult> CoordinatorClient::compile(const proto::IpcCompile& request) {

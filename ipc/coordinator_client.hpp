@@ -34,6 +34,7 @@ class CoordinatorClient {
     // release_local() or until this connection closes (a crashed wrapper frees its slot).
     // `step` says what for (its pid and build are filled in here).
     Result<void> acquire_local(proto::IpcAcquireLocal step);
+    // Gives the slot back, with the CPU this process's reaped children used so far.
     Result<void> release_local();
     Result<proto::IpcCompileResult> compile(const proto::IpcCompile& request);
     // compile() in two halves, for a speculative start: the answer is read only if the

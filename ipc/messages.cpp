@@ -14,6 +14,13 @@ Result<void> decode(std::string_view payload, IpcAcquireLocal& m) {
     return detail::decode_message(payload, m);
 }
 
+std::string encode(const IpcReleaseLocal& m) {
+    return detail::encode_message(m);
+}
+Result<void> decode(std::string_view payload, IpcReleaseLocal& m) {
+    return detail::decode_message(payload, m);
+}
+
 std::string encode(const IpcCompile& m) {
     return detail::encode_message(m);
 }

@@ -45,6 +45,22 @@ struct IpcAcquireLocal {
     bool operator==(const IpcAcquireLocal&) const = default;
 };
 
+// The local slot given back. `children_cpu_us`: the CPU its wrapper's reaped children used
+// so far (getrusage RUSAGE_CHILDREN, user + system), so that a compile the coordinator sent
+// back as idle offload is counted to its end even when the wrapper exits before the
+// coordinator reads its /proc entry (coordinator/offload_runs.hpp).
+struct IpcReleaseLocal {
+    uint64_t children_cpu_us = 0;
+
+    static constexpr MsgType kType = MsgType::ipc_release_local;
+
+    template <class M, class V> static void fields(M& m, V& v) {
+        v("children_cpu_us", m.children_cpu_us);
+    }
+
+    bool operator==(const IpcReleaseLocal&) const = default;
+};
+
 struct IpcCompile {
     std::string compiler_path; // absolute path of the real compiler on this machine
     std::string driver;        // "c" or "c++"
@@ -397,6 +413,7 @@ struct IpcJobEvent {
 
 // encode(x) gives a payload; send it with frame(x) (remote/protocol/frame.hpp).
 std::string encode(const IpcAcquireLocal&);
+std::string encode(const IpcReleaseLocal&);
 std::string encode(const IpcCompile&);
 std::string encode(const IpcCompileResult&);
 std::string encode(const IpcStatus&);
@@ -407,6 +424,7 @@ std::string encode(const IpcWatch&);
 std::string encode(const IpcJobEvent&);
 
 Result<void> decode(std::string_view payload, IpcAcquireLocal&);
+Result<void> decode(std::string_view payload, IpcReleaseLocal&);
 Result<void> decode(std::string_view payload, IpcCompile&);
 Result<void> decode(std::string_view payload, IpcCompileResult&);
 Result<void> decode(std::string_view payload, IpcStatus&);

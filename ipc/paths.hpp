@@ -13,7 +13,7 @@ namespace ferry::ipc {
 // Part of the socket, lock and log names: bump it with any change to the Ipc* messages, so an
 // upgraded `ferry` never talks to a coordinator an older one left running (that one idles
 // out on its own).
-inline constexpr int kIpcRevision = 9;
+inline constexpr int kIpcRevision = 10;
 
 // Creates the directory if needed and checks it is ours and 0700; a refused home directory
 // falls back to the next place, a refused XDG one does not (the session named it).

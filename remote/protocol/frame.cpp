@@ -319,7 +319,6 @@ Result<Frame> decode_single_frame(std::string_view bytes, Limits limits) {
 bool has_empty_payload(MsgType type) {
     switch (type) {
     case MsgType::ipc_granted:
-    case MsgType::ipc_release_local:
     case MsgType::ipc_status_request:
     case MsgType::ipc_shutdown:
     case MsgType::ipc_speculation_used:

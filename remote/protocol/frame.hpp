@@ -148,7 +148,7 @@ template <typename Msg> Result<std::string> frame(const Msg& msg, int zstd_level
     return encode_frame(type_of(msg), encode(msg), zstd_level);
 }
 
-// ipc_granted, ipc_release_local, ipc_status_request, ipc_shutdown, ipc_speculation_used,
+// ipc_granted, ipc_status_request, ipc_shutdown, ipc_speculation_used,
 // ipc_jobs_request, stats_request, ping and pong carry no payload (no struct): send
 // encode_frame(type, {}), check with expect_empty().
 bool has_empty_payload(MsgType type);

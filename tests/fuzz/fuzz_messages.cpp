@@ -96,9 +96,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case MsgType::ipc_job_event:
         round_trip<IpcJobEvent>(payload);
         break;
+    case MsgType::ipc_release_local:
+        round_trip<IpcReleaseLocal>(payload);
+        break;
     case MsgType::ipc_jobs_request:
     case MsgType::ipc_granted:
-    case MsgType::ipc_release_local:
     case MsgType::ipc_status_request:
     case MsgType::ipc_shutdown:
     case MsgType::ipc_speculation_used:

@@ -149,3 +149,50 @@ TEST_CASE("OffloadRuns: only compiles sent back are followed, and credit never e
     CHECK(live.take_cpu_seconds(now_ns()) >= 0.15);
     CHECK(live.total_cpu_ms() >= 150);
 }
+
+TEST_CASE("OffloadRuns: what the wrapper reports at its release counts when its /proc is gone") {
+    auto dir = TempDir::create("/tmp", "ferry-offload-runs-");
+    REQUIRE(dir);
+    const std::string root = dir->path();
+    const std::string stat = root + "/100/stat";
+    REQUIRE(make_dirs(root + "/100/task/100"));
+    REQUIRE(write_file(stat, stat_line(100, "ferry", 1, 5, 777)));
+    REQUIRE(write_file(root + "/100/task/100/children", ""));
+    const uint64_t tps = uint64_t(::sysconf(_SC_CLK_TCK));
+    const double per_tick = 1.0 / double(tps);
+    const uint64_t t0 = 1'000'000'000'000;
+    auto us_of = [&](uint64_t ticks) { return ticks * 1'000'000 / tps; };
+
+    OffloadRuns runs(root, 1);
+    runs.answered(1);
+    REQUIRE(runs.started(1, 100, t0)); // 5 + 3 ticks before (cutime, cstime): the scan's
+    // The wrapper has exited (reaped by make) before its release is read: its report stands.
+    REQUIRE(::unlink(stat.c_str()) == 0);
+    CHECK(runs.finished(1, t0 + 2'000'000'000, us_of(8 + 50)));
+    CHECK(runs.take_cpu_seconds(t0 + 2'000'000'000) == doctest::Approx(50 * per_tick));
+
+    // Without a report (a closed connection) nothing can be read: nothing counted.
+    REQUIRE(write_file(stat, stat_line(100, "ferry", 1, 5, 777)));
+    runs.answered(2);
+    REQUIRE(runs.started(2, 100, t0));
+    REQUIRE(::unlink(stat.c_str()) == 0);
+    CHECK(runs.finished(2, t0 + 2'000'000'000));
+    CHECK(runs.take_cpu_seconds(t0 + 2'000'000'000) == doctest::Approx(0));
+
+    // A report beyond the wall time on every CPU (here 1 s) is cut to it, and the largest
+    // value a u64 holds does not overflow the conversion.
+    REQUIRE(write_file(stat, stat_line(100, "ferry", 1, 5, 777)));
+    runs.answered(3);
+    REQUIRE(runs.started(3, 100, t0));
+    CHECK(runs.finished(3, t0 + 1'000'000'000, UINT64_MAX));
+    const double bounded = runs.take_cpu_seconds(t0 + 1'000'000'000);
+    CHECK(bounded <= 1.0 + 2 * per_tick);
+    CHECK(bounded >= 1.0 - per_tick);
+
+    // A report below what /proc shows does not lower the count: the larger stands.
+    runs.answered(4);
+    REQUIRE(runs.started(4, 100, t0));
+    REQUIRE(write_file(stat, stat_line(100, "ferry", 1, 5 + 20, 777)));
+    CHECK(runs.finished(4, t0 + 1'000'000'000, us_of(8 + 3)));
+    CHECK(runs.take_cpu_seconds(t0 + 1'000'000'000) == doctest::Approx(20 * per_tick));
+}

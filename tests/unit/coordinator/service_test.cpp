@@ -208,7 +208,7 @@ TEST_CASE("service: local slots over the socket, freed when a wrapper disconnect
     CHECK(status.pid == static_cast<uint32_t>(::getpid()));
     a.fd.reset(); // the wrapper died holding its slot
     CHECK(read_frame(&h.loop, b).type == proto::MsgType::ipc_granted);
-    b.send(*proto::encode_frame(proto::MsgType::ipc_release_local, {}));
+    b.send(*proto::frame(proto::IpcReleaseLocal{}));
     run_until(&h.loop, [&] { return h.status().local_in_use == 0; });
 }
 
@@ -266,7 +266,7 @@ TEST_CASE("service: a watcher sees a job's steps, and ferry mon's snapshot lists
     foreign.build = "build-2";
     other_build.send(*proto::frame(foreign));
     CHECK(read_frame(&h.loop, other_build).type == proto::MsgType::ipc_granted);
-    other_build.send(*proto::encode_frame(proto::MsgType::ipc_release_local, {}));
+    other_build.send(*proto::frame(proto::IpcReleaseLocal{}));
 
     RawPeer w = connect_unix(h.socket);
     w.send(*proto::frame(local_step(7, "preprocess")));
@@ -287,7 +287,7 @@ TEST_CASE("service: a watcher sees a job's steps, and ferry mon's snapshot lists
     CHECK(jobs.jobs.size() == 2); // both builds: ferry mon sees everything
     CHECK(jobs.status.watchers == 1);
 
-    w.send(*proto::encode_frame(proto::MsgType::ipc_release_local, {}));
+    w.send(*proto::frame(proto::IpcReleaseLocal{}));
     w.send(*proto::frame(compile_request("/tmp/x.c"))); // no runners: back to the wrapper
     CHECK_FALSE(read_msg<proto::IpcCompileResult>(&h.loop, w).ran_remotely);
     std::vector<std::string> phases;

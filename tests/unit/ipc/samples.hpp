@@ -20,6 +20,12 @@ inline IpcAcquireLocal ipc_acquire_local() {
     return m;
 }
 
+inline IpcReleaseLocal ipc_release_local() {
+    IpcReleaseLocal m;
+    m.children_cpu_us = 1234567890123;
+    return m;
+}
+
 inline IpcCompile ipc_compile() {
     IpcCompile m;
     m.compiler_path = "/usr/bin/g++";
@@ -166,6 +172,7 @@ inline IpcJobEvent ipc_job_event() {
 // Calls fn(msg) for one sample of every IPC message struct.
 template <typename Fn> void for_each_ipc_sample(Fn&& fn) {
     fn(ipc_acquire_local());
+    fn(ipc_release_local());
     fn(ipc_compile());
     fn(ipc_compile_result());
     fn(ipc_status());
