@@ -396,6 +396,15 @@ TEST_CASE("service: a malformed frame closes that connection only") {
         wrong.try_read();
         return wrong.closed;
     });
+    // A release without its payload (revision 9's empty frame) is malformed too.
+    RawPeer old_release = connect_unix(h.socket);
+    old_release.send(*proto::frame(local_step(2, "link")));
+    CHECK(read_frame(&h.loop, old_release).type == proto::MsgType::ipc_granted);
+    old_release.send(*proto::encode_frame(proto::MsgType::ipc_release_local, {}));
+    run_until(&h.loop, [&] {
+        old_release.try_read();
+        return old_release.closed;
+    });
     good.send(*proto::frame(local_step(1, "link")));
     CHECK(read_frame(&h.loop, good).type == proto::MsgType::ipc_granted);
 }
