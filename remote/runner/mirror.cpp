@@ -318,7 +318,18 @@ Result<Placed> place_file(const std::string& root, const std::vector<Placement>&
     for (const auto& target : targets) {
         std::string dest = mirrored_path(root, target.path);
         if (!linked && can_link && (!entry_known || entry_mtime == target.mtime_ns)) {
-            if (::link(source.c_str(), dest.c_str()) == 0) {
+            int link_err = ::link(source.c_str(), dest.c_str()) == 0 ? 0 : errno;
+            // ENOENT with the source there after all: it was stored (renamed into place) by
+            // another thread between the two calls, so once more; or the target's directory
+            // is gone, which is said as such.
+            if (link_err == ENOENT && ::access(source.c_str(), F_OK) == 0) {
+                const std::string parent = dest.substr(0, dest.rfind('/'));
+                if (::access(parent.c_str(), F_OK) != 0)
+                    return make_error(Errc::io, "link {}: the mirror's directory {} is missing",
+                                      dest, parent);
+                link_err = ::link(source.c_str(), dest.c_str()) == 0 ? 0 : errno;
+            }
+            if (link_err == 0) {
                 // The link is the entry's inode: its mtime is the entry's now, whatever was
                 // evicted and stored again since the entry was looked up.
                 struct stat got {};
@@ -331,14 +342,14 @@ Result<Placed> place_file(const std::string& root, const std::vector<Placement>&
                     continue;
                 }
                 ::unlink(dest.c_str());
-            } else if (int err = errno; err == ENOENT && ::access(source.c_str(), F_OK) != 0) {
+            } else if (link_err == ENOENT && ::access(source.c_str(), F_OK) != 0) {
                 if (placed.linked + placed.copied == 0) {
                     placed.source_missing = true;
                     return placed;
                 }
-                return errno_error("link " + source, err);
-            } else if (err != EXDEV && err != EPERM && err != EMLINK) {
-                return errno_error("link " + dest, err);
+                return errno_error("link " + source, link_err);
+            } else if (link_err != EXDEV && link_err != EPERM && link_err != EMLINK) {
+                return errno_error(fmt::format("link {} to {}", source, dest), link_err);
             } else {
                 can_link = false;
             }

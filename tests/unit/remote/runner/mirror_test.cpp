@@ -213,6 +213,8 @@ TEST_CASE("place_file gives each target the client's mtime and an inode of its o
         auto placed = place_file(root, {{"/nodir/x.h", entry}}, source);
         REQUIRE_FALSE(placed);
         CHECK(placed.error().message.find("/nodir/x.h") != std::string::npos);
+        CHECK(placed.error().message.find("the mirror's directory " + root + "/nodir is missing") !=
+              std::string::npos);
     }
 }
 
