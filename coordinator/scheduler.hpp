@@ -106,7 +106,7 @@ struct JobSpec {
     std::string driver;        // "c" or "c++"
     std::string compiler_name; // local name ("gcc"): preferred on the runner, used in warnings
     uint32_t expected_ms = 0;  // the unit's last remote compile time; 0: unknown
-    uint64_t input_bytes = 0;  // its shipped files' bytes, weighed (cost_bytes); 0: unknown
+    uint64_t input_bytes = 0;  // its shipped files' bytes (source, headers); 0: unknown
 };
 
 struct BackupPolicy {

@@ -1,6 +1,5 @@
 #include "coordinator/service.hpp"
 
-#include "coordinator/cost_estimate.hpp"
 #include "coordinator/runner_fault.hpp"
 #include "coordinator/status.hpp"
 #include "remote/toolchain/toolchain_spec.hpp"
@@ -592,7 +591,7 @@ void Service::start_job(JobId id, ConnectionId connection, proto::IpcCompile req
     JobSpec spec{identity->id, request.driver, basename(request.compiler_path),
                  m_costs.get(job.cost_key).value_or(0), 0};
     for (const auto& file : job.manifest.files)
-        spec.input_bytes += cost_bytes(file.path, file.size);
+        spec.input_bytes += file.size;
     job.request = std::move(request);
     m_jobs.emplace(id, std::move(job));
     m_scheduler->submit(id, std::move(spec));

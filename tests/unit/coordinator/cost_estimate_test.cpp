@@ -44,25 +44,3 @@ TEST_CASE("cost estimate: bounded, never zero") {
     f.learn("gcc", 1000000000, 1);
     CHECK(f.estimate("gcc", 1) == 1u);
 }
-
-TEST_CASE("cost bytes: a source file weighs kCodeWeight times its size, anything else its size") {
-    using ferry::coordinator::cost_bytes;
-    using ferry::coordinator::kCodeWeight;
-    for (const char* source : {"x.c", "/a/b/x.cc", "gtest-all.cpp", "A.C", "x.cxx", "m.mm", "y.c++"})
-        CHECK_MESSAGE(cost_bytes(source, 10) == 10 * kCodeWeight, source);
-    for (const char* other : {"x.h", "/usr/include/c++/12/vector", "/a/tab.inc", "/a/x.c/h", ".c",
-                              "x.hpp", "x.cc.orig", ""})
-        CHECK_MESSAGE(cost_bytes(other, 10) == 10, other);
-}
-
-TEST_CASE("cost estimate: a unit's own source outranks a few more headers (googletest's units)") {
-    using ferry::coordinator::cost_bytes;
-    // Sizes from googletest 1.12: gtest_pred_impl_unittest.cc took 58 s, gtest_repeat_test.cc
-    // 15 s; by total bytes the second ranked first.
-    const uint64_t pred_impl = 4013489 + cost_bytes("gtest_pred_impl_unittest.cc", 69733);
-    const uint64_t repeat = 4442169 + cost_bytes("gtest_repeat_test.cc", 7690);
-    CostEstimate e;
-    CHECK(e.rank("g++", pred_impl) > e.rank("g++", repeat));
-    e.learn("g++", repeat, 15000);
-    CHECK(*e.estimate("g++", pred_impl) > *e.estimate("g++", repeat));
-}
