@@ -49,8 +49,9 @@ struct Config {
     bool local_when_idle = true;      // runners full, this machine idle: compile a queued job here
     // Tokens a build's jobserver adds for each busy runner slot: that many compiles wait in
     // the coordinator's queue, ready the moment a slot frees, and the longest goes first
-    // (integrations/make/capacity.hpp).
-    uint32_t queue_ahead = 1;
+    // (integrations/make/capacity.hpp). The most: a build's long compile reached late by
+    // make or ninja is then in the queue from the start (bench/farm, session 21).
+    uint32_t queue_ahead = kMaxQueueAhead;
     uint32_t idle_timeout_s = 300; // the coordinator exits after this long idle
     std::string key_file;          // default key for runners without their own (optional)
     // On by default: the coordinator's analysis replaces the client's `-E -H` scan where it

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `ferry ninja` with Debian's ninja 1.11 (no jobserver client) on a CMake project: compiles
-# reach the cluster's capacity with a compile queued ahead for each runner slot (-j = 6 + 4,
-# capacity.hpp's queue_ahead; with FERRY_QUEUE_AHEAD=0, -j = 6), links stay within the local
+# reach the cluster's capacity with a compile queued ahead for each runner slot (-j = 6 + 4
+# with FERRY_QUEUE_AHEAD=1, capacity.hpp's queue_ahead; with FERRY_QUEUE_AHEAD=0, -j = 6), links stay within the local
 # slots (pool ferry_local, depth 2), CMake's regeneration still works through the wrapper
 # manifest.
 source "$(dirname "$0")/lib.sh"
@@ -17,7 +17,7 @@ cmake -S "$TEST_TMP/proj" -B "$TEST_TMP/proj/build" -G Ninja -DCMAKE_BUILD_TYPE=
     "-DCMAKE_C_LINKER_LAUNCHER=$STAMP;$STAMPS;link;1" \
     -DCMAKE_JOB_POOL_LINK=ferry_local >"$TEST_TMP/cmake.log" 2>&1 ||
     fail "cmake failed: $(cat "$TEST_TMP/cmake.log")"
-timeout 120 "$FERRY" ninja -C "$TEST_TMP/proj/build" >"$TEST_TMP/ninja.log" 2>&1 ||
+FERRY_QUEUE_AHEAD=1 timeout 120 "$FERRY" ninja -C "$TEST_TMP/proj/build" >"$TEST_TMP/ninja.log" 2>&1 ||
     fail "ferry ninja failed: $(tail -30 "$TEST_TMP/ninja.log")"
 for p in 1 2 3 4; do "$TEST_TMP/proj/build/prog$p" || fail "prog$p does not run"; done
 assert_contains "$TEST_TMP/proj/build/.ferry.ninja" "depth = 2" "ferry_local depth = local slots"

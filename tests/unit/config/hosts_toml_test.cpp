@@ -93,7 +93,7 @@ TEST_CASE("an empty file is an empty cluster with the defaults") {
     CHECK(config->speculate);
     CHECK(config->local_when_idle);
     CHECK(config->backups);
-    CHECK(config->queue_ahead == 1);
+    CHECK(config->queue_ahead == ferry::config::kMaxQueueAhead);
     CHECK(config->idle_timeout_s == defaults.idle_timeout_s);
     CHECK(config->key_file.empty());
 }
