@@ -34,6 +34,11 @@
 
 namespace ferry::integrations {
 
+// The most tokens queue ahead lends, whatever the cluster's size: at 8 per busy slot a farm of
+// 100 slots would let make run 800 jobs more, its own local steps (generators, tests) among
+// them, on this machine. 64 keeps a 33-object build whole in the queue on a 6-slot farm.
+inline constexpr uint32_t kMaxAheadTokens = 64;
+
 struct Capacity {
     uint32_t remote = 0;        // slots of runners that are up
     uint32_t local = 1;         // local slots
@@ -42,7 +47,10 @@ struct Capacity {
     uint32_t queue_ahead = 0;   // tokens per busy runner slot ([client] queue_ahead)
     bool reachable = false;     // false: the coordinator could not be asked
     uint32_t lent() const { return local_waiting < remote ? local_waiting : remote; }
-    uint32_t ahead() const { return queue_ahead * (remote_busy < remote ? remote_busy : remote); }
+    uint32_t ahead() const {
+        const uint64_t lend = uint64_t(queue_ahead) * (remote_busy < remote ? remote_busy : remote);
+        return lend < kMaxAheadTokens ? uint32_t(lend) : kMaxAheadTokens;
+    }
     uint32_t total() const { return remote + (local > 0 ? local : 1) + lent() + ahead(); }
 };
 

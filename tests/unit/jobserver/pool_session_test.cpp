@@ -168,4 +168,9 @@ TEST_CASE("queue ahead: tokens for each busy runner slot only, with the loan on 
     c.remote = 0; // the runners went down: nothing waits for them
     CHECK(c.ahead() == 0);
     CHECK(c.total() == 2);
+    c.remote = c.remote_busy = 100; // a big farm, every slot busy: the lending is bounded
+    c.queue_ahead = 8;
+    CHECK(c.ahead() == ferry::integrations::kMaxAheadTokens);
+    c.remote = c.remote_busy = 0xffffffffu; // no overflow on the way
+    CHECK(c.ahead() == ferry::integrations::kMaxAheadTokens);
 }
