@@ -12,16 +12,17 @@
 // are retired as they come back).
 //
 // Queue ahead: while runner slots are busy, `queue_ahead` tokens more for each (hosts.toml,
-// default 8: with 1, googletest's gtest_unittest.cc, ninja's 30th of 33, still reached the
-// queue 40-50 s into a build it then decided, 200-242 s; with 8 the whole build was in the
-// queue from the start, 162-174 s; bench/farm, session 21). A slot that frees then finds a compile
-// already analysed and waiting in the coordinator's queue instead of waiting for make to start one
-// (the client's share of a job, ~100 ms on a slow client, is no longer a gap in every slot), and
-// the queue has a choice: it sends the longest expected job first (coordinator/scheduler.hpp), so
-// the build's longest compile does not start last because make or ninja reached it last
-// (googletest's gtest_unittest.cc, ninja's 30th of 33, decided that build's wall in bench/farm).
-// distcc's advice of -j twice the CPUs buys the same slack blindly. Only busy slots lend: a stretch
-// of make's own local steps (perl, links) with the runners idle gets no more tokens than slots.
+// default 8, at most kMaxAheadTokens in all). A slot that frees then finds a compile already
+// analysed and waiting in the coordinator's queue instead of waiting for make to start one
+// (the client's share of a job, ~100 ms on a slow client, is no longer a gap in every slot),
+// and the queue has a choice: it sends the longest expected job first
+// (coordinator/scheduler.hpp), so the build's longest compile does not start last because make
+// or ninja reached it last. googletest's gtest_unittest.cc, ninja's 30th of 33, decides that
+// build's wall in bench/farm: with 1 token per slot it still reached the queue 40-50 s into the
+// build (200-242 s); with 8 the whole build is queued from the start (162-174 s, session 21).
+// distcc's advice of -j twice the CPUs buys the same slack blindly. Only busy slots lend: a
+// stretch of make's own local steps (perl, links) with the runners idle gets no more tokens
+// than slots.
 #pragma once
 
 #include "config/hosts.hpp"
