@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `ferry ninja` with Debian's ninja 1.11 (no jobserver client) on a CMake project: compiles
 # reach the cluster's capacity with a compile queued ahead for each runner slot (-j = 6 + 4
-# with FERRY_QUEUE_AHEAD=1, capacity.hpp's queue_ahead; with FERRY_QUEUE_AHEAD=0, -j = 6), links stay within the local
-# slots (pool ferry_local, depth 2), CMake's regeneration still works through the wrapper
-# manifest.
+# with FERRY_QUEUE_AHEAD=1, capacity.hpp's queue_ahead; with FERRY_QUEUE_AHEAD=0, -j = 6),
+# links stay within the local slots (pool ferry_local, depth 2), CMake's regeneration still
+# works through the wrapper manifest.
 source "$(dirname "$0")/lib.sh"
 ferry_test_init
 source "$FERRY_SOURCE_DIR/tests/integration/fixtures/jobserver/common.sh"
