@@ -35,6 +35,7 @@ enum class IncludeAnalysis { off, shadow, on };
 std::optional<IncludeAnalysis> include_analysis_from(std::string_view text);
 
 inline constexpr uint32_t kMaxQueueAhead = 8;
+inline constexpr uint32_t kMaxBuildNice = 19; // the highest nice value there is
 
 struct Config {
     std::vector<Runner> runners;
@@ -52,6 +53,11 @@ struct Config {
     // (integrations/make/capacity.hpp). The most: a build's long compile reached late by
     // make or ninja is then in the queue from the start (bench/farm, session 21).
     uint32_t queue_ahead = kMaxQueueAhead;
+    // What `ferry make`, `ferry ninja` and `ferry run` add to the nice value of the build they
+    // start (when the cluster has runners): on a client short of CPU the coordinator, which
+    // feeds every runner slot, then runs before make, its generators and its wrappers
+    // instead of taking turns with each (integrations/make/pool_session.hpp).
+    uint32_t build_nice = 5;
     uint32_t idle_timeout_s = 300; // the coordinator exits after this long idle
     std::string key_file;          // default key for runners without their own (optional)
     // On by default: the coordinator's analysis replaces the client's `-E -H` scan where it
@@ -77,6 +83,8 @@ struct LoadOptions {
     // $FERRY_QUEUE_AHEAD (0..kMaxQueueAhead): overrides [client].queue_ahead. Only builds read
     // it, so it does not make another coordinator.
     std::optional<std::string> queue_ahead;
+    // $FERRY_BUILD_NICE (0..kMaxBuildNice): overrides [client].build_nice; builds only.
+    std::optional<std::string> build_nice;
 };
 
 // Options from this process's environment.

@@ -28,10 +28,11 @@ using toml_reader::in_file_order;
 using toml_reader::Reader;
 
 constexpr std::array<std::string_view, 3> kTopKeys = {"client", "runner", "include_analysis"};
-constexpr std::array<std::string_view, 12> kClientKeys = {
+constexpr std::array<std::string_view, 13> kClientKeys = {
     "local_slots",       "connect_timeout_ms", "job_timeout_ms", "backoff_ms",
     "compression_level", "warn_on_fallback",   "speculate",      "local_when_idle",
-    "idle_timeout_s",    "key_file",           "backups",        "queue_ahead"};
+    "idle_timeout_s",    "key_file",           "backups",        "queue_ahead",
+    "build_nice"};
 constexpr std::array<std::string_view, 5> kRunnerKeys = {"address", "port", "slots", "name",
                                                          "key_file"};
 
@@ -69,6 +70,9 @@ Result<void> read_client(const Reader& reader, const toml::table& table, Config&
         } else if (e.key == "queue_ahead") {
             FERRY_TRY(v, reader.integer(e, path, 0, kMaxQueueAhead));
             config.queue_ahead = narrow<uint32_t>(*v);
+        } else if (e.key == "build_nice") {
+            FERRY_TRY(v, reader.integer(e, path, 0, kMaxBuildNice));
+            config.build_nice = narrow<uint32_t>(*v);
         } else if (e.key == "backups") {
             FERRY_TRY(v, reader.boolean(e, path));
             config.backups = *v;

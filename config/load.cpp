@@ -172,6 +172,7 @@ LoadOptions options_from_environment(std::string hosts_flag) {
     options.include_analysis = env("FERRY_INCLUDE_ANALYSIS");
     options.local_when_idle = env("FERRY_LOCAL_WHEN_IDLE");
     options.queue_ahead = env("FERRY_QUEUE_AHEAD");
+    options.build_nice = env("FERRY_BUILD_NICE");
     return options;
 }
 
@@ -191,6 +192,11 @@ Result<Config> load(const LoadOptions& options) {
         FERRY_TRY(ahead, env_number("FERRY_QUEUE_AHEAD", *options.queue_ahead, 0, kMaxQueueAhead,
                                     "a number"));
         config->queue_ahead = *ahead;
+    }
+    if (options.build_nice) {
+        FERRY_TRY(nice, env_number("FERRY_BUILD_NICE", *options.build_nice, 0, kMaxBuildNice,
+                                   "a nice increment"));
+        config->build_nice = *nice;
     }
     if (config->local_slots == 0) config->local_slots = cpu_count();
     return config;

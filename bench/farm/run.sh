@@ -19,6 +19,7 @@
 #   --append          append the report to bench/farm/RESULTS.md (otherwise stdout only)
 #   --plot            write bench/farm/speedup-WORKLOAD-SHAPE.svg (gnuplot) from the runs
 #   --profile         split each run's CPU by side and process (perf, lib/profile.sh)
+#                     (FARM_KEEP_PERF=1 FARM_KEEP=1: its samples kept as run/perf-*.data)
 #   --self-check      create the shape's cgroups, check quota and accounting, tear down, exit
 #
 # Needs root (cgroups), what `scripts/install-deps.sh --bench` installs, and ferry built:

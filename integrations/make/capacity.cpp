@@ -61,6 +61,11 @@ class CoordinatorCapacity final : public CapacitySource {
 
     uint32_t connecting() const { return m_connecting; }
 
+    // Nothing to feed without runners: the build keeps its priority.
+    uint32_t build_nice() const override {
+        return m_config && !m_config->runners.empty() ? m_config->build_nice : 0;
+    }
+
   private:
     std::string m_hosts_flag;
     std::optional<config::Config> m_config;

@@ -60,6 +60,8 @@ class CapacitySource {
   public:
     virtual ~CapacitySource() = default;
     virtual Capacity poll() = 0;
+    // What the build's nice value goes up by ([client] build_nice; 0 with no runner).
+    virtual uint32_t build_nice() const { return 0; }
 };
 
 // The coordinator for this configuration (started if needed on the first poll).

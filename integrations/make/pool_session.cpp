@@ -5,6 +5,7 @@
 #include "util/spawn_attrs.hpp"
 #include "util/subprocess.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -12,9 +13,11 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <optional>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -183,6 +186,19 @@ bool wait_group_empty(pid_t pgid, std::chrono::milliseconds limit) {
     }
 }
 
+// Raises our nice value by `increment` (capped at 19) before the command starts, so that it
+// and everything it starts inherit it with no window; the coordinator, started by the first
+// poll, keeps its own. Needs no privilege; the value reached, or nullopt if it stayed.
+std::optional<int> lower_own_priority(uint32_t increment) {
+    if (increment == 0) return std::nullopt;
+    errno = 0;
+    const int now = ::getpriority(PRIO_PROCESS, 0);
+    if (now == -1 && errno != 0) return std::nullopt;
+    const int target = std::min(now + int(std::min<uint32_t>(increment, 40)), 19);
+    if (target == now || ::setpriority(PRIO_PROCESS, 0, target) != 0) return std::nullopt;
+    return target;
+}
+
 Result<Outcome> run_session(const SessionOptions& o, CapacitySource& capacity, EventLog& log) {
     Capacity cap = initial_capacity(capacity);
     uint32_t size = pool_size_for(cap);
@@ -206,6 +222,7 @@ Result<Outcome> run_session(const SessionOptions& o, CapacitySource& capacity, E
 
     log.line("start size={} remote={} local={} reachable={} MAKEFLAGS='{}'", size, cap.remote,
              cap.local, cap.reachable ? 1 : 0, makeflags);
+    if (auto nice = lower_own_priority(capacity.build_nice())) log.line("nice {}", *nice);
     FERRY_TRY(pid, spawn_child(o, env, pool));
     TerminalHandoff terminal;
     terminal.give_to(*pid);

@@ -2,7 +2,8 @@
 # ferry make with GNU make 4.3 (pipe style) and, as test_make_pool.make44, make 4.4.1 (the
 # fifo): a recursive build with many short jobs runs exactly as many at once as the cluster
 # has slots (2 runners x 2 + 2 local = 6), never more; every token is back at the end;
-# ferry's exit status is make's.
+# ferry's exit status is make's; the build runs below the coordinator's priority
+# ([client] build_nice).
 source "$(dirname "$0")/lib.sh"
 ferry_test_init
 source "$FERRY_SOURCE_DIR/tests/integration/fixtures/jobserver/common.sh"
@@ -27,6 +28,34 @@ timeout 60 "$FERRY" make -C "$TEST_TMP/proj" JOBS=3 SECS=0.1 FAIL=a-2 >"$TEST_TM
     rc=$?
 assert_eq 2 "$rc" "exit status of a failing make"
 assert_tokens_back
+
+note "the build runs at build_nice above ours, the coordinator at ours"
+nice_of() { awk '{ print $19 }' "/proc/$1/stat"; }
+ours=$(nice_of $$)
+printf 'all:\n\t@nice >"$(OUT)"\n' >"$TEST_TMP/nice.mk"
+timeout 60 "$FERRY" make -f "$TEST_TMP/nice.mk" OUT="$TEST_TMP/nice.default" >"$TEST_TMP/nice.log" 2>&1 ||
+    fail "ferry make (nice) failed: $(cat "$TEST_TMP/nice.log")"
+assert_eq "$((ours + 5 > 19 ? 19 : ours + 5))" "$(cat "$TEST_TMP/nice.default")" "the recipe's nice value (default 5 above ours)"
+grep -q " nice $(cat "$TEST_TMP/nice.default")\$" "$FERRY_JOBSERVER_LOG" ||
+    fail "the pool's log does not say the nice value: $(cat "$FERRY_JOBSERVER_LOG")"
+coord=$(pgrep -f "coordinator --socket $XDG_RUNTIME_DIR/" | head -1)
+[ -n "$coord" ] || fail "no coordinator found"
+assert_eq "$ours" "$(nice_of "$coord")" "the coordinator's nice value"
+FERRY_BUILD_NICE=2 timeout 60 "$FERRY" make -f "$TEST_TMP/nice.mk" OUT="$TEST_TMP/nice.2" >"$TEST_TMP/nice.log" 2>&1 ||
+    fail "ferry make (FERRY_BUILD_NICE=2) failed: $(cat "$TEST_TMP/nice.log")"
+assert_eq "$((ours + 2 > 19 ? 19 : ours + 2))" "$(cat "$TEST_TMP/nice.2")" "the recipe's nice value with FERRY_BUILD_NICE=2"
+FERRY_BUILD_NICE=0 timeout 60 "$FERRY" make -f "$TEST_TMP/nice.mk" OUT="$TEST_TMP/nice.0" >"$TEST_TMP/nice.log" 2>&1 ||
+    fail "ferry make (FERRY_BUILD_NICE=0) failed: $(cat "$TEST_TMP/nice.log")"
+assert_eq "$ours" "$(cat "$TEST_TMP/nice.0")" "the recipe's nice value with FERRY_BUILD_NICE=0"
+# A bad value is named, and the build still runs (on the local slots, at its own priority).
+FERRY_BUILD_NICE=-3 timeout 60 "$FERRY" make -f "$TEST_TMP/nice.mk" OUT="$TEST_TMP/nice.bad" >"$TEST_TMP/nice.log" 2>&1 ||
+    fail "ferry make (FERRY_BUILD_NICE=-3) failed: $(cat "$TEST_TMP/nice.log")"
+assert_contains "$TEST_TMP/nice.log" "FERRY_BUILD_NICE: expected a nice increment from 0 to 19, got \"-3\"" "the error for a bad FERRY_BUILD_NICE"
+assert_eq "$ours" "$(cat "$TEST_TMP/nice.bad")" "the recipe's nice value with a bad FERRY_BUILD_NICE"
+# Without runners there is nothing to feed: the build keeps our priority.
+FERRY_HOSTS="localhost/2" timeout 60 "$FERRY" make -f "$TEST_TMP/nice.mk" OUT="$TEST_TMP/nice.local" >"$TEST_TMP/nice.log" 2>&1 ||
+    fail "ferry make (no runners) failed: $(cat "$TEST_TMP/nice.log")"
+assert_eq "$ours" "$(cat "$TEST_TMP/nice.local")" "the recipe's nice value with no runner"
 
 note "the user's -j wins: make runs its own pool"
 : >"$FERRY_JOBSERVER_LOG"

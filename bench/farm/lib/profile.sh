@@ -26,7 +26,12 @@ profile_split() {
     perf report -i "$data" --stdio -q --comms ferry,ferry-coord,ferryd,ferryd-exec \
         --sort comm,dso,sym -F sample,comm,dso,sym 2>/dev/null | sort -k1,1nr | head -30 \
         >"$WORK/profile-sym-$wl-$mode-$n-$rep.txt" || true
-    rm -f "$data"
+    # FARM_KEEP_PERF=1 keeps the samples for a timeline (perf script -F time,cgroup,comm).
+    if [ "${FARM_KEEP_PERF:-0}" = 1 ]; then
+        mv "$data" "$RUN_DIR/perf-$wl-$mode-$n-$rep.data"
+    else
+        rm -f "$data"
+    fi
 }
 
 # The report's section: per workload and mode with all the shape's runners (means over runs),

@@ -39,6 +39,7 @@ speculate = false
 local_when_idle = false
 backups = false
 queue_ahead = 3
+build_nice = 11
 idle_timeout_s = 42
 key_file = "secret.key"
 
@@ -63,6 +64,7 @@ address = "[::1]"
     CHECK_FALSE(config->local_when_idle);
     CHECK_FALSE(config->backups);
     CHECK(config->queue_ahead == 3);
+    CHECK(config->build_nice == 11);
     CHECK(config->idle_timeout_s == 42);
     CHECK(config->key_file == "secret.key");
     REQUIRE(config->runners.size() == 2);
@@ -94,6 +96,7 @@ TEST_CASE("an empty file is an empty cluster with the defaults") {
     CHECK(config->local_when_idle);
     CHECK(config->backups);
     CHECK(config->queue_ahead == ferry::config::kMaxQueueAhead);
+    CHECK(config->build_nice == 5);
     CHECK(config->idle_timeout_s == defaults.idle_timeout_s);
     CHECK(config->key_file.empty());
 }
@@ -150,6 +153,9 @@ TEST_CASE("hosts.toml errors name the file, line and key") {
         error_of("[client]\nidle_timeout_s = 0\n", "hosts.toml:2: client.idle_timeout_s");
         error_of("[client]\nqueue_ahead = 9\n", "hosts.toml:2: client.queue_ahead");
         error_of("[client]\nqueue_ahead = -1\n", "hosts.toml:2: client.queue_ahead");
+        error_of("[client]\nbuild_nice = 20\n", "hosts.toml:2: client.build_nice");
+        error_of("[client]\nbuild_nice = -1\n", "hosts.toml:2: client.build_nice");
+        error_of("[client]\nbuild_nice = true\n", "hosts.toml:2: client.build_nice");
         error_of("[client]\nkey_file = \"\"\n", "hosts.toml:2: client.key_file");
         error_of("[client]\nkey_file = false\n", "hosts.toml:2: client.key_file");
         error_of("\n\nclient = 3\n", "hosts.toml:3: client");

@@ -5,8 +5,11 @@
 
 #include <cstdlib>
 #include <doctest/doctest.h>
+#include <initializer_list>
+#include <optional>
 #include <string>
 #include <unistd.h>
+#include <utility>
 
 using namespace ferry;
 using namespace ferry::config;
@@ -332,25 +335,44 @@ TEST_CASE("FERRY_LOCAL_WHEN_IDLE overrides [client] local_when_idle, in its own 
     }
 }
 
-TEST_CASE("FERRY_QUEUE_AHEAD overrides [client] queue_ahead, in the same coordinator") {
+// A [client] number a build's environment overrides: the file's value, then each good value
+// from the variable (read by builds only: the same coordinator), then each bad one refused
+// with the variable named.
+static void check_number_override(const char* file_text,
+                                  std::optional<std::string> LoadOptions::*env,
+                                  uint32_t Config::*field, uint32_t from_file,
+                                  std::initializer_list<std::pair<const char*, uint32_t>> good,
+                                  std::initializer_list<const char*> bad, const char* variable) {
     Fixture f;
-    REQUIRE(write_file(f.flag_file, "[client]\nqueue_ahead = 2\n"));
+    REQUIRE(write_file(f.flag_file, file_text));
     LoadOptions options;
     options.hosts_flag = f.flag_file;
-    auto from_file = load(options).value();
-    CHECK(from_file.queue_ahead == 2);
-    options.queue_ahead = "0";
-    auto off = load(options).value();
-    CHECK(off.queue_ahead == 0);
-    // Only a build's jobserver reads it: the coordinator is the same.
-    CHECK(off.fingerprint == from_file.fingerprint);
-    options.queue_ahead = "8";
-    CHECK(load(options).value().queue_ahead == 8);
-    for (const char* bad : {"", "9", "-1", "1.5", "two", "1 "}) {
-        INFO(bad);
-        options.queue_ahead = bad;
+    auto base = load(options).value();
+    CHECK(base.*field == from_file);
+    for (const auto& [text, value] : good) {
+        INFO(text);
+        options.*env = text;
+        auto config = load(options).value();
+        CHECK(config.*field == value);
+        CHECK(config.fingerprint == base.fingerprint);
+    }
+    for (const char* text : bad) {
+        INFO(text);
+        options.*env = text;
         auto config = load(options);
         REQUIRE_FALSE(config);
-        CHECK(config.error().message.find("FERRY_QUEUE_AHEAD") != std::string::npos);
+        CHECK(config.error().message.find(variable) != std::string::npos);
     }
+}
+
+TEST_CASE("FERRY_QUEUE_AHEAD overrides [client] queue_ahead, in the same coordinator") {
+    check_number_override("[client]\nqueue_ahead = 2\n", &LoadOptions::queue_ahead,
+                          &Config::queue_ahead, 2, {{"0", 0}, {"8", 8}},
+                          {"", "9", "-1", "1.5", "two", "1 "}, "FERRY_QUEUE_AHEAD");
+}
+
+TEST_CASE("FERRY_BUILD_NICE overrides [client] build_nice, in the same coordinator") {
+    check_number_override("[client]\nbuild_nice = 7\n", &LoadOptions::build_nice,
+                          &Config::build_nice, 7, {{"0", 0}, {"19", 19}},
+                          {"", "20", "-3", "1.5", "five", " 1"}, "FERRY_BUILD_NICE");
 }
