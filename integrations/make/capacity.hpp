@@ -52,7 +52,12 @@ struct Capacity {
         const uint64_t lend = uint64_t(queue_ahead) * (remote_busy < remote ? remote_busy : remote);
         return lend < kMaxAheadTokens ? uint32_t(lend) : kMaxAheadTokens;
     }
-    uint32_t total() const { return remote + (local > 0 ? local : 1) + lent() + ahead(); }
+    // Saturates rather than wraps: a coordinator that reports absurd slot counts gets the
+    // largest pool (pool_session caps it), never a small one.
+    uint32_t total() const {
+        const uint64_t sum = uint64_t(remote) + (local > 0 ? local : 1) + lent() + ahead();
+        return sum < UINT32_MAX ? uint32_t(sum) : UINT32_MAX;
+    }
 };
 
 // Where the capacity comes from; tests give a fake.

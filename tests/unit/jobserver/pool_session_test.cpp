@@ -173,4 +173,7 @@ TEST_CASE("queue ahead: tokens for each busy runner slot only, with the loan on 
     CHECK(c.ahead() == ferry::integrations::kMaxAheadTokens);
     c.remote = c.remote_busy = 0xffffffffu; // no overflow on the way
     CHECK(c.ahead() == ferry::integrations::kMaxAheadTokens);
+    c.local = 0xffffffffu; // nor in the sum: the largest pool, never a wrapped small one
+    c.local_waiting = 0xffffffffu;
+    CHECK(c.total() == 0xffffffffu);
 }
