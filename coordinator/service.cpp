@@ -539,9 +539,9 @@ void Service::served(JobId id, proto::IpcCompile request, ServeAnswer answer) {
             manifest =
                 build_manifest(m_files, m_dir_links, request, &answer.proof->has_include_names);
             if (*manifest) {
-                auto problem = partial_proof_problem((*manifest)->has_include_files,
-                                                     (*manifest)->searched, (*manifest)->files,
-                                                     remote::toolchain_spec(*identity).files);
+                auto problem = partial_proof_problem(
+                    (*manifest)->has_include_files, (*manifest)->searched, (*manifest)->files,
+                    remote::toolchain_spec(*identity, request.language).files);
                 if (!problem.empty()) {
                     m_serve->count_refused();
                     return reply_scan(id, connection, job_label(request), problem);
@@ -581,7 +581,7 @@ void Service::start_job(JobId id, ConnectionId connection, proto::IpcCompile req
         return reply_local(id, connection, label, speculative, manifest_reason(manifest.error()),
                            manifest.error().message);
     job.manifest = std::move(*manifest);
-    job.toolchain = remote::toolchain_spec(*identity);
+    job.toolchain = remote::toolchain_spec(*identity, request.language);
     job.compiler_id = identity->id;
     job.label = label;
     job.submitted_ms = now_ms();
