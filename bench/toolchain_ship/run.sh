@@ -13,6 +13,9 @@
 # (tcpi_bytes_received, `ss -ti`, read before anything closes), i.e. wire bytes after zstd;
 # and the decoded payload of the file_data frames ferryd logged at -v.
 # Usage: bench/toolchain_ship/run.sh [REPEATS] [BUILD_DIR]   (default 3, build/rel)
+# $FERRYD_ARGS: more ferryd options, e.g. --no-reuse-installed: ferryd then fetches every
+# toolchain file from the client instead of taking this machine's identical installed ones
+# (installed_reuse), so that the bytes measure the shipping on one machine.
 set -euo pipefail
 repeats=${1:-3}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -50,7 +53,8 @@ n_start=0
 start_ferryd() { # LOG [ferryd options...]
     local log=$1
     shift
-    "$FERRYD" --listen "$addr:$port" --jobs 2 -v --log-file "$log" "$@" &
+    # shellcheck disable=SC2086
+    "$FERRYD" --listen "$addr:$port" --jobs 2 -v --log-file "$log" ${FERRYD_ARGS:-} "$@" &
     ferryd_pid=$!
     for _ in $(seq 100); do
         grep -q "runner '" "$log" 2>/dev/null && break
@@ -108,7 +112,7 @@ for ((r = 0; r < repeats; r++)); do
     done
 done
 
-echo "$repeats repeats; one ferryd (sandboxed, 2 slots) on $addr:$port; medians over the repeats"
+echo "$repeats repeats; one ferryd (sandboxed, 2 slots${FERRYD_ARGS:+, $FERRYD_ARGS}) on $addr:$port; medians over the repeats"
 printf '%-6s %-10s %12s %16s %18s %14s\n' compiler step wall_ms wire_bytes_in file_data_bytes fetched/files
 for cc in gcc clang; do
     for label in cold warm cold-dir restart restart+1; do
