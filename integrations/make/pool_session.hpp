@@ -14,10 +14,11 @@
 // than ours. On a client short of CPU the coordinator, which feeds every runner slot, then
 // goes before make's own work instead of taking turns with each of make's processes: in
 // OpenSSL's first seconds on bench/farm's 0.4-CPU client, perl's assembler generators and
-// make held the coordinator to a fifth of the CPU while a queue of analysed-to-be compiles
-// waited and the runners ran half their slots (session 22). A compile the coordinator sends
-// back as idle offload runs at SCHED_IDLE anyway; with the scheduler's autogroups (a plain
-// desktop) a nice value only orders processes within the build's own session.
+// make held the coordinator to a tenth of the client's CPU for a second while 36 compiles
+// waited for its analysis and the runners ran half their slots (bench/farm, session 22). A
+// compile the coordinator sends back as idle offload runs at SCHED_IDLE anyway; with the
+// scheduler's autogroups (a plain desktop) a nice value only orders processes within the
+// build's own session.
 #pragma once
 
 #include "integrations/make/capacity.hpp"

@@ -8,6 +8,10 @@
 // -x first, then the extension, a C++ driver compiling a .c file as C++). So a C build's first
 // job on a fresh runner brings 35 MB less (bench/toolchain_ship). The identity still hashes
 // both: which front end is shipped changes what a job carries, not which compiler it is.
+// A driver that runs the other front end after all (a `cc` that is really g++, or a wrapper
+// that misstates the language) fails there with "cannot execute 'cc1plus': ... No such file
+// or directory", which the coordinator reads as a missing input (runner_fault.hpp): the unit
+// compiles again here, and its answer is the user's (test_toolchain_language).
 #pragma once
 
 #include "compiler/identity.hpp"
