@@ -349,7 +349,10 @@ static void check_number_override(const char* file_text,
     options.hosts_flag = f.flag_file;
     auto base = load(options).value();
     CHECK(base.*field == from_file);
-    for (const auto& [text, value] : good) {
+    // Not a structured binding: clang 14 cannot capture one in INFO's lambda.
+    for (const auto& entry : good) {
+        const char* text = entry.first;
+        const uint32_t value = entry.second;
         INFO(text);
         options.*env = text;
         auto config = load(options).value();
