@@ -13,6 +13,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <functional>
 #include <optional>
 #include <poll.h>
 #include <signal.h>
@@ -21,6 +22,7 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 extern char** environ;
@@ -186,10 +188,9 @@ bool wait_group_empty(pid_t pgid, std::chrono::milliseconds limit) {
     }
 }
 
-// Raises our nice value by `increment` (capped at 19) before the command starts, so that it
-// and everything it starts inherit it with no window; the coordinator, started by the first
-// poll, keeps its own. Needs no privilege; the value reached, or nullopt if it stayed.
-std::optional<int> lower_own_priority(uint32_t increment) {
+// Raises the calling thread's nice value by `increment` (capped at 19). Needs no privilege;
+// the value reached, or nullopt if it stayed.
+std::optional<int> lower_thread_priority(uint32_t increment) {
     if (increment == 0) return std::nullopt;
     errno = 0;
     const int now = ::getpriority(PRIO_PROCESS, 0);
@@ -197,6 +198,23 @@ std::optional<int> lower_own_priority(uint32_t increment) {
     const int target = std::min(now + int(std::min<uint32_t>(increment, 40)), 19);
     if (target == now || ::setpriority(PRIO_PROCESS, 0, target) != 0) return std::nullopt;
     return target;
+}
+
+// Starts the command `increment` nice values below us. Linux keeps the nice value per
+// thread and a new process takes its spawning thread's, so a thread of its own, lowered
+// first, spawns it: the command and everything under it inherit the value with no window,
+// while this process keeps its own. It is the build's jobserver: it retires tokens in a race
+// with the build's own reads of the pool and polls the coordinator, and lowered with the
+// build it lost that race on a loaded machine (a shrink that never completed). The
+// coordinator, started by the first poll, keeps its own too.
+Result<pid_t> spawn_lowered(uint32_t increment, std::optional<int>& reached,
+                            const std::function<Result<pid_t>()>& spawn) {
+    std::optional<Result<pid_t>> out;
+    std::thread([&] {
+        reached = lower_thread_priority(increment);
+        out.emplace(spawn());
+    }).join();
+    return std::move(*out);
 }
 
 Result<Outcome> run_session(const SessionOptions& o, CapacitySource& capacity, EventLog& log) {
@@ -222,8 +240,10 @@ Result<Outcome> run_session(const SessionOptions& o, CapacitySource& capacity, E
 
     log.line("start size={} remote={} local={} reachable={} MAKEFLAGS='{}'", size, cap.remote,
              cap.local, cap.reachable ? 1 : 0, makeflags);
-    if (auto nice = lower_own_priority(capacity.build_nice())) log.line("nice {}", *nice);
-    FERRY_TRY(pid, spawn_child(o, env, pool));
+    std::optional<int> nice;
+    FERRY_TRY(
+        pid, spawn_lowered(capacity.build_nice(), nice, [&] { return spawn_child(o, env, pool); }));
+    if (nice) log.line("nice {}", *nice);
     TerminalHandoff terminal;
     terminal.give_to(*pid);
 

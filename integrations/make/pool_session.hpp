@@ -11,8 +11,9 @@
 // after we passed it a terminating signal counts as killed by that signal.
 //
 // With runners, the command runs at a nice value `[client] build_nice` (default 5) higher
-// than ours. On a client short of CPU the coordinator, which feeds every runner slot, then
-// goes before make's own work instead of taking turns with each of make's processes: in
+// than ours, and we keep ours: we are its jobserver, retiring tokens in a race with its own
+// reads of the pool. On a client short of CPU the coordinator, which feeds every runner
+// slot, then goes before make's own work instead of taking turns with each of make's processes: in
 // OpenSSL's first seconds on bench/farm's 0.4-CPU client, perl's assembler generators and
 // make held the coordinator to a tenth of the client's CPU for a second while 36 compiles
 // waited for its analysis and the runners ran half their slots (bench/farm, session 22). A

@@ -29,10 +29,13 @@ timeout 60 "$FERRY" make -C "$TEST_TMP/proj" JOBS=3 SECS=0.1 FAIL=a-2 >"$TEST_TM
 assert_eq 2 "$rc" "exit status of a failing make"
 assert_tokens_back
 
-note "the build runs at build_nice above ours, the coordinator at ours"
+note "the build runs at build_nice above ours; the coordinator and the pool (ferry make) at ours"
 nice_of() { awk '{ print $19 }' "/proc/$1/stat"; }
 ours=$(nice_of $$)
-printf 'all:\n\t@nice >"$(OUT)"\n' >"$TEST_TMP/nice.mk"
+# The recipe's shell is make's child; make's parent is ferry make, the pool's process. A
+# name without spaces (make) puts the parent's pid in field 4 of stat.
+printf 'all:\n\t@nice >"$(OUT)"; pool=$$(awk %s /proc/$$PPID/stat); awk %s /proc/$$pool/stat >"$(OUT).pool"\n' \
+    "'{ print \$\$4 }'" "'{ print \$\$19 }'" >"$TEST_TMP/nice.mk"
 timeout 60 "$FERRY" make -f "$TEST_TMP/nice.mk" OUT="$TEST_TMP/nice.default" >"$TEST_TMP/nice.log" 2>&1 ||
     fail "ferry make (nice) failed: $(cat "$TEST_TMP/nice.log")"
 assert_eq "$((ours + 5 > 19 ? 19 : ours + 5))" "$(cat "$TEST_TMP/nice.default")" "the recipe's nice value (default 5 above ours)"
@@ -43,6 +46,7 @@ if [ "$ours" -lt 19 ]; then
 elif grep -q " nice " "$FERRY_JOBSERVER_LOG"; then
     fail "the pool's log says a nice value was set from 19: $(cat "$FERRY_JOBSERVER_LOG")"
 fi
+assert_eq "$ours" "$(cat "$TEST_TMP/nice.default.pool")" "the pool's own nice value (ferry make)"
 coord=$(pgrep -f "coordinator --socket $XDG_RUNTIME_DIR/" | head -1)
 [ -n "$coord" ] || fail "no coordinator found"
 assert_eq "$ours" "$(nice_of "$coord")" "the coordinator's nice value"
