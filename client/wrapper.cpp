@@ -24,6 +24,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
@@ -73,6 +74,15 @@ std::string named_source(const std::vector<std::string>& args) {
     return {};
 }
 
+// True when `source` exists and is not a regular file: a device, a FIFO, a directory (a
+// missing source is the compiler's to report, wherever it runs; "-" is stdin, kept local by
+// the analysis already).
+bool source_is_not_regular(const std::string& source) {
+    struct stat st {};
+    return !source.empty() && source != "-" && ::stat(source.c_str(), &st) == 0 &&
+           !S_ISREG(st.st_mode);
+}
+
 class Wrapper {
   public:
     explicit Wrapper(const Invocation& inv) : m_inv(inv) {}
@@ -115,6 +125,14 @@ class Wrapper {
         // only the compiler itself can do that exactly. No warning: nothing went wrong.
         if (first_unreplaceable_output(analysis.outputs)) {
             m_local_reason = "an output is not a regular file";
+            connect_quietly();
+            compile_locally();
+        }
+        // `-x c /dev/null`, a FIFO: nothing to ship, and the coordinator would learn that
+        // only after analysing the unit. Kbuild's and autoconf's compiler probes are such
+        // compiles, a hundred and more before a kernel build's first object, one at a time.
+        if (source_is_not_regular(analysis.source)) {
+            m_local_reason = "the source is not a regular file";
             connect_quietly();
             compile_locally();
         }

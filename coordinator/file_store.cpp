@@ -34,7 +34,7 @@ Result<proto::FileEntry> FileStore::entry(const std::string& path, bool probed, 
     if (const Cached* hit = m_cache.find(path, seen->stamp)) {
         cached = *hit;
     } else {
-        auto data = read_file(path, kMaxFileSize);
+        auto data = read_regular_file(path, kMaxFileSize);
         if (!data) {
             Error e = data.error();
             e.code = Errc::compile_locally;
@@ -64,7 +64,7 @@ const HasIncludeUses* FileStore::has_include_uses(const std::string& hash) const
 }
 
 Result<std::string> FileStore::blob(const std::string& path, const std::string& hash) {
-    auto data = read_file(path, kMaxFileSize);
+    auto data = read_regular_file(path, kMaxFileSize);
     if (!data) {
         Error e = data.error();
         e.code = Errc::compile_locally;

@@ -18,6 +18,17 @@ Result<std::string> read_file(const std::string& path, size_t max_size) {
     return read_fd(fd.get(), max_size, path);
 }
 
+Result<std::string> read_regular_file(const std::string& path, size_t max_size) {
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer. It changes
+    // nothing for a regular file.
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+    if (!fd) return errno_error("open " + path, errno);
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) return errno_error("stat " + path, errno);
+    if (!S_ISREG(st.st_mode)) return make_error(Errc::invalid, "{} is not a regular file", path);
+    return read_fd(fd.get(), max_size, path);
+}
+
 Result<std::string> read_fd(int fd, size_t max_size, std::string_view name) {
     struct stat st {};
     if (::fstat(fd, &st) != 0) return errno_error(fmt::format("stat {}", name), errno);

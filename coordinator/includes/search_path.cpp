@@ -15,7 +15,7 @@ bool RealFileSystem::is_file(const std::string& path) {
 }
 
 std::optional<std::string> RealFileSystem::read(const std::string& path) {
-    auto content = read_file(path);
+    auto content = read_regular_file(path);
     if (!content) return std::nullopt;
     return std::move(*content);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 8, the client's traps. (1) An output that is not a regular file (a device node, a fifo,
 # -o /dev/null itself, a dangling symlink, a directory) is written by the compiler itself, never
-# replaced by a rename; a symlink to a regular file is replaced, as gcc and clang do locally.
+# replaced by a rename; a symlink to a regular file is replaced, as gcc and clang do locally. A
+# source that is not a regular file (/dev/null, a FIFO) compiles here.
 # (2) The coordinator is reachable from a deep runtime directory and from a fallback directory
 # another user squatted. (3) Sources and headers that make the assembler read files the scan
 # cannot see (.incbin, #embed, #pragma GCC dependency) compile locally.
@@ -99,6 +100,30 @@ for cc in gcc clang; do
 done
 [ -c /dev/null ] || fail "/dev/null is no longer a character device"
 assert_eq "$(cat "$TEST_TMP/devnull.before")" "$(stat -c %t:%T /dev/null)" "/dev/null's device"
+
+# Sources that are not regular files: Kbuild's and autoconf's probes (`-x c /dev/null`), a
+# FIFO a generator writes into. Kept here by the wrapper before the coordinator analyses
+# them (a FIFO read there would wait for a writer), objects as a local compile makes them.
+before=$(remote_jobs)
+kept_before=$(kept_local)
+for cc in gcc clang; do
+    $cc -Werror -fno-stack-protector -c -x c /dev/null -o "probe-$cc.ref.o"
+    "$FERRY" $cc -Werror -fno-stack-protector -c -x c /dev/null -o "probe-$cc.o" ||
+        fail "$cc -c -x c /dev/null through ferry failed"
+    assert_files_identical "probe-$cc.ref.o" "probe-$cc.o" "$cc's object of /dev/null"
+    rm -f gen.c && mkfifo gen.c
+    (printf 'int g(void) { return 7; }\n' >gen.c) &
+    writer=$!
+    timeout 20 "$FERRY" $cc -c gen.c -o "gen-$cc.o" || fail "$cc -c FIFO through ferry failed"
+    wait "$writer"
+    rm -f gen.c && printf 'int g(void) { return 7; }\n' >gen.c
+    $cc -c gen.c -o "gen-$cc.ref.o"
+    assert_files_identical "gen-$cc.ref.o" "gen-$cc.o" "$cc's object of a FIFO source"
+done
+assert_eq "$before" "$(remote_jobs)" "jobs sent to runners for sources that are not regular files"
+assert_eq $((kept_before + 4)) "$(kept_local)" "compiles kept local for sources that are not regular files"
+"$FERRY" status | grep -q '^local because:.*the source is not a regular file (4)' ||
+    fail "no reason for the kept-local compiles: $("$FERRY" status)"
 
 # A symlink to a regular file: both compilers replace the link and leave its target alone.
 before=$(remote_jobs)

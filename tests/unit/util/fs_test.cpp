@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 #include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace ferry;
 
@@ -100,4 +102,33 @@ TEST_CASE("find_in_path honours order and the skip predicate") {
     auto skip = [](const std::string& c) { return c.rfind(skip_dir, 0) == 0; };
     CHECK(find_in_path("tool", path_env, skip) == b->path() + "/tool");
     CHECK(find_in_path("absent-tool", path_env).empty());
+}
+
+TEST_CASE("read_regular_file reads a file and refuses FIFOs and devices without reading") {
+    auto dir = TempDir::create("/tmp", "ferry-test-");
+    REQUIRE(dir);
+    const std::string file = dir->path() + "/a.h";
+    REQUIRE(write_file(file, "#define A 1\n"));
+    auto text = read_regular_file(file);
+    REQUIRE(text);
+    CHECK(*text == "#define A 1\n");
+
+    // With no writer, opening the FIFO for reading would wait forever: the test would hang.
+    const std::string fifo = dir->path() + "/fifo.h";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    auto from_fifo = read_regular_file(fifo);
+    REQUIRE_FALSE(from_fifo);
+    CHECK(from_fifo.error().message == fifo + " is not a regular file");
+
+    // /dev/zero never ends: read_file would take max_size bytes of zeros.
+    auto from_zero = read_regular_file("/dev/zero");
+    REQUIRE_FALSE(from_zero);
+    CHECK(from_zero.error().message == "/dev/zero is not a regular file");
+    CHECK_FALSE(read_regular_file(dir->path()));                // a directory
+    CHECK_FALSE(read_regular_file(dir->path() + "/missing.h")); // nothing there
+    // Through a symlink, a regular file is still one.
+    REQUIRE(::symlink(file.c_str(), (dir->path() + "/link.h").c_str()) == 0);
+    auto through_link = read_regular_file(dir->path() + "/link.h");
+    REQUIRE(through_link);
+    CHECK(*through_link == "#define A 1\n");
 }
