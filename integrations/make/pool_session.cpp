@@ -22,6 +22,7 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <system_error>
 #include <thread>
 #include <unistd.h>
 
@@ -209,11 +210,19 @@ std::optional<int> lower_thread_priority(uint32_t increment) {
 // coordinator, started by the first poll, keeps its own too.
 Result<pid_t> spawn_lowered(uint32_t increment, std::optional<int>& reached,
                             const std::function<Result<pid_t>()>& spawn) {
+    if (increment == 0) return spawn();
     std::optional<Result<pid_t>> out;
-    std::thread([&] {
-        reached = lower_thread_priority(increment);
-        out.emplace(spawn());
-    }).join();
+    try {
+        std::thread([&] {
+            reached = lower_thread_priority(increment);
+            out.emplace(spawn());
+        }).join();
+    } catch (const std::system_error&) {
+        // No thread to be had (a process or memory limit): the build is worth more than
+        // its order, so it starts at our priority.
+        reached.reset();
+        return spawn();
+    }
     return std::move(*out);
 }
 
