@@ -19,11 +19,15 @@ Result<std::string> read_file(const std::string& path, size_t max_size) {
 }
 
 Result<std::string> read_regular_file(const std::string& path, size_t max_size) {
-    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer. It changes
-    // nothing for a regular file.
+    // Looked at before it is opened: opening a device can act (a watchdog arms, a tape
+    // rewinds), and a build's `#include` may name one.
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return errno_error("stat " + path, errno);
+    if (!S_ISREG(st.st_mode)) return make_error(Errc::invalid, "{} is not a regular file", path);
+    // Swapped for a FIFO since: O_NONBLOCK keeps the open from waiting for a writer (it
+    // changes nothing for a regular file), and the open file is looked at again.
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (!fd) return errno_error("open " + path, errno);
-    struct stat st {};
     if (::fstat(fd.get(), &st) != 0) return errno_error("stat " + path, errno);
     if (!S_ISREG(st.st_mode)) return make_error(Errc::invalid, "{} is not a regular file", path);
     return read_fd(fd.get(), max_size, path);

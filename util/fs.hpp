@@ -13,8 +13,8 @@ namespace ferry {
 
 Result<std::string> read_file(const std::string& path, size_t max_size = size_t(1) << 31);
 // read_file for paths a build names (sources, headers): anything but a regular file is an
-// error, found before a byte is read — a FIFO would block the reader until someone writes,
-// /dev/zero would feed it up to max_size of nothing.
+// error, found before it is opened — a FIFO would block the reader until someone writes,
+// /dev/zero would feed it up to max_size of nothing, a device's open can act.
 Result<std::string> read_regular_file(const std::string& path, size_t max_size = size_t(1) << 31);
 // The rest of an open file; `name` is for error messages.
 Result<std::string> read_fd(int fd, size_t max_size, std::string_view name = "file");
