@@ -18,24 +18,10 @@ Result<std::string> read_file(const std::string& path, size_t max_size) {
     return read_fd(fd.get(), max_size, path);
 }
 
-Result<std::string> read_regular_file(const std::string& path, size_t max_size) {
-    // Looked at before it is opened: opening a device can act (a watchdog arms, a tape
-    // rewinds), and a build's `#include` may name one.
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) return errno_error("stat " + path, errno);
-    if (!S_ISREG(st.st_mode)) return make_error(Errc::invalid, "{} is not a regular file", path);
-    // Swapped for a FIFO since: O_NONBLOCK keeps the open from waiting for a writer (it
-    // changes nothing for a regular file), and the open file is looked at again.
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
-    if (!fd) return errno_error("open " + path, errno);
-    if (::fstat(fd.get(), &st) != 0) return errno_error("stat " + path, errno);
-    if (!S_ISREG(st.st_mode)) return make_error(Errc::invalid, "{} is not a regular file", path);
-    return read_fd(fd.get(), max_size, path);
-}
-
-Result<std::string> read_fd(int fd, size_t max_size, std::string_view name) {
-    struct stat st {};
-    if (::fstat(fd, &st) != 0) return errno_error(fmt::format("stat {}", name), errno);
+// The rest of `fd`, whose fstat is `st` (its size bounds the read up front and sizes the
+// buffer).
+static Result<std::string> read_stated(int fd, const struct stat& st, size_t max_size,
+                                       std::string_view name) {
     if (static_cast<size_t>(st.st_size) > max_size)
         return make_error(Errc::invalid, "{}: {} bytes is over the limit of {}", name, st.st_size,
                           max_size);
@@ -54,6 +40,27 @@ Result<std::string> read_fd(int fd, size_t max_size, std::string_view name) {
             return make_error(Errc::invalid, "{}: over the limit of {} bytes", name, max_size);
     }
     return data;
+}
+
+Result<std::string> read_regular_file(const std::string& path, size_t max_size) {
+    // Looked at before it is opened: opening a device can act (a watchdog arms, a tape
+    // rewinds), and a build's `#include` may name one.
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return errno_error("stat " + path, errno);
+    if (!S_ISREG(st.st_mode)) return make_error(Errc::invalid, "{} is not a regular file", path);
+    // Swapped for a FIFO since: O_NONBLOCK keeps the open from waiting for a writer (it
+    // changes nothing for a regular file), and the open file is looked at again.
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+    if (!fd) return errno_error("open " + path, errno);
+    if (::fstat(fd.get(), &st) != 0) return errno_error("stat " + path, errno);
+    if (!S_ISREG(st.st_mode)) return make_error(Errc::invalid, "{} is not a regular file", path);
+    return read_stated(fd.get(), st, max_size, path);
+}
+
+Result<std::string> read_fd(int fd, size_t max_size, std::string_view name) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) return errno_error(fmt::format("stat {}", name), errno);
+    return read_stated(fd, st, max_size, name);
 }
 
 static Result<void> write_all(int fd, std::string_view data, const std::string& path) {
