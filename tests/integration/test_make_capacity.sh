@@ -9,9 +9,9 @@ source "$FERRY_SOURCE_DIR/tests/integration/fixtures/jobserver/common.sh"
 capacity_cluster
 cp -r "$FIX/recursive" "$TEST_TMP/proj"
 
-# With 80 jobs a CI run here ended the build 8 s after the shrink, before the pool grew back.
-# The fixture stamps two "E" lines per job (two sub-makes).
-JOBS=200
+# Enough 0.3 s jobs to outlast a slow shrink on a loaded machine (capacity_follows lets the
+# rest run out without the sleep). The fixture stamps two "E" lines per job (two sub-makes).
+JOBS=600
 capacity_follows $((2 * JOBS)) "$FERRY" make -C "$TEST_TMP/proj" JOBS=$JOBS SECS=0.3
 assert_contains "$FERRY_JOBSERVER_LOG" "$(make_auth)" "the pool's style for $(make --version | head -1)"
 pass

@@ -80,7 +80,7 @@ assert_tokens_back
 
 note "ferry ninja follows the cluster: a runner stopped and started again"
 rm -f "$TEST_TMP"/nproj/j*
-ninja_stamp_project "$TEST_TMP/nproj" 400 0.3
-capacity_follows 400 "$FERRY" ninja -C "$TEST_TMP/nproj"
+ninja_stamp_project "$TEST_TMP/nproj" 1200 0.3
+capacity_follows 1200 "$FERRY" ninja -C "$TEST_TMP/nproj"
 no_jobserver_dirs
 pass
