@@ -11,9 +11,17 @@
 # CPU: ferryd's own utime+stime and its reaped children's (the compilers), from
 # /proc/PID/stat fields 14-17, before and after the round; the local build's from
 # getrusage(RUSAGE_CHILDREN) of a sub-shell (bash's `times`).
+# With WORKLOAD=openssl the units are instead the first UNITS C objects of OpenSSL's
+# libcrypto (issue 11 states its 1.05x target on OpenSSL): bench/farm's tree (its workloads.sh:
+# Debian's source package, configured, generated headers made, untimed), the objects' own
+# compile commands taken from `make -n` into a small makefile, so that neither side pays for
+# parsing OpenSSL's 5 MB Makefile. Objects whose source is generated (perlasm) are left out:
+# their perl runs on the client, not on the runner; so is conf_def.o, which ferry keeps local
+# (its ".include" string looks like an assembler include, docs/include-analysis.md).
 # Usage: bench/runner_cpu/run.sh NEW_FERRYD BASE_FERRYD FERRY [ROUNDS] [UNITS]   (default 11, 40)
 set -euo pipefail
 new=$(realpath "$1") base=$(realpath "$2") ferry=$(realpath "$3") rounds=${4:-11} units=${5:-40}
+workload=${WORKLOAD:-generated}
 tmp=$(mktemp -d /tmp/ferry-runner-cpu-XXXXXX)
 pids=()
 declare -A hosts=([new]=127.0.0.71:27771/2 [base]=127.0.0.72:27771/2)
@@ -27,23 +35,46 @@ trap cleanup EXIT
 export FERRY_LOCAL_WHEN_IDLE=0 FERRY_SPECULATE=0
 clk=$(getconf CLK_TCK)
 
-headers="assert ctype errno fenv float inttypes limits locale math setjmp signal stdarg stddef
+src=$tmp/src mk=Makefile
+if [ "$workload" = openssl ]; then
+    here=$(cd "$(dirname "$0")" && pwd)
+    CACHE_DIR=${CACHE_DIR:-/var/tmp/ferry-bench-farm}
+    # shellcheck source=../farm/lib/common.sh
+    . "$here/../farm/lib/common.sh"
+    # shellcheck source=../farm/lib/workloads.sh
+    . "$here/../farm/lib/workloads.sh"
+    wl_openssl_fetch
+    src=$tmp/openssl mk=runner-cpu.mk
+    wl_openssl_setup "$src"
+    # Each object's compile command, make's "$(CC)" put back where it ran gcc.
+    openssl_all_objects "$src" | grep -v 'conf_def' | sed -n '1,400p' >"$tmp/all-objects"
+    mapfile -t all < "$tmp/all-objects"
+    make -C "$src" -n CC=gcc "${all[@]}" 2>/dev/null |
+        awk -v n="$units" '/^gcc .* -c -o [^ ]+\.o [^ ]+\.c$/ && c < n { o = $(NF - 1); sub(/^gcc/, "$(CC)"); rule[++c] = o ":\n\t" $0; objs = objs " " o }
+            END { print "objs:" objs; for (i = 1; i <= c; i++) print rule[i] }' >"$src/$mk"
+    got=$(grep -c '^\s' "$src/$mk" || true)
+    [ "$got" -eq "$units" ] || { echo "only $got C objects of OpenSSL found, $units asked"; exit 1; }
+else
+    headers="assert ctype errno fenv float inttypes limits locale math setjmp signal stdarg stddef
 stdint stdio stdlib string time wchar wctype fcntl unistd pthread sched dirent poll pwd grp
 sys/types sys/stat sys/socket sys/time sys/wait sys/mman sys/uio netinet/in arpa/inet netdb
 sys/select sys/resource termios"
-mkdir -p "$tmp/src"
-{
-    echo "objs: $(seq -f 'u%g.o' 1 "$units" | tr '\n' ' ')"
-    echo '%.o: %.c'
-    printf '\t$(CC) -O2 -g -c $< -o $@\n'
-} >"$tmp/src/Makefile"
-for ((i = 1; i <= units; i++)); do
+    mkdir -p "$src"
     {
-        for h in $headers; do echo "#include <$h.h>"; done
-        echo "int f$i(int n) { int s = $i; for (int k = 0; k < n; ++k) s = s * 31 + k; return s; }"
-        echo "double g$i(double x) { return sin(x) * cos(x) + $i; }"
-    } >"$tmp/src/u$i.c"
-done
+        echo "objs: $(seq -f 'u%g.o' 1 "$units" | tr '\n' ' ')"
+        echo '%.o: %.c'
+        printf '\t$(CC) -O2 -g -c $< -o $@\n'
+    } >"$src/$mk"
+    for ((i = 1; i <= units; i++)); do
+        {
+            for h in $headers; do echo "#include <$h.h>"; done
+            echo "int f$i(int n) { int s = $i; for (int k = 0; k < n; ++k) s = s * 31 + k; return s; }"
+            echo "double g$i(double x) { return sin(x) * cos(x) + $i; }"
+        } >"$src/u$i.c"
+    done
+fi
+mapfile -t objects < <(sed -n 's/^objs: *//p' "$src/$mk" | tr ' ' '\n' | grep .)
+rm_objects() { (cd "$src" && rm -f "${objects[@]}"); }
 
 start_ferryd() { # NAME ADDR BINARY
     mkdir -m 700 "$tmp/run-$1"
@@ -65,14 +96,14 @@ remote_jobs() {
     XDG_RUNTIME_DIR=$tmp/run-$1 FERRY_HOSTS=${hosts[$1]} "$ferry" status --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["jobs"]["remote"])'
 }
 build() { # NAME: one build of every unit through that ferryd
-    rm -f "$tmp"/src/u*.o
+    rm_objects
     XDG_RUNTIME_DIR=$tmp/run-$1 FERRY_HOSTS=${hosts[$1]} \
-        "$ferry" make --quiet -C "$tmp/src" -s CC="$ferry gcc" objs
+        "$ferry" make --quiet -C "$src" -f "$mk" -s CC="$ferry gcc" objs
 }
 # local_cpu: CPU seconds of `make -j2` of the units with plain gcc.
 local_cpu() {
-    rm -f "$tmp"/src/u*.o
-    (make -C "$tmp/src" -s -j2 CC=gcc objs && times) | tail -1 |
+    rm_objects
+    (make -C "$src" -f "$mk" -s -j2 CC=gcc objs && times) | tail -1 |
         awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }'
 }
 # A first, untimed build each: the runners cache the toolchain and the headers.
@@ -106,7 +137,7 @@ median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[in
 m_new=$(echo "${samples[new]}" | median) m_base=$(echo "${samples[base]}" | median)
 m_local=$(echo "${samples[local]}" | median)
 m_new_own=$(echo "${samples[new-own]}" | median) m_base_own=$(echo "${samples[base-own]}" | median)
-echo "runner CPU per job (ms, median of $rounds rounds of $units units; runs: new | base | local)"
+echo "runner CPU per job (ms, median of $rounds rounds of $units units, workload $workload; runs: new | base | local)"
 echo "  new:   ${samples[new]}"
 echo "  base:  ${samples[base]}"
 echo "  local: ${samples[local]}"
@@ -122,7 +153,7 @@ echo "the machine's busy CPU per job during the build (ms; client and kernel wor
 echo "  new:   ${samples[new-all]}"
 echo "  base:  ${samples[base-all]}"
 # The objects are the local build's, byte for byte (the last local build is in the tree).
-mkdir "$tmp/ref" && cp "$tmp"/src/u*.o "$tmp/ref/"
+mkdir "$tmp/ref" && (cd "$src" && cp --parents "${objects[@]}" "$tmp/ref/")
 build new
-for o in "$tmp"/ref/u*.o; do cmp -s "$o" "$tmp/src/$(basename "$o")" || { echo "$(basename "$o") differs"; exit 1; }; done
+for o in "${objects[@]}"; do cmp -s "$tmp/ref/$o" "$src/$o" || { echo "$o differs"; exit 1; }; done
 echo "objects: $units/$units identical to the local build's"

@@ -11,6 +11,9 @@
 # util-linux unshare in a process that holds it; the loop opens its namespaces as fds 3 and 4. The two kinds alternate by
 # block, each block N calls; the figures are per call, medians of the blocks.
 # Usage: bench/sandbox_cost/lent_net.sh [BLOCKS] [CALLS] [BUILD_DIR]   (default 11, 200, build/rel)
+# With BASE_EXEC=<another ferryd-exec> in the environment it compares that binary (kind
+# "base") with the build's ("new"), both joining the lent namespace: two builds of the
+# trampoline side by side.
 set -euo pipefail
 blocks=${1:-11}
 calls=${2:-200}
@@ -50,9 +53,13 @@ limits="--exec-with-limits 300 4294967296 1073741824"
 words="--sandbox $job/root / $job/tmp 0"
 busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
 hz=$(getconf CLK_TCK)
+kinds=(new lent)
+[ -z "${BASE_EXEC:-}" ] || kinds=(new base)
 block() { # KIND: one block of calls, prints "cpu_ms_per_call wall_ms_per_call"
-    local join=
+    local join= exec=$EXEC
     [ "$1" = lent ] && join=--join-net
+    [ -z "${BASE_EXEC:-}" ] || join=--join-net
+    [ "$1" = base ] && exec=$BASE_EXEC
     local b0 w0 b1 w1
     b0=$(busy)
     w0=$(date +%s%N)
@@ -60,7 +67,7 @@ block() { # KIND: one block of calls, prints "cpu_ms_per_call wall_ms_per_call"
         exec 3</proc/'"$holder"'/ns/user 4</proc/'"$holder"'/ns/net
         for ((i = 0; i < '"$calls"'; i++)); do
             "$0" '"$words $join $limits"' /usr/bin/true -- true || exit 1
-        done' "$EXEC"
+        done' "$exec"
     w1=$(date +%s%N)
     sleep 1 # the namespaces' deferred teardown
     b1=$(busy)
@@ -70,7 +77,7 @@ block() { # KIND: one block of calls, prints "cpu_ms_per_call wall_ms_per_call"
 echo "kernel $(uname -r), $(nproc) CPUs, user $(${as[@]+"${as[@]}"} id -un), $blocks blocks of $calls calls each, alternating"
 declare -A cpu wall
 for ((r = 0; r < blocks; r++)); do
-    if ((r % 2)); then order="lent new"; else order="new lent"; fi
+    if ((r % 2)); then order="${kinds[1]} ${kinds[0]}"; else order="${kinds[*]}"; fi
     for kind in $order; do
         read -r c w <<<"$(block "$kind")"
         cpu[$kind]+="$c "
@@ -78,7 +85,7 @@ for ((r = 0; r < blocks; r++)); do
     done
 done
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-for kind in new lent; do
+for kind in "${kinds[@]}"; do
     printf '%-5s machine CPU per call %s ms (blocks: %s); wall per call %s ms\n' "$kind" \
         "$(echo "${cpu[$kind]}" | median)" "${cpu[$kind]}" "$(echo "${wall[$kind]}" | median)"
 done

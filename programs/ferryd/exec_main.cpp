@@ -1,5 +1,6 @@
 // ferryd-exec: the trampoline ferryd starts every compiler through (exec_limits.hpp). Kept
-// apart from ferryd so that starting it loads nothing but libc.
+// apart from ferryd so that starting it loads nothing but libc, linked in statically where
+// the toolchain can (programs/ferryd/CMakeLists.txt): no loader at all per job.
 #include "remote/runner/exec_limits.hpp"
 #include "remote/runner/net_namespace_maker.hpp"
 
