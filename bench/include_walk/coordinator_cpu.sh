@@ -9,8 +9,13 @@
 set -euo pipefail
 new=$(realpath "$1") base=$(realpath "$2") ferryd=$(realpath "$3") rounds=${4:-3} units=${5:-300}
 CACHE_DIR=${CACHE_DIR:-/var/tmp/ferry-bench-farm}
-src=$(ls -d "$CACHE_DIR"/openssl-src/openssl-*/ 2>/dev/null | sort -V | tail -1)
-[ -n "$src" ] || { echo "no OpenSSL source in $CACHE_DIR" >&2; exit 1; }
+ls -d "$CACHE_DIR"/openssl-src/openssl-*/ >/dev/null 2>&1 || { echo "no OpenSSL source in $CACHE_DIR" >&2; exit 1; }
+# The tree as bench/farm sets it up (its workloads.sh): configured, generated headers made.
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../farm/lib/common.sh
+. "$here/../farm/lib/common.sh"
+# shellcheck source=../farm/lib/workloads.sh
+. "$here/../farm/lib/workloads.sh"
 tmp=$(mktemp -d /tmp/ferry-coord-cpu-XXXXXX)
 ferryd_pid=
 cleanup() {
@@ -20,11 +25,8 @@ cleanup() {
     rm -rf "$tmp"
 }
 trap cleanup EXIT
-cp -a "$src" "$tmp/ossl"
-(cd "$tmp/ossl" && ./Configure linux-x86_64 >/dev/null 2>&1 && make -s build_generated >/dev/null 2>&1)
-mapfile -t objs < <({ make -C "$tmp/ossl" -qp 2>/dev/null || true; } |
-    awk -F': *' '$1 == "libcrypto.a" && !done { print $2; done = 1 }' | tr ' ' '\n' | grep '\.o$' |
-    sed -n "1,${units}p")
+wl_openssl_setup "$tmp/ossl"
+mapfile -t objs < <(openssl_all_objects "$tmp/ossl" | sed -n "1,${units}p")
 "$ferryd" --listen 127.0.0.81:27781 --allow 127.0.0.0/8 --jobs 2 --log-file "$tmp/ferryd.log" &
 ferryd_pid=$!
 for _ in $(seq 100); do grep -q 'runner .*slots' "$tmp/ferryd.log" 2>/dev/null && break; sleep 0.1; done
