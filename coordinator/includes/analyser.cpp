@@ -128,6 +128,9 @@ class Walk final : private MacroObserver {
     Analysis run() {
         auto predefined = m_cache.get(m_in.predefined, m_in.lex);
         Frame top{"<predefined>", {}, {}};
+        // The table and the memo borrow macros from their directives (MacroTable::define):
+        // the memo keeps the owners of everything it may record.
+        if (m_memo) m_memo->keep(predefined);
         if (auto defines = m_cache.defines_of(predefined))
             m_macros.set_base(std::move(defines));
         else
@@ -383,7 +386,10 @@ class Walk final : private MacroObserver {
             if (r) note_once_read(*r, m_memo->intern(*id), once);
             if (once) return;
         }
-        if (!seen.lexed) seen.lexed = lex(path, seen.stamp);
+        if (!seen.lexed) {
+            seen.lexed = lex(path, seen.stamp);
+            if (m_memo) m_memo->keep(seen.lexed);
+        }
         const std::shared_ptr<const LexedFile>& lexed = seen.lexed;
         if (!lexed) {
             record({path, 0, "cannot read a header that exists", true});

@@ -80,10 +80,10 @@ void MacroTable::remove(NameRef name) {
         m_macros.erase(it);
 }
 
-void MacroTable::insert(NameRef name, std::shared_ptr<const Macro> macro, bool uncertain) {
+void MacroTable::insert(NameRef name, const Macro* macro, bool uncertain) {
     // Under an undecided condition the new definition may or may not be in effect; in a
     // decided group it is, whatever came before.
-    assign(name, Entry{std::move(macro), true, uncertain});
+    assign(name, Entry{macro, true, uncertain});
 }
 
 void MacroTable::assign(NameRef name, Entry entry) {
@@ -101,13 +101,14 @@ void MacroTable::assign(NameRef name, Entry entry) {
 bool MacroTable::define(const std::vector<Token>& tokens, bool uncertain) {
     auto macro = parse_define(tokens);
     if (!macro) return false;
-    insert(tokens[0], std::move(macro), uncertain);
+    insert(tokens[0], macro.get(), uncertain);
+    m_owned.push_back(std::move(macro));
     return true;
 }
 
 bool MacroTable::define(const Directive& directive, bool uncertain) {
     if (!directive.macro) return false;
-    insert(directive.tokens[0], directive.macro, uncertain);
+    insert(directive.tokens[0], directive.macro.get(), uncertain);
     return true;
 }
 
@@ -157,7 +158,7 @@ MacroState MacroTable::state(NameRef name) const {
 
 const Macro* MacroTable::definition(NameRef name) const {
     const Slot* slot = find(name);
-    return slot && slot->second.defined ? slot->second.macro.get() : nullptr;
+    return slot && slot->second.defined ? slot->second.macro : nullptr;
 }
 
 void MacroTable::push(const std::string& name) {

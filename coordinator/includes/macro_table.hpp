@@ -21,9 +21,11 @@ enum class MacroState : uint8_t { defined, undefined, unknown };
 
 // A macro's entry as a walk sees it, kept by a memoised visit (walk_memo.hpp): what it read
 // and what it left. Two values are equal when they give every reader the same answer.
+// `macro` is borrowed, as a table's entries borrow theirs (MacroTable below): the memo keeps
+// the lexed files that own its values' macros (WalkMemo::keep).
 struct MacroValue {
-    std::shared_ptr<const Macro> macro; // null unless defined
-    bool present = false;               // false: no entry at all (certainly undefined)
+    const Macro* macro = nullptr; // null unless defined
+    bool present = false;         // false: no entry at all (certainly undefined)
     bool defined = false;
     bool uncertain = false;
     bool operator==(const MacroValue& other) const;
@@ -64,9 +66,14 @@ class MacroTable {
     void set_base(std::shared_ptr<const MacroTable> base);
     void reserve(size_t entries) { m_macros.reserve(entries); }
 
-    // `tokens`: what follows `#define`. False if the name is missing or malformed.
+    // `tokens`: what follows `#define`. False if the name is missing or malformed. The macro
+    // is the table's own: a walk that records into a memo defines from lexed directives only.
     bool define(const std::vector<Token>& tokens, bool uncertain);
-    // A lexed #define: its macro is shared, not copied. False if it is malformed.
+    // A lexed #define: its macro is borrowed, not copied — the directive (its LexedFile) must
+    // outlive the table, as the walk's DirectiveCache does. Borrowing, not sharing: a memo's
+    // replay puts back hundreds of macros per unit, and a shared owner's count was an atomic
+    // write to a cold cache line per macro, twice (bench/include_walk, session 24: a tenth
+    // of the coordinator's CPU). False if it is malformed.
     bool define(const Directive& directive, bool uncertain);
     void undef(NameRef name, bool uncertain);
     MacroState state(NameRef name) const;
@@ -96,7 +103,7 @@ class MacroTable {
     // Not defined and not uncertain: a base macro this table undefined for certain (a table
     // without a base erases the entry instead).
     struct Entry {
-        std::shared_ptr<const Macro> macro; // null unless defined
+        const Macro* macro = nullptr; // null unless defined; borrowed (define above)
         bool defined = false;
         bool uncertain = false;
     };
@@ -126,7 +133,7 @@ class MacroTable {
     const Slot* lookup(NameRef name) const;
     // `name` is certainly undefined from here on.
     void remove(NameRef name);
-    void insert(NameRef name, std::shared_ptr<const Macro> macro, bool uncertain);
+    void insert(NameRef name, const Macro* macro, bool uncertain);
     // Replaces the entry of `name`, or makes one.
     void assign(NameRef name, Entry entry);
     // A new name's key, its text in `m_text`.
@@ -138,6 +145,7 @@ class MacroTable {
     std::pmr::unordered_map<Name, Entry, NameHash, NameEqual> m_macros; // over the base's
     std::unordered_map<std::string, std::vector<Saved>> m_pushed;
     std::shared_ptr<const MacroTable> m_base;
+    std::vector<std::shared_ptr<const Macro>> m_owned; // what define(tokens) parsed
     mutable uint64_t m_expansion_work = 0;
     MacroObserver* m_observer = nullptr;
     friend class Expander;

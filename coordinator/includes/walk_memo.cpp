@@ -19,6 +19,7 @@ void WalkMemo::begin_walk() {
     if (m_bytes <= m_max_bytes) return;
     m_map.clear();
     m_names.clear();
+    m_owners.clear();
     m_bytes = 0;
     ++m_counters.resets;
 }

@@ -62,6 +62,14 @@ class WalkMemo {
     void begin_walk();
     // The one copy of `s` the memo keeps, for as long as it keeps its entries.
     Name intern(NameRef s);
+    // Keeps `owner` — a lexed file or a table of predefined macros a walk took macros from —
+    // for as long as the entries: their values borrow those macros (MacroValue). A walk keeps
+    // every owner it reads through before it can record anything from it.
+    template <typename T> void keep(const std::shared_ptr<T>& owner) {
+        // Asked for every file a walk visits: a lookup, and a copy only of a new owner.
+        // The lexed files are the DirectiveCache's too: only the key is the memo's cost.
+        if (owner && m_owners.try_emplace(owner.get(), owner).second) m_bytes += 48;
+    }
 
     using Entries = std::vector<std::shared_ptr<const MemoEntry>>;
     // The entries of a key, newest first; null when there are none.
@@ -96,6 +104,7 @@ class WalkMemo {
     };
     std::unordered_map<std::string, Entries> m_map;
     std::unordered_set<Atom, Hash, Equal> m_names;
+    std::unordered_map<const void*, std::shared_ptr<const void>> m_owners;
     size_t m_bytes = 0;
     size_t m_max_bytes;
     Counters m_counters;

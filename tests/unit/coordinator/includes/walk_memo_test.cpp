@@ -296,3 +296,26 @@ TEST_CASE("a memo past its size starts again empty, between walks, and answers t
     CHECK(p.run("a.c").files.size() == 7);
     CHECK(p.hits() > 0);
 }
+
+TEST_CASE("a memo outlives the directive cache whose macros its entries hold") {
+    // Entries borrow the macros they replay (MacroValue); the memo keeps the lexed files
+    // that own them, so a replay through another cache (or after the first is gone) still
+    // expands them. Under ASan, a dangling macro here is a use after free.
+    Project p;
+    std::string filler; // enough work for the visit to be remembered
+    for (int k = 0; k < 8; ++k)
+        filler += "#define FILLER_" + std::to_string(k) + " 1 2 3 4 5 6 7 8 9 10\n";
+    p.tree.write("inc/v.h", "#define VERSION 3\n" + filler);
+    p.tree.write("three.h", "");
+    p.tree.write("main.c", "#include <v.h>\n#if VERSION == 3\n#include \"three.h\"\n#endif\n");
+    p.input.source = "main.c";
+    {
+        DirectiveCache first;
+        CHECK(has(analyse(p.fs, first, p.input, &p.memo).files, "three.h"));
+    }
+    CHECK(p.memo.counters().recorded > 0);
+    DirectiveCache second;
+    auto replayed = analyse(p.fs, second, p.input, &p.memo);
+    CHECK(p.hits() > 0);
+    CHECK(has(replayed.files, "three.h"));
+}
