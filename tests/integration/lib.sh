@@ -23,6 +23,19 @@ fail() {
     echo "$FAIL_MESSAGE" >&2
     exit 1
 }
+# A command that stops the suite under `set -e` names itself: the command, its status and
+# where (a bare exit left CI's log with nothing but the cleanup's log tails). Only while
+# errexit is on: a command a suite lets fail under `set +e` is not a failure.
+ferry_test_errexit() { # status command line file
+    [[ $- == *e* ]] || return 0
+    if [ "$BASHPID" != $$ ]; then # a subshell's end: the suite decides what it means
+        echo "--- in a subshell, '$2' exited $1 at ${4##*/}:$3" >&2
+        return 0
+    fi
+    local message="FAIL ($TEST_NAME): '$2' exited $1 at ${4##*/}:$3"
+    echo "$message" >&2
+    [ -n "$FAIL_MESSAGE" ] || FAIL_MESSAGE=$message
+}
 skip() {
     [ "${FERRY_NO_SKIP:-0}" = 0 ] || fail "cannot skip under FERRY_NO_SKIP: $*"
     echo "SKIP ($TEST_NAME): $*" >&2
@@ -67,6 +80,8 @@ ferry_test_init() {
     export FERRY_LOCAL_WHEN_IDLE="${FERRY_LOCAL_WHEN_IDLE:-0}"
     PORT=$(suite_port)
     trap ferry_test_cleanup EXIT
+    set -E
+    trap 'ferry_test_errexit "$?" "$BASH_COMMAND" "$LINENO" "${BASH_SOURCE[0]:-}"' ERR
     # FERRY_TEST_REAL_TOOLS=1: this run's make and ninja are the real make 4.4.1 and ninja
     # 1.13.2; FERRY_TEST_MAKE / FERRY_TEST_NINJA: these binaries.
     [ "${FERRY_TEST_REAL_TOOLS:-0}" = 0 ] || use_real_tools
