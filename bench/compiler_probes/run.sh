@@ -12,17 +12,16 @@ set -euo pipefail
 new=$(realpath "$1") base=$(realpath "$2") ferryd=$(realpath "$3") rounds=${4:-5}
 tmp=$(mktemp -d /tmp/ferry-compiler-probes-XXXXXX)
 export FERRY_HOSTS=127.0.0.62:27762/2 FERRY_LOCAL_WHEN_IDLE=0 FERRY_IDLE_TIMEOUT=600
-pid=
+# shellcheck source=../lib/loopback_ferryd.sh
+. "$(dirname "$0")/../lib/loopback_ferryd.sh"
 cleanup() {
     for b in new base; do XDG_RUNTIME_DIR=$tmp/run-$b "$new" shutdown >/dev/null 2>&1 || true; done
-    [ -z "$pid" ] || kill "$pid" 2>/dev/null || true
+    bench_stop_ferryds
     wait 2>/dev/null || true
     rm -rf "$tmp"
 }
 trap cleanup EXIT
-"$ferryd" --listen 127.0.0.62:27762 --allow 127.0.0.0/8 --jobs 2 --log-file "$tmp/ferryd.log" &
-pid=$!
-for _ in $(seq 100); do grep -q 'listening on' "$tmp/ferryd.log" 2>/dev/null && break; sleep 0.05; done
+bench_start_ferryd "$ferryd" 127.0.0.62:27762 "$tmp/ferryd.log"
 flags="-fno-stack-protector -fcf-protection=none -mno-red-zone -fno-PIE -fno-pic
 -mindirect-branch=thunk-extern -mfunction-return=thunk-extern -fzero-call-used-regs=used-gpr
 -fno-delete-null-pointer-checks -Wno-frame-address -Wno-format-truncation -Wno-format-overflow

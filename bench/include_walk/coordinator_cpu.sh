@@ -17,19 +17,18 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../farm/lib/workloads.sh
 . "$here/../farm/lib/workloads.sh"
 tmp=$(mktemp -d /tmp/ferry-coord-cpu-XXXXXX)
-ferryd_pid=
+# shellcheck source=../lib/loopback_ferryd.sh
+. "$here/../lib/loopback_ferryd.sh"
 cleanup() {
     for d in new base; do XDG_RUNTIME_DIR=$tmp/run-$d "$new" shutdown >/dev/null 2>&1 || true; done
-    [ -z "$ferryd_pid" ] || kill "$ferryd_pid" 2>/dev/null || true
+    bench_stop_ferryds
     wait 2>/dev/null || true
     rm -rf "$tmp"
 }
 trap cleanup EXIT
 wl_openssl_setup "$tmp/ossl"
 mapfile -t objs < <(openssl_all_objects "$tmp/ossl" | sed -n "1,${units}p")
-"$ferryd" --listen 127.0.0.81:27781 --allow 127.0.0.0/8 --jobs 2 --log-file "$tmp/ferryd.log" &
-ferryd_pid=$!
-for _ in $(seq 100); do grep -q 'runner .*slots' "$tmp/ferryd.log" 2>/dev/null && break; sleep 0.1; done
+bench_start_ferryd "$ferryd" 127.0.0.81:27781 "$tmp/ferryd.log"
 export FERRY_HOSTS=127.0.0.81:27781/2 FERRY_LOCAL_WHEN_IDLE=0 FERRY_SPECULATE=0 FERRY_IDLE_TIMEOUT=600
 clk=$(getconf CLK_TCK)
 build() { # NAME BINARY: prints the coordinator's CPU ms per unit analysed

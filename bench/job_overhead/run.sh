@@ -22,10 +22,13 @@ tmp=$(mktemp -d /tmp/ferry-bench-XXXXXX)
 # Two ferry configurations, each with its own runtime dir (so its own coordinator).
 sb=(env XDG_RUNTIME_DIR="$tmp/run-sb" FERRY_HOSTS=127.0.0.20:27700/2 "$FERRY")
 us=(env XDG_RUNTIME_DIR="$tmp/run-us" FERRY_HOSTS=127.0.0.22:27702/2 "$FERRY")
-pids=()
+# shellcheck source=../lib/loopback_ferryd.sh
+. "$here/../lib/loopback_ferryd.sh"
+pids=() # distccd
 cleanup() {
     "${sb[@]}" shutdown >/dev/null 2>&1 || true
     "${us[@]}" shutdown >/dev/null 2>&1 || true
+    bench_stop_ferryds
     for p in "${pids[@]}"; do
         # distccd's pre-forked workers are its children: end them by id, then it.
         for c in $(ps -o pid= --ppid "$p" 2>/dev/null); do kill "$c" 2>/dev/null || true; done
@@ -58,17 +61,11 @@ int main(int argc, char **argv) {
 }
 C
 
-"$FERRYD" --listen 127.0.0.20:27700 --jobs 2 --log-file "$tmp/ferryd-sb.log" &
-pids+=($!)
-"$FERRYD" --unsandboxed --listen 127.0.0.22:27702 --jobs 2 --log-file "$tmp/ferryd-us.log" &
-pids+=($!)
+bench_start_ferryd "$FERRYD" 127.0.0.20:27700 "$tmp/ferryd-sb.log"
+bench_start_ferryd "$FERRYD" 127.0.0.22:27702 "$tmp/ferryd-us.log" --unsandboxed
 distccd --daemon --no-detach --allow 127.0.0.0/8 --listen 127.0.0.21 --port 27701 --jobs 2 \
     --log-file "$tmp/distccd.log" --pid-file "$tmp/distccd.pid" &
 pids+=($!)
-for _ in $(seq 100); do
-    grep -q "runner '" "$tmp/ferryd-sb.log" 2>/dev/null && grep -q "runner '" "$tmp/ferryd-us.log" 2>/dev/null && break
-    sleep 0.1
-done
 sleep 0.5 # distccd
 grep -q 'jobs run sandboxed' "$tmp/ferryd-sb.log" || { echo "ferryd cannot sandbox jobs:"; cat "$tmp/ferryd-sb.log"; exit 1; }
 

@@ -19,22 +19,21 @@ tmp=$(mktemp -d /tmp/ferry-bench-mon-XXXXXX)
 export XDG_RUNTIME_DIR="$tmp/run" FERRY_IDLE_TIMEOUT=600
 export FERRY_HOSTS="127.0.0.30:27730/2 127.0.0.31:27730/2"
 mkdir -m 700 "$tmp/run"
-pids=()
+# shellcheck source=../lib/loopback_ferryd.sh
+. "$here/../lib/loopback_ferryd.sh"
 mon_pid= curl_pid=
 cleanup() {
     [ -z "$curl_pid" ] || kill "$curl_pid" 2>/dev/null || true
     [ -z "$mon_pid" ] || kill "$mon_pid" 2>/dev/null || true
     "$FERRY" shutdown >/dev/null 2>&1 || true
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    bench_stop_ferryds
     wait 2>/dev/null || true
     rm -rf "$tmp"
 }
 trap cleanup EXIT
 for a in 127.0.0.30 127.0.0.31; do
-    "$FERRYD" --listen "$a:27730" --allow 127.0.0.0/8 --jobs 2 --log-file "$tmp/ferryd-$a.log" &
-    pids+=($!)
+    bench_start_ferryd "$FERRYD" "$a:27730" "$tmp/ferryd-$a.log"
 done
-sleep 2
 
 mkdir -p "$tmp/proj"
 for ((u = 1; u <= units; u++)); do

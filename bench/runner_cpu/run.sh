@@ -23,11 +23,12 @@ set -euo pipefail
 new=$(realpath "$1") base=$(realpath "$2") ferry=$(realpath "$3") rounds=${4:-11} units=${5:-40}
 workload=${WORKLOAD:-generated}
 tmp=$(mktemp -d /tmp/ferry-runner-cpu-XXXXXX)
-pids=()
+# shellcheck source=../lib/loopback_ferryd.sh
+. "$(dirname "$0")/../lib/loopback_ferryd.sh"
 declare -A hosts=([new]=127.0.0.71:27771/2 [base]=127.0.0.72:27771/2)
 cleanup() {
     for d in new base; do XDG_RUNTIME_DIR=$tmp/run-$d FERRY_HOSTS=${hosts[$d]} "$ferry" shutdown || true; done
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    bench_stop_ferryds
     wait 2>/dev/null || true
     rm -rf "$tmp"
 }
@@ -78,10 +79,8 @@ rm_objects() { (cd "$src" && rm -f "${objects[@]}"); }
 
 start_ferryd() { # NAME ADDR BINARY
     mkdir -m 700 "$tmp/run-$1"
-    "$3" --listen "$2:27771" --allow 127.0.0.0/8 --jobs 2 --log-file "$tmp/ferryd-$1.log" &
-    pids+=($!)
-    eval "pid_$1=$!"
-    for _ in $(seq 100); do grep -q 'runner .*slots' "$tmp/ferryd-$1.log" 2>/dev/null && break; sleep 0.1; done
+    bench_start_ferryd "$3" "$2:27771" "$tmp/ferryd-$1.log"
+    eval "pid_$1=$BENCH_FERRYD_PID"
 }
 start_ferryd new 127.0.0.71 "$new"
 start_ferryd base 127.0.0.72 "$base"

@@ -13,10 +13,11 @@ new=$(realpath "$1") base=$(realpath "$2") ferryd=$(realpath "$3") rounds=${4:-2
 command -v perf >/dev/null || { echo "needs perf (scripts/install-deps.sh --bench)"; exit 2; }
 tmp=$(mktemp -d /tmp/ferry-wrapper-start-XXXXXX)
 export XDG_RUNTIME_DIR=$tmp/run FERRY_HOSTS=127.0.0.61:27761/2 FERRY_LOCAL_WHEN_IDLE=0
-pid=
+# shellcheck source=../lib/loopback_ferryd.sh
+. "$(dirname "$0")/../lib/loopback_ferryd.sh"
 cleanup() {
     "$new" shutdown >/dev/null 2>&1 || true
-    [ -z "$pid" ] || kill "$pid" 2>/dev/null || true
+    bench_stop_ferryds
     wait 2>/dev/null || true
     rm -rf "$tmp"
 }
@@ -27,9 +28,7 @@ cat >"$tmp/small.c" <<'C'
 #include <string.h>
 int count(const char *s) { return printf("%zu\n", strlen(s)); }
 C
-"$ferryd" --listen 127.0.0.61:27761 --allow 127.0.0.0/8 --jobs 2 --log-file "$tmp/ferryd.log" &
-pid=$!
-for _ in $(seq 100); do grep -q 'runner .*slots' "$tmp/ferryd.log" 2>/dev/null && break; sleep 0.1; done
+bench_start_ferryd "$ferryd" 127.0.0.61:27761 "$tmp/ferryd.log"
 cd "$tmp"
 "$new" gcc -O2 -c small.c -o small.o # the runner caches the toolchain and headers
 ldd "$new" | grep -c '=>' | xargs echo "new:  shared libraries:"
