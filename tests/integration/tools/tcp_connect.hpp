@@ -38,6 +38,16 @@ inline Result<Fd> connect_v4(const std::string& target, const std::string& bind_
     Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
     if (!fd) return errno_error("socket", errno);
     if (!bind_addr.empty()) {
+        // The kernel picks the local port from its ephemeral range, which overlaps the
+        // suites' fixed ports (lib.sh's suite_port), and a runner's address is where the
+        // probes come from: without SO_REUSEADDR this connection's port on that address —
+        // alive, or for a minute in TIME_WAIT after the probe closes first — refuses a later
+        // runner's bind there ("Address already in use": CI lost test_make_lto.make44 so,
+        // its port taken by another suite's probe of 127.0.0.6). With it, only a listener
+        // holds the port.
+        int one = 1;
+        if (::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0)
+            return errno_error("SO_REUSEADDR", errno);
         FERRY_TRY(local, parse_v4(bind_addr, 0));
         if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&*local), sizeof *local) != 0)
             return errno_error("bind " + bind_addr, errno);
