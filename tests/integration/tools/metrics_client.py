@@ -19,6 +19,9 @@ import time
 
 def connect(bind, host, port):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # As the C++ tools (tcp_connect.hpp): the ephemeral port this takes on a runner's
+    # address, alive or in TIME_WAIT, must not refuse another suite's runner its bind there.
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind((bind, 0))
     s.settimeout(30)
     s.connect((host, int(port)))
