@@ -62,9 +62,9 @@ class WalkMemo {
     void begin_walk();
     // The one copy of `s` the memo keeps, for as long as it keeps its entries.
     Name intern(NameRef s);
-    // Keeps `owner` — a lexed file or a table of predefined macros a walk took macros from —
-    // for as long as the entries: their values borrow those macros (MacroValue). A walk keeps
-    // every owner it reads through before it can record anything from it.
+    // Keeps `owner` — a lexed file whose #defines a walk may put in its table, the predefined
+    // macros' among them — for as long as the entries: their values borrow those macros
+    // (MacroValue). A walk keeps each file it lexes before it can record anything from it.
     template <typename T> void keep(const std::shared_ptr<T>& owner) {
         // Asked for every file a walk visits: a lookup, and a copy only of a new owner.
         // The lexed files are the DirectiveCache's too: only the key is the memo's cost.
