@@ -65,6 +65,23 @@ wait_port() { # addr port seconds
     return 1
 }
 
+# Waits until something listens on TCP `port` (any address), without connecting to it: a
+# connection that sends nothing stalls icecc-scheduler 1.4 for up to 20 s (after an accept it
+# leaves its listening socket out of its poll for a second, with a poll timeout of up to 20 s
+# when no daemon is logged in yet), and the runners' first log-ins time out meanwhile (seen:
+# every log-in at +20 s, one run of three with none within 30 s).
+wait_listening() { # port seconds
+    local i hex
+    hex=$(printf ':%04X ' "$1")
+    for ((i = 0; i < $2 * 20; i++)); do
+        # /proc/net/tcp: local address is field 2 (ADDR:PORT in hex), state 0A is LISTEN.
+        awk -v p="$hex" 'NR > 1 && $4 == "0A" && index($2 " ", p) { found = 1 } END { exit !found }' \
+            /proc/net/tcp && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
 # Stops the daemons this run started (by pid), then whatever they left in the runner groups
 # (distccd's and iceccd's children): every process there was started by this run.
 DAEMON_PIDS=()

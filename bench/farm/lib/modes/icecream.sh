@@ -39,7 +39,7 @@ mode_icecream_start() {
     cg_exec sched env $(icecc_env sched) icecc-scheduler -p "$PORT_ICECC_SCHED" -n "$ICECC_NET" \
         -l "$ICE_DIR/scheduler.log" -v -v -v &
     DAEMON_PIDS+=($!)
-    wait_port 127.0.0.1 "$PORT_ICECC_SCHED" 10 || { MODE_START_ERROR="icecc-scheduler did not start"; return 1; }
+    wait_listening "$PORT_ICECC_SCHED" 10 || { MODE_START_ERROR="icecc-scheduler did not start"; return 1; }
     # shellcheck disable=SC2046
     cg_exec client env $(icecc_env client) iceccd --no-remote -m "$CLIENT_SLOTS" \
         -n "$ICECC_NET" -N client -p "$((PORT_ICECC + 0))" -b "$ICE_DIR/envs-client" \
