@@ -5,7 +5,8 @@
 // runners. Each job sent back books one CPU until its use shows in the readings, so one idle
 // reading does not send the whole queue home; once it starts, it is followed
 // (coordinator/offload_runs.hpp: its CPU comes back to the readings as idle) and stays booked
-// until it ends. Pure: the service feeds it readings on its tick.
+// until it ends. Pure: the service feeds it readings on its tick, and asks for a job on the
+// tick and whenever a local slot is freed (the last reading decides).
 //
 // A job sent back compiles at the lowest priority (SCHED_IDLE, `lowest_priority` in the
 // answer; client/local_compile.hpp): it runs on CPU nothing here wants, so make, the wrappers

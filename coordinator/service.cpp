@@ -226,9 +226,14 @@ void Service::offload_when_idle() {
         m_offload.measured(idle);
     }
     m_last_cpu = *reading;
+    offload_queued("");
+}
+
+void Service::offload_queued(std::string_view trigger) {
+    if (!m_cpu_meter) return;
     while (m_offload.take(m_scheduler->queued(), m_slots.capacity() - m_slots.in_use())) {
-        log::info("{:.1f} CPUs idle here while runners are full: a queued job compiles here",
-                  m_offload.idle());
+        log::info("{:.1f} CPUs idle here while runners are full{}: a queued job compiles here",
+                  m_offload.idle(), trigger);
         if (!m_scheduler->take_queued_for_local(kIdleOffloadReason)) break;
     }
 }
@@ -270,6 +275,7 @@ Result<void> Service::handle_frame(ConnectionId connection, const proto::Frame& 
             m_offload.finished();
         m_board.local_released(connection);
         grant(granted);
+        offload_queued(" (a local slot freed)");
         return ok();
     }
     case proto::MsgType::ipc_compile: {
@@ -348,10 +354,12 @@ void Service::ipc_closed(ConnectionId connection, const std::string&) {
     std::erase_if(m_analysing,
                   [connection](const auto& entry) { return entry.second == connection; });
     std::vector<OwnerId> granted;
+    const bool held_slot = m_slots.held_by(connection) > 0;
     m_slots.drop_owner(connection, granted);
     if (m_offload_runs.finished(connection, uv_hrtime())) m_offload.finished();
     m_board.closed(connection);
     grant(granted);
+    if (held_slot) offload_queued(" (a local slot freed)");
     // Its jobs' answers are no longer wanted; a running one keeps its runner slot until the
     // runner answers.
     for (auto it = m_jobs.begin(); it != m_jobs.end();) {

@@ -125,6 +125,11 @@ class Service final : public IpcEvents, public RunnerLinkEvents, public Dispatch
     void on_tick();
     // Runners full and this machine measured idle: queued jobs compile here (local_offload).
     void offload_when_idle();
+    // The queued jobs the last reading lets compile here. Asked on the tick and again when a
+    // local slot is freed: a compile sent back ends in a fraction of a tick, and a slot left
+    // empty until the next one (up to 500 ms) kept a farm client at half its CPU while 20
+    // jobs waited for its one runner (bench/farm/RESULTS.md, session 26).
+    void offload_queued(std::string_view trigger);
     void on_signal();
     // The compile times kept beside the socket (cost_memory.hpp).
     void load_costs(const std::string& socket_path);
