@@ -82,6 +82,14 @@ wait_listening() { # port seconds
     return 1
 }
 
+# The logs of this run's runners, PREFIX-1.log to PREFIX-$RUNNERS.log in $RUN_DIR: a run with
+# fewer runners than an earlier one leaves the others' logs behind (the remote count of a
+# one-runner ferry run read 302 for its 131 remote jobs).
+runner_logs() { # PREFIX
+    local i
+    for ((i = 1; i <= RUNNERS; i++)); do echo "$RUN_DIR/$1-$i.log"; done
+}
+
 # Stops the daemons this run started (by pid), then whatever they left in the runner groups
 # (distccd's and iceccd's children): every process there was started by this run.
 DAEMON_PIDS=()

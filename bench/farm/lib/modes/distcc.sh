@@ -23,6 +23,7 @@ mode_distcc_start() {
 }
 mode_distcc_describe() { echo "make -j$DISTCC_J CC=\"distcc gcc\", DISTCC_HOSTS=\"$DISTCC_HOSTS\""; }
 mode_distcc_remote_count() {
-    cat "$RUN_DIR"/distccd-*.log | grep -c 'COMPILE_OK' || true
+    # shellcheck disable=SC2046
+    cat $(runner_logs distccd) | grep -c 'COMPILE_OK' || true
 }
 mode_distcc_stop() { stop_daemons; unset DISTCC_HOSTS DISTCC_DIR; }

@@ -35,7 +35,8 @@ mode_ferry_start() {
 mode_ferry_describe() { echo "ferry make CC=\"ferry gcc\" (ferry ninja), FERRY_HOSTS=\"$FERRY_HOSTS\""; }
 mode_ferry_remote_count() {
     local logs status
-    logs=$(cat "$RUN_DIR"/ferryd-*.log | grep -c 'job .* exit' || true)
+    # shellcheck disable=SC2046
+    logs=$(cat $(runner_logs ferryd) | grep -c 'job .* exit' || true)
     # The coordinator that ran the build is still up (idle timeout): its counters.
     status=$("$FERRY" status --json 2>/dev/null | python3 -c 'import json, sys
 j = json.load(sys.stdin)["jobs"]
