@@ -157,7 +157,7 @@ void Scheduler::job_result(size_t runner, proto::JobResult result) {
             m_dispatcher.finish_local(job.id, "", "a file was missing on the runner");
             break;
         }
-        m_estimate.learn(job.spec.compiler_id, job.spec.input_bytes, result.compile_ms);
+        m_estimate.learn(job.spec.compiler_id, job.spec.cost_bytes, result.compile_ms);
         ++m_jobs_remote;
         if (job.backup) {
             // The loser took at least this long: a slow runner is placed later, not backed off.
@@ -241,7 +241,7 @@ void Scheduler::submit(JobId id, JobSpec spec) {
     // A remembered time with the unit's size teaches the compiler's rate before anything of
     // this build completed.
     if (spec.expected_ms != 0)
-        m_estimate.learn(spec.compiler_id, spec.input_bytes, spec.expected_ms);
+        m_estimate.learn(spec.compiler_id, spec.cost_bytes, spec.expected_ms);
     Job job;
     job.id = id;
     job.spec = std::move(spec);
@@ -353,15 +353,23 @@ bool wants_backup(const BackupPolicy& policy, uint64_t elapsed_ms, uint32_t expe
     return static_cast<double>(elapsed_ms) > policy.factor * expected;
 }
 
+bool wants_crowded_backup(const BackupPolicy& policy, uint64_t elapsed_ms, uint32_t expected_ms,
+                          double share) {
+    if (!policy.enabled || elapsed_ms < policy.min_ms || share <= 0 || share >= 1) return false;
+    const double expected = expected_ms != 0 ? expected_ms : policy.default_ms;
+    const double left_here = (expected - static_cast<double>(elapsed_ms) * share) / share;
+    return left_here > expected;
+}
+
 uint32_t Scheduler::expected_ms(const Job& job) const {
     if (job.spec.expected_ms != 0) return job.spec.expected_ms;
-    return m_estimate.estimate(job.spec.compiler_id, job.spec.input_bytes)
+    return m_estimate.estimate(job.spec.compiler_id, job.spec.cost_bytes)
         .value_or(m_options.backups.default_ms);
 }
 
 double Scheduler::rank(const Job& job) const {
     if (job.spec.expected_ms != 0) return job.spec.expected_ms;
-    return m_estimate.rank(job.spec.compiler_id, job.spec.input_bytes);
+    return m_estimate.rank(job.spec.compiler_id, job.spec.cost_bytes);
 }
 
 void Scheduler::order_queue() {
@@ -410,10 +418,16 @@ std::optional<size_t> Scheduler::best_free(const Job& job, bool* can_wait,
                                            std::optional<size_t> except) const {
     std::optional<size_t> best;
     const uint32_t cost = expected_ms(job);
+    // The running job with the most work left decides when the build can end.
+    const Longest longest = longest_running();
     for (size_t r = 0; r < m_runners.size(); ++r) {
         if (r == except) continue;
         switch (fit(job, r, nullptr)) {
         case Fit::free:
+            if (crowds(longest, r, cost)) {
+                if (can_wait) *can_wait = true; // a slot elsewhere, or a shorter job for this one
+                break;
+            }
             if (!best || less_loaded(r, *best, cost)) best = r;
             break;
         case Fit::busy:
@@ -425,6 +439,46 @@ std::optional<size_t> Scheduler::best_free(const Job& job, bool* can_wait,
         }
     }
     return best;
+}
+
+Scheduler::Longest Scheduler::longest_running() const {
+    const uint64_t now = m_clock();
+    Longest longest;
+    for (const auto& [id, job] : m_running) {
+        for (const bool backup : {false, true}) {
+            const std::optional<size_t> on = backup ? job.backup : std::optional(job.runner);
+            if (!on || m_orphans.count({*on, id})) continue;
+            const uint64_t started = backup ? job.backup_started_ms : job.started_ms;
+            const double left = static_cast<double>(expected_ms(job)) -
+                                static_cast<double>(now - std::min(now, started));
+            if (left > longest.left) longest = {left, {}};
+            if (left == longest.left) longest.runners.push_back(*on);
+        }
+    }
+    return longest;
+}
+
+bool Scheduler::crowds(const Longest& longest, size_t runner, uint32_t cost) const {
+    const RunnerView& v = m_runners[runner];
+    if ((v.in_flight + 1) * 2 <= v.slots) return false; // a CPU of its own
+    // Shorter jobs fill its runner's other slots; one as long as a quarter of it would take
+    // half its CPU for that long.
+    if (longest.left < kLongestMs || cost >= longest.left || 4.0 * cost < longest.left)
+        return false;
+    return std::find(longest.runners.begin(), longest.runners.end(), runner) !=
+           longest.runners.end();
+}
+
+double Scheduler::share(size_t runner) const {
+    // Two slots per CPU, as best_free_for_backup assumes: up to half the slots taken, each
+    // job has a CPU of its own.
+    const RunnerView& v = m_runners[runner];
+    uint32_t running = v.in_flight;
+    // A cancelled copy keeps its slot until its answer arrives, but its compiler was killed.
+    for (const auto& [key, lost_race] : m_orphans)
+        if (key.first == runner && running > 0) --running;
+    if (running <= 1 || running * 2 <= v.slots) return 1.0;
+    return static_cast<double>(v.slots) / (2.0 * static_cast<double>(running));
 }
 
 std::optional<size_t> Scheduler::best_free_for_backup(const Job& job) const {
@@ -489,17 +543,26 @@ void Scheduler::pump() {
 void Scheduler::start_backups() {
     if (!m_options.backups.enabled) return;
     const uint64_t now = m_clock();
-    std::vector<std::pair<uint64_t, JobId>> late; // elapsed, job: the longest first
+    std::vector<std::pair<uint64_t, JobId>> late;    // elapsed, job: the longest first
+    std::vector<std::pair<uint32_t, JobId>> crowded; // expected, job: the shortest first
     for (const auto& [id, job] : m_running) {
         if (job.had_backup) continue;
         const uint64_t elapsed = now - std::min(now, job.started_ms);
         // A unit never compiled is judged by its estimate too: the default would race the
         // build's longest compile after seconds, on another runner's CPU, where it cannot
         // catch up (bench/farm, googletest: 80 s of runner CPU for a copy that lost).
-        if (wants_backup(m_options.backups, elapsed, expected_ms(job)))
+        const uint32_t expected = expected_ms(job);
+        if (wants_backup(m_options.backups, elapsed, expected))
             late.emplace_back(elapsed, id);
+        else if (wants_crowded_backup(m_options.backups, elapsed, expected, share(job.runner)))
+            crowded.emplace_back(expected, id);
     }
     std::sort(late.rbegin(), late.rend());
+    // The shortest copy first: it wins soonest, and its win frees the crowded runner's CPU
+    // for the longer job left there, which a copy from scratch overtakes later if at all.
+    std::sort(crowded.begin(), crowded.end());
+    for (const auto& [expected, id] : crowded)
+        late.emplace_back(0, id);
     for (const auto& [elapsed, id] : late) {
         Job& job = m_running.at(id);
         auto best = best_free_for_backup(job);

@@ -8,7 +8,7 @@
 //    Runners that are up and match are used; a runner still connecting whose compilers are
 //    unknown (or matched before) is worth waiting for; one in backoff is not.
 //  - Placement by expected finish: each job carries its unit's expected cost (its last
-//    remote compile time, cost_memory.hpp; else an estimate from its input bytes and the
+//    remote compile time, cost_memory.hpp; else an estimate from its weighted input bytes and the
 //    build's milliseconds per byte for its compiler, cost_estimate.hpp; else a default). Among
 //    runners with a free slot the one with the least expected work per slot still to do (each
 //    running job's expected cost minus its time so far, never below a quarter of it), plus this
@@ -19,7 +19,12 @@
 //  - Matching runners all busy: the job waits in a queue with no limit on its length,
 //    longest expected cost first (the longest job must not start last: it would decide the
 //    build's wall time alone), jobs sent back by a runner before every other; equal costs in
-//    their order of arrival. A build keeps that queue filled through the tokens its
+//    their order of arrival. One exception keeps the build's longest job fast: a job does not
+//    take a slot where it would share a CPU (more than half the runner's slots taken) with the
+//    running job that has the most work left (10 s or more) when it is shorter than that job
+//    but a quarter of it or longer — it waits for another slot, and a shorter job fills that
+//    one (bench/farm's googletest: a 46 s compile beside the build's 160 s one halved its
+//    speed for 88 s). A build keeps that queue filled through the tokens its
 //    jobserver adds while the runners are busy (integrations/make/capacity.hpp, queue_ahead).
 //    The local offload takes the cheapest queued job.
 //  - A runner failure (connection lost, timeout, garbage, JobStatus::failed) puts that
@@ -42,7 +47,12 @@
 //    its expected cost — remembered, else estimated, else the default), the same job is sent to an
 //    idle matching runner it has not tried, longest-running job first, at most one backup per job —
 //    to a runner with fewer than half its slots taken, so that a backup does not slow the jobs it
-//    runs beside (slots share a runner's CPUs). The first completed answer is the job's (both
+//    runs beside (slots share a runner's CPUs). A job whose runner is crowded (more than half
+//    its slots taken, so it runs at a share of a CPU) is raced sooner, shortest expected job
+//    first, when a fresh copy on the idle runner is expected to end before it can: a copy that
+//    wins gives the crowded runner's CPU back to the jobs left there (bench/farm's googletest:
+//    the build's longest compile shared its runner for 97 s while two runners idled). The
+//    first completed answer is the job's (both
 //    copies compile the same files with the same compiler, so either is byte-identical to a local
 //    compile); the other copy is cancelled on its runner (JobCancel: its compiler is
 //    killed) and keeps its slot here until the runner's answer arrives and is discarded
@@ -106,7 +116,8 @@ struct JobSpec {
     std::string driver;        // "c" or "c++"
     std::string compiler_name; // local name ("gcc"): preferred on the runner, used in warnings
     uint32_t expected_ms = 0;  // the unit's last remote compile time; 0: unknown
-    uint64_t input_bytes = 0;  // its shipped files' bytes (source, headers); 0: unknown
+    uint64_t cost_bytes =
+        0; // its input bytes as the estimate weighs them (cost_estimate.hpp); 0: unknown
 };
 
 struct BackupPolicy {
@@ -121,6 +132,12 @@ struct BackupPolicy {
 // Whether a job that has run `elapsed_ms` of an expected `expected_ms` (0: unknown) is late
 // enough to race on another runner.
 bool wants_backup(const BackupPolicy& policy, uint64_t elapsed_ms, uint32_t expected_ms);
+// Whether a job that has run `elapsed_ms` at `share` of the speed it would have alone (a
+// crowded runner: 1/2 when it shares a CPU with one other job) would end later than a copy
+// started now that runs alone for `expected_ms` (0: unknown). Its progress is counted at the
+// share it has now, as if it had had it from the start.
+bool wants_crowded_backup(const BackupPolicy& policy, uint64_t elapsed_ms, uint32_t expected_ms,
+                          double share);
 
 // How the scheduler acts. Implementations must not call back into the Scheduler from these.
 class Dispatcher {
@@ -244,6 +261,20 @@ class Scheduler {
                                     std::optional<size_t> except = std::nullopt) const;
     // The free runner for a backup of `job`, other than its own: fewer than half its slots taken.
     std::optional<size_t> best_free_for_backup(const Job& job) const;
+    // The share of a CPU each job on `runner` has, against one of its own: 1 up to half its
+    // slots taken.
+    double share(size_t runner) const;
+    // The running job(s) with the most expected work left, and where they run.
+    struct Longest {
+        double left = 0;
+        std::vector<size_t> runners;
+    };
+    Longest longest_running() const;
+    // Whether a job of expected `cost` placed on `runner` would share a CPU with `longest`
+    // (at least kLongestMs left), being itself long enough to slow it much (a quarter of its
+    // work left or more) yet shorter.
+    bool crowds(const Longest& longest, size_t runner, uint32_t cost) const;
+    static constexpr double kLongestMs = 10000;
     void pump();
     void start_backups();
     // Ends the copy of `job` on `runner`; its answer, if one still comes, is discarded.

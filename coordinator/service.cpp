@@ -1,5 +1,6 @@
 #include "coordinator/service.hpp"
 
+#include "coordinator/cost_estimate.hpp"
 #include "coordinator/runner_fault.hpp"
 #include "coordinator/status.hpp"
 #include "remote/toolchain/toolchain_spec.hpp"
@@ -598,8 +599,11 @@ void Service::start_job(JobId id, ConnectionId connection, proto::IpcCompile req
     job.proof = std::move(proof);
     JobSpec spec{identity->id, request.driver, basename(request.compiler_path),
                  m_costs.get(job.cost_key).value_or(0), 0};
-    for (const auto& file : job.manifest.files)
-        spec.input_bytes += file.size;
+    // The manifest lists the unit's own source first (files_to_ship, served_request).
+    InputBytes bytes;
+    for (size_t i = 0; i < job.manifest.files.size(); ++i)
+        bytes.add(job.manifest.files[i].path, job.manifest.files[i].size, i == 0);
+    spec.cost_bytes = cost_bytes(bytes);
     job.request = std::move(request);
     m_jobs.emplace(id, std::move(job));
     m_scheduler->submit(id, std::move(spec));

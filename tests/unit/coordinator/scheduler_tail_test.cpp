@@ -333,7 +333,7 @@ namespace {
 
 JobSpec sized(uint64_t bytes, uint32_t known_ms = 0) {
     JobSpec spec = costing(known_ms);
-    spec.input_bytes = bytes;
+    spec.cost_bytes = bytes;
     return spec;
 }
 
@@ -466,4 +466,138 @@ TEST_CASE("backup: a unit never compiled waits for its estimate, not the default
     f.scheduler.tick();
     REQUIRE(f.dispatcher.backups.size() == 1);
     CHECK(f.dispatcher.backups[0].job == 2);
+}
+
+namespace {
+
+// Jobs 1 and 2 (no longer than job 1) share runner 0's two slots (one CPU); the other
+// runners have just come up, idle.
+struct Crowded : Fixture {
+    Crowded(uint32_t first_ms, uint32_t second_ms)
+        : Fixture({{"a", "127.0.0.2:3633", 0},
+                   {"b", "127.0.0.3:3633", 0},
+                   {"c", "127.0.0.4:3633", 0}}) {
+        scheduler.runner_up(0, hello(2));
+        // The shorter first: the longer may join it (a job shorter than a quarter of the
+        // longer one's work would wait for a slot of its own).
+        scheduler.submit(2, costing(second_ms));
+        scheduler.submit(1, costing(first_ms));
+        REQUIRE(dispatcher.dispatched.size() == 2);
+        REQUIRE(scheduler.runners()[0].in_flight == 2);
+        scheduler.runner_up(1, hello(2));
+        scheduler.runner_up(2, hello(2));
+    }
+};
+
+} // namespace
+
+TEST_CASE("wants_crowded_backup: a shared job that a copy alone would overtake") {
+    BackupPolicy p;
+    // 40 s expected, at half a CPU: after 2 s it has 39 s of work left, 78 s here.
+    CHECK(wants_crowded_backup(p, 2000, 40000, 0.5));
+    CHECK_FALSE(wants_crowded_backup(p, 1999, 40000, 0.5)); // never before the minimum
+    CHECK(wants_crowded_backup(p, 39000, 40000, 0.5));
+    CHECK_FALSE(wants_crowded_backup(p, 40000, 40000, 0.5)); // even at best: a tie
+    CHECK_FALSE(wants_crowded_backup(p, 2000, 40000, 1.0));  // alone: the late rule's
+    CHECK_FALSE(wants_crowded_backup(p, 2000, 40000, 0.0));
+    // At a third of a CPU, later still.
+    CHECK(wants_crowded_backup(p, 50000, 40000, 1.0 / 3));
+    CHECK(wants_crowded_backup(p, 4000, 0, 0.5)); // unknown: the default cost, 5 s
+    CHECK_FALSE(wants_crowded_backup(p, 5000, 0, 0.5));
+    p.enabled = false;
+    CHECK_FALSE(wants_crowded_backup(p, 2000, 40000, 0.5));
+}
+
+TEST_CASE("backup: long jobs sharing a runner are raced on idle ones, the shorter first") {
+    // googletest's tail (bench/farm, session 26): its longest compile and a 40 s one shared
+    // a runner's CPU while the other runners idled.
+    Crowded f(100000, 40000);
+    f.now += 1000;
+    f.scheduler.tick();
+    CHECK(f.dispatcher.backups.empty()); // not before the minimum
+    f.now += 2000;
+    f.scheduler.tick();
+    // Both would end sooner alone; the shorter is raced first (its win frees runner 0 for
+    // job 1 soonest), the other on the third runner.
+    REQUIRE(f.dispatcher.backups.size() == 2);
+    CHECK(f.dispatcher.backups[0].job == 2);
+    CHECK(f.dispatcher.backups[1].job == 1);
+    const size_t copy_on = f.dispatcher.backups[0].runner;
+    CHECK(copy_on != 0);
+    CHECK(f.dispatcher.backups[1].runner != 0);
+    CHECK(f.dispatcher.backups[1].runner != copy_on);
+    f.now += 2000;
+    f.scheduler.tick();
+    CHECK(f.dispatcher.backups.size() == 2); // at most one per job
+    // Job 2's copy wins; its first copy is cancelled.
+    f.scheduler.job_result(copy_on, completed(2, 38000));
+    REQUIRE(f.dispatcher.cancels.size() == 1);
+    CHECK(f.dispatcher.cancels[0].runner == 0);
+    f.scheduler.job_result(0, completed(2)); // the cancelled copy's answer
+    CHECK(f.scheduler.runners()[0].in_flight == 1);
+}
+
+TEST_CASE("backup: two jobs sharing a runner, one idle runner: the shorter is raced") {
+    Crowded f(100000, 40000);
+    f.scheduler.runner_down(2, "gone");
+    f.now += 3000;
+    f.scheduler.tick();
+    REQUIRE(f.dispatcher.backups.size() == 1);
+    CHECK(f.dispatcher.backups[0].job == 2);
+    CHECK(f.dispatcher.backups[0].runner == 1);
+}
+
+TEST_CASE("backup: jobs sharing a runner are not raced when a copy would not end sooner") {
+    Crowded f(4000, 4000);
+    // Half done at half a CPU after 4 s: 2 s of work left, 4 s here, as long as a copy.
+    f.now += 4000;
+    f.scheduler.tick();
+    CHECK(f.dispatcher.backups.empty());
+}
+
+namespace {
+
+// Job 1 runs on runner 0 (two slots: one CPU), job 2 (5 s) fills runner 1's one slot: what
+// comes next has only the slot beside job 1.
+struct BesideLongest : Fixture {
+    explicit BesideLongest(uint32_t longest_ms) : Fixture(two_runners(2, 1)) {
+        scheduler.runner_up(0, hello(2));
+        scheduler.submit(1, costing(longest_ms));
+        scheduler.runner_up(1, hello(1));
+        scheduler.submit(2, costing(5000));
+        REQUIRE(dispatcher.dispatched.size() == 2);
+        REQUIRE(dispatcher.dispatched[1].runner == 1);
+    }
+};
+
+} // namespace
+
+TEST_CASE("placement: a long job waits rather than share a CPU with the longest one") {
+    BesideLongest f(100000); // the build's longest compile
+    // 40 s beside it would halve its speed for 80 s: the job waits for runner 1...
+    f.scheduler.submit(3, costing(40000));
+    CHECK(f.dispatcher.dispatched.size() == 2);
+    CHECK(f.scheduler.queued() == 1);
+    CHECK(f.dispatcher.finished.empty()); // waiting, not sent back to the client
+    // ... while a short one takes the slot beside it.
+    f.scheduler.submit(4, costing(2000));
+    REQUIRE(f.dispatcher.dispatched.size() == 3);
+    CHECK(f.dispatcher.dispatched[2].job == 4);
+    CHECK(f.dispatcher.dispatched[2].runner == 0);
+    f.scheduler.job_result(1, completed(2, 5000));
+    REQUIRE(f.dispatcher.dispatched.size() == 4);
+    CHECK(f.dispatcher.dispatched[3].job == 3);
+    CHECK(f.dispatcher.dispatched[3].runner == 1);
+}
+
+TEST_CASE("placement: beside a job under 10 s, or longer than its work left, any job goes") {
+    BesideLongest f(9000);
+    f.scheduler.submit(3, costing(8000));
+    REQUIRE(f.dispatcher.dispatched.size() == 3);
+    CHECK(f.dispatcher.dispatched[2].runner == 0);
+    BesideLongest g(30000);
+    g.now += 20000; // 10 s left: a 12 s job is the longer one now
+    g.scheduler.submit(3, costing(12000));
+    REQUIRE(g.dispatcher.dispatched.size() == 3);
+    CHECK(g.dispatcher.dispatched[2].runner == 0);
 }
