@@ -414,12 +414,10 @@ bool Scheduler::less_loaded(size_t a, size_t b, uint32_t cost) const {
     return (a + n - m_round_robin % n) % n < (b + n - m_round_robin % n) % n;
 }
 
-std::optional<size_t> Scheduler::best_free(const Job& job, bool* can_wait,
+std::optional<size_t> Scheduler::best_free(const Job& job, bool* can_wait, const Longest& longest,
                                            std::optional<size_t> except) const {
     std::optional<size_t> best;
     const uint32_t cost = expected_ms(job);
-    // The running job with the most work left decides when the build can end.
-    const Longest longest = longest_running();
     for (size_t r = 0; r < m_runners.size(); ++r) {
         if (r == except) continue;
         switch (fit(job, r, nullptr)) {
@@ -497,9 +495,12 @@ std::optional<size_t> Scheduler::best_free_for_backup(const Job& job) const {
     return best;
 }
 
-bool Scheduler::place(Job& job) {
+bool Scheduler::place(Job& job, Longest& longest) {
     bool can_wait = false;
-    if (auto best = best_free(job, &can_wait)) {
+    if (auto best = best_free(job, &can_wait, longest)) {
+        const double cost = expected_ms(job);
+        if (cost > longest.left) longest = {cost, {}};
+        if (cost == longest.left) longest.runners.push_back(*best);
         RunnerView& v = m_runners[*best];
         m_round_robin = *best + 1;
         ++v.in_flight;
@@ -529,8 +530,11 @@ void Scheduler::pump() {
         std::deque<Job> pending;
         pending.swap(m_queue);
         std::deque<Job> kept;
+        // The running job with the most work left decides when the build can end; each job
+        // placed may become it.
+        Longest longest = longest_running();
         for (auto& job : pending)
-            if (!place(job)) kept.push_back(std::move(job));
+            if (!place(job, longest)) kept.push_back(std::move(job));
         // Anything queued while we were busy goes after what was already waiting.
         for (auto& job : m_queue)
             kept.push_back(std::move(job));

@@ -256,8 +256,10 @@ class Scheduler {
     double rank(const Job& job) const;
     void order_queue();
     double expected_finish(size_t runner, uint32_t cost) const;
-    // The free runner where `job` would finish first, other than `except`.
-    std::optional<size_t> best_free(const Job& job, bool* can_wait,
+    struct Longest;
+    // The free runner where `job` would finish first, other than `except` and other than
+    // where it would crowd `longest`.
+    std::optional<size_t> best_free(const Job& job, bool* can_wait, const Longest& longest,
                                     std::optional<size_t> except = std::nullopt) const;
     // The free runner for a backup of `job`, other than its own: fewer than half its slots taken.
     std::optional<size_t> best_free_for_backup(const Job& job) const;
@@ -282,8 +284,8 @@ class Scheduler {
     // Drops the copy on `runner` of a job that has another: the other goes on alone.
     void drop_copy(Job& job, size_t runner);
     void learn_speed(size_t runner, const Job& job, uint64_t compile_ms);
-    // Returns true if the job left the queue.
-    bool place(Job& job);
+    // Returns true if the job left the queue; `longest` follows the job placed.
+    bool place(Job& job, Longest& longest);
     void requeue_front(Job job);
     void finish_locally(const Job& job);
     // Whether the user still needs to hear about these failed runners; marks them told.

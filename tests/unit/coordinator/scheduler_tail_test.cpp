@@ -601,3 +601,21 @@ TEST_CASE("placement: beside a job under 10 s, or longer than its work left, any
     REQUIRE(g.dispatcher.dispatched.size() == 3);
     CHECK(g.dispatcher.dispatched[2].runner == 0);
 }
+
+TEST_CASE("placement: a job placed in the same pass counts as the longest one") {
+    Fixture f(two_runners());
+    // Queued while the runners connect, then placed in one pass when one comes up.
+    f.scheduler.submit(1, costing(100000));
+    f.scheduler.submit(2, costing(40000));
+    f.scheduler.submit(3, costing(2000));
+    REQUIRE(f.scheduler.queued() == 3);
+    f.scheduler.runner_up(0, hello(2));
+    REQUIRE(f.dispatcher.dispatched.size() == 2);
+    CHECK(f.dispatcher.dispatched[0].job == 1);
+    CHECK(f.dispatcher.dispatched[1].job == 3); // not job 2, beside job 1
+    CHECK(f.scheduler.queued() == 1);
+    f.scheduler.runner_up(1, hello(2));
+    REQUIRE(f.dispatcher.dispatched.size() == 3);
+    CHECK(f.dispatcher.dispatched[2].job == 2);
+    CHECK(f.dispatcher.dispatched[2].runner == 1);
+}
