@@ -439,6 +439,11 @@ std::optional<size_t> Scheduler::best_free(const Job& job, bool* can_wait, const
     return best;
 }
 
+void Scheduler::Longest::consider(double job_left, size_t runner) {
+    if (job_left > left) *this = {job_left, {}};
+    if (job_left == left) runners.push_back(runner);
+}
+
 Scheduler::Longest Scheduler::longest_running() const {
     const uint64_t now = m_clock();
     Longest longest;
@@ -449,8 +454,7 @@ Scheduler::Longest Scheduler::longest_running() const {
             const uint64_t started = backup ? job.backup_started_ms : job.started_ms;
             const double left = static_cast<double>(expected_ms(job)) -
                                 static_cast<double>(now - std::min(now, started));
-            if (left > longest.left) longest = {left, {}};
-            if (left == longest.left) longest.runners.push_back(*on);
+            longest.consider(left, *on);
         }
     }
     return longest;
@@ -498,9 +502,7 @@ std::optional<size_t> Scheduler::best_free_for_backup(const Job& job) const {
 bool Scheduler::place(Job& job, Longest& longest) {
     bool can_wait = false;
     if (auto best = best_free(job, &can_wait, longest)) {
-        const double cost = expected_ms(job);
-        if (cost > longest.left) longest = {cost, {}};
-        if (cost == longest.left) longest.runners.push_back(*best);
+        longest.consider(expected_ms(job), *best);
         RunnerView& v = m_runners[*best];
         m_round_robin = *best + 1;
         ++v.in_flight;

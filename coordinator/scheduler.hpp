@@ -270,6 +270,8 @@ class Scheduler {
     struct Longest {
         double left = 0;
         std::vector<size_t> runners;
+        // A job with `job_left` expected work left runs on `runner`.
+        void consider(double job_left, size_t runner);
     };
     Longest longest_running() const;
     // Whether a job of expected `cost` placed on `runner` would share a CPU with `longest`
